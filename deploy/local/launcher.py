@@ -1,0 +1,279 @@
+"""Runs the whole platform on this machine: infrastructure, roles, migrations, every service
+process, the demo SSO and the demo data. `./houqin run` calls `main`; the end-to-end tests use
+`Platform` against the test instance. The process table here is what docker-compose.yml must
+agree with (tests/unit/test_compose.py checks it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import yaml
+
+from houqin_shared.bootstrap import SERVICES, bootstrap, service_dsn
+
+ROOT = Path(__file__).resolve().parents[2]
+INFRA = ROOT / "deploy" / "local" / "infra.sh"
+DEMO = ROOT / "deploy" / "demo"
+API_PORTS = {"feedback": 8101, "tickets": 8102, "scoring": 8103, "notify": 8104}
+SSO_PORT = 8900
+ROLES = ("api", "worker", "relay")
+PORT_SETTING = {"api": "HTTP_PORT", "worker": "WORKER_PORT", "relay": "RELAY_PORT"}
+
+
+@dataclass(frozen=True)
+class Instance:
+    """An isolated copy of the platform: `demo` for people, `test` for the test suite."""
+
+    name: str
+    admin_dsn: str
+    kafka: str
+    port_offset: int = 0
+
+    @property
+    def data(self) -> Path:
+        return ROOT / ".data" / self.name
+
+    @property
+    def sso_url(self) -> str:
+        return f"http://127.0.0.1:{SSO_PORT + self.port_offset}"
+
+    def port(self, service: str, role: str) -> int:
+        return API_PORTS[service] + {"api": 0, "worker": 10, "relay": 20}[role] + self.port_offset
+
+    def url(self, service: str) -> str:
+        return f"http://127.0.0.1:{self.port(service, 'api')}"
+
+
+def instance(name: str) -> Instance:
+    """Start (or reuse) the infrastructure of `name` and describe it."""
+    out = subprocess.run([str(INFRA), "start", "--instance", name], check=False)
+    if out.returncode != 0:
+        raise SystemExit(f"infrastructure for {name!r} did not start (see above)")
+    env = subprocess.run(
+        [str(INFRA), "env", "--instance", name], capture_output=True, text=True, check=True
+    )
+    values = dict(
+        line.removeprefix("export ").split("=", 1)
+        for line in env.stdout.splitlines()
+        if "=" in line
+    )
+    return Instance(
+        name,
+        values["HOUQIN_PG_ADMIN_DSN"].strip("'\""),
+        values["HOUQIN_KAFKA_BOOTSTRAP"].strip("'\""),
+        port_offset=1000 if name == "test" else 0,
+    )
+
+
+def service_env(inst: Instance, service: str) -> dict[str, str]:
+    """The variables one service's processes are configured with (prefix SERVICE_)."""
+    p = service.upper() + "_"
+    return {
+        p + "DATABASE_URL": service_dsn(inst.admin_dsn, service),
+        p + "KAFKA_BOOTSTRAP": inst.kafka,
+        p + "HTTP_PORT": str(inst.port(service, "api")),
+        p + "WORKER_PORT": str(inst.port(service, "worker")),
+        p + "RELAY_PORT": str(inst.port(service, "relay")),
+        p + "JWT_ISSUER": inst.sso_url,
+        p + "JWT_JWKS_URL": inst.sso_url + "/.well-known/jwks.json",
+        p + "JWT_AUDIENCE": "houqin",
+    }
+
+
+@dataclass(frozen=True)
+class Proc:
+    name: str
+    argv: list[str]
+    env: dict[str, str]
+    health: str
+
+
+def processes(inst: Instance) -> list[Proc]:
+    procs = [
+        Proc(
+            "sso",
+            [
+                sys.executable,
+                "-m",
+                "houqin_shared.devsso",
+                "--port",
+                str(SSO_PORT + inst.port_offset),
+                "--key-file",
+                str(inst.data / "sso-key.pem"),
+                "--users",
+                str(DEMO / "users.json"),
+                "--issuer",
+                inst.sso_url,
+                "--audience",
+                "houqin",
+            ],
+            {},
+            inst.sso_url + "/.well-known/jwks.json",
+        )
+    ]
+    for service in SERVICES:
+        for role in ROLES:
+            procs.append(
+                Proc(
+                    f"{service}-{role}",
+                    [sys.executable, "-m", service, role],
+                    service_env(inst, service),
+                    f"http://127.0.0.1:{inst.port(service, role)}/healthz",
+                )
+            )
+    return procs
+
+
+def migrate_all(inst: Instance) -> None:
+    asyncio.run(bootstrap(inst.admin_dsn))
+    for service in SERVICES:
+        env = {**os.environ, **service_env(inst, service)}
+        subprocess.run([sys.executable, "-m", service, "migrate"], env=env, check=True, cwd=ROOT)
+
+
+@dataclass
+class Platform:
+    """The service processes of one instance, started and stopped together."""
+
+    inst: Instance
+    running: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+
+    def start(self, only: list[str] | None = None, extra_env: dict[str, str] | None = None) -> None:
+        logs = self.inst.data / "logs"
+        logs.mkdir(parents=True, exist_ok=True)
+        for proc in processes(self.inst):
+            if only is not None and proc.name not in only:
+                continue
+            log = (logs / f"{proc.name}.log").open("ab")
+            self.running[proc.name] = subprocess.Popen(
+                proc.argv,
+                env={**os.environ, "PYTHONUNBUFFERED": "1", **proc.env, **(extra_env or {})},
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                cwd=ROOT,
+            )
+        self.wait_healthy(only)
+
+    def wait_healthy(self, only: list[str] | None = None, timeout_s: float = 60) -> None:
+        deadline = time.monotonic() + timeout_s
+        for proc in processes(self.inst):
+            if only is not None and proc.name not in only:
+                continue
+            while True:
+                popen = self.running[proc.name]
+                if popen.poll() is not None:
+                    raise RuntimeError(
+                        f"{proc.name} exited with {popen.returncode}; see {self.inst.data}/logs"
+                    )
+                try:
+                    if httpx.get(proc.health, timeout=1).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"{proc.name} not healthy after {timeout_s}s")
+                time.sleep(0.2)
+
+    def signal(self, name: str, sig: int) -> None:
+        """Send `sig` to one process and wait for it to end (SIGKILL for a crash)."""
+        self.running[name].send_signal(sig)
+        self.running[name].wait(timeout=30)
+
+    def stop(self) -> None:
+        for popen in self.running.values():
+            if popen.poll() is None:
+                popen.send_signal(signal.SIGTERM)
+        for name, popen in self.running.items():
+            try:
+                popen.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                print(f"{name} did not stop in 20s; killing it", file=sys.stderr)
+                popen.kill()
+        self.running.clear()
+
+
+def token(inst: Instance, username: str) -> str:
+    r = httpx.post(inst.sso_url + "/demo-login", json={"username": username}, timeout=5)
+    r.raise_for_status()
+    return str(r.json()["access_token"])
+
+
+def load_demo(inst: Instance) -> None:
+    directory = yaml.safe_load((DEMO / "directory.yaml").read_text())
+    r = httpx.put(
+        inst.url("tickets") + "/v1/directory",
+        json=directory,
+        headers={"Authorization": "Bearer " + token(inst, "admin")},
+        timeout=30,
+    )
+    r.raise_for_status()
+    body = r.json()
+    print(
+        f"demo directory: {len(body['departments'])} departments, {len(body['teams'])} teams, {len(body['areas'])} areas"
+    )
+
+
+def banner(inst: Instance) -> str:
+    users = ", ".join(u["username"] for u in json.loads((DEMO / "users.json").read_text()))
+    lines = ["", "Houqin is running:"]
+    lines += [f"  {s:<9} API  {inst.url(s)}/docs" for s in SERVICES]
+    lines += [
+        f'  demo SSO       {inst.sso_url}  (POST /demo-login {{"username": ...}}; users: {users})',
+        f"  PostgreSQL     {inst.admin_dsn}",
+        f"  Kafka          {inst.kafka}",
+        f"  logs           {inst.data / 'logs'}",
+        "",
+        "Try it:",
+        f"  T=$(curl -s -XPOST {inst.sso_url}/demo-login -H 'content-type: application/json' -d '{{\"username\":\"student\"}}' | python3 -c 'import json,sys;print(json.load(sys.stdin)[\"access_token\"])')",
+        f"  curl -s -XPOST {inst.url('feedback')}/v1/reports -H \"Authorization: Bearer $T\" -H 'content-type: application/json' \\",
+        '    -d \'{"kind":"repair","category":"plumbing","location":{"campus":"north","building":"north-dorm-7","room":"312"},"description":"水龙头漏水 leaking tap"}\'',
+        "",
+        "Ctrl-C stops everything.",
+    ]
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description="Run the whole Houqin platform locally.")
+    parser.add_argument("--instance", default="demo")
+    args = parser.parse_args()
+    inst = instance(args.instance)
+    migrate_all(inst)
+    platform = Platform(inst)
+    stop = {"now": False}
+
+    def on_signal(signum: int, frame: object) -> None:
+        stop["now"] = True
+
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
+    try:
+        platform.start()
+        load_demo(inst)
+        print(banner(inst), flush=True)
+        while not stop["now"]:
+            for name, popen in platform.running.items():
+                if popen.poll() is not None:
+                    print(f"{name} exited with {popen.returncode}; stopping", file=sys.stderr)
+                    stop["now"] = True
+            time.sleep(0.5)
+    finally:
+        print("stopping services ...", flush=True)
+        platform.stop()
+        subprocess.run([str(INFRA), "stop", "--instance", inst.name], check=False)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

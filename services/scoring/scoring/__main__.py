@@ -1,0 +1,33 @@
+"""`python -m scoring api|worker|relay|migrate`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from houqin_shared.contracts import SCORING_TOPIC, TICKETS_TOPIC
+from houqin_shared.service import ServiceSpec, main
+from houqin_shared.settings import ServiceSettings
+from houqin_shared.webapp import service_app
+from scoring.api import router
+from scoring.handlers import HANDLERS
+from scoring.settings import ScoringSettings
+
+
+def create_app(settings: ServiceSettings) -> FastAPI:
+    return service_app("Houqin scoring", settings, router)
+
+
+SPEC = ServiceSpec(
+    name="scoring",
+    settings=ScoringSettings,
+    migrations=Path(__file__).parent / "migrations",
+    create_app=create_app,
+    produces=[SCORING_TOPIC],
+    consumes=[TICKETS_TOPIC],
+    handlers=HANDLERS,
+)
+
+if __name__ == "__main__":
+    raise SystemExit(main(SPEC))

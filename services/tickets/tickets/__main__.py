@@ -1,0 +1,33 @@
+"""`python -m tickets api|worker|relay|migrate`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from houqin_shared.contracts import FEEDBACK_TOPIC, TICKETS_TOPIC
+from houqin_shared.service import ServiceSpec, main
+from houqin_shared.settings import ServiceSettings
+from houqin_shared.webapp import service_app
+from tickets.api import router
+from tickets.handlers import HANDLERS
+from tickets.settings import TicketsSettings
+
+
+def create_app(settings: ServiceSettings) -> FastAPI:
+    return service_app("Houqin tickets", settings, router)
+
+
+SPEC = ServiceSpec(
+    name="tickets",
+    settings=TicketsSettings,
+    migrations=Path(__file__).parent / "migrations",
+    create_app=create_app,
+    produces=[TICKETS_TOPIC],
+    consumes=[FEEDBACK_TOPIC],
+    handlers=HANDLERS,
+)
+
+if __name__ == "__main__":
+    raise SystemExit(main(SPEC))

@@ -1,0 +1,63 @@
+"""Create each service's login role and schema (run once by an administrator, idempotent).
+
+`python -m houqin_shared.bootstrap --admin-dsn postgresql://postgres:...@host/houqin feedback ...`
+Each role owns exactly its schema and gets no rights on any other; PUBLIC loses CREATE on the
+database and the public schema. Passwords come from `HOUQIN_DB_PASSWORD_<SERVICE>`, else a dev
+default printed nowhere but here: `<service>-dev-password`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import re
+
+import asyncpg
+
+SERVICES = ("feedback", "tickets", "scoring", "notify")
+_NAME = re.compile(r"^[a-z][a-z0-9_]{0,30}$")
+
+
+def password_for(service: str) -> str:
+    return os.environ.get(f"HOUQIN_DB_PASSWORD_{service.upper()}", f"{service}-dev-password")
+
+
+async def bootstrap(admin_dsn: str, services: tuple[str, ...] = SERVICES) -> None:
+    conn = await asyncpg.connect(admin_dsn)
+    try:
+        database = await conn.fetchval("SELECT current_database()")
+        await conn.execute(f'REVOKE CREATE, TEMPORARY ON DATABASE "{database}" FROM PUBLIC')
+        await conn.execute("REVOKE CREATE ON SCHEMA public FROM PUBLIC")
+        for service in services:
+            if not _NAME.match(service):
+                raise ValueError(f"bad service name {service!r}")
+            exists = await conn.fetchval("SELECT 1 FROM pg_roles WHERE rolname = $1", service)
+            verb = "ALTER" if exists else "CREATE"
+            password = password_for(service).replace("'", "''")
+            await conn.execute(f"{verb} ROLE {service} LOGIN PASSWORD '{password}'")
+            await conn.execute(f"CREATE SCHEMA IF NOT EXISTS {service} AUTHORIZATION {service}")
+            await conn.execute(f"REVOKE ALL ON SCHEMA {service} FROM PUBLIC")
+            await conn.execute(f"ALTER ROLE {service} SET search_path = {service}")
+            await conn.execute(f'GRANT CONNECT ON DATABASE "{database}" TO {service}')
+    finally:
+        await conn.close()
+
+
+def service_dsn(admin_dsn: str, service: str) -> str:
+    """The DSN of `service`'s own role on the same server and database as `admin_dsn`."""
+    scheme, rest = admin_dsn.split("://", 1)
+    hostpart = rest.split("@", 1)[-1]
+    return f"{scheme}://{service}:{password_for(service)}@{hostpart}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--admin-dsn", required=True)
+    parser.add_argument("services", nargs="*", default=list(SERVICES))
+    args = parser.parse_args()
+    asyncio.run(bootstrap(args.admin_dsn, tuple(args.services)))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,282 @@
+"""The consumer runner: Kafka records in, handler effects and inbox rows out, exactly once.
+
+For each batch from `getmany` the runner, in one PostgreSQL transaction, inserts an inbox row per
+event id (skipping ids already there) and runs the handlers of the new ones; it commits the Kafka
+offsets only after that transaction commits. If any handler fails, the batch is rolled back and
+replayed one event per transaction, retrying a failing event with exponential backoff and jitter;
+after the last attempt it goes to the dead-letter topic with the error, the original headers and
+the payload. Events that can never succeed (not CloudEvents, unknown type, invalid data) go there
+at once. Offsets are committed before partitions are given up in a rebalance.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+import traceback
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, TypeAlias
+
+import asyncpg
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
+from aiokafka.abc import ConsumerRebalanceListener
+from aiokafka.errors import CommitFailedError, KafkaError
+
+from houqin_shared import metrics
+from houqin_shared.contracts import REGISTRY
+from houqin_shared.contracts.base import BadEvent, Envelope, Event, decode
+from houqin_shared.db import Conn
+from houqin_shared.kafka import dead_letter_topic
+from houqin_shared.logs import bind_correlation_id, get_logger
+
+log = get_logger(__name__)
+# Failures of the platform itself, not of the event: retried forever, never dead-lettered.
+INFRA_ERRORS: tuple[type[BaseException], ...] = (
+    OSError,
+    TimeoutError,
+    KafkaError,
+    asyncpg.InterfaceError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.exceptions.OperatorInterventionError,
+)
+Handler = Callable[[Conn, Envelope], Awaitable[None]]
+Record: TypeAlias = "ConsumerRecord[bytes, bytes]"
+
+_INBOX = """
+INSERT INTO inbox (consumer, event_id, event_type, topic, kafka_partition, kafka_offset, outcome)
+SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::int[], $6::bigint[], $7::text[])
+ON CONFLICT DO NOTHING
+RETURNING event_id
+"""
+
+
+@dataclass
+class Item:
+    record: Record
+    envelope: Envelope | None = None
+    error: BadEvent | None = None
+
+    @property
+    def event_id(self) -> str:
+        if self.envelope is not None:
+            return self.envelope.id
+        r = self.record
+        return f"{r.topic}/{r.partition}/{r.offset}"
+
+
+@dataclass
+class ConsumerRunner:
+    """Runs `handlers` for the events of `topics` as consumer group `group`."""
+
+    group: str
+    topics: list[str]
+    handlers: dict[type[Event], Handler]
+    pool: asyncpg.Pool
+    producer: AIOKafkaProducer
+    bootstrap: str
+    batch: int = 500
+    max_attempts: int = 5
+    backoff_s: float = 0.2
+    registry: dict[str, type[Event]] = field(default_factory=lambda: dict(REGISTRY))
+    last_turn: float = field(default_factory=time.monotonic)
+    settled: int = 0  # events taken and settled: handled now, or recognised as already handled
+    _busy: asyncio.Lock = field(default_factory=asyncio.Lock)
+    _consumer: AIOKafkaConsumer | None = None
+
+    async def run(self, stop: asyncio.Event) -> None:
+        consumer = AIOKafkaConsumer(
+            bootstrap_servers=self.bootstrap,
+            group_id=self.group,
+            client_id=self.group,
+            enable_auto_commit=False,
+            auto_offset_reset="earliest",
+            isolation_level="read_committed",
+            max_poll_records=self.batch,
+        )
+        self._consumer = consumer
+        consumer.subscribe(self.topics, listener=_CommitBeforeRevoke(self))
+        await consumer.start()
+        log.info("consumer_started", group=self.group, topics=self.topics)
+        try:
+            while not stop.is_set():
+                self.last_turn = time.monotonic()
+                batches = await consumer.getmany(timeout_ms=500, max_records=self.batch)
+                records = [r for part in batches.values() for r in part]
+                if not records:
+                    continue
+                async with self._busy:
+                    try:
+                        await self.process(records)
+                    except INFRA_ERRORS as exc:
+                        log.warning("batch_deferred", error=repr(exc), size=len(records))
+                        for tp, part in batches.items():
+                            consumer.seek(tp, part[0].offset)  # take the batch again later
+                        await asyncio.sleep(1.0)
+                        continue
+                    await self._commit(records)
+                    self._record_lag(batches)
+        finally:
+            await consumer.stop()
+            log.info("consumer_stopped", group=self.group)
+
+    async def process(self, records: list[Record]) -> None:
+        """Give every record its effect exactly once (or a dead letter); raises only on infra."""
+        items = [self._decode(r) for r in records]
+        bad = [i for i in items if i.error is not None]
+        good = [i for i in items if i.error is None]
+        try:
+            await self._fast_path(good)
+        except INFRA_ERRORS:
+            raise
+        except Exception as exc:  # a handler failed: replay one by one
+            log.info("batch_replayed_singly", error=repr(exc), size=len(good))
+            for item in good:
+                await self._slow_path(item)
+        for item in bad:
+            assert item.error is not None
+            await self._dead_letter(item, item.error.reason, item.error.detail, attempts=1)
+
+    def _decode(self, record: Record) -> Item:
+        try:
+            return Item(record, envelope=decode(record.headers, record.value, self.registry))
+        except BadEvent as exc:
+            return Item(record, error=exc)
+
+    async def _fast_path(self, items: list[Item]) -> None:
+        if not items:
+            return
+        async with self.pool.acquire() as conn, conn.transaction():
+            fresh = await self._claim(conn, items, "handled")
+            for item in items:
+                env = item.envelope
+                assert env is not None
+                if item.event_id not in fresh:
+                    metrics.EVENTS_CONSUMED.labels(self.group, env.type, "duplicate").inc()
+                    continue
+                fresh.discard(item.event_id)  # a repeat inside the same batch runs once
+                await self._run_handler(conn, env)
+        self.settled += len(items)
+
+    async def _slow_path(self, item: Item) -> None:
+        env = item.envelope
+        assert env is not None
+        for attempt in range(1, self.max_attempts + 1):
+            try:
+                async with self.pool.acquire() as conn, conn.transaction():
+                    if await self._claim(conn, [item], "handled"):
+                        await self._run_handler(conn, env)
+                    else:
+                        metrics.EVENTS_CONSUMED.labels(self.group, env.type, "duplicate").inc()
+                self.settled += 1
+                return
+            except INFRA_ERRORS:
+                raise
+            except Exception as exc:
+                log.warning(
+                    "handler_failed",
+                    event_id=env.id,
+                    type=env.type,
+                    attempt=attempt,
+                    error=repr(exc),
+                )
+                if attempt == self.max_attempts:
+                    detail = "".join(traceback.format_exception_only(exc)).strip()
+                    await self._dead_letter(item, "handler_failed", detail, attempts=attempt)
+                    return
+                metrics.EVENTS_RETRIED.labels(self.group, env.type).inc()
+                delay = self.backoff_s * 2 ** (attempt - 1)
+                await asyncio.sleep(delay * random.uniform(0.5, 1.5))
+
+    async def _run_handler(self, conn: Conn, env: Envelope) -> None:
+        handler = self.handlers.get(type(env.data))
+        bind_correlation_id(env.correlation_id or env.id)
+        if handler is None:
+            metrics.EVENTS_CONSUMED.labels(self.group, env.type, "ignored").inc()
+            return
+        await handler(conn, env)
+        metrics.EVENTS_CONSUMED.labels(self.group, env.type, "handled").inc()
+
+    async def _claim(self, conn: Conn, items: list[Item], outcome: str) -> set[str]:
+        """Insert inbox rows; return the ids that were not there before (to be handled now)."""
+        rows = await conn.fetch(
+            _INBOX,
+            self.group,
+            [i.event_id for i in items],
+            [i.envelope.type if i.envelope else None for i in items],
+            [i.record.topic for i in items],
+            [i.record.partition for i in items],
+            [i.record.offset for i in items],
+            [outcome] * len(items),
+        )
+        return {r["event_id"] for r in rows}
+
+    async def _dead_letter(self, item: Item, reason: str, detail: str, attempts: int) -> None:
+        async with self.pool.acquire() as conn, conn.transaction():
+            if not await self._claim(conn, [item], "dead_lettered"):
+                return  # already handled or dead-lettered on an earlier delivery
+            r = item.record
+            headers = list(r.headers or []) + [
+                (k, v.encode())
+                for k, v in {
+                    "dlq_reason": reason,
+                    "dlq_detail": detail[:4000],
+                    "dlq_consumer": self.group,
+                    "dlq_source_topic": r.topic,
+                    "dlq_source_partition": str(r.partition),
+                    "dlq_source_offset": str(r.offset),
+                    "dlq_attempts": str(attempts),
+                    "dlq_time": datetime.now(UTC).isoformat(),
+                }.items()
+            ]
+            await self.producer.send_and_wait(
+                dead_letter_topic(self.group), value=r.value, key=r.key, headers=headers
+            )
+        metrics.EVENTS_DEAD_LETTERED.labels(self.group, reason).inc()
+        log.warning(
+            "dead_lettered", reason=reason, detail=detail[:300], topic=r.topic, offset=r.offset
+        )
+
+    async def _commit(self, records: list[Record]) -> None:
+        assert self._consumer is not None
+        assigned = self._consumer.assignment()
+        offsets: dict[TopicPartition, int] = {}
+        for r in records:
+            tp = TopicPartition(r.topic, r.partition)
+            if tp in assigned:
+                offsets[tp] = max(offsets.get(tp, 0), r.offset + 1)
+        if not offsets:
+            return
+        try:
+            await self._consumer.commit(offsets)
+        except (CommitFailedError, KafkaError) as exc:
+            # The group moved on; whoever gets these partitions redelivers, and the inbox skips.
+            log.warning("commit_failed", error=repr(exc))
+
+    def _record_lag(self, batches: dict[TopicPartition, list[Record]]) -> None:
+        assert self._consumer is not None
+        for tp, records in batches.items():
+            high = self._consumer.highwater(tp)
+            if high is not None and records:
+                metrics.CONSUMER_LAG.labels(self.group, tp.topic, tp.partition).set(
+                    max(0, high - records[-1].offset - 1)
+                )
+
+    def stalled(self, limit_s: float) -> bool:
+        return time.monotonic() - self.last_turn > limit_s
+
+
+class _CommitBeforeRevoke(ConsumerRebalanceListener):  # type: ignore[misc]
+    """Waits for the batch in hand (which commits its offsets) before partitions move away."""
+
+    def __init__(self, runner: ConsumerRunner) -> None:
+        self.runner = runner
+
+    async def on_partitions_revoked(self, revoked: Any) -> None:
+        async with self.runner._busy:
+            log.info("partitions_revoked", partitions=[str(tp) for tp in revoked])
+
+    async def on_partitions_assigned(self, assigned: Any) -> None:
+        log.info("partitions_assigned", partitions=[str(tp) for tp in assigned])

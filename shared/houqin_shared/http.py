@@ -1,0 +1,167 @@
+"""What every service's HTTP surface shares: X-Request-ID correlation, RFC 9457 errors,
+/healthz, /readyz, /metrics, and request latency metrics."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import asyncpg
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from houqin_shared import metrics
+from houqin_shared.logs import bind_correlation_id, get_logger
+from houqin_shared.problems import PROBLEM_JSON, ProblemError
+
+log = get_logger(__name__)
+Check = Callable[[], Awaitable[None]]
+
+
+class RequestContext:
+    """Pure ASGI middleware: binds X-Request-ID (or a new id), echoes it, times the request."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        incoming = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")[:128]
+        rid = bind_correlation_id(incoming or None)
+        start, status = time.perf_counter(), 500
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message.setdefault("headers", [])
+                message["headers"].append((b"x-request-id", rid.encode()))
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            route = getattr(scope.get("route"), "path", "unmatched")
+            metrics.REQUEST_SECONDS.labels(scope["method"], route, str(status)).observe(
+                time.perf_counter() - start
+            )
+
+
+def problem_response(request: Request, exc: ProblemError) -> JSONResponse:
+    return JSONResponse(
+        exc.body(instance=request.url.path),
+        status_code=exc.status,
+        headers=exc.headers,
+        media_type=PROBLEM_JSON,
+    )
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    async def on_problem(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, ProblemError)
+        return problem_response(request, exc)
+
+    async def on_validation(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, RequestValidationError)
+        errors = [
+            {"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")}
+            for e in exc.errors()
+        ]
+        problem = ProblemError(
+            422,
+            "Unprocessable Content",
+            "The request did not validate: see `errors`.",
+            type_="https://houqin.dev/problems/validation",
+            errors=errors,
+        )
+        return problem_response(request, problem)
+
+    async def on_http(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, HTTPException)
+        headers = dict(exc.headers or {})
+        problem = ProblemError(
+            exc.status_code, _phrase(exc.status_code), str(exc.detail), headers=headers
+        )
+        return problem_response(request, problem)
+
+    async def on_crash(request: Request, exc: Exception) -> Response:
+        log.exception("unhandled_error", path=request.url.path)
+        return problem_response(request, ProblemError(500, "Internal Server Error"))
+
+    app.add_exception_handler(ProblemError, on_problem)
+    app.add_exception_handler(RequestValidationError, on_validation)
+    app.add_exception_handler(HTTPException, on_http)
+    app.add_exception_handler(Exception, on_crash)
+
+
+def _phrase(status: int) -> str:
+    from http import HTTPStatus
+
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"
+
+
+def db_check(pool: asyncpg.Pool) -> Check:
+    async def check() -> None:
+        async with pool.acquire(timeout=2) as conn:
+            await conn.fetchval("SELECT 1")
+
+    return check
+
+
+def kafka_check(bootstrap: str) -> Check:
+    async def check() -> None:
+        host, port = bootstrap.split(",")[0].rsplit(":", 1)
+        _, writer = await asyncio.wait_for(asyncio.open_connection(host, int(port)), 2)
+        writer.close()
+
+    return check
+
+
+def install_health(
+    app: FastAPI,
+    required: dict[str, Check],
+    informative: dict[str, Check] | None = None,
+    alive: Callable[[], bool] = lambda: True,
+) -> None:
+    """/healthz answers 200 while the process works; /readyz checks its dependencies
+    (`required` failing gives 503; `informative` ones are only reported)."""
+
+    @app.get("/healthz", tags=["ops"], summary="Liveness")
+    async def healthz() -> JSONResponse:
+        ok = alive()
+        return JSONResponse({"status": "ok" if ok else "stalled"}, status_code=200 if ok else 503)
+
+    @app.get("/readyz", tags=["ops"], summary="Readiness: dependencies reachable")
+    async def readyz() -> JSONResponse:
+        results: dict[str, str] = {}
+        ready = True
+        for name, check in {**required, **(informative or {})}.items():
+            try:
+                await asyncio.wait_for(check(), 3)
+                results[name] = "ok"
+            except Exception as exc:
+                results[name] = f"unavailable: {type(exc).__name__}"
+                ready = ready and name not in required
+        return JSONResponse({"ready": ready, "checks": results}, status_code=200 if ready else 503)
+
+    @app.get("/metrics", tags=["ops"], summary="Prometheus metrics")
+    async def prometheus() -> Response:
+        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+
+def base_app(title: str, lifespan: Any = None, **kwargs: Any) -> FastAPI:
+    app = FastAPI(title=title, lifespan=lifespan, **kwargs)
+    app.add_middleware(RequestContext)
+    install_problem_handlers(app)
+    return app

@@ -1,0 +1,417 @@
+"""Who is calling: bearer JWTs from the campus SSO, verified against its published JWKS.
+
+Every service verifies tokens itself (no call to the SSO per request): `JwksCache` keeps the SSO's
+public keys, `TokenVerifier` checks a token and turns its claims into a `Principal`, and the
+FastAPI glue (`install_identity`, `CurrentPrincipal`, `require_roles`) puts it on a route.
+
+Failure answers:
+- anything wrong with the token itself (missing, malformed, unknown key, bad signature, expired,
+  wrong audience or issuer, missing claim) is 401 problem+json;
+- a token without any of the roles a route needs is 403;
+- a JWKS that cannot be fetched is 503 ("identity provider unavailable"), not 401: the caller's
+  token may be fine, and telling clients to log in again would not help. Keys fetched before stay
+  usable while the SSO is unreachable, so only tokens signed with a key never seen get the 503.
+
+`LocalIssuer` signs tokens for the demo SSO (`houqin_shared.devsso`) and the tests.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import hashlib
+import json
+import logging
+import math
+import os
+import time
+import uuid
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import httpx
+import jwt
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from fastapi import Depends, FastAPI, Request
+from jwt.algorithms import RSAAlgorithm
+
+from houqin_shared.problems import ProblemError, forbidden, unauthorized
+from houqin_shared.settings import ServiceSettings
+
+log = logging.getLogger(__name__)
+
+ALGORITHMS = ("RS256", "ES256")
+"""The only signature algorithms accepted: never 'none', never HS* (a shared secret)."""
+
+REQUIRED_CLAIMS = ("exp", "iat", "iss", "aud", "sub")
+
+_ALGORITHM_FOR_KTY = {"RSA": "RS256", "EC": "ES256"}
+
+
+class Role(StrEnum):
+    reporter = "reporter"
+    front_desk = "front_desk"
+    staff = "staff"
+    team_lead = "team_lead"
+    dept_head = "dept_head"
+    supervisor = "supervisor"
+    leader = "leader"
+    admin = "admin"
+    service = "service"
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The verified caller. Roles are exactly those in the token: no role implies another."""
+
+    subject: str
+    roles: frozenset[Role]
+    name: str | None = None
+    department_id: str | None = None
+    team_id: str | None = None
+
+    def has_any(self, *roles: Role) -> bool:
+        return not self.roles.isdisjoint(roles)
+
+    @classmethod
+    def from_claims(cls, claims: Mapping[str, Any]) -> Principal:
+        """From claims `sub`, `name`, `roles` (unknown role names are ignored), `dept`, `team`."""
+        subject = claims.get("sub")
+        if not isinstance(subject, str) or not subject:
+            raise unauthorized("token has no subject ('sub')")
+        raw_roles = claims.get("roles")
+        names = raw_roles if isinstance(raw_roles, list) else []
+        known = {role.value for role in Role}
+        return cls(
+            subject=subject,
+            roles=frozenset(Role(n) for n in names if isinstance(n, str) and n in known),
+            name=_optional_str(claims.get("name")),
+            department_id=_optional_str(claims.get("dept")),
+            team_id=_optional_str(claims.get("team")),
+        )
+
+
+def _optional_str(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+# --- JWKS -------------------------------------------------------------------------------------
+
+
+class JwksUnavailableError(Exception):
+    """The JWKS could not be fetched (and the key asked for is not known from before)."""
+
+
+class JwksCache:
+    """The SSO's signing keys by `kid`, fetched from `url` and kept for `ttl_s` seconds.
+
+    An unknown `kid` triggers a refetch (the SSO may have rotated its key), but fetches happen at
+    most once per `min_refetch_s`, so a flood of made-up kids cannot hammer the SSO; callers that
+    arrive while a fetch is under way wait for it instead of starting their own. A failed fetch
+    keeps the keys already known.
+    """
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        ttl_s: float = 600.0,
+        min_refetch_s: float = 10.0,
+        timeout_s: float = 5.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.url = url
+        self.ttl_s = ttl_s
+        self.min_refetch_s = min_refetch_s
+        self.timeout_s = timeout_s
+        self._clock = clock
+        self._keys: dict[str, jwt.PyJWK] = {}
+        self._fetched_at: float | None = None
+        self._attempted_at: float | None = None
+        self._last_error: Exception | None = None
+        self._lock = asyncio.Lock()
+
+    async def get_key(self, kid: str) -> jwt.PyJWK | None:
+        """The key published under `kid`, or None when the SSO does not publish it.
+
+        Raises JwksUnavailableError when the key is not known and the JWKS cannot be fetched.
+        """
+        if self._is_fresh() and kid in self._keys:
+            return self._keys[kid]
+        async with self._lock:
+            if not (self._is_fresh() and kid in self._keys) and self._may_fetch():
+                await self._refresh()
+            key = self._keys.get(kid)
+            if key is None and self._last_error is not None:
+                raise JwksUnavailableError(str(self._last_error)) from self._last_error
+            return key
+
+    def _is_fresh(self) -> bool:
+        return self._fetched_at is not None and self._clock() - self._fetched_at < self.ttl_s
+
+    def _may_fetch(self) -> bool:
+        return (
+            self._attempted_at is None or self._clock() - self._attempted_at >= self.min_refetch_s
+        )
+
+    async def _refresh(self) -> None:
+        self._attempted_at = self._clock()
+        try:
+            async with httpx.AsyncClient(timeout=self.timeout_s) as client:
+                response = await client.get(self.url)
+                response.raise_for_status()
+                document = response.json()
+            keys = parse_jwks(document)
+        except (httpx.HTTPError, ValueError) as exc:
+            log.warning("jwks fetch from %s failed: %r", self.url, exc)
+            self._last_error = exc
+            return
+        self._keys = keys
+        self._fetched_at = self._attempted_at
+        self._last_error = None
+
+
+def parse_jwks(document: object) -> dict[str, jwt.PyJWK]:
+    """The usable signing keys of a JWKS document by kid: RSA (RS256) and EC P-256 (ES256) only.
+
+    Keys without a kid, of another type or algorithm, or not for signatures are skipped; a
+    document that is not a JWKS at all raises ValueError.
+    """
+    if not isinstance(document, dict) or not isinstance(document.get("keys"), list):
+        raise ValueError("not a JWKS document (no 'keys' list)")
+    keys: dict[str, jwt.PyJWK] = {}
+    for jwk in document["keys"]:
+        if not isinstance(jwk, dict):
+            continue
+        kid = jwk.get("kid")
+        algorithm = _ALGORITHM_FOR_KTY.get(jwk.get("kty", ""))
+        if (
+            not isinstance(kid, str)
+            or not kid
+            or algorithm is None
+            or jwk.get("alg", algorithm) != algorithm
+            or jwk.get("use", "sig") != "sig"
+            or (algorithm == "ES256" and jwk.get("crv") != "P-256")
+        ):
+            continue
+        try:
+            keys[kid] = jwt.PyJWK(jwk, algorithm=algorithm)
+        except jwt.PyJWTError:
+            continue
+    return keys
+
+
+# --- verification -----------------------------------------------------------------------------
+
+
+def identity_unavailable(retry_after_s: float) -> ProblemError:
+    return ProblemError(
+        503,
+        "Service Unavailable",
+        "identity provider unavailable: cannot fetch its signing keys",
+        type_="https://houqin.dev/problems/identity-unavailable",
+        headers={"Retry-After": str(max(1, math.ceil(retry_after_s)))},
+    )
+
+
+class TokenVerifier:
+    """Checks a bearer token and returns its Principal; raises 401/503 ProblemError otherwise."""
+
+    def __init__(self, issuer: str, audience: str, jwks: JwksCache, leeway_s: float = 30) -> None:
+        self.issuer = issuer
+        self.audience = audience
+        self.jwks = jwks
+        self.leeway_s = leeway_s
+
+    async def verify(self, token: str) -> Principal:
+        try:
+            header = jwt.get_unverified_header(token)
+        except jwt.PyJWTError as exc:
+            raise unauthorized("malformed token") from exc
+        algorithm = header.get("alg")
+        if algorithm not in ALGORITHMS:
+            raise unauthorized(f"token algorithm must be one of {', '.join(ALGORITHMS)}")
+        kid = header.get("kid")
+        if not isinstance(kid, str) or not kid:
+            raise unauthorized("token header has no key id ('kid')")
+        try:
+            key = await self.jwks.get_key(kid)
+        except JwksUnavailableError as exc:
+            raise identity_unavailable(self.jwks.min_refetch_s) from exc
+        if key is None:
+            raise unauthorized("token is signed with a key the identity provider does not publish")
+        try:
+            claims = jwt.decode(
+                token,
+                key,
+                algorithms=list(ALGORITHMS),
+                audience=self.audience,
+                issuer=self.issuer,
+                leeway=self.leeway_s,
+                options={"require": list(REQUIRED_CLAIMS)},
+            )
+        except jwt.PyJWTError as exc:
+            raise unauthorized(_reason(exc)) from exc
+        return Principal.from_claims(claims)
+
+
+def _reason(exc: jwt.PyJWTError) -> str:
+    match exc:
+        case jwt.ExpiredSignatureError():
+            return "token has expired"
+        case jwt.ImmatureSignatureError():
+            return "token is not valid yet"
+        case jwt.InvalidAudienceError():
+            return "token is not meant for this audience"
+        case jwt.InvalidIssuerError():
+            return "token is not from the expected issuer"
+        case jwt.InvalidSignatureError():
+            return "token signature is invalid"
+        case jwt.MissingRequiredClaimError(claim=claim):
+            return f"token lacks the required '{claim}' claim"
+        case _:
+            return f"token is invalid: {exc}"
+
+
+def verifier_from_settings(settings: ServiceSettings) -> TokenVerifier:
+    return TokenVerifier(
+        issuer=settings.jwt_issuer,
+        audience=settings.jwt_audience,
+        jwks=JwksCache(settings.jwt_jwks_url),
+        leeway_s=settings.jwt_leeway_s,
+    )
+
+
+# --- FastAPI glue -----------------------------------------------------------------------------
+
+
+def install_identity(app: FastAPI, verifier: TokenVerifier) -> None:
+    app.state.token_verifier = verifier
+
+
+async def current_principal(request: Request) -> Principal:
+    """The caller of this request, from `Authorization: Bearer <token>`; 401 without one."""
+    verifier = getattr(request.app.state, "token_verifier", None)
+    if not isinstance(verifier, TokenVerifier):
+        raise RuntimeError("install_identity(app, verifier) was not called for this app")
+    header = request.headers.get("authorization")
+    if header is None:
+        problem = unauthorized("missing Authorization header (expected 'Bearer <token>')")
+        problem.headers = {"WWW-Authenticate": "Bearer"}  # RFC 6750 3.1: no error code here
+        raise problem
+    scheme, _, token = header.strip().partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise unauthorized("Authorization header must be 'Bearer <token>'")
+    return await verifier.verify(token.strip())
+
+
+CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
+
+
+def require_roles(*roles: Role) -> Callable[[Principal], Awaitable[Principal]]:
+    """A dependency giving the caller when they hold any of `roles`, else 403.
+
+    Use as `Annotated[Principal, Depends(require_roles(Role.supervisor, Role.admin))]`.
+    """
+    if not roles:
+        raise ValueError("require_roles needs at least one role")
+    needed = ", ".join(dict.fromkeys(roles))
+
+    async def principal_with_role(principal: CurrentPrincipal) -> Principal:
+        if not principal.has_any(*roles):
+            raise forbidden(f"requires one of the roles: {needed}")
+        return principal
+
+    return principal_with_role
+
+
+# --- local issuer -----------------------------------------------------------------------------
+
+
+def jwk_thumbprint(jwk: Mapping[str, Any]) -> str:
+    """RFC 7638 thumbprint (SHA-256, base64url) of an RSA or EC public JWK."""
+    members = {"RSA": ("e", "kty", "n"), "EC": ("crv", "kty", "x", "y")}[jwk["kty"]]
+    canonical = json.dumps({m: jwk[m] for m in members}, separators=(",", ":"), sort_keys=True)
+    digest = hashlib.sha256(canonical.encode()).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+class LocalIssuer:
+    """Signs RS256 tokens for the demo SSO and the tests.
+
+    The private key comes from the PEM file at `key_path`, which is generated (RSA 2048) and
+    written with mode 0600 when absent; with `key_path=None` the key lives in memory only. The
+    kid is the RFC 7638 thumbprint of the public key, so it is stable for a given key.
+    """
+
+    def __init__(
+        self,
+        key_path: str | Path | None = None,
+        *,
+        issuer: str = "http://127.0.0.1:8900",
+        audience: str = "houqin",
+    ) -> None:
+        self.issuer = issuer
+        self.audience = audience
+        self.private_key = _load_or_create_key(Path(key_path) if key_path is not None else None)
+        self._public_jwk: dict[str, Any] = RSAAlgorithm.to_jwk(
+            self.private_key.public_key(), as_dict=True
+        )
+        self.kid = jwk_thumbprint(self._public_jwk)
+
+    def issue(
+        self,
+        subject: str,
+        roles: Iterable[str],
+        *,
+        name: str | None = None,
+        department_id: str | None = None,
+        team_id: str | None = None,
+        ttl_s: int = 3600,
+        audience: str | None = None,
+        issuer: str | None = None,
+    ) -> str:
+        """A signed token; audience and issuer default to this issuer's. ttl_s < 0 is expired."""
+        now = int(time.time())
+        claims: dict[str, Any] = {
+            "iss": issuer if issuer is not None else self.issuer,
+            "aud": audience if audience is not None else self.audience,
+            "sub": subject,
+            "iat": now,
+            "exp": now + ttl_s,
+            "jti": uuid.uuid4().hex,
+            "roles": [str(role) for role in roles],
+        }
+        optional = {"name": name, "dept": department_id, "team": team_id}
+        claims.update({k: v for k, v in optional.items() if v is not None})
+        return jwt.encode(claims, self.private_key, algorithm="RS256", headers={"kid": self.kid})
+
+    def jwks(self) -> dict[str, Any]:
+        return {"keys": [{**self._public_jwk, "kid": self.kid, "use": "sig", "alg": "RS256"}]}
+
+
+def _load_or_create_key(path: Path | None) -> rsa.RSAPrivateKey:
+    if path is not None and path.exists():
+        key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+        if not isinstance(key, rsa.RSAPrivateKey):
+            raise ValueError(f"{path} does not hold an RSA private key")
+        return key
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    if path is not None:
+        pem = key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another process wrote it first: use theirs
+            return _load_or_create_key(path)
+        with os.fdopen(fd, "wb") as out:
+            out.write(pem)
+    return key

@@ -1,0 +1,37 @@
+"""Prometheus metrics shared by every service process (each process exposes its own /metrics)."""
+
+from __future__ import annotations
+
+from prometheus_client import Counter, Gauge, Histogram
+
+REQUEST_SECONDS = Histogram(
+    "houqin_http_request_seconds",
+    "HTTP request latency",
+    ["method", "route", "status"],
+    buckets=(0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
+)
+EVENTS_PRODUCED = Counter(
+    "houqin_events_produced_total", "Events published to Kafka", ["topic", "type"]
+)
+EVENTS_CONSUMED = Counter(
+    "houqin_events_consumed_total",
+    "Events taken from Kafka, by outcome (handled, duplicate, ignored)",
+    ["consumer", "type", "outcome"],
+)
+EVENTS_RETRIED = Counter(
+    "houqin_events_retried_total",
+    "Handler attempts that failed and were retried",
+    ["consumer", "type"],
+)
+EVENTS_DEAD_LETTERED = Counter(
+    "houqin_events_dead_lettered_total",
+    "Events sent to the dead-letter topic",
+    ["consumer", "reason"],
+)
+OUTBOX_BACKLOG = Gauge("houqin_outbox_backlog", "Outbox rows not yet published")
+OUTBOX_OLDEST_AGE = Gauge(
+    "houqin_outbox_oldest_age_seconds", "Age of the oldest unpublished outbox row"
+)
+CONSUMER_LAG = Gauge(
+    "houqin_consumer_lag", "Records behind the partition's end", ["consumer", "topic", "partition"]
+)

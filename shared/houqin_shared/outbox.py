@@ -1,0 +1,54 @@
+"""The transactional outbox: an event is stored in the same transaction as the change it reports.
+
+`add` must be called on the connection of the transaction that makes the change. It takes a
+transaction-scoped advisory lock on the event's key, so two transactions writing events for the
+same aggregate commit in the order of their outbox ids; the relay publishes in id order, hence
+in commit order per key, without any global lock or NOTIFY on the commit path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from houqin_shared.contracts.base import Envelope, Event
+from houqin_shared.db import Conn
+from houqin_shared.logs import correlation_id
+
+_INSERT = """
+INSERT INTO outbox (event_id, topic, key, event_type, headers, payload)
+SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::bytea[])
+"""
+
+
+async def add(conn: Conn, *events: Event | Envelope) -> list[Envelope]:
+    """Store events in the caller's transaction; return their envelopes (with ids)."""
+    if not conn.is_in_transaction():
+        raise RuntimeError("outbox.add must run inside the transaction that makes the change")
+    envs = [
+        e if isinstance(e, Envelope) else Envelope(e, correlation_id=correlation_id())
+        for e in events
+    ]
+    await lock_keys(conn, (e.data.key() for e in envs))
+    await conn.execute(
+        _INSERT,
+        [e.id for e in envs],
+        [e.data.topic for e in envs],
+        [e.data.key() for e in envs],
+        [e.type for e in envs],
+        [e.headers() for e in envs],
+        [e.value() for e in envs],
+    )
+    return envs
+
+
+_LOCK = """
+SELECT pg_advisory_xact_lock(h)
+FROM (SELECT DISTINCT hashtextextended(current_schema() || '/' || k, 7) AS h
+      FROM unnest($1::text[]) AS k ORDER BY 1) AS s
+"""
+
+
+async def lock_keys(conn: Conn, keys: Iterable[str]) -> None:
+    """Serialise transactions per aggregate key; locks are taken in one fixed order (no deadlock
+    between two callers that lock several keys)."""
+    await conn.execute(_LOCK, list(keys))

@@ -1,0 +1,124 @@
+"""The outbox relay: publishes committed outbox rows to Kafka, in id order, then deletes them.
+
+Several replicas may run: each holds a dedicated connection and tries a session advisory lock;
+the one that gets it publishes, the others stand by and take over when its connection drops.
+Publishing is at-least-once (a crash between Kafka's ack and the delete re-sends that batch);
+consumers dedupe on the CloudEvents id, so effects happen once. The relay polls instead of
+LISTEN/NOTIFY, so committing transactions never queue behind NOTIFY's global lock.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import asyncpg
+from aiokafka import AIOKafkaProducer
+from aiokafka.errors import KafkaError
+
+from houqin_shared import db, metrics
+from houqin_shared.contracts.base import encode_headers
+from houqin_shared.db import Conn
+from houqin_shared.logs import get_logger
+
+log = get_logger(__name__)
+# Advisory locks are per database; the key names the schema so each service has its own leader.
+_LEADER_LOCK = (
+    "SELECT pg_try_advisory_lock(hashtextextended('houqin.outbox.relay/' || current_schema(), 7))"
+)
+_FETCH = "SELECT id, topic, key, event_type, headers, payload FROM outbox ORDER BY id LIMIT $1"
+_DELETE = "DELETE FROM outbox WHERE id = ANY($1::bigint[])"
+_BACKLOG = "SELECT count(*), extract(epoch FROM clock_timestamp() - min(created_at)) FROM outbox"
+
+
+@dataclass
+class Relay:
+    database_url: str
+    schema: str
+    producer: AIOKafkaProducer
+    batch: int = 500
+    poll_s: float = 0.005
+    standby_s: float = 1.0
+    backlog_every_s: float = 5.0
+    is_leader: bool = False
+    last_round: float = field(default_factory=time.monotonic)
+    published: int = 0
+
+    async def run(self, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            self.last_round = time.monotonic()
+            try:
+                conn = await db.connect(self.database_url, self.schema)
+            except (OSError, asyncpg.PostgresError) as exc:
+                log.warning("relay_db_unavailable", error=str(exc))
+                await _sleep(stop, self.standby_s)
+                continue
+            try:
+                if await conn.fetchval(_LEADER_LOCK):
+                    self.is_leader = True
+                    log.info("relay_leader")
+                    await self._lead(conn, stop)
+                else:
+                    await _sleep(stop, self.standby_s)
+            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+                log.warning("relay_db_error", error=str(exc))
+                await _sleep(stop, self.standby_s)
+            except Exception:
+                log.exception("relay_failed")
+                await _sleep(stop, self.standby_s)
+            finally:
+                self.is_leader = False
+                await conn.close(timeout=5)
+
+    async def _lead(self, conn: Conn, stop: asyncio.Event) -> None:
+        next_backlog = 0.0
+        while not stop.is_set():
+            self.last_round = time.monotonic()
+            if self.last_round >= next_backlog:
+                await self._measure_backlog(conn)
+                next_backlog = self.last_round + self.backlog_every_s
+            try:
+                sent = await self.publish_once(conn)
+            except KafkaError as exc:
+                log.warning("relay_kafka_error", error=repr(exc))
+                await _sleep(stop, self.standby_s)
+                continue
+            if sent < self.batch:
+                await _sleep(stop, self.poll_s)
+
+    async def publish_once(self, conn: Conn) -> int:
+        rows = await conn.fetch(_FETCH, self.batch)
+        if not rows:
+            return 0
+        futures = [await self._send(row) for row in rows]
+        await asyncio.gather(*futures)
+        await conn.execute(_DELETE, [r["id"] for r in rows])
+        for r in rows:
+            metrics.EVENTS_PRODUCED.labels(r["topic"], r["event_type"]).inc()
+        self.published += len(rows)
+        return len(rows)
+
+    async def _send(self, row: asyncpg.Record) -> Any:
+        return await self.producer.send(
+            row["topic"],
+            value=row["payload"],
+            key=row["key"].encode(),
+            headers=encode_headers(row["headers"]),
+        )
+
+    async def _measure_backlog(self, conn: Conn) -> None:
+        row = await conn.fetchrow(_BACKLOG)
+        assert row is not None
+        metrics.OUTBOX_BACKLOG.set(row[0])
+        metrics.OUTBOX_OLDEST_AGE.set(float(row[1] or 0))
+
+    def stalled(self, limit_s: float) -> bool:
+        return time.monotonic() - self.last_round > limit_s
+
+
+async def _sleep(stop: asyncio.Event, seconds: float) -> None:
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(stop.wait(), seconds)

@@ -1,0 +1,165 @@
+"""The four processes of every service, one command line: `python -m <service> api|worker|relay|migrate`.
+
+A service describes itself with a `ServiceSpec`; this module runs it, so no service repeats the
+wiring of pools, producers, consumers, health endpoints and signals.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import uvicorn
+from fastapi import FastAPI
+
+from houqin_shared import db, kafka, logs
+from houqin_shared.consumer import ConsumerRunner, Handler
+from houqin_shared.contracts.base import Event
+from houqin_shared.http import base_app, db_check, install_health, kafka_check
+from houqin_shared.migrate import migrate
+from houqin_shared.relay import Relay
+from houqin_shared.settings import ServiceSettings
+
+log = logs.get_logger(__name__)
+COMMANDS = ("api", "worker", "relay", "migrate")
+
+
+@dataclass(frozen=True)
+class ServiceSpec:
+    name: str
+    settings: Callable[[], ServiceSettings]
+    migrations: Path
+    create_app: Callable[[ServiceSettings], FastAPI]
+    produces: list[str] = field(default_factory=list)
+    consumes: list[str] = field(default_factory=list)
+    handlers: dict[type[Event], Handler] = field(default_factory=dict)
+
+    @property
+    def group(self) -> str:
+        return f"houqin.{self.name}"
+
+
+class _Server(uvicorn.Server):
+    """uvicorn inside our own event loop: the process, not uvicorn, owns the signals."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+def _stop_on_signals(stop: asyncio.Event) -> None:
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+
+
+async def _serve_ops(app: FastAPI, host: str, port: int, stop: asyncio.Event) -> None:
+    if not port:
+        await stop.wait()
+        return
+    server = _Server(uvicorn.Config(app, host=host, port=port, log_config=None, access_log=False))
+    task = asyncio.create_task(server.serve())
+    await stop.wait()
+    server.should_exit = True
+    await task
+
+
+async def run_worker(spec: ServiceSpec, settings: ServiceSettings) -> None:
+    stop = asyncio.Event()
+    _stop_on_signals(stop)
+    pool = await db.create_pool(settings)
+    producer = kafka.producer(settings.kafka_bootstrap, f"{spec.group}-worker")
+    await producer.start()
+    runner = ConsumerRunner(
+        group=spec.group,
+        topics=spec.consumes,
+        handlers=spec.handlers,
+        pool=pool,
+        producer=producer,
+        bootstrap=settings.kafka_bootstrap,
+        batch=settings.consumer_batch,
+        max_attempts=settings.consumer_max_attempts,
+        backoff_s=settings.consumer_backoff_ms / 1000,
+    )
+    ops = base_app(f"{spec.name} worker")
+    install_health(
+        ops,
+        {"database": db_check(pool), "kafka": kafka_check(settings.kafka_bootstrap)},
+        alive=lambda: not runner.stalled(settings.consumer_stall_s),
+    )
+    try:
+        await asyncio.gather(
+            runner.run(stop), _serve_ops(ops, settings.http_host, settings.worker_port, stop)
+        )
+    finally:
+        await producer.stop()
+        await pool.close()
+
+
+async def run_relay(spec: ServiceSpec, settings: ServiceSettings) -> None:
+    stop = asyncio.Event()
+    _stop_on_signals(stop)
+    producer = kafka.producer(settings.kafka_bootstrap, f"{spec.group}-relay")
+    await producer.start()
+    relay = Relay(
+        settings.database_url,
+        settings.db_schema,
+        producer,
+        batch=settings.relay_batch,
+        poll_s=settings.relay_poll_ms / 1000,
+    )
+    pool = await db.create_pool(settings, min_size=1, max_size=2)
+    ops = base_app(f"{spec.name} relay")
+    install_health(
+        ops,
+        {"database": db_check(pool), "kafka": kafka_check(settings.kafka_bootstrap)},
+        alive=lambda: not relay.stalled(settings.consumer_stall_s),
+    )
+    try:
+        await asyncio.gather(
+            relay.run(stop), _serve_ops(ops, settings.http_host, settings.relay_port, stop)
+        )
+    finally:
+        await producer.stop()
+        await pool.close()
+
+
+async def run_migrate(spec: ServiceSpec, settings: ServiceSettings) -> None:
+    applied = migrate(settings.database_url, settings.db_schema, spec.migrations)
+    log.info("migrated", applied=applied)
+    topics = (
+        spec.produces
+        + spec.consumes
+        + ([kafka.dead_letter_topic(spec.group)] if spec.consumes else [])
+    )
+    await kafka.ensure_topics(settings.kafka_bootstrap, sorted(set(topics)))
+
+
+def main(spec: ServiceSpec, argv: list[str] | None = None) -> int:
+    argv = sys.argv if argv is None else argv
+    if len(argv) != 2 or argv[1] not in COMMANDS:
+        print(f"usage: python -m {spec.name} {{{'|'.join(COMMANDS)}}}", file=sys.stderr)
+        return 2
+    command = argv[1]
+    settings = spec.settings()
+    logs.configure(spec.name, command, settings.log_level, settings.log_json)
+    if command == "api":
+        uvicorn.run(
+            spec.create_app(settings),
+            host=settings.http_host,
+            port=settings.http_port,
+            log_config=None,
+            access_log=False,
+        )
+    elif command == "worker":
+        asyncio.run(run_worker(spec, settings))
+    elif command == "relay":
+        asyncio.run(run_relay(spec, settings))
+    else:
+        asyncio.run(run_migrate(spec, settings))
+    return 0

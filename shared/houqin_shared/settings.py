@@ -1,0 +1,55 @@
+"""Settings for every service process, read from the environment with one prefix per service.
+
+Each service subclasses `ServiceSettings` and sets `env_prefix` (for example `FEEDBACK_`), so
+`FEEDBACK_DATABASE_URL` configures the feedback service only. Every field carries a description;
+`python -m houqin_shared.settings_doc` prints the configuration table in README.md from them.
+"""
+
+from __future__ import annotations
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class ServiceSettings(BaseSettings):
+    model_config = SettingsConfigDict(extra="ignore", frozen=True)
+
+    database_url: str = Field(
+        "postgresql://postgres@127.0.0.1:5432/houqin",
+        description="PostgreSQL DSN of this service's own login role (it owns one schema only).",
+    )
+    db_schema: str = Field("public", description="The schema this service owns; the search_path.")
+    db_pool_min: int = Field(1, ge=1, description="Minimum connections in the asyncpg pool.")
+    db_pool_max: int = Field(10, ge=1, description="Maximum connections in the asyncpg pool.")
+    kafka_bootstrap: str = Field(
+        "127.0.0.1:9092", description="Kafka bootstrap servers, comma separated."
+    )
+    http_host: str = Field("127.0.0.1", description="Address the HTTP API binds to.")
+    http_port: int = Field(8000, description="Port of the HTTP API.")
+    worker_port: int = Field(
+        0, description="Port of the worker's health and metrics endpoint (0: none)."
+    )
+    relay_port: int = Field(
+        0, description="Port of the relay's health and metrics endpoint (0: none)."
+    )
+    jwt_issuer: str = Field("http://127.0.0.1:8900", description="Expected `iss` of bearer tokens.")
+    jwt_audience: str = Field("houqin", description="Expected `aud` of bearer tokens.")
+    jwt_jwks_url: str = Field(
+        "http://127.0.0.1:8900/.well-known/jwks.json",
+        description="JWKS of the campus SSO (or the local demo issuer); fetched and cached.",
+    )
+    jwt_leeway_s: int = Field(30, ge=0, description="Clock skew tolerated on `exp`/`nbf`, seconds.")
+    log_level: str = Field("INFO", description="Log level: DEBUG, INFO, WARNING, ERROR.")
+    log_json: bool = Field(True, description="JSON log lines (true) or human-readable (false).")
+    relay_batch: int = Field(500, ge=1, description="Outbox rows the relay publishes per round.")
+    relay_poll_ms: int = Field(5, ge=1, description="Relay's sleep when the outbox is empty, ms.")
+    consumer_batch: int = Field(500, ge=1, description="Events a worker handles per transaction.")
+    consumer_max_attempts: int = Field(
+        5, ge=1, description="Attempts for an event whose handler fails before it is dead-lettered."
+    )
+    consumer_backoff_ms: int = Field(
+        200, ge=0, description="First retry delay, doubled each attempt (with jitter), ms."
+    )
+    consumer_stall_s: int = Field(
+        60, ge=1, description="Liveness fails when the consumer loop has not turned for this long."
+    )

@@ -1,0 +1,49 @@
+"""A service's API application: pool, identity, health, problems, metrics, its routers."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Annotated
+
+import asyncpg
+from fastapi import APIRouter, Depends, FastAPI, Request
+
+from houqin_shared import db
+from houqin_shared.http import base_app, install_health, kafka_check
+from houqin_shared.identity import install_identity, verifier_from_settings
+from houqin_shared.settings import ServiceSettings
+
+
+def get_pool(request: Request) -> asyncpg.Pool:
+    pool: asyncpg.Pool = request.app.state.pool
+    return pool
+
+
+DbPool = Annotated[asyncpg.Pool, Depends(get_pool)]
+
+
+def service_app(title: str, settings: ServiceSettings, *routers: APIRouter) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.pool = await db.create_pool(settings)
+        try:
+            yield
+        finally:
+            await app.state.pool.close()
+
+    app = base_app(title, lifespan=lifespan, version="0.1.0")
+    install_identity(app, verifier_from_settings(settings))
+
+    async def database() -> None:
+        async with app.state.pool.acquire(timeout=2) as conn:
+            await conn.fetchval("SELECT 1")
+
+    # The API writes events to its outbox, so it stays ready while Kafka is away; Kafka's state
+    # is reported for operators but does not take the API out of service.
+    install_health(
+        app, {"database": database}, informative={"kafka": kafka_check(settings.kafka_bootstrap)}
+    )
+    for router in routers:
+        app.include_router(router)
+    return app

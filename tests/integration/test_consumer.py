@@ -1,0 +1,231 @@
+"""The consumer runner against the real PostgreSQL and Kafka: once-only effects, retries,
+dead letters."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+import asyncpg
+import pytest
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from helpers import Infra
+from kafka_helpers import new_topic, ping_contract, read_all
+
+from houqin_shared import db, kafka
+from houqin_shared.consumer import ConsumerRunner
+from houqin_shared.contracts.base import Envelope, Event, encode_headers
+from houqin_shared.db import Conn
+from houqin_shared.settings import ServiceSettings
+
+pytestmark = pytest.mark.infra
+
+
+@dataclass
+class Setup:
+    pool: asyncpg.Pool
+    producer: AIOKafkaProducer
+    topic: str
+    ping: type[Event]
+    group: str
+
+
+@pytest.fixture
+async def setup(infra: Infra, scratch_schema: str) -> AsyncIterator[Setup]:
+    pool = await db.create_pool(
+        ServiceSettings(database_url=infra.admin_dsn, db_schema=scratch_schema)
+    )
+    async with pool.acquire() as conn:
+        await conn.execute(
+            "CREATE TABLE effects (aggregate text, seq int, n int NOT NULL DEFAULT 0, PRIMARY KEY (aggregate, seq))"
+        )
+        await conn.execute("CREATE TABLE attempts (event_id text PRIMARY KEY, n int NOT NULL)")
+    topic = await new_topic(infra.kafka)
+    group = f"houqin.test-{uuid.uuid4().hex[:8]}"
+    await kafka.ensure_topics(infra.kafka, [kafka.dead_letter_topic(group)])
+    producer = kafka.producer(infra.kafka, "test-producer")
+    await producer.start()
+    yield Setup(pool, producer, topic, ping_contract(topic), group)
+    await producer.stop()
+    await pool.close()
+
+
+async def count_attempt(event_id: str, pool: asyncpg.Pool) -> int:
+    """Attempts are counted outside the handler's transaction, so rolled-back ones count too."""
+    async with pool.acquire() as conn:
+        n = await conn.fetchval(
+            "INSERT INTO attempts VALUES ($1, 1) ON CONFLICT (event_id) DO UPDATE SET n = attempts.n + 1 RETURNING n",
+            event_id,
+        )
+    return int(n)
+
+
+def make_handler(pool: asyncpg.Pool):  # type: ignore[no-untyped-def]
+    async def handle(conn: Conn, env: Envelope) -> None:
+        e = env.data
+        attempt = await count_attempt(env.id, pool)
+        if attempt <= e.fail_times:  # type: ignore[attr-defined]
+            raise ValueError(f"transient failure {attempt}")
+        # A deliberately non-idempotent effect: a second run would make n == 2.
+        await conn.execute(
+            "INSERT INTO effects (aggregate, seq, n) VALUES ($1, $2, 1)"
+            " ON CONFLICT (aggregate, seq) DO UPDATE SET n = effects.n + 1",
+            e.aggregate,  # type: ignore[attr-defined]
+            e.seq,  # type: ignore[attr-defined]
+        )
+
+    return handle
+
+
+async def send(s: Setup, event: Event, event_id: str | None = None) -> str:
+    env = Envelope(event, id=event_id or str(uuid.uuid4()))
+    await s.producer.send_and_wait(
+        s.topic, value=env.value(), key=event.key().encode(), headers=encode_headers(env.headers())
+    )
+    return env.id
+
+
+async def run_until(runner: ConsumerRunner, done) -> None:  # type: ignore[no-untyped-def]
+    stop = asyncio.Event()
+    task = asyncio.create_task(runner.run(stop))
+    try:
+        for _ in range(300):
+            if await done():
+                break
+            await asyncio.sleep(0.1)
+    finally:
+        stop.set()
+        await task
+
+
+def runner_for(s: Setup, infra: Infra, **kw) -> ConsumerRunner:  # type: ignore[no-untyped-def]
+    return ConsumerRunner(
+        group=s.group,
+        topics=[s.topic],
+        handlers={s.ping: make_handler(s.pool)},
+        pool=s.pool,
+        producer=s.producer,
+        bootstrap=infra.kafka,
+        registry={s.ping.event_type: s.ping},
+        max_attempts=kw.pop("max_attempts", 4),
+        backoff_s=0.01,
+        **kw,
+    )
+
+
+async def effects(pool: asyncpg.Pool) -> dict[tuple[str, int], int]:
+    async with pool.acquire() as conn:
+        return {
+            (r["aggregate"], r["seq"]): r["n"] for r in await conn.fetch("SELECT * FROM effects")
+        }
+
+
+async def test_redelivered_event_has_its_effect_once(infra: Infra, setup: Setup) -> None:
+    s = setup
+    event_id = await send(s, s.ping(aggregate="a", seq=1))
+    await send(s, s.ping(aggregate="a", seq=1), event_id=event_id)  # the same event again
+    await send(s, s.ping(aggregate="a", seq=2))
+    runner = runner_for(s, infra)
+
+    async def done() -> bool:
+        return len(await effects(s.pool)) == 2
+
+    await run_until(runner, done)
+    await asyncio.sleep(0.5)  # let the duplicate be consumed too
+    assert await effects(s.pool) == {("a", 1): 1, ("a", 2): 1}
+
+
+async def test_replay_from_offset_zero_changes_nothing(infra: Infra, setup: Setup) -> None:
+    s = setup
+    for i in range(50):
+        await send(s, s.ping(aggregate=f"k{i % 3}", seq=i))
+    first = runner_for(s, infra)
+
+    async def all_done() -> bool:
+        return len(await effects(s.pool)) == 50
+
+    await run_until(first, all_done)
+    # Rewind the group to offset 0: every event is delivered again to the same consumer.
+    rewind = AIOKafkaConsumer(
+        bootstrap_servers=infra.kafka, group_id=s.group, enable_auto_commit=False
+    )
+    await rewind.start()
+    partitions = [TopicPartition(s.topic, p) for p in range(4)]  # new_topic makes 4
+    rewind.assign(partitions)
+    await rewind.commit(dict.fromkeys(partitions, 0))
+    await rewind.stop()
+    replay = runner_for(s, infra)
+
+    async def wait() -> bool:
+        await asyncio.sleep(3)
+        return True
+
+    await run_until(replay, wait)
+    assert set((await effects(s.pool)).values()) == {1}
+    async with s.pool.acquire() as conn:
+        assert await conn.fetchval("SELECT count(*) FROM inbox WHERE consumer = $1", s.group) == 50
+
+
+async def test_handler_failing_twice_then_succeeding_is_retried(infra: Infra, setup: Setup) -> None:
+    s = setup
+    await send(s, s.ping(aggregate="a", seq=1))
+    await send(s, s.ping(aggregate="a", seq=2, fail_times=2))
+    await send(s, s.ping(aggregate="b", seq=3))
+    runner = runner_for(s, infra)
+
+    async def done() -> bool:
+        return len(await effects(s.pool)) == 3
+
+    await run_until(runner, done)
+    assert await effects(s.pool) == {("a", 1): 1, ("a", 2): 1, ("b", 3): 1}
+    async with s.pool.acquire() as conn:
+        assert await conn.fetchval("SELECT max(n) FROM attempts") == 3
+
+
+async def test_poison_events_are_dead_lettered_with_reason_and_consumer_carries_on(
+    infra: Infra, setup: Setup
+) -> None:
+    s = setup
+    good_headers = Envelope(s.ping(aggregate="a", seq=0)).headers()
+
+    async def raw(value: bytes, headers: dict[str, str]) -> None:
+        await s.producer.send_and_wait(
+            s.topic, value=value, key=b"a", headers=encode_headers(headers)
+        )
+
+    await raw(b"{not json", {**good_headers, "ce_id": "bad-json"})
+    await raw(
+        json.dumps({"aggregate": "a", "seq": 5}).encode(),
+        {**good_headers, "ce_id": "unknown", "ce_type": "houqin.nobody.Knows.v1"},
+    )
+    await raw(
+        json.dumps({"aggregate": "a", "seq": "five"}).encode(),
+        {**good_headers, "ce_id": "wrong-schema"},
+    )
+    await raw(b"{}", {"content-type": "application/json"})  # not a CloudEvent at all
+    await send(s, s.ping(aggregate="a", seq=9, fail_times=99), event_id="always-fails")
+    await send(s, s.ping(aggregate="a", seq=10))
+    runner = runner_for(s, infra, max_attempts=3)
+
+    async def done() -> bool:
+        return ("a", 10) in await effects(s.pool)
+
+    await run_until(runner, done)
+    letters = await read_all(infra.kafka, kafka.dead_letter_topic(s.group), expect=5)
+    reasons = {r["headers"].get("ce_id", "none"): r["headers"]["dlq_reason"] for r in letters}
+    assert reasons == {
+        "bad-json": "invalid_data",
+        "unknown": "unknown_type",
+        "wrong-schema": "invalid_data",
+        "none": "not_cloudevent",
+        "always-fails": "handler_failed",
+    }
+    failed = next(r for r in letters if r["headers"].get("ce_id") == "always-fails")
+    assert failed["headers"]["dlq_attempts"] == "3"
+    assert "ValueError" in failed["headers"]["dlq_detail"]
+    assert json.loads(failed["value"])["seq"] == 9  # the original payload, untouched
+    assert failed["headers"]["dlq_source_topic"] == s.topic
+    assert await effects(s.pool) == {("a", 10): 1}
