@@ -8,6 +8,7 @@ in commit order per key, without any global lock or NOTIFY on the commit path.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 
 from houqin_shared.contracts.base import Envelope, Event
@@ -16,7 +17,7 @@ from houqin_shared.logs import correlation_id
 
 _INSERT = """
 INSERT INTO outbox (event_id, topic, key, event_type, headers, payload)
-SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::bytea[])
+SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[]::jsonb[], $6::bytea[])
 """
 
 
@@ -35,7 +36,7 @@ async def add(conn: Conn, *events: Event | Envelope) -> list[Envelope]:
         [e.data.topic for e in envs],
         [e.data.key() for e in envs],
         [e.type for e in envs],
-        [e.headers() for e in envs],
+        [json.dumps(e.headers()) for e in envs],  # text, so no codec is needed
         [e.value() for e in envs],
     )
     return envs
