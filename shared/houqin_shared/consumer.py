@@ -29,7 +29,7 @@ from houqin_shared import metrics
 from houqin_shared.contracts import REGISTRY
 from houqin_shared.contracts.base import BadEvent, Envelope, Event, decode
 from houqin_shared.db import Conn
-from houqin_shared.kafka import dead_letter_topic
+from houqin_shared.kafka import dead_letter_topic, start_when_reachable
 from houqin_shared.logs import bind_correlation_id, get_logger
 
 log = get_logger(__name__)
@@ -83,7 +83,7 @@ class ConsumerRunner:
     registry: dict[str, type[Event]] = field(default_factory=lambda: dict(REGISTRY))
     last_turn: float = field(default_factory=time.monotonic)
     settled: int = 0  # events taken and settled: handled now, or recognised as already handled
-    _busy: asyncio.Lock = field(default_factory=asyncio.Lock)
+    busy: asyncio.Lock = field(default_factory=asyncio.Lock)
     _consumer: AIOKafkaConsumer | None = None
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -98,16 +98,22 @@ class ConsumerRunner:
         )
         self._consumer = consumer
         consumer.subscribe(self.topics, listener=_CommitBeforeRevoke(self))
-        await consumer.start()
+        if not await start_when_reachable(consumer, f"consumer {self.group}", stop):
+            return
         log.info("consumer_started", group=self.group, topics=self.topics)
         try:
             while not stop.is_set():
                 self.last_turn = time.monotonic()
-                batches = await consumer.getmany(timeout_ms=500, max_records=self.batch)
+                try:
+                    batches = await consumer.getmany(timeout_ms=500, max_records=self.batch)
+                except KafkaError as exc:
+                    log.warning("poll_failed", error=repr(exc))
+                    await asyncio.sleep(1.0)
+                    continue
                 records = [r for part in batches.values() for r in part]
                 if not records:
                     continue
-                async with self._busy:
+                async with self.busy:
                     try:
                         await self.process(records)
                     except INFRA_ERRORS as exc:
@@ -275,7 +281,7 @@ class _CommitBeforeRevoke(ConsumerRebalanceListener):  # type: ignore[misc]
         self.runner = runner
 
     async def on_partitions_revoked(self, revoked: Any) -> None:
-        async with self.runner._busy:
+        async with self.runner.busy:
             log.info("partitions_revoked", partitions=[str(tp) for tp in revoked])
 
     async def on_partitions_assigned(self, assigned: Any) -> None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+from typing import Any
 
 from aiokafka import AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from aiokafka.errors import TopicAlreadyExistsError
+from aiokafka.errors import KafkaError, TopicAlreadyExistsError
 
 from houqin_shared.logs import get_logger
 
@@ -24,6 +26,21 @@ def producer(bootstrap: str, client_id: str) -> AIOKafkaProducer:
         max_batch_size=256 * 1024,
         request_timeout_ms=15000,
     )
+
+
+async def start_when_reachable(client: Any, what: str, stop: asyncio.Event | None = None) -> bool:
+    """Start an aiokafka client, retrying with backoff while the broker is unreachable (a
+    process may start before Kafka does). False when asked to stop first."""
+    delay = 0.5
+    while stop is None or not stop.is_set():
+        try:
+            await client.start()
+            return True
+        except KafkaError as exc:
+            log.warning("kafka_unreachable", client=what, error=repr(exc), retry_in_s=delay)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 10.0)
+    return False
 
 
 def dead_letter_topic(consumer: str) -> str:

@@ -74,7 +74,8 @@ async def run_worker(spec: ServiceSpec, settings: ServiceSettings) -> None:
     _stop_on_signals(stop)
     pool = await db.create_pool(settings)
     producer = kafka.producer(settings.kafka_bootstrap, f"{spec.group}-worker")
-    await producer.start()
+    if not await kafka.start_when_reachable(producer, "dead-letter producer", stop):
+        return
     runner = ConsumerRunner(
         group=spec.group,
         topics=spec.consumes,
@@ -105,7 +106,8 @@ async def run_relay(spec: ServiceSpec, settings: ServiceSettings) -> None:
     stop = asyncio.Event()
     _stop_on_signals(stop)
     producer = kafka.producer(settings.kafka_bootstrap, f"{spec.group}-relay")
-    await producer.start()
+    if not await kafka.start_when_reachable(producer, "relay producer", stop):
+        return
     relay = Relay(
         settings.database_url,
         settings.db_schema,

@@ -10,9 +10,9 @@ import uuid
 from datetime import UTC, datetime
 
 import asyncpg
+import launcher
 import pytest
 
-import launcher
 from houqin_shared import outbox
 from houqin_shared.contracts import ComplaintFiled, Location
 
@@ -62,12 +62,20 @@ def wait_for(check, timeout_s: float = 120, every_s: float = 0.01) -> None:  # t
         time.sleep(every_s)
 
 
-def test_relay_and_worker_killed_mid_stream_lose_and_double_nothing(platform: launcher.Platform) -> None:
+def test_relay_and_worker_killed_mid_stream_lose_and_double_nothing(
+    platform: launcher.Platform,
+) -> None:
     inst = platform.inst
     admin = inst.admin_dsn
     tag = "crash-" + uuid.uuid4().hex[:8]
-    outbox_left = lambda: asyncio.run(scalar(admin, "SELECT count(*) FROM feedback.outbox"))  # noqa: E731
-    tickets = lambda: asyncio.run(scalar(admin, "SELECT count(*) FROM tickets.tickets WHERE category = $1", tag))  # noqa: E731
+
+    def outbox_left() -> int:
+        return asyncio.run(scalar(admin, "SELECT count(*) FROM feedback.outbox"))
+
+    def tickets() -> int:
+        return asyncio.run(
+            scalar(admin, "SELECT count(*) FROM tickets.tickets WHERE category = $1", tag)
+        )
 
     platform.signal("feedback-relay", signal.SIGTERM)
     platform.signal("tickets-worker", signal.SIGTERM)
@@ -93,12 +101,16 @@ def test_relay_and_worker_killed_mid_stream_lose_and_double_nothing(platform: la
     # Exactly N of everything downstream: inbox rows, ticket events, recorded notifications.
     def notified() -> int:
         return asyncio.run(
-            scalar(admin, "SELECT count(*) FROM notify.messages WHERE tracking_no LIKE $1", tag + "-%")
+            scalar(
+                admin, "SELECT count(*) FROM notify.messages WHERE tracking_no LIKE $1", tag + "-%"
+            )
         )
 
     wait_for(lambda: notified() >= N, every_s=0.2)
     time.sleep(2)  # let any duplicate that was going to arrive arrive
     assert tickets() == N
     assert notified() == N
-    facts = asyncio.run(scalar(admin, "SELECT count(*) FROM scoring.ticket_facts WHERE category = $1", tag))
+    facts = asyncio.run(
+        scalar(admin, "SELECT count(*) FROM scoring.ticket_facts WHERE category = $1", tag)
+    )
     assert facts == N

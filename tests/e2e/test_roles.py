@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import asyncpg
+import launcher
 import pytest
 
-import launcher
 from houqin_shared.bootstrap import SERVICES
 
 pytestmark = pytest.mark.infra
@@ -16,7 +16,9 @@ def dsn(inst: launcher.Instance, service: str) -> str:
 
 
 @pytest.mark.parametrize("service", SERVICES)
-async def test_role_reads_its_own_schema_and_no_other(test_instance: launcher.Instance, service: str) -> None:
+async def test_role_reads_its_own_schema_and_no_other(
+    test_instance: launcher.Instance, service: str
+) -> None:
     conn = await asyncpg.connect(dsn(test_instance, service))
     try:
         assert await conn.fetchval("SELECT current_schema()") == service
@@ -28,7 +30,9 @@ async def test_role_reads_its_own_schema_and_no_other(test_instance: launcher.In
                 await conn.execute(f"CREATE TABLE {other}.sneaky (x int)")
         with pytest.raises(asyncpg.InsufficientPrivilegeError):
             await conn.execute("CREATE TABLE public.sneaky (x int)")
-        assert not await conn.fetchval("SELECT rolsuper OR rolcreaterole OR rolcreatedb FROM pg_roles WHERE rolname = current_user")
+        assert not await conn.fetchval(
+            "SELECT rolsuper OR rolcreaterole OR rolcreatedb FROM pg_roles WHERE rolname = current_user"
+        )
     finally:
         await conn.close()
 
@@ -36,7 +40,9 @@ async def test_role_reads_its_own_schema_and_no_other(test_instance: launcher.In
 async def test_feedback_cannot_read_tickets(test_instance: launcher.Instance) -> None:
     conn = await asyncpg.connect(dsn(test_instance, "feedback"))
     try:
-        with pytest.raises(asyncpg.InsufficientPrivilegeError, match="permission denied for schema tickets"):
+        with pytest.raises(
+            asyncpg.InsufficientPrivilegeError, match="permission denied for schema tickets"
+        ):
             await conn.fetch("SELECT * FROM tickets.tickets")
     finally:
         await conn.close()
