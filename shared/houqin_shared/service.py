@@ -10,11 +10,13 @@ import asyncio
 import contextlib
 import signal
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import asyncpg
 import uvicorn
+from aiokafka import AIOKafkaProducer
 from fastapi import FastAPI
 
 from houqin_shared import db, kafka, logs
@@ -69,66 +71,71 @@ async def _serve_ops(app: FastAPI, host: str, port: int, stop: asyncio.Event) ->
     await task
 
 
-async def run_worker(spec: ServiceSpec, settings: ServiceSettings) -> None:
+Loop = Callable[[asyncio.Event], Awaitable[None]]
+Build = Callable[[asyncpg.Pool, AIOKafkaProducer], tuple[Loop, Callable[[], bool]]]
+
+
+async def _run_background(
+    spec: ServiceSpec,
+    settings: ServiceSettings,
+    process: str,
+    port: int,
+    build: Build,
+    pool_max: int,
+) -> None:
+    """A worker or relay: its pool and producer, its loop, and its health and metrics server."""
     stop = asyncio.Event()
     _stop_on_signals(stop)
-    pool = await db.create_pool(settings)
-    producer = kafka.producer(settings.kafka_bootstrap, f"{spec.group}-worker")
-    if not await kafka.start_when_reachable(producer, "dead-letter producer", stop):
-        return
-    runner = ConsumerRunner(
-        group=spec.group,
-        topics=spec.consumes,
-        handlers=spec.handlers,
-        pool=pool,
-        producer=producer,
-        bootstrap=settings.kafka_bootstrap,
-        batch=settings.consumer_batch,
-        max_attempts=settings.consumer_max_attempts,
-        backoff_s=settings.consumer_backoff_ms / 1000,
-    )
-    ops = base_app(f"{spec.name} worker")
-    install_health(
-        ops,
-        {"database": db_check(pool), "kafka": kafka_check(settings.kafka_bootstrap)},
-        alive=lambda: not runner.stalled(settings.consumer_stall_s),
-    )
+    pool = await db.create_pool(settings, min_size=1, max_size=pool_max)
+    producer = kafka.producer(settings.kafka_bootstrap, f"{spec.group}-{process}")
     try:
-        await asyncio.gather(
-            runner.run(stop), _serve_ops(ops, settings.http_host, settings.worker_port, stop)
+        if not await kafka.start_when_reachable(producer, f"{process} producer", stop):
+            return
+        loop, stalled = build(pool, producer)
+        ops = base_app(f"{spec.name} {process}")
+        install_health(
+            ops,
+            {"database": db_check(pool), "kafka": kafka_check(settings.kafka_bootstrap)},
+            alive=lambda: not stalled(),
         )
+        await asyncio.gather(loop(stop), _serve_ops(ops, settings.http_host, port, stop))
     finally:
         await producer.stop()
         await pool.close()
+
+
+async def run_worker(spec: ServiceSpec, settings: ServiceSettings) -> None:
+    def build(pool: asyncpg.Pool, producer: AIOKafkaProducer) -> tuple[Loop, Callable[[], bool]]:
+        runner = ConsumerRunner(
+            group=spec.group,
+            topics=spec.consumes,
+            handlers=spec.handlers,
+            pool=pool,
+            producer=producer,
+            bootstrap=settings.kafka_bootstrap,
+            batch=settings.consumer_batch,
+            max_attempts=settings.consumer_max_attempts,
+            backoff_s=settings.consumer_backoff_ms / 1000,
+        )
+        return runner.run, lambda: runner.stalled(settings.consumer_stall_s)
+
+    await _run_background(
+        spec, settings, "worker", settings.worker_port, build, settings.db_pool_max
+    )
 
 
 async def run_relay(spec: ServiceSpec, settings: ServiceSettings) -> None:
-    stop = asyncio.Event()
-    _stop_on_signals(stop)
-    producer = kafka.producer(settings.kafka_bootstrap, f"{spec.group}-relay")
-    if not await kafka.start_when_reachable(producer, "relay producer", stop):
-        return
-    relay = Relay(
-        settings.database_url,
-        settings.db_schema,
-        producer,
-        batch=settings.relay_batch,
-        poll_s=settings.relay_poll_ms / 1000,
-    )
-    pool = await db.create_pool(settings, min_size=1, max_size=2)
-    ops = base_app(f"{spec.name} relay")
-    install_health(
-        ops,
-        {"database": db_check(pool), "kafka": kafka_check(settings.kafka_bootstrap)},
-        alive=lambda: not relay.stalled(settings.consumer_stall_s),
-    )
-    try:
-        await asyncio.gather(
-            relay.run(stop), _serve_ops(ops, settings.http_host, settings.relay_port, stop)
+    def build(pool: asyncpg.Pool, producer: AIOKafkaProducer) -> tuple[Loop, Callable[[], bool]]:
+        relay = Relay(
+            settings.database_url,
+            settings.db_schema,
+            producer,
+            batch=settings.relay_batch,
+            poll_s=settings.relay_poll_ms / 1000,
         )
-    finally:
-        await producer.stop()
-        await pool.close()
+        return relay.run, lambda: relay.stalled(settings.consumer_stall_s)
+
+    await _run_background(spec, settings, "relay", settings.relay_port, build, pool_max=2)
 
 
 async def run_migrate(spec: ServiceSpec, settings: ServiceSettings) -> None:

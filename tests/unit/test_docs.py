@@ -13,7 +13,9 @@ README = (ROOT / "README.md").read_text()
 
 
 def test_configuration_table_matches_the_settings() -> None:
-    assert table() in README, "run: uv run python -m houqin_shared.settings_doc, paste into README.md"
+    assert table() in README, (
+        "run: uv run python -m houqin_shared.settings_doc, paste into README.md"
+    )
 
 
 def test_readme_gives_the_run_and_test_commands() -> None:

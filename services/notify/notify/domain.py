@@ -7,6 +7,14 @@ from dataclasses import dataclass
 from houqin_shared.contracts import ComplaintFiled, TicketOpened
 from houqin_shared.contracts.base import Event
 
+KIND_ZH = {
+    "repair": "报修",
+    "complaint": "投诉",
+    "suggestion": "建议",
+    "praise": "表扬",
+    "consultation": "咨询",
+}
+
 
 @dataclass(frozen=True)
 class Message:
@@ -26,7 +34,8 @@ def messages_for(event: Event) -> list[Message]:
                 event.reporter_id,
                 "inbox",
                 f"已受理 Received: {event.tracking_no}",
-                f"您的{event.kind}已登记，编号 {event.tracking_no}。Your report is filed as {event.tracking_no}.",
+                f"您的{KIND_ZH.get(event.kind, event.kind)}已登记，编号 {event.tracking_no}。"
+                f"Your {event.kind} is filed as {event.tracking_no}.",
                 event.tracking_no,
             )
         ]
