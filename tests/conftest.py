@@ -6,14 +6,20 @@ run alone, pytest starts it the same way (deploy/local/infra.sh is idempotent).
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import asyncpg
+import psycopg
 import pytest
-from helpers import INFRA, Infra, unique
+import uvicorn
+from helpers import INFRA, ROOT, Infra, Sso, free_port, unique
+
+from houqin_shared import devsso
+from houqin_shared.identity import LocalIssuer
 
 
 @pytest.fixture(scope="session")
@@ -44,4 +50,48 @@ async def scratch_schema(infra: Infra, tmp_path: Path) -> AsyncIterator[str]:
     yield schema
     conn = await asyncpg.connect(infra.admin_dsn)
     await conn.execute(f"DROP SCHEMA {schema} CASCADE")
+    await conn.close()
+
+
+# --- fixtures for testing one service in-process against the real PostgreSQL and Kafka ---------
+
+
+@pytest.fixture(scope="session")
+async def sso() -> AsyncIterator[Sso]:
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    issuer = LocalIssuer(None, issuer=url, audience="houqin")
+    server = uvicorn.Server(
+        uvicorn.Config(
+            devsso.create_app(issuer, []), host="127.0.0.1", port=port, log_level="warning"
+        )
+    )
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        await asyncio.sleep(0.02)
+    yield Sso(url, issuer)
+    server.should_exit = True
+    await task
+
+
+@pytest.fixture
+async def service_db(infra: Infra) -> AsyncIterator[Callable[[str], str]]:
+    """`service_db("tickets")` migrates that service into a fresh schema and returns its name
+    (dropped after the test), so tests never touch the e2e platform's own schemas."""
+    from houqin_shared.migrate import migrate
+
+    made: list[str] = []
+
+    def make(service: str) -> str:
+        schema = unique(f"t_{service}")
+        made.append(schema)
+        with psycopg.connect(infra.admin_dsn, autocommit=True) as conn:
+            conn.execute(f"CREATE SCHEMA {schema}")
+        migrate(infra.admin_dsn, schema, ROOT / "services" / service / service / "migrations")
+        return schema
+
+    yield make
+    conn = await asyncpg.connect(infra.admin_dsn)
+    for schema in made:
+        await conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
     await conn.close()

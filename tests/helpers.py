@@ -3,8 +3,17 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
+
+import httpx
+from fastapi import FastAPI
+
+from houqin_shared.identity import LocalIssuer
+from houqin_shared.settings import ServiceSettings
 
 ROOT = Path(__file__).resolve().parents[1]
 INFRA = ROOT / "deploy" / "local" / "infra.sh"
@@ -18,5 +27,67 @@ class Infra:
     kafka: str
 
 
+ServiceSettingsT = TypeVar("ServiceSettingsT", bound=ServiceSettings)
+
+
 def unique(prefix: str) -> str:
     return f"{prefix}_{uuid.uuid4().hex[:10]}"
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class Sso:
+    """The demo SSO on a free port; `token()` mints bearer tokens the services accept."""
+
+    url: str
+    issuer: LocalIssuer
+
+    @property
+    def jwks_url(self) -> str:
+        return self.url + "/.well-known/jwks.json"
+
+    def token(
+        self,
+        subject: str,
+        *roles: str,
+        dept: str | None = None,
+        team: str | None = None,
+        name: str | None = None,
+    ) -> str:
+        return self.issuer.issue(subject, list(roles), name=name, department_id=dept, team_id=team)
+
+    def auth(
+        self, subject: str, *roles: str, dept: str | None = None, team: str | None = None
+    ) -> dict[str, str]:
+        return {"Authorization": "Bearer " + self.token(subject, *roles, dept=dept, team=team)}
+
+
+@asynccontextmanager
+async def api_client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client talking to `app` in-process, with the app's lifespan (its pool) running."""
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+            yield client
+
+
+def settings_for(
+    settings_cls: type[ServiceSettingsT], infra: Infra, sso: Sso, schema: str, **extra: object
+) -> ServiceSettingsT:
+    """A service's settings pointing at the test instance, a scratch schema and the test SSO."""
+    return settings_cls(
+        database_url=infra.admin_dsn,
+        db_schema=schema,
+        kafka_bootstrap=infra.kafka,
+        jwt_issuer=sso.url,
+        jwt_jwks_url=sso.jwks_url,
+        jwt_audience="houqin",
+        **extra,
+    )

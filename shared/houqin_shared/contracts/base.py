@@ -30,6 +30,8 @@ class Event(BaseModel):
     topic: ClassVar[str]
     source: ClassVar[str]
     summary: ClassVar[str] = ""
+    # "send": the platform publishes it; "receive": other systems publish it and we consume.
+    action: ClassVar[str] = "send"
 
     def key(self) -> str:
         """The aggregate id this event is keyed by (Kafka key and CloudEvents subject)."""

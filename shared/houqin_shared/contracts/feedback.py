@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from typing import Literal
 from uuid import UUID
 
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from houqin_shared.contracts.base import Event
-from houqin_shared.contracts.common import Channel, Location, ReportKind, Urgency
+from houqin_shared.contracts.common import Channel, Location, ReportKind, UnitType, Urgency
 
 FEEDBACK_TOPIC = "houqin.feedback.events"
 FEEDBACK_SOURCE = "/houqin/feedback"
@@ -42,3 +43,172 @@ class ComplaintFiled(Event):
 
     def key(self) -> str:
         return str(self.report_id)
+
+
+class FixConfirmed(Event):
+    """The reporter confirmed the fix (or it was auto-confirmed after the waiting period)."""
+
+    event_type = "houqin.feedback.FixConfirmed.v1"
+    topic = FEEDBACK_TOPIC
+    source = FEEDBACK_SOURCE
+    summary = "A reporter confirmed that the problem is fixed, or it was auto-confirmed."
+
+    report_id: UUID
+    ticket_id: UUID | None = None
+    tracking_no: str
+    auto: bool = Field(description="True when no answer came in time; never counts as satisfied.")
+    confirmed_at: datetime
+
+    def key(self) -> str:
+        return str(self.report_id)
+
+
+class FixRejected(Event):
+    """The reporter says it is not fixed: the ticket reopens."""
+
+    event_type = "houqin.feedback.FixRejected.v1"
+    topic = FEEDBACK_TOPIC
+    source = FEEDBACK_SOURCE
+    summary = "A reporter says the problem is not fixed; the ticket reopens."
+
+    report_id: UUID
+    ticket_id: UUID | None = None
+    tracking_no: str
+    reason: str
+    rejected_at: datetime
+
+    def key(self) -> str:
+        return str(self.report_id)
+
+
+class SatisfactionRated(Event):
+    """A reporter rated a fix 1-5 on quality, timeliness and attitude."""
+
+    event_type = "houqin.feedback.SatisfactionRated.v1"
+    topic = FEEDBACK_TOPIC
+    source = FEEDBACK_SOURCE
+    summary = "A reporter rated the handling of their report."
+
+    rating_id: UUID
+    report_id: UUID
+    ticket_id: UUID | None = None
+    tracking_no: str
+    category: str
+    quality: int = Field(ge=1, le=5)
+    timeliness: int = Field(ge=1, le=5)
+    attitude: int = Field(ge=1, le=5)
+    comment: str | None = None
+    rated_at: datetime
+
+    def key(self) -> str:
+        return str(self.report_id)
+
+
+class UnitScore(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    unit_type: UnitType
+    unit_id: str
+    score: float = Field(ge=0, le=100, description="0-100.")
+    responses: int = Field(1, ge=0, description="Answers behind the score (1 in a response).")
+
+
+class SurveyResponded(Event):
+    """One respondent answered a satisfaction survey (no respondent identity)."""
+
+    event_type = "houqin.feedback.SurveyResponded.v1"
+    topic = FEEDBACK_TOPIC
+    source = FEEDBACK_SOURCE
+    summary = "A satisfaction survey was answered."
+
+    survey_id: UUID
+    response_id: UUID
+    campaign_id: UUID | None = None
+    scores: list[UnitScore] = Field(description="This response's score per rated unit.")
+    responded_at: datetime
+
+    def key(self) -> str:
+        return str(self.survey_id)
+
+
+class SurveyClosed(Event):
+    """A satisfaction survey closed, with its result per rated unit."""
+
+    event_type = "houqin.feedback.SurveyClosed.v1"
+    topic = FEEDBACK_TOPIC
+    source = FEEDBACK_SOURCE
+    summary = "A satisfaction survey closed; results per unit."
+
+    survey_id: UUID
+    campaign_id: UUID | None = None
+    title: str
+    period_start: date
+    period_end: date
+    results: list[UnitScore]
+    closed_at: datetime
+
+    def key(self) -> str:
+        return str(self.survey_id)
+
+
+class VoteCast(Event):
+    """One vote for a service window or team in a ballot (no voter identity)."""
+
+    event_type = "houqin.feedback.VoteCast.v1"
+    topic = FEEDBACK_TOPIC
+    source = FEEDBACK_SOURCE
+    summary = "A vote was cast in a ballot (我为你投一票)."
+
+    ballot_id: UUID
+    vote_id: UUID
+    campaign_id: UUID | None = None
+    unit_type: UnitType
+    unit_id: str
+    cast_at: datetime
+
+    def key(self) -> str:
+        return str(self.ballot_id)
+
+
+class StageLimits(BaseModel):
+    """Published time limits, in minutes, for one urgency (null: no limit for that stage)."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    urgency: Urgency
+    accept_minutes: int | None = Field(None, ge=1)
+    arrive_minutes: int | None = Field(None, ge=1)
+    finish_minutes: int | None = Field(None, ge=1)
+
+
+class ServiceCatalogChanged(Event):
+    """A service in the public catalogue was created or changed (服务承诺)."""
+
+    event_type = "houqin.feedback.ServiceCatalogChanged.v1"
+    topic = FEEDBACK_TOPIC
+    source = FEEDBACK_SOURCE
+    summary = "A published service commitment changed; SLA clocks follow it."
+
+    code: str = Field(description="Catalogue code, the `category` of reports.")
+    name: str
+    department_id: str | None = None
+    limits: list[StageLimits]
+    calendar: Literal["working_hours", "round_the_clock"] = "working_hours"
+    active: bool = True
+    version: int = Field(ge=1)
+    changed_at: datetime
+
+    def key(self) -> str:
+        return self.code
+
+
+CONTRACTS: tuple[type[Event], ...] = (
+    ComplaintFiled,
+    FixConfirmed,
+    FixRejected,
+    SatisfactionRated,
+    SurveyResponded,
+    SurveyClosed,
+    VoteCast,
+    ServiceCatalogChanged,
+)

@@ -147,8 +147,9 @@ def asyncapi(
         chan_id = model.topic.replace(".", "_")
         chan = channels.setdefault(chan_id, {"address": model.topic, "messages": {}})
         chan["messages"][msg_id] = {"$ref": f"#/components/messages/{msg_id}"}
-        operations[f"publish_{msg_id}"] = {
-            "action": "send",
+        verb = "publish" if model.action == "send" else "receive"
+        operations[f"{verb}_{msg_id}"] = {
+            "action": model.action,
             "channel": {"$ref": f"#/channels/{chan_id}"},
             "messages": [{"$ref": f"#/channels/{chan_id}/messages/{msg_id}"}],
         }

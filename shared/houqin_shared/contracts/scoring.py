@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Literal
 from uuid import UUID
 
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from houqin_shared.contracts.base import Event
 from houqin_shared.contracts.common import UnitType
@@ -40,3 +41,33 @@ class ScoreComputed(Event):
 
     def key(self) -> str:
         return f"{self.campaign_id}:{self.unit_type}:{self.unit_id}"
+
+
+class Award(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    award: Literal["organisation", "team", "individual", "model_post"]
+    unit_type: UnitType
+    unit_id: str
+    rank: int = Field(ge=1)
+    composite: float
+
+
+class AwardsPublished(Event):
+    """A campaign's awards were published (公示)."""
+
+    event_type = "houqin.scoring.AwardsPublished.v1"
+    topic = SCORING_TOPIC
+    source = SCORING_SOURCE
+    summary = "A campaign's award winners were published."
+
+    campaign_id: UUID
+    campaign_name: str
+    awards: list[Award]
+    published_at: datetime
+
+    def key(self) -> str:
+        return str(self.campaign_id)
+
+
+CONTRACTS: tuple[type[Event], ...] = (ScoreComputed, AwardsPublished)

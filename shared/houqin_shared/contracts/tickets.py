@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Literal
 from uuid import UUID
 
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from houqin_shared.contracts.base import Event
 from houqin_shared.contracts.common import Location, ReportKind, Urgency
@@ -87,3 +87,286 @@ class RectificationOverdue(Event):
 
     def key(self) -> str:
         return str(self.subject_id)
+
+
+TicketStatus = Literal[
+    "new",
+    "assigned",
+    "accepted",
+    "on_site",
+    "resolved",
+    "closed",
+    "reopened",
+    "cannot_handle",
+    "paused",
+    "resumed",
+]
+
+
+class TicketStatusChanged(Event):
+    """A ticket moved through its lifecycle (accepted, on site, resolved, closed, reopened,
+    cannot be handled, clock paused or resumed)."""
+
+    event_type = "houqin.tickets.TicketStatusChanged.v1"
+    topic = TICKETS_TOPIC
+    source = TICKETS_SOURCE
+    summary = "A ticket's status changed."
+
+    ticket_id: UUID
+    report_id: UUID
+    tracking_no: str
+    status: TicketStatus
+    previous_status: TicketStatus
+    actor_id: str | None = Field(None, description="Who did it; null for the system.")
+    department_id: str | None = None
+    team_id: str | None = None
+    assignee_id: str | None = None
+    note: str | None = Field(
+        None,
+        description="Public reply or explanation (cannot_handle, pause reason) for the reporter.",
+    )
+    stage: Literal["accept", "arrive", "finish"] | None = Field(
+        None, description="The time-limited stage this change completes, if any."
+    )
+    stage_due_at: datetime | None = None
+    on_time: bool | None = Field(None, description="Whether `stage` was completed by its due time.")
+    changed_at: datetime
+
+    def key(self) -> str:
+        return str(self.ticket_id)
+
+
+class TicketTransferred(Event):
+    """A transfer to another team or department was requested, accepted or rejected."""
+
+    event_type = "houqin.tickets.TicketTransferred.v1"
+    topic = TICKETS_TOPIC
+    source = TICKETS_SOURCE
+    summary = "A ticket transfer was requested, accepted or rejected (不推诿)."
+
+    ticket_id: UUID
+    report_id: UUID
+    tracking_no: str
+    transfer_id: UUID
+    state: Literal["requested", "accepted", "rejected"]
+    from_department_id: str | None = None
+    from_team_id: str | None = None
+    to_department_id: str | None = None
+    to_team_id: str | None = None
+    reason: str
+    actor_id: str | None = None
+    transfer_count: int = Field(ge=0, description="Accepted transfers of this ticket so far.")
+    at: datetime
+
+    def key(self) -> str:
+        return str(self.ticket_id)
+
+
+class RectificationOpened(Event):
+    """A rectification item (整改) was raised: problem, measures, responsible person, deadline."""
+
+    event_type = "houqin.tickets.RectificationOpened.v1"
+    topic = TICKETS_TOPIC
+    source = TICKETS_SOURCE
+    summary = "A rectification item was raised."
+
+    item_id: UUID
+    origin: Literal["inspection", "reception_day", "supervisor", "meeting", "ticket", "safety"]
+    origin_id: str | None = None
+    problem: str
+    measures: str | None = None
+    responsible_id: str | None = None
+    department_id: str | None = None
+    team_id: str | None = None
+    deadline: datetime
+    opened_at: datetime
+
+    def key(self) -> str:
+        return str(self.item_id)
+
+
+class RectificationAccepted(Event):
+    """A supervisor accepted (验收) a rectification item."""
+
+    event_type = "houqin.tickets.RectificationAccepted.v1"
+    topic = TICKETS_TOPIC
+    source = TICKETS_SOURCE
+    summary = "A rectification item passed acceptance."
+
+    item_id: UUID
+    department_id: str | None = None
+    team_id: str | None = None
+    accepted_by: str
+    on_time: bool
+    accepted_at: datetime
+
+    def key(self) -> str:
+        return str(self.item_id)
+
+
+class RectificationRejected(Event):
+    """A rectification item failed acceptance and reopens with a new deadline."""
+
+    event_type = "houqin.tickets.RectificationRejected.v1"
+    topic = TICKETS_TOPIC
+    source = TICKETS_SOURCE
+    summary = "A rectification item failed acceptance and reopens."
+
+    item_id: UUID
+    department_id: str | None = None
+    team_id: str | None = None
+    rejected_by: str
+    reason: str
+    new_deadline: datetime
+    rejected_at: datetime
+
+    def key(self) -> str:
+        return str(self.item_id)
+
+
+class InspectionRecorded(Event):
+    """A quality or safety inspection of a team or department was recorded with its score."""
+
+    event_type = "houqin.tickets.InspectionRecorded.v1"
+    topic = TICKETS_TOPIC
+    source = TICKETS_SOURCE
+    summary = "A supervision inspection was recorded (the 30% inspection component)."
+
+    inspection_id: UUID
+    kind: Literal["quality", "safety"]
+    unit_type: Literal["department", "team"]
+    unit_id: str
+    department_id: str | None = None
+    score: float = Field(ge=0, le=100)
+    findings: int = Field(ge=0)
+    hazards: int = Field(0, ge=0)
+    inspector_id: str
+    inspected_at: datetime
+
+    def key(self) -> str:
+        return str(self.inspection_id)
+
+
+class IncidentVerified(Event):
+    """A verified service-quality or safety incident: the one-vote veto (一票否决) applies."""
+
+    event_type = "houqin.tickets.IncidentVerified.v1"
+    topic = TICKETS_TOPIC
+    source = TICKETS_SOURCE
+    summary = "A service-quality or safety incident was verified."
+
+    incident_id: UUID
+    kind: Literal["service_quality", "safety"]
+    unit_type: Literal["department", "team", "staff"]
+    unit_id: str
+    department_id: str | None = None
+    team_id: str | None = None
+    ticket_id: UUID | None = None
+    summary_text: str
+    occurred_at: datetime
+    verified_by: str
+    verified_at: datetime
+
+    def key(self) -> str:
+        return str(self.incident_id)
+
+
+class IncidentOverturned(Event):
+    """A verified incident was overturned on appeal: the veto is lifted."""
+
+    event_type = "houqin.tickets.IncidentOverturned.v1"
+    topic = TICKETS_TOPIC
+    source = TICKETS_SOURCE
+    summary = "A verified incident was overturned on appeal."
+
+    incident_id: UUID
+    unit_type: Literal["department", "team", "staff"]
+    unit_id: str
+    reason: str
+    overturned_by: str
+    overturned_at: datetime
+
+    def key(self) -> str:
+        return str(self.incident_id)
+
+
+class RecurringProblemDetected(Event):
+    """The same place and category failed again and again within a window."""
+
+    event_type = "houqin.tickets.RecurringProblemDetected.v1"
+    topic = TICKETS_TOPIC
+    source = TICKETS_SOURCE
+    summary = "A problem keeps coming back at one place (重复问题)."
+
+    problem_id: str = Field(description="Stable id of the place+category pair.")
+    category: str
+    location: Location
+    count: int = Field(ge=2)
+    window_days: int = Field(ge=1)
+    ticket_ids: list[UUID]
+    department_id: str | None = None
+    team_id: str | None = None
+    detected_at: datetime
+
+    def key(self) -> str:
+        return self.problem_id
+
+
+class StaffEntry(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    id: str
+    name: str
+    department_id: str | None = None
+    team_id: str | None = None
+    roles: list[str] = []
+    email: str | None = None
+    phone: str | None = None
+    wecom: str | None = None
+    dingtalk: str | None = None
+    feishu: str | None = None
+
+
+class UnitEntry(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    id: str
+    name: str
+    department_id: str | None = Field(None, description="For a team: its department.")
+    lead_id: str | None = Field(None, description="Team lead or department head.")
+
+
+class DirectoryChanged(Event):
+    """The directory changed; this is the whole current directory, so a reader can replace its
+    copy (it is small: departments, teams and staff, with contact handles)."""
+
+    event_type = "houqin.tickets.DirectoryChanged.v1"
+    topic = TICKETS_TOPIC
+    source = TICKETS_SOURCE
+    summary = "The organisation directory changed (full snapshot)."
+
+    version: int = Field(ge=1)
+    departments: list[UnitEntry]
+    teams: list[UnitEntry]
+    staff: list[StaffEntry]
+    changed_at: datetime
+
+    def key(self) -> str:
+        return "directory"
+
+
+CONTRACTS: tuple[type[Event], ...] = (
+    TicketOpened,
+    TicketAssigned,
+    TicketStatusChanged,
+    TicketTransferred,
+    RectificationOverdue,
+    RectificationOpened,
+    RectificationAccepted,
+    RectificationRejected,
+    InspectionRecorded,
+    IncidentVerified,
+    IncidentOverturned,
+    RecurringProblemDetected,
+    DirectoryChanged,
+)
