@@ -6,7 +6,8 @@ offsets only after that transaction commits. If any handler fails, the batch is 
 replayed one event per transaction, retrying a failing event with exponential backoff and jitter;
 after the last attempt it goes to the dead-letter topic with the error, the original headers and
 the payload. Events that can never succeed (not CloudEvents, unknown type, invalid data) go there
-at once. Offsets are committed before partitions are given up in a rebalance.
+at once, and so do events a handler rejects by raising `BadEvent(reason, detail)` (valid
+CloudEvents that make no sense, such as an unknown category). Offsets are committed before partitions are given up in a rebalance.
 """
 
 from __future__ import annotations
@@ -180,6 +181,9 @@ class ConsumerRunner:
                 return
             except INFRA_ERRORS:
                 raise
+            except BadEvent as exc:  # the handler says this event can never succeed
+                await self._dead_letter(item, exc.reason, exc.detail, attempts=attempt)
+                return
             except Exception as exc:
                 log.warning(
                     "handler_failed",

@@ -32,6 +32,24 @@ COMMANDS = ("api", "worker", "relay", "migrate")
 
 
 @dataclass(frozen=True)
+class Periodic:
+    name: str
+    every_s: float
+    run: Callable[[asyncpg.Pool], Awaitable[None]]
+
+
+async def run_periodic(task: Periodic, pool: asyncpg.Pool, stop: asyncio.Event) -> None:
+    """Run `task` every `every_s` seconds until `stop`; a failing round is logged, not fatal."""
+    while not stop.is_set():
+        try:
+            await task.run(pool)
+        except Exception:
+            log.exception("periodic_failed", task=task.name)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), task.every_s)
+
+
+@dataclass(frozen=True)
 class ServiceSpec:
     name: str
     settings: Callable[[], ServiceSettings]
@@ -40,6 +58,9 @@ class ServiceSpec:
     produces: list[str] = field(default_factory=list)
     consumes: list[str] = field(default_factory=list)
     handlers: dict[type[Event], Handler] = field(default_factory=dict)
+    # Work the worker process also does every N seconds (sweepers, auto-confirmation, retries).
+    # Each must be safe with several worker replicas running it at once.
+    periodic: list[Periodic] = field(default_factory=list)
 
     @property
     def group(self) -> str:
@@ -117,7 +138,13 @@ async def run_worker(spec: ServiceSpec, settings: ServiceSettings) -> None:
             max_attempts=settings.consumer_max_attempts,
             backoff_s=settings.consumer_backoff_ms / 1000,
         )
-        return runner.run, lambda: runner.stalled(settings.consumer_stall_s)
+
+        async def loop(stop: asyncio.Event) -> None:
+            await asyncio.gather(
+                runner.run(stop), *(run_periodic(p, pool, stop) for p in spec.periodic)
+            )
+
+        return loop, lambda: runner.stalled(settings.consumer_stall_s)
 
     await _run_background(
         spec, settings, "worker", settings.worker_port, build, settings.db_pool_max

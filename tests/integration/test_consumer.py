@@ -17,7 +17,7 @@ from kafka_helpers import new_topic, ping_contract, read_all
 
 from houqin_shared import db, kafka
 from houqin_shared.consumer import ConsumerRunner
-from houqin_shared.contracts.base import Envelope, Event, encode_headers
+from houqin_shared.contracts.base import BadEvent, Envelope, Event, encode_headers
 from houqin_shared.db import Conn
 from houqin_shared.settings import ServiceSettings
 
@@ -67,6 +67,8 @@ def make_handler(pool: asyncpg.Pool):  # type: ignore[no-untyped-def]
     async def handle(conn: Conn, env: Envelope) -> None:
         e = env.data
         attempt = await count_attempt(env.id, pool)
+        if e.fail_times < 0:  # type: ignore[attr-defined]
+            raise BadEvent("unknown_category", "no such category: seq " + str(e.seq))  # type: ignore[attr-defined]
         if attempt <= e.fail_times:  # type: ignore[attr-defined]
             raise ValueError(f"transient failure {attempt}")
         # A deliberately non-idempotent effect: a second run would make n == 2.
@@ -229,3 +231,23 @@ async def test_poison_events_are_dead_lettered_with_reason_and_consumer_carries_
     assert json.loads(failed["value"])["seq"] == 9  # the original payload, untouched
     assert failed["headers"]["dlq_source_topic"] == s.topic
     assert await effects(s.pool) == {("a", 10): 1}
+
+
+async def test_event_the_handler_rejects_is_dead_lettered_without_retries(
+    infra: Infra, setup: Setup
+) -> None:
+    s = setup
+    await send(s, s.ping(aggregate="a", seq=1, fail_times=-1), event_id="nonsense")
+    await send(s, s.ping(aggregate="a", seq=2))
+    runner = runner_for(s, infra, max_attempts=5)
+
+    async def done() -> bool:
+        return ("a", 2) in await effects(s.pool)
+
+    await run_until(runner, done)
+    letters = await read_all(infra.kafka, kafka.dead_letter_topic(s.group), expect=1)
+    assert [r["headers"]["dlq_reason"] for r in letters] == ["unknown_category"]
+    assert letters[0]["headers"]["dlq_attempts"] == "1"
+    async with s.pool.acquire() as conn:
+        # once inside the batch (rolled back), once alone, then dead-lettered: never retried
+        assert await conn.fetchval("SELECT n FROM attempts WHERE event_id = 'nonsense'") == 2
