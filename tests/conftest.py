@@ -16,7 +16,7 @@ import asyncpg
 import psycopg
 import pytest
 import uvicorn
-from helpers import INFRA, ROOT, Infra, Sso, free_port, unique
+from helpers import INFRA, INSTANCE, ROOT, Infra, Sso, free_port, unique
 
 from houqin_shared import devsso
 from houqin_shared.identity import LocalIssuer
@@ -25,9 +25,9 @@ from houqin_shared.identity import LocalIssuer
 @pytest.fixture(scope="session")
 def infra() -> Infra:
     if not os.environ.get("HOUQIN_PG_ADMIN_DSN"):
-        subprocess.run([str(INFRA), "start", "--instance", "test"], check=True)
+        subprocess.run([str(INFRA), "start", "--instance", INSTANCE], check=True)
         out = subprocess.run(
-            [str(INFRA), "env", "--instance", "test"], check=True, capture_output=True, text=True
+            [str(INFRA), "env", "--instance", INSTANCE], check=True, capture_output=True, text=True
         ).stdout
         for line in out.splitlines():
             if "=" in line:

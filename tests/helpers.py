@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -17,6 +18,8 @@ from houqin_shared.settings import ServiceSettings
 
 ROOT = Path(__file__).resolve().parents[1]
 INFRA = ROOT / "deploy" / "local" / "infra.sh"
+# Which infrastructure instance the tests use: `test`, or `fault` to run beside a busy `test`.
+INSTANCE = os.environ.get("HOUQIN_TEST_INSTANCE", "test")
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 # Local infrastructure for houqin: a project-local PostgreSQL cluster and a single-node
 # Apache Kafka broker (KRaft, jars from Maven Central), no Docker. See deploy/local/README.md.
 #
-#   deploy/local/infra.sh <command> [--instance demo|test]
+#   deploy/local/infra.sh <command> [--instance demo|test|fault]
 #
 # Data lives in <project>/.data/<instance>/{pg,kafka,logs,run}; the Kafka jars in
 # <project>/.data/kafka-libs-<version>/ (shared by instances).
@@ -84,7 +84,8 @@ setup_instance() {
   case $INSTANCE in
     demo) pg=54320 kafka=19092 controller=19093 ;;
     test) pg=54330 kafka=29092 controller=29093 ;;
-    *) die "unknown instance '$INSTANCE' (expected demo or test)" ;;
+    fault) pg=54340 kafka=39092 controller=39093 ;;  # fault-injection tests beside a busy `test`
+    *) die "unknown instance '$INSTANCE' (expected demo, test or fault)" ;;
   esac
   PG_PORT=${HOUQIN_PG_PORT:-$pg}
   KAFKA_PORT=${HOUQIN_KAFKA_PORT:-$kafka}

@@ -28,6 +28,7 @@ DEMO = ROOT / "deploy" / "demo"
 API_PORTS = {"feedback": 8101, "tickets": 8102, "scoring": 8103, "notify": 8104}
 SSO_PORT = 8900
 ROLES = ("api", "worker", "relay")
+PORT_OFFSETS = {"demo": 0, "test": 1000, "fault": 2000}  # so instances can run side by side
 PORT_SETTING = {"api": "HTTP_PORT", "worker": "WORKER_PORT", "relay": "RELAY_PORT"}
 
 
@@ -72,7 +73,7 @@ def instance(name: str) -> Instance:
         name,
         values["HOUQIN_PG_ADMIN_DSN"].strip("'\""),
         values["HOUQIN_KAFKA_BOOTSTRAP"].strip("'\""),
-        port_offset=1000 if name == "test" else 0,
+        port_offset=PORT_OFFSETS[name],
     )
 
 

@@ -37,6 +37,7 @@ import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from fastapi import Depends, FastAPI, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from jwt.algorithms import RSAAlgorithm
 
 from houqin_shared.problems import ProblemError, forbidden, unauthorized
@@ -293,8 +294,17 @@ def install_identity(app: FastAPI, verifier: TokenVerifier) -> None:
     app.state.token_verifier = verifier
 
 
-async def current_principal(request: Request) -> Principal:
-    """The caller of this request, from `Authorization: Bearer <token>`; 401 without one."""
+_bearer = HTTPBearer(auto_error=False, description="A JWT from the campus SSO (or the demo SSO).")
+
+
+async def current_principal(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)] = None,
+) -> Principal:
+    """The caller of this request, from `Authorization: Bearer <token>`; 401 without one.
+
+    (`credentials` only declares the bearer scheme in the OpenAPI document; the header is
+    parsed here so every malformed form gets the same problem+json answer.)"""
     verifier = getattr(request.app.state, "token_verifier", None)
     if not isinstance(verifier, TokenVerifier):
         raise RuntimeError("install_identity(app, verifier) was not called for this app")

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, FastAPI, Request
 from houqin_shared import db
 from houqin_shared.http import base_app, install_health, kafka_check
 from houqin_shared.identity import install_identity, verifier_from_settings
+from houqin_shared.openapi import problem_openapi
 from houqin_shared.settings import ServiceSettings
 
 
@@ -46,4 +47,5 @@ def service_app(title: str, settings: ServiceSettings, *routers: APIRouter) -> F
     )
     for router in routers:
         app.include_router(router)
+    problem_openapi(app)
     return app

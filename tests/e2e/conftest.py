@@ -5,14 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from helpers import Infra
+from helpers import INSTANCE, Infra
 
 
 @pytest.fixture(scope="session")
 def test_instance(infra: Infra):  # type: ignore[no-untyped-def]
     import launcher
 
-    inst = launcher.Instance("test", infra.admin_dsn, infra.kafka, port_offset=1000)
+    inst = launcher.Instance(
+        INSTANCE, infra.admin_dsn, infra.kafka, port_offset=launcher.PORT_OFFSETS[INSTANCE]
+    )
     launcher.migrate_all(inst)
     return inst
 

@@ -8,7 +8,7 @@ import subprocess
 from collections import defaultdict
 
 import pytest
-from helpers import INFRA, ROOT, Infra
+from helpers import INFRA, INSTANCE, ROOT, Infra
 from kafka_helpers import new_topic, ping_contract, read_all
 
 from houqin_shared import db, kafka, outbox
@@ -147,7 +147,7 @@ async def test_writes_succeed_while_broker_is_down_and_flow_when_it_returns(
     assert len(await read_all(infra.kafka, topic, expect=1)) == 1
 
     await asyncio.to_thread(
-        subprocess.run, [str(INFRA), "kafka-stop", "--instance", "test"], check=True
+        subprocess.run, [str(INFRA), "kafka-stop", "--instance", INSTANCE], check=True
     )
     try:
         for i in range(1, 51):  # the service keeps accepting changes: they wait in the outbox
@@ -157,7 +157,7 @@ async def test_writes_succeed_while_broker_is_down_and_flow_when_it_returns(
             assert await conn.fetchval("SELECT count(*) FROM outbox") == 50
     finally:
         await asyncio.to_thread(
-            subprocess.run, [str(INFRA), "kafka-start", "--instance", "test"], check=True
+            subprocess.run, [str(INFRA), "kafka-start", "--instance", INSTANCE], check=True
         )
     records = await read_all(infra.kafka, topic, expect=51, timeout_s=90)
     stop.set()

@@ -1,0 +1,79 @@
+"""Make each service's OpenAPI document say what the service really answers: every error is
+RFC 9457 `application/problem+json` (FastAPI would declare its own 422 shape), and operations
+that need a bearer token say so and declare 401 and 403."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+
+from houqin_shared.problems import PROBLEM_JSON
+
+PROBLEM_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": "RFC 9457 problem details.",
+    "required": ["type", "title", "status"],
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "instance": {"type": "string"},
+        "errors": {"type": "array", "items": {}},
+    },
+    "additionalProperties": True,
+}
+_DESCRIPTIONS = {
+    "400": "Bad request",
+    "401": "Missing, expired or invalid bearer token",
+    "403": "Authenticated, but without the role this needs",
+    "404": "Not found (or not yours to see)",
+    "409": "Conflicts with the current state",
+    "413": "Too large",
+    "415": "Unsupported media type",
+    "422": "The request did not validate",
+    "429": "Too many requests",
+    "503": "A dependency is unavailable",
+}
+
+
+def _problem(description: str) -> dict[str, Any]:
+    return {
+        "description": description,
+        "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+    }
+
+
+def _secured(operation: dict[str, Any]) -> bool:
+    return bool(operation.get("security"))
+
+
+def problem_openapi(app: FastAPI) -> None:
+    """Replace `app.openapi` with a generator that post-processes FastAPI's document."""
+
+    def build() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        doc = get_openapi(title=app.title, version=app.version, routes=app.routes)
+        doc.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
+        for name in ("HTTPValidationError", "ValidationError"):
+            doc["components"]["schemas"].pop(name, None)
+        for route, path in doc.get("paths", {}).items():
+            for method, operation in path.items():
+                responses = operation.setdefault("responses", {})
+                codes = ["400", "422"] + (["401", "403"] if _secured(operation) else [])
+                codes += ["404"] if "{" in route else []
+                codes += ["409", "429"] if method in ("post", "put", "patch", "delete") else []
+                for code in codes:
+                    responses[code] = _problem(_DESCRIPTIONS[code])
+                for code, response in responses.items():
+                    if code[0] in "45" and code not in codes:
+                        response["content"] = _problem(
+                            response.get("description", _DESCRIPTIONS.get(code, "Error"))
+                        )["content"]
+        app.openapi_schema = doc
+        return doc
+
+    app.openapi = build  # type: ignore[method-assign]
