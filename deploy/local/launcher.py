@@ -11,6 +11,7 @@ import asyncio
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -156,6 +157,11 @@ class Platform:
         for proc in processes(self.inst):
             if only is not None and proc.name not in only:
                 continue
+            port = int(proc.health.split(":")[2].split("/")[0])
+            if _port_in_use(port):
+                raise RuntimeError(
+                    f"port {port} for {proc.name} is taken by another process; is another copy running?"
+                )
             log = (logs / f"{proc.name}.log").open("ab")
             self.running[proc.name] = subprocess.Popen(
                 proc.argv,
@@ -202,6 +208,11 @@ class Platform:
                 print(f"{name} did not stop in 20s; killing it", file=sys.stderr)
                 popen.kill()
         self.running.clear()
+
+
+def _port_in_use(port: int) -> bool:
+    with socket.socket() as s:
+        return s.connect_ex(("127.0.0.1", port)) == 0
 
 
 def token(inst: Instance, username: str) -> str:
