@@ -172,7 +172,7 @@ class Platform:
             )
         self.wait_healthy(only)
 
-    def wait_healthy(self, only: list[str] | None = None, timeout_s: float = 60) -> None:
+    def wait_healthy(self, only: list[str] | None = None, timeout_s: float = 180) -> None:
         deadline = time.monotonic() + timeout_s
         for proc in processes(self.inst):
             if only is not None and proc.name not in only:

@@ -58,7 +58,9 @@ def test_report_becomes_ticket_and_notifications(platform: launcher.Platform) ->
         return t.json() if t.status_code == 200 else None
 
     t = eventually(ticket)
-    assert t["tracking_no"] == filed["tracking_no"] and t["status"] == "new"
+    assert t["tracking_no"] == filed["tracking_no"]
+    assert t["status"] == "assigned"  # routed to the plumbing post's on-duty primary
+    assert t["team_id"] == "plumbers"
 
     def messages() -> list[dict[str, Any]]:
         m = httpx.get(

@@ -13,6 +13,7 @@ from houqin_shared.webapp import service_app
 from tickets.api import router
 from tickets.handlers import HANDLERS
 from tickets.settings import TicketsSettings
+from tickets.sweeper import PERIODIC
 
 
 def create_app(settings: ServiceSettings) -> FastAPI:
@@ -27,6 +28,7 @@ SPEC = ServiceSpec(
     produces=[TICKETS_TOPIC],
     consumes=[FEEDBACK_TOPIC],
     handlers=HANDLERS,
+    periodic=[PERIODIC],
 )
 
 if __name__ == "__main__":

@@ -1,32 +1,36 @@
-"""Tickets HTTP API: the directory (as data) and reading tickets."""
+"""Tickets HTTP API: reading tickets, lifecycle moves, transfers, audit and queues."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
-from typing import Annotated, Any
+from datetime import UTC, datetime
+from typing import Any, Literal
 
-import asyncpg
-from fastapi import APIRouter, Depends, Query
-from pydantic import BaseModel
+from fastapi import APIRouter
+from pydantic import BaseModel, Field
 
 from houqin_shared.contracts import Location
-from houqin_shared.identity import Principal, Role, require_roles
 from houqin_shared.problems import ProblemError, not_found
 from houqin_shared.webapp import DbPool
-from tickets import repository
-from tickets.domain import Directory
+from tickets import (
+    api_directory,
+    api_queues,
+    api_rectifications,
+    api_supervision,
+    assign_service,
+    lifecycle_service,
+    transfers_service,
+)
+from tickets.access import Manager, Reader, Worker
+from tickets.lifecycle import Action
+from tickets.repository import tickets as repository
+from tickets.repository import transfers as tr_repo
 
 router = APIRouter(prefix="/v1")
-Admin = Annotated[Principal, Depends(require_roles(Role.admin))]
-Reader = Annotated[
-    Principal,
-    Depends(
-        require_roles(
-            Role.staff, Role.team_lead, Role.dept_head, Role.supervisor, Role.leader, Role.admin
-        )
-    ),
-]
+router.include_router(api_directory.router)
+router.include_router(api_queues.router)
+router.include_router(api_rectifications.router)
+router.include_router(api_supervision.router)
 
 
 class TicketOut(BaseModel):
@@ -42,40 +46,37 @@ class TicketOut(BaseModel):
     department_id: str | None
     team_id: str | None
     opened_at: datetime
+    assignee_id: str | None = None
+    assigned_via: str | None = None
+    accept_due_at: datetime | None = None
+    arrive_due_at: datetime | None = None
+    finish_due_at: datetime | None = None
+    accepted_at: datetime | None = None
+    arrived_at: datetime | None = None
+    resolved_at: datetime | None = None
+    closed_at: datetime | None = None
+    paused_at: datetime | None = None
+    transfer_count: int = 0
 
 
-@router.put("/directory", tags=["directory"], response_model=Directory)
-async def import_directory(doc: Directory, _: Admin, pool: DbPool) -> Directory:
-    """Load or update departments, teams and areas (upsert by id)."""
-    problems = doc.problems()
-    if problems:
-        raise ProblemError(
-            422, "Directory does not resolve", "; ".join(problems[:20]), errors=problems
-        )
-    async with pool.acquire() as conn, conn.transaction():
-        try:
-            await repository.upsert_directory(conn, doc)
-        except asyncpg.ForeignKeyViolationError as exc:
-            raise ProblemError(422, "Directory does not resolve", exc.detail or str(exc)) from exc
-        return await repository.read_directory(conn)
+class Move(BaseModel):
+    note: str | None = Field(
+        None, max_length=4000, description="Public reply, explanation or reason."
+    )
 
 
-@router.get("/directory", tags=["directory"], response_model=Directory)
-async def read_directory(_: Reader, pool: DbPool) -> Directory:
-    async with pool.acquire() as conn:
-        return await repository.read_directory(conn)
+class TransferIn(BaseModel):
+    to_team_id: str | None = None
+    to_department_id: str | None = None
+    reason: str = Field(min_length=1, max_length=4000)
 
 
-@router.get("/tickets", tags=["tickets"], response_model=list[TicketOut])
-async def list_tickets(
-    _: Reader,
-    pool: DbPool,
-    team_id: str | None = None,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
-) -> list[dict[str, Any]]:
-    async with pool.acquire() as conn:
-        return await repository.list_tickets(conn, team_id, limit, offset)
+class Decision(BaseModel):
+    note: str | None = Field(None, max_length=4000)
+
+
+class AssignIn(BaseModel):
+    assignee_id: str = Field(min_length=1, max_length=64)
 
 
 @router.get("/tickets/by-report/{report_id}", tags=["tickets"], response_model=TicketOut)
@@ -94,3 +95,88 @@ async def read_ticket(ticket_id: uuid.UUID, _: Reader, pool: DbPool) -> dict[str
     if row is None:
         raise not_found(f"no ticket {ticket_id}")
     return row
+
+
+@router.get("/tickets/{ticket_id}/actions", tags=["tickets"])
+async def ticket_actions(ticket_id: uuid.UUID, _: Reader, pool: DbPool) -> list[dict[str, Any]]:
+    """The audit trail: who did what, when."""
+    async with pool.acquire() as conn:
+        if await repository.get_ticket(conn, ticket_id) is None:
+            raise not_found(f"no ticket {ticket_id}")
+        return await repository.actions_of(conn, ticket_id)
+
+
+@router.post("/tickets/{ticket_id}/assign", tags=["tickets"], response_model=TicketOut)
+async def assign_ticket(
+    ticket_id: uuid.UUID, body: AssignIn, p: Manager, pool: DbPool
+) -> dict[str, Any]:
+    async with pool.acquire() as conn, conn.transaction():
+        return await assign_service.assign(conn, ticket_id, p, body.assignee_id, datetime.now(UTC))
+
+
+@router.post("/tickets/{ticket_id}/transfers", tags=["transfers"], status_code=201)
+async def request_transfer(
+    ticket_id: uuid.UUID, body: TransferIn, p: Worker, pool: DbPool
+) -> dict[str, Any]:
+    """Ask another team or department to take the ticket; it must accept or reject."""
+    if not (body.to_team_id or body.to_department_id):
+        raise ProblemError(422, "No destination", "give to_team_id or to_department_id")
+    async with pool.acquire() as conn, conn.transaction():
+        return await transfers_service.request(
+            conn,
+            ticket_id,
+            p,
+            body.to_team_id,
+            body.to_department_id,
+            body.reason,
+            datetime.now(UTC),
+        )
+
+
+@router.get("/tickets/{ticket_id}/transfers", tags=["transfers"])
+async def transfers_of(ticket_id: uuid.UUID, _: Reader, pool: DbPool) -> list[dict[str, Any]]:
+    async with pool.acquire() as conn:
+        return await tr_repo.of_ticket(conn, ticket_id)
+
+
+@router.post("/transfers/{transfer_id}/{decision}", tags=["transfers"])
+async def decide_transfer(
+    transfer_id: uuid.UUID,
+    decision: Literal["accept", "reject"],
+    p: Manager,
+    pool: DbPool,
+    body: Decision | None = None,
+) -> dict[str, Any]:
+    """The receiving team's lead (or department's head, or a supervisor) accepts or rejects."""
+    async with pool.acquire() as conn, conn.transaction():
+        return await transfers_service.decide(
+            conn, transfer_id, p, decision, body.note if body else None, datetime.now(UTC)
+        )
+
+
+_ACTIONS: dict[str, Action] = {
+    "accept": "accept",
+    "on-site": "on_site",
+    "resolve": "resolve",
+    "cannot-handle": "cannot_handle",
+    "pause": "pause",
+    "resume": "resume",
+}
+
+
+@router.post("/tickets/{ticket_id}/{move}", tags=["tickets"], response_model=TicketOut)
+async def move_ticket(
+    ticket_id: uuid.UUID,
+    move: Literal["accept", "on-site", "resolve", "cannot-handle", "pause", "resume"],
+    p: Worker,
+    pool: DbPool,
+    body: Move | None = None,
+) -> dict[str, Any]:
+    """accept, on-site, resolve (public reply in `note`), cannot-handle (explanation in `note`,
+    reported to the superior), pause (reason in `note`; the clock stops), resume. An invalid
+    move is 409 and changes nothing."""
+    note = body.note if body else None
+    async with pool.acquire() as conn, conn.transaction():
+        return await lifecycle_service.act(
+            conn, ticket_id, p, _ACTIONS[move], note, datetime.now(UTC)
+        )

@@ -40,6 +40,16 @@ class ComplaintFiled(Event):
     )
     photo_count: int = Field(0, ge=0)
     filed_at: datetime
+    origin: str | None = Field(
+        None,
+        description="Offline channels: where it came from (suggestion box code, reception-day "
+        "session id, inspection round).",
+    )
+    answered_on_spot: str | None = Field(
+        None,
+        description="Set when leaders answered it at a reception day: the answer given; the "
+        "report is closed with it and needs no ticket.",
+    )
 
     def key(self) -> str:
         return str(self.report_id)

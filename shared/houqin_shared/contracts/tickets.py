@@ -131,6 +131,10 @@ class TicketStatusChanged(Event):
     stage_due_at: datetime | None = None
     on_time: bool | None = Field(None, description="Whether `stage` was completed by its due time.")
     changed_at: datetime
+    superior_id: str | None = Field(
+        None,
+        description="For cannot_handle: the team lead (or department head) it is reported to.",
+    )
 
     def key(self) -> str:
         return str(self.ticket_id)

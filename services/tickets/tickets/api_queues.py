@@ -1,0 +1,129 @@
+"""Queues: my tickets, my team's, a supervisor's overdue list; filters, counts and paging."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel
+
+from houqin_shared.identity import Role
+from houqin_shared.problems import ProblemError, forbidden
+from houqin_shared.webapp import DbPool
+from tickets.access import Reader, may_manage
+from tickets.repository import tickets as repo
+from tickets.repository import transfers as tr_repo
+
+router = APIRouter(tags=["queues"])
+Limit = Annotated[int, Query(ge=1, le=200)]
+Offset = Annotated[int, Query(ge=0, le=100_000)]
+Statuses = Annotated[list[str] | None, Query()]
+
+
+class Page(BaseModel):
+    items: list[dict[str, Any]]
+    total: int
+    counts: dict[str, int]
+    limit: int
+    offset: int
+
+
+async def _page(pool: Any, limit: int, offset: int, **filters: Any) -> dict[str, Any]:
+    async with pool.acquire() as conn:
+        items, counts = await repo.queue(conn, limit=limit, offset=offset, **filters)
+    return {
+        "items": items,
+        "total": sum(counts.values()),
+        "counts": counts,
+        "limit": limit,
+        "offset": offset,
+    }
+
+
+@router.get("/queues/mine", response_model=Page)
+async def my_queue(
+    p: Reader,
+    pool: DbPool,
+    status: Statuses = None,
+    category: str | None = None,
+    urgency: str | None = None,
+    limit: Limit = 50,
+    offset: Offset = 0,
+) -> dict[str, Any]:
+    """Tickets assigned to me (most urgent due time first)."""
+    return await _page(
+        pool,
+        limit,
+        offset,
+        assignee_id=p.subject,
+        statuses=status,
+        category=category,
+        urgency=urgency,
+    )
+
+
+@router.get("/queues/team", response_model=Page)
+async def team_queue(
+    p: Reader,
+    pool: DbPool,
+    team_id: str | None = None,
+    status: Statuses = None,
+    category: str | None = None,
+    urgency: str | None = None,
+    limit: Limit = 50,
+    offset: Offset = 0,
+) -> dict[str, Any]:
+    """My team's tickets (another team's for its department head or a supervisor)."""
+    team = team_id or p.team_id
+    if team is None:
+        raise ProblemError(422, "Which team?", "give team_id; your token names no team")
+    if team != p.team_id and not (p.has_any(Role.supervisor, Role.leader, Role.dept_head)):
+        raise forbidden("you may read your own team's queue")
+    return await _page(
+        pool, limit, offset, team_id=team, statuses=status, category=category, urgency=urgency
+    )
+
+
+@router.get("/queues/overdue", response_model=Page)
+async def overdue_list(
+    p: Reader,
+    pool: DbPool,
+    department_id: str | None = None,
+    team_id: str | None = None,
+    category: str | None = None,
+    urgency: str | None = None,
+    limit: Limit = 50,
+    offset: Offset = 0,
+) -> dict[str, Any]:
+    """Open tickets past a stage's due time, by department (supervisors and leaders see all,
+    department heads their own department)."""
+    own = p.has_any(Role.dept_head) and department_id and department_id == p.department_id
+    if not p.has_any(Role.supervisor, Role.leader) and not own:
+        raise forbidden(
+            "the overdue list is for supervisors, leaders and heads of their department"
+        )
+    return await _page(
+        pool, limit, offset, department_id=department_id, team_id=team_id, category=category,
+        urgency=urgency, overdue_at=datetime.now(UTC),
+    )  # fmt: skip
+
+
+@router.get("/transfers/incoming", tags=["transfers"])
+async def incoming_transfers(
+    p: Reader, pool: DbPool, team_id: str | None = None
+) -> list[dict[str, Any]]:
+    """Transfers waiting for my team's (or department's) answer."""
+    team = team_id or p.team_id
+    if team_id and not may_manage(p, team_id, None) and not p.has_any(Role.dept_head):
+        raise forbidden("you may read your own team's incoming transfers")
+    async with pool.acquire() as conn:
+        return await tr_repo.incoming(conn, team, p.department_id)
+
+
+@router.get("/tickets", tags=["tickets"])
+async def list_tickets(
+    _: Reader, pool: DbPool, team_id: str | None = None, limit: Limit = 50, offset: Offset = 0
+) -> list[dict[str, Any]]:
+    """All tickets, or a team's, a page at a time (kept for older clients; see /v1/queues)."""
+    return list((await _page(pool, limit, offset, team_id=team_id))["items"])

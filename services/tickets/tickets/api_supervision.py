@@ -1,0 +1,101 @@
+"""Inspections and incidents HTTP API (quality supervisors)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query
+from pydantic import BaseModel, Field
+
+from houqin_shared.identity import Principal, Role, require_roles
+from houqin_shared.problems import not_found
+from houqin_shared.webapp import DbPool
+from tickets import sla_service
+from tickets import supervision_service as svc
+from tickets.access import Reader
+from tickets.repository import supervision as repo
+
+router = APIRouter()
+Supervisor = Annotated[Principal, Depends(require_roles(Role.supervisor))]
+Judge = Annotated[Principal, Depends(require_roles(Role.supervisor, Role.leader))]
+Unit = Annotated[Principal, Depends(require_roles(Role.staff, Role.team_lead, Role.dept_head))]
+
+
+class ReasonIn(BaseModel):
+    reason: str = Field(min_length=1, max_length=4000)
+
+
+@router.post("/inspections", tags=["inspections"], status_code=201)
+async def record_inspection(body: svc.InspectionIn, p: Supervisor, pool: DbPool) -> dict[str, Any]:
+    """A scored checklist of a team or department; each finding becomes a rectification item."""
+    async with pool.acquire() as conn, conn.transaction():
+        cal = await sla_service.calendar(conn)
+        return await svc.record_inspection(conn, body, p, datetime.now(UTC), cal)
+
+
+@router.get("/inspections", tags=["inspections"])
+async def list_inspections(
+    _: Reader,
+    pool: DbPool,
+    unit_id: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
+) -> list[dict[str, Any]]:
+    async with pool.acquire() as conn:
+        return await repo.inspections(conn, unit_id, limit, offset)
+
+
+@router.get("/inspections/{inspection_id}", tags=["inspections"])
+async def read_inspection(inspection_id: uuid.UUID, _: Reader, pool: DbPool) -> dict[str, Any]:
+    async with pool.acquire() as conn:
+        x = await repo.get_inspection(conn, inspection_id)
+    if x is None:
+        raise not_found(f"no inspection {inspection_id}")
+    return x
+
+
+@router.post("/incidents", tags=["incidents"], status_code=201)
+async def verify_incident(body: svc.IncidentIn, p: Supervisor, pool: DbPool) -> dict[str, Any]:
+    """A verified service-quality or safety incident, with evidence (the one-vote veto)."""
+    async with pool.acquire() as conn, conn.transaction():
+        return await svc.verify_incident(conn, body, p, datetime.now(UTC))
+
+
+@router.get("/incidents", tags=["incidents"])
+async def list_incidents(
+    _: Reader,
+    pool: DbPool,
+    unit_id: str | None = None,
+    status: str | None = None,
+    since: datetime | None = None,
+) -> list[dict[str, Any]]:
+    async with pool.acquire() as conn:
+        return await repo.incidents(conn, unit_id, status, since)
+
+
+@router.post("/incidents/{incident_id}/appeal", tags=["incidents"])
+async def appeal_incident(
+    incident_id: uuid.UUID, body: ReasonIn, p: Unit, pool: DbPool
+) -> dict[str, Any]:
+    async with pool.acquire() as conn, conn.transaction():
+        return await svc.appeal(conn, incident_id, p, body.reason, datetime.now(UTC))
+
+
+@router.post("/incidents/{incident_id}/overturn", tags=["incidents"])
+async def overturn_incident(
+    incident_id: uuid.UUID, body: ReasonIn, p: Judge, pool: DbPool
+) -> dict[str, Any]:
+    """The appeal succeeds: the veto is lifted (IncidentOverturned)."""
+    async with pool.acquire() as conn, conn.transaction():
+        return await svc.decide_appeal(conn, incident_id, p, True, body.reason, datetime.now(UTC))
+
+
+@router.post("/incidents/{incident_id}/uphold", tags=["incidents"])
+async def uphold_incident(
+    incident_id: uuid.UUID, body: ReasonIn, p: Judge, pool: DbPool
+) -> dict[str, Any]:
+    """The appeal fails: the incident stands."""
+    async with pool.acquire() as conn, conn.transaction():
+        return await svc.decide_appeal(conn, incident_id, p, False, body.reason, datetime.now(UTC))

@@ -1,0 +1,64 @@
+"""Manual assignment by a lead, head or supervisor (a ticket nobody could take, or a reshuffle)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from houqin_shared import outbox
+from houqin_shared.contracts import TicketAssigned
+from houqin_shared.db import Conn
+from houqin_shared.identity import Principal
+from houqin_shared.problems import ProblemError, conflict, forbidden
+from tickets.access import may_manage
+from tickets.lifecycle import TRANSFERABLE
+from tickets.lifecycle_service import load
+from tickets.repository import directory as dir_repo
+from tickets.repository import tickets as repo
+
+
+async def assign(
+    conn: Conn, ticket_id: UUID, p: Principal, assignee_id: str, now: datetime
+) -> dict[str, Any]:
+    t = await load(conn, ticket_id, None)
+    if not may_manage(p, t["team_id"], t["department_id"]):
+        raise forbidden("only the team lead, the department head or a supervisor assigns")
+    staff = await dir_repo.get_staff(conn, assignee_id)
+    if staff is None:
+        raise ProblemError(422, "Unknown staff", f"no staff {assignee_id}")
+    if t["status"] not in TRANSFERABLE:
+        raise conflict(f"a ticket that is {t['status']} cannot be reassigned")
+    status = "assigned" if t["status"] in ("new", "assigned", "accepted") else t["status"]
+    fields = {
+        "assignee_id": assignee_id,
+        "assigned_via": "manual",
+        "status": status,
+        "updated_at": now,
+    }
+    await repo.update_ticket(conn, t["id"], fields)
+    await repo.add_action(
+        conn,
+        t["id"],
+        now,
+        p.subject,
+        "assign",
+        t["status"],
+        status,
+        None,
+        {"assignee_id": assignee_id},
+    )
+    await outbox.add(
+        conn,
+        TicketAssigned(
+            ticket_id=t["id"],
+            report_id=t["report_id"],
+            tracking_no=t["tracking_no"],
+            assignee_id=assignee_id,
+            team_id=t["team_id"],
+            department_id=t["department_id"],
+            via="manual",
+            assigned_at=now,
+        ),
+    )
+    return {**t, **fields}

@@ -1,0 +1,54 @@
+"""The working calendar as data (PUT /v1/calendar): hours, weekdays, holidays, make-up working
+days and closed periods (vacations), in a time zone."""
+
+from __future__ import annotations
+
+from datetime import date, time
+from itertools import pairwise
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from tickets.sla import WorkingCalendar
+
+
+class CalendarDoc(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    tz: str = "Asia/Shanghai"
+    hours: list[tuple[time, time]] = [(time(8), time(12)), (time(14), time(18))]
+    weekdays: list[int] = Field([0, 1, 2, 3, 4], description="0 Monday .. 6 Sunday")
+    holidays: list[date] = []
+    workdays: list[date] = Field([], description="Make-up working days (调休) on weekends.")
+    closed: list[tuple[date, date]] = Field([], description="Closed periods, inclusive.")
+
+    @field_validator("tz")
+    @classmethod
+    def _zone(cls, v: str) -> str:
+        try:
+            ZoneInfo(v)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {v}") from exc
+        return v
+
+    @model_validator(mode="after")
+    def _sane(self) -> CalendarDoc:
+        if any(not 0 <= d <= 6 for d in self.weekdays):
+            raise ValueError("weekdays are 0 (Monday) to 6 (Sunday)")
+        spans = sorted(self.hours)
+        if any(a >= b for a, b in spans) or any(x[1] > y[0] for x, y in pairwise(spans)):
+            raise ValueError("working hours must be ordered, non-empty and not overlap")
+        if any(a > b for a, b in self.closed):
+            raise ValueError("a closed period must not end before it starts")
+        if not spans or not self.weekdays:
+            raise ValueError("a working calendar needs working hours and working weekdays")
+        return self
+
+    def calendar(self) -> WorkingCalendar:
+        return WorkingCalendar(
+            hours=tuple(sorted(self.hours)),
+            weekdays=frozenset(self.weekdays),
+            holidays=frozenset(self.holidays),
+            workdays=frozenset(self.workdays),
+            closed=tuple(self.closed),
+            tz=ZoneInfo(self.tz),
+        )

@@ -1,0 +1,94 @@
+"""Escalation when late (督办) without I/O.
+
+For the current stage (the first with a limit not yet done) the steps are: a warning at 80% of
+the limit, level 1 (team lead) at the due time, level 2 (department head) at twice the limit,
+level 3 (supervisors and the division leader) at three times, then level-3 reminders every
+`remind_every_s` of WORKING time, so repeats only fall in working hours.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from tickets.sla import STAGES, Clock, Policy, SlaClock, Stage, WorkingCalendar
+
+WARN_AT = 0.8
+LEVELS: tuple[tuple[float, int, bool], ...] = (
+    (WARN_AT, 1, True),
+    (1.0, 1, False),
+    (2.0, 2, False),
+    (3.0, 3, False),
+)
+REMIND_EVERY_S = 2 * 3600
+MAX_STEPS_PER_SWEEP = 8
+ESCALATING = frozenset({"new", "assigned", "accepted", "on_site", "reopened"})
+_DONE = {"accept": "accepted_at", "arrive": "arrived_at", "finish": "resolved_at"}
+
+
+@dataclass(frozen=True)
+class Step:
+    index: int
+    at: datetime
+    level: int
+    warning: bool
+    seq: int  # 0, or the reminder's number
+
+
+def current_stage(t: Mapping[str, Any], policy: Policy) -> Stage | None:
+    """The stage being timed, or None (no open stage, a terminal or paused ticket)."""
+    if t["status"] not in ESCALATING:
+        return None
+    return next(
+        (s for s in STAGES if policy.limit(s) is not None and t.get(_DONE[s]) is None), None
+    )
+
+
+def step(
+    index: int,
+    limit_s: int,
+    sla: SlaClock,
+    clock: Clock,
+    work: WorkingCalendar,
+    remind_every_s: int = REMIND_EVERY_S,
+) -> Step | None:
+    """Step `index` of a stage's escalation (None while the clock is paused)."""
+    if index < len(LEVELS):
+        factor, level, warning = LEVELS[index]
+        at = sla.when(limit_s * factor, clock)
+        return None if at is None else Step(index, at, level, warning, 0)
+    last = sla.when(limit_s * LEVELS[-1][0], clock)
+    if last is None:
+        return None
+    seq = index - len(LEVELS) + 1
+    return Step(index, work.add(last, seq * remind_every_s), 3, False, seq)
+
+
+def due_steps(
+    index: int,
+    now: datetime,
+    limit_s: int,
+    sla: SlaClock,
+    clock: Clock,
+    work: WorkingCalendar,
+    remind_every_s: int = REMIND_EVERY_S,
+) -> tuple[list[Step], Step | None]:
+    """Steps from `index` that are due by `now` (missed reminders collapse into the latest), and
+    the next step to wait for."""
+    fired: list[Step] = []
+    nxt = step(index, limit_s, sla, clock, work, remind_every_s)
+    while nxt is not None and nxt.at <= now and len(fired) < MAX_STEPS_PER_SWEEP:
+        if fired and fired[-1].seq and nxt.seq:
+            fired[-1] = nxt  # a sweeper that was away sends one reminder, not a burst
+        else:
+            fired.append(nxt)
+        nxt = step(nxt.index + 1, limit_s, sla, clock, work, remind_every_s)
+    return fired, nxt
+
+
+def deadline_limit(started_at: datetime, deadline: datetime) -> tuple[int, SlaClock]:
+    """A rectification round as a stage: from the round's start to its deadline, on the wall
+    clock (warning at 80% of the span, level 1 at the deadline, ...)."""
+    return max(1, int((deadline - started_at).total_seconds())), SlaClock(started_at)

@@ -1,0 +1,120 @@
+"""Lifecycle moves applied to stored tickets: access, state machine, time limits, audit and
+TicketStatusChanged, all in the caller's transaction."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from houqin_shared import outbox
+from houqin_shared.contracts import TicketStatusChanged
+from houqin_shared.db import Conn
+from houqin_shared.identity import Principal
+from houqin_shared.problems import ProblemError, conflict, forbidden, not_found
+from tickets import sla_service
+from tickets.access import may_act
+from tickets.lifecycle import Action, InvalidTransition, NoteRequired, Transition, transition
+from tickets.repository import directory as dir_repo
+from tickets.repository import tickets as repo
+from tickets.sla import SlaClock, clock_for, on_time
+
+_DONE_AT = {"accept": "accepted_at", "arrive": "arrived_at", "finish": "resolved_at"}
+
+
+async def load(conn: Conn, ticket_id: UUID, p: Principal | None) -> dict[str, Any]:
+    """The ticket, locked, if `p` may act on it (None: the system)."""
+    t = await repo.get_ticket(conn, ticket_id, lock=True)
+    if t is None:
+        raise not_found(f"no ticket {ticket_id}")
+    if p is not None and not may_act(p, t["assignee_id"], t["team_id"], t["department_id"]):
+        raise forbidden(
+            "only the assignee, the team lead, the department head or a supervisor may act on this ticket"
+        )
+    return t
+
+
+def check(t: dict[str, Any], action: Action, note: str | None) -> Transition:
+    try:
+        return transition(t["status"], action, t["paused_from"], note)
+    except NoteRequired as exc:
+        raise ProblemError(422, "A note is required", str(exc)) from exc
+    except InvalidTransition as exc:
+        raise conflict(str(exc)) from exc
+
+
+async def apply(
+    conn: Conn,
+    t: dict[str, Any],
+    tr: Transition,
+    actor: str | None,
+    note: str | None,
+    now: datetime,
+) -> dict[str, Any]:
+    """Store the move, its audit row and its event; return the updated ticket."""
+    policy = sla_service.policy_from(t["policy"], t["urgency"])
+    cal = await sla_service.calendar(conn)
+    clock = sla_service.clock_of(t)
+    fields: dict[str, Any] = {"status": tr.to_status, "updated_at": now}
+    stage_due = timely = None
+    if tr.stage is not None:
+        stage_due, timely = t[f"{tr.stage}_due_at"], on_time(policy, cal, clock, tr.stage, now)
+        fields[_DONE_AT[tr.stage]] = now
+    if tr.action == "pause":
+        clock = clock.pause(now)
+        fields |= {"paused_at": now, "paused_from": t["status"]}
+    elif tr.action == "resume":
+        clock = clock.resume(now, clock_for(policy, cal))
+        fields |= {"paused_at": None, "paused_from": None, "credit_s": clock.credit_s}
+    elif tr.action == "reopen":  # a new round: the clock starts again
+        clock = SlaClock(now)
+        fields |= {"clock_started_at": now, "credit_s": 0.0, "cycle": t["cycle"] + 1}
+        fields |= {"accepted_at": None, "arrived_at": None, "resolved_at": None, "closed_at": None}
+    elif tr.action == "close":
+        fields["closed_at"] = now
+    if tr.action in ("pause", "resume", "reopen"):
+        fields |= sla_service.due_fields(policy, cal, clock)
+    if tr.action == "reopen":
+        fields["esc_stage"] = None  # a new round escalates from its first step
+    fields |= sla_service.schedule_fields({**t, **fields}, policy, cal)
+    await repo.update_ticket(conn, t["id"], fields)
+    detail = {
+        "stage": tr.stage,
+        "stage_due_at": stage_due and stage_due.isoformat(),
+        "on_time": timely,
+    }
+    await repo.add_action(
+        conn, t["id"], now, actor, tr.action, tr.from_status, tr.to_status, note, detail
+    )
+    superior = None
+    if tr.action == "cannot_handle":  # reported to the superior automatically
+        lead, head = await dir_repo.unit_leads(conn, t["team_id"], t["department_id"])
+        superior = lead or head
+    await outbox.add(
+        conn,
+        TicketStatusChanged(
+            ticket_id=t["id"],
+            report_id=t["report_id"],
+            tracking_no=t["tracking_no"],
+            status=tr.event_status,
+            previous_status=tr.from_status,
+            actor_id=actor,
+            department_id=t["department_id"],
+            team_id=t["team_id"],
+            assignee_id=t["assignee_id"],
+            note=note,
+            stage=tr.stage,
+            stage_due_at=stage_due,
+            on_time=timely,
+            superior_id=superior,
+            changed_at=now,
+        ),
+    )
+    return {**t, **fields}
+
+
+async def act(
+    conn: Conn, ticket_id: UUID, p: Principal, action: Action, note: str | None, now: datetime
+) -> dict[str, Any]:
+    t = await load(conn, ticket_id, p)
+    return await apply(conn, t, check(t, action, note), p.subject, note, now)

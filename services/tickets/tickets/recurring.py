@@ -1,0 +1,25 @@
+"""Recurring problems (重复问题) without I/O: the same place and category failing again and again
+within a window (configurable: by default 3 times in 30 days)."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from houqin_shared.contracts import Location
+
+
+class TicketRules(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    recurring_count: int = Field(3, ge=2, le=1000)
+    recurring_days: int = Field(30, ge=1, le=3650)
+
+
+def place_key(loc: Location) -> str | None:
+    """Where, as precisely as the report says (None without a building: too vague to compare)."""
+    if not loc.building:
+        return None
+    return "/".join(x or "" for x in (loc.campus, loc.building, loc.floor, loc.room))
+
+
+def problem_id(category: str, place: str) -> str:
+    return f"{category}@{place}"

@@ -1,0 +1,110 @@
+"""SQL of the published time-limit policies and the working calendar."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from houqin_shared.db import Conn
+from tickets.calendar_doc import CalendarDoc
+from tickets.recurring import TicketRules
+
+
+async def upsert_policy(
+    conn: Conn,
+    code: str,
+    version: int,
+    calendar: str,
+    limits: list[dict[str, Any]],
+    active: bool,
+    at: datetime,
+) -> bool:
+    """Store a catalogue entry's limits unless a newer version is stored; True when stored."""
+    done = await conn.fetchval(
+        "INSERT INTO service_policies (code, version, calendar, limits, active, changed_at)"
+        " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (code) DO UPDATE SET version = EXCLUDED.version,"
+        " calendar = EXCLUDED.calendar, limits = EXCLUDED.limits, active = EXCLUDED.active,"
+        " changed_at = EXCLUDED.changed_at WHERE service_policies.version < EXCLUDED.version RETURNING true",
+        code,
+        version,
+        calendar,
+        limits,
+        active,
+        at,
+    )
+    return bool(done)
+
+
+async def get_policy(conn: Conn, code: str) -> dict[str, Any] | None:
+    row = await conn.fetchrow(
+        "SELECT code, version, calendar, limits, active FROM service_policies WHERE code = $1 AND active",
+        code,
+    )
+    return dict(row) if row else None
+
+
+async def get_calendar(conn: Conn) -> CalendarDoc:
+    doc = await conn.fetchval("SELECT doc FROM working_calendar")
+    return CalendarDoc.model_validate(doc) if doc is not None else CalendarDoc()
+
+
+async def put_calendar(conn: Conn, doc: CalendarDoc) -> None:
+    await conn.execute(
+        "INSERT INTO working_calendar (one, doc) VALUES (true, $1) ON CONFLICT (one) DO UPDATE SET doc = EXCLUDED.doc",
+        doc.model_dump(mode="json"),
+    )
+
+
+async def get_rules(conn: Conn) -> TicketRules:
+    doc = await conn.fetchval("SELECT doc FROM ticket_rules")
+    return TicketRules.model_validate(doc) if doc is not None else TicketRules()
+
+
+async def put_rules(conn: Conn, rules: TicketRules) -> None:
+    await conn.execute(
+        "INSERT INTO ticket_rules (one, doc) VALUES (true, $1) ON CONFLICT (one) DO UPDATE SET doc = EXCLUDED.doc",
+        rules.model_dump(),
+    )
+
+
+async def same_place(conn: Conn, place: str, category: str, since: datetime) -> list[Any]:
+    """Tickets at `place` in `category` opened since `since` (oldest first, at most 1000)."""
+    rows = await conn.fetch(
+        "SELECT id FROM tickets WHERE place_key = $1 AND category = $2 AND opened_at >= $3"
+        " ORDER BY opened_at, id LIMIT 1000",
+        place,
+        category,
+        since,
+    )
+    return [r["id"] for r in rows]
+
+
+async def mark_recurring(
+    conn: Conn, problem: str, at: datetime, count: int, window_start: datetime
+) -> bool:
+    """Record a detection unless one was made inside the window; True when this one counts."""
+    done = await conn.fetchval(
+        "INSERT INTO recurring_problems (problem_id, last_detected_at, count) VALUES ($1, $2, $3)"
+        " ON CONFLICT (problem_id) DO UPDATE SET last_detected_at = EXCLUDED.last_detected_at,"
+        " count = EXCLUDED.count WHERE recurring_problems.last_detected_at < $4 RETURNING true",
+        problem,
+        at,
+        count,
+        window_start,
+    )
+    return bool(done)
+
+
+async def open_context(conn: Conn, category: str) -> dict[str, Any]:
+    """In one round trip, what opening a ticket reads besides the directory: the directory's
+    cache key, the calendar, the rules and the category's published limits."""
+    row = await conn.fetchrow(
+        "SELECT current_schema() AS schema,"
+        " COALESCE((SELECT version FROM directory_version), 0) AS version,"
+        " (SELECT doc FROM working_calendar) AS calendar, (SELECT doc FROM ticket_rules) AS rules,"
+        " (SELECT limits FROM service_policies WHERE code = $1 AND active) AS limits,"
+        " (SELECT calendar FROM service_policies WHERE code = $1 AND active) AS policy_calendar",
+        category,
+    )
+    assert row is not None
+    return dict(row)

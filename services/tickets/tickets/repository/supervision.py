@@ -1,0 +1,100 @@
+"""Inspection and incident SQL."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from houqin_shared.db import Conn
+
+_INSPECTION = (
+    "id, kind, unit_type, unit_id, department_id, score, items, photos, findings, hazards,"
+    " inspector_id, inspected_at, recorded_at"
+)
+_INCIDENT = (
+    "id, kind, unit_type, unit_id, department_id, team_id, ticket_id, summary, evidence, occurred_at,"
+    " status, verified_by, verified_at, appeal_reason, appealed_by, appealed_at, decided_by,"
+    " decided_at, decision_note"
+)
+
+
+def _values(n: int) -> str:
+    return ", ".join(f"${i + 1}" for i in range(n))
+
+
+async def insert_inspection(conn: Conn, x: dict[str, Any]) -> None:
+    names = [c.strip() for c in _INSPECTION.split(",")]
+    await conn.execute(
+        f"INSERT INTO inspections ({_INSPECTION}) VALUES ({_values(len(names))})",
+        *(x[n] for n in names),
+    )
+
+
+async def get_inspection(conn: Conn, inspection_id: UUID) -> dict[str, Any] | None:
+    row = await conn.fetchrow(f"SELECT {_INSPECTION} FROM inspections WHERE id = $1", inspection_id)
+    return dict(row) if row else None
+
+
+async def inspections(
+    conn: Conn, unit_id: str | None, limit: int, offset: int
+) -> list[dict[str, Any]]:
+    rows = await conn.fetch(
+        f"SELECT {_INSPECTION} FROM inspections WHERE ($1::text IS NULL OR unit_id = $1)"
+        " ORDER BY inspected_at DESC, id LIMIT $2 OFFSET $3",
+        unit_id,
+        limit,
+        offset,
+    )
+    return [dict(r) for r in rows]
+
+
+async def insert_incident(conn: Conn, x: dict[str, Any]) -> None:
+    names = [c.strip() for c in _INCIDENT.split(",")]
+    await conn.execute(
+        f"INSERT INTO incidents ({_INCIDENT}) VALUES ({_values(len(names))})",
+        *(x[n] for n in names),
+    )
+
+
+async def get_incident(
+    conn: Conn, incident_id: UUID, *, lock: bool = False
+) -> dict[str, Any] | None:
+    row = await conn.fetchrow(
+        f"SELECT {_INCIDENT} FROM incidents WHERE id = $1" + (" FOR UPDATE" if lock else ""),
+        incident_id,
+    )
+    return dict(row) if row else None
+
+
+async def update_incident(conn: Conn, incident_id: UUID, fields: dict[str, Any]) -> None:
+    allowed = {
+        "status",
+        "appeal_reason",
+        "appealed_by",
+        "appealed_at",
+        "decided_by",
+        "decided_at",
+        "decision_note",
+    }
+    if set(fields) - allowed:
+        raise ValueError(f"not updatable: {sorted(set(fields) - allowed)}")
+    names = list(fields)
+    sets = ", ".join(f"{n} = ${i + 2}" for i, n in enumerate(names))
+    await conn.execute(
+        f"UPDATE incidents SET {sets} WHERE id = $1", incident_id, *(fields[n] for n in names)
+    )
+
+
+async def incidents(
+    conn: Conn, unit_id: str | None, status: str | None, since: datetime | None
+) -> list[dict[str, Any]]:
+    rows = await conn.fetch(
+        f"SELECT {_INCIDENT} FROM incidents WHERE ($1::text IS NULL OR unit_id = $1)"
+        " AND ($2::text IS NULL OR status = $2) AND ($3::timestamptz IS NULL OR occurred_at >= $3)"
+        " ORDER BY occurred_at DESC, id LIMIT 500",
+        unit_id,
+        status,
+        since,
+    )
+    return [dict(r) for r in rows]

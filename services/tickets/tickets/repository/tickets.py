@@ -1,0 +1,130 @@
+"""Ticket SQL: tickets, their audit trail, queues. Callers own the transaction."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from houqin_shared.db import Conn
+
+_OPEN_COLUMNS = (
+    "id, report_id, tracking_no, kind, category, urgency, location, description, status,"
+    " department_id, team_id, opened_at, assignee_id, assigned_via, policy, clock_started_at,"
+    " accept_due_at, arrive_due_at, finish_due_at, updated_at, esc_stage, esc_step, next_check_at,"
+    " place_key"
+)
+COLUMNS = (
+    _OPEN_COLUMNS + ", credit_s, paused_at, paused_from, accepted_at, arrived_at, resolved_at,"
+    " closed_at, transfer_count, cycle"
+)
+_UPDATABLE = frozenset(
+    {
+        "status", "department_id", "team_id", "assignee_id", "assigned_via", "clock_started_at",
+        "accept_due_at", "arrive_due_at", "finish_due_at", "updated_at", "credit_s", "paused_at",
+        "paused_from", "accepted_at", "arrived_at", "resolved_at", "closed_at", "transfer_count",
+        "cycle", "esc_stage", "esc_step", "next_check_at",
+    }
+)  # fmt: skip
+
+
+async def open_ticket(conn: Conn, t: dict[str, Any]) -> bool:
+    """Insert the ticket unless the report already has one; True when inserted."""
+    names = [c.strip() for c in _OPEN_COLUMNS.split(",")]
+    inserted = await conn.fetchval(
+        f"INSERT INTO tickets ({_OPEN_COLUMNS}) VALUES ({', '.join(f'${i + 1}' for i in range(len(names)))})"
+        " ON CONFLICT (report_id) DO NOTHING RETURNING true",
+        *(t[n] for n in names),
+    )
+    return bool(inserted)
+
+
+async def get_ticket(conn: Conn, ticket_id: UUID, *, lock: bool = False) -> dict[str, Any] | None:
+    sql = f"SELECT {COLUMNS} FROM tickets WHERE id = $1" + (" FOR UPDATE" if lock else "")
+    row = await conn.fetchrow(sql, ticket_id)
+    return dict(row) if row else None
+
+
+async def find_ticket_by_report(
+    conn: Conn, report_id: UUID, *, lock: bool = False
+) -> dict[str, Any] | None:
+    sql = f"SELECT {COLUMNS} FROM tickets WHERE report_id = $1" + (" FOR UPDATE" if lock else "")
+    row = await conn.fetchrow(sql, report_id)
+    return dict(row) if row else None
+
+
+async def update_ticket(conn: Conn, ticket_id: UUID, fields: dict[str, Any]) -> None:
+    bad = set(fields) - _UPDATABLE
+    if bad:
+        raise ValueError(f"not updatable: {sorted(bad)}")
+    names = list(fields)
+    sets = ", ".join(f"{n} = ${i + 2}" for i, n in enumerate(names))
+    await conn.execute(
+        f"UPDATE tickets SET {sets} WHERE id = $1", ticket_id, *(fields[n] for n in names)
+    )
+
+
+async def add_action(
+    conn: Conn,
+    ticket_id: UUID,
+    at: datetime,
+    actor_id: str | None,
+    action: str,
+    from_status: str | None,
+    to_status: str | None,
+    note: str | None = None,
+    detail: dict[str, Any] | None = None,
+) -> None:
+    await conn.execute(
+        "INSERT INTO ticket_actions (ticket_id, at, actor_id, action, from_status, to_status, note, detail)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        ticket_id, at, actor_id, action, from_status, to_status, note, detail,
+    )  # fmt: skip
+
+
+async def actions_of(conn: Conn, ticket_id: UUID) -> list[dict[str, Any]]:
+    rows = await conn.fetch(
+        "SELECT id, at, actor_id, action, from_status, to_status, note, detail FROM ticket_actions"
+        " WHERE ticket_id = $1 ORDER BY id",
+        ticket_id,
+    )
+    return [dict(r) for r in rows]
+
+
+_FILTER = (
+    " WHERE ($1::text IS NULL OR assignee_id = $1) AND ($2::text IS NULL OR team_id = $2)"
+    " AND ($3::text IS NULL OR department_id = $3) AND ($4::text[] IS NULL OR status = ANY($4))"
+    " AND ($5::text IS NULL OR category = $5) AND ($6::text IS NULL OR urgency = $6)"
+    " AND ($7::timestamptz IS NULL OR (status IN ('new', 'assigned', 'accepted', 'on_site', 'reopened')"
+    " AND (accept_due_at < $7 AND accepted_at IS NULL OR arrive_due_at < $7 AND arrived_at IS NULL"
+    " OR finish_due_at < $7 AND resolved_at IS NULL)))"
+)
+
+
+async def queue(
+    conn: Conn,
+    *,
+    assignee_id: str | None = None,
+    team_id: str | None = None,
+    department_id: str | None = None,
+    statuses: list[str] | None = None,
+    category: str | None = None,
+    urgency: str | None = None,
+    overdue_at: datetime | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[list[dict[str, Any]], dict[str, int]]:
+    """One page of matching tickets (oldest due first) and the count per status of all matches."""
+    args = (assignee_id, team_id, department_id, statuses, category, urgency, overdue_at)
+    rows = await conn.fetch(
+        f"SELECT {COLUMNS} FROM tickets{_FILTER}"
+        " ORDER BY LEAST(accept_due_at, arrive_due_at, finish_due_at) NULLS LAST, opened_at, id"
+        " LIMIT $8 OFFSET $9",
+        *args,
+        limit,
+        offset,
+    )
+    counts = await conn.fetch(
+        f"SELECT status, count(*) AS n FROM tickets{_FILTER} GROUP BY status", *args
+    )
+    return [dict(r) for r in rows], {r["status"]: r["n"] for r in counts}

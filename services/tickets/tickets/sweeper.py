@@ -1,0 +1,145 @@
+"""The overdue sweeper (a worker Periodic): it reads only tickets whose next check is due (an
+index on next_check_at), claims them with FOR UPDATE SKIP LOCKED, fires each escalation step
+once (a unique key per subject, cycle, stage, level, warning and reminder) and emits
+RectificationOverdue in the same transaction."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import asyncpg
+
+from houqin_shared import outbox
+from houqin_shared.contracts import RectificationOverdue
+from houqin_shared.db import Conn
+from houqin_shared.logs import get_logger
+from houqin_shared.service import Periodic
+from tickets import sla_service
+from tickets.escalation import current_stage, deadline_limit, due_steps
+from tickets.repository import escalations as repo
+from tickets.repository import rectifications as rect_repo
+from tickets.sla import RoundTheClock, WorkingCalendar, clock_for
+
+log = get_logger(__name__)
+BATCH = 1000
+EVERY_S = 10.0
+
+
+async def sweep_batch(
+    conn: Conn, now: datetime, cal: WorkingCalendar, batch: int = BATCH
+) -> tuple[int, int]:
+    """One claimed batch, in the caller's transaction: (tickets looked at, escalations fired)."""
+    rows = await repo.claim_due(conn, now, batch)
+    records: list[tuple[str, Any, int, str, int, bool, int, datetime, datetime]] = []
+    events: dict[repo.Key, RectificationOverdue] = {}
+    moves: list[tuple[Any, str | None, int, datetime | None]] = []
+    for t in rows:
+        policy = sla_service.policy_from(t["policy"], t["urgency"])
+        stage = current_stage(t, policy)
+        limit = policy.limit(stage) if stage else None
+        if stage is None or limit is None:
+            moves.append((t["id"], None, 0, None))
+            continue
+        index = t["esc_step"] if t["esc_stage"] == stage else 0
+        fired, nxt = due_steps(
+            index, now, limit, sla_service.clock_of(t), clock_for(policy, cal), cal
+        )
+        due_at = t[f"{stage}_due_at"]
+        for s in fired:
+            key: repo.Key = ("ticket", t["id"], t["cycle"], stage, s.level, s.warning, s.seq)
+            records.append((*key, due_at or s.at, now))
+            events[key] = RectificationOverdue(
+                subject_kind="ticket",
+                subject_id=t["id"],
+                tracking_no=t["tracking_no"],
+                stage=stage,
+                level=s.level,
+                warning=s.warning,
+                due_at=due_at or s.at,
+                overdue_by_s=int((now - due_at).total_seconds()) if due_at else 0,
+                department_id=t["department_id"],
+                team_id=t["team_id"],
+                responsible_id=t["assignee_id"],
+                detected_at=now,
+            )
+        moves.append(
+            (t["id"], stage, nxt.index if nxt else index + len(fired), nxt.at if nxt else None)
+        )
+    new = await repo.record(conn, records)
+    if new:
+        await outbox.add(conn, *(events[k] for k in events if k in new))
+    await repo.reschedule(conn, moves)
+    return len(rows), len(new)
+
+
+async def sweep_rectifications(
+    conn: Conn, now: datetime, cal: WorkingCalendar, batch: int = BATCH
+) -> tuple[int, int]:
+    """Rectification items past (or near) their deadline, like tickets' stages."""
+    rows = await rect_repo.claim_due(conn, now, batch)
+    records: list[tuple[str, Any, int, str, int, bool, int, datetime, datetime]] = []
+    events: dict[repo.Key, RectificationOverdue] = {}
+    moves: list[tuple[Any, int, datetime | None]] = []
+    for r in rows:
+        if r["status"] != "open":
+            moves.append((r["id"], r["esc_step"], None))
+            continue
+        limit, sla = deadline_limit(r["round_started_at"], r["deadline"])
+        fired, nxt = due_steps(r["esc_step"], now, limit, sla, RoundTheClock(), cal)
+        for s in fired:
+            key: repo.Key = (
+                "rectification",
+                r["id"],
+                r["round"],
+                "deadline",
+                s.level,
+                s.warning,
+                s.seq,
+            )
+            records.append((*key, r["deadline"], now))
+            events[key] = RectificationOverdue(
+                subject_kind="rectification",
+                subject_id=r["id"],
+                stage="deadline",
+                level=s.level,
+                warning=s.warning,
+                due_at=r["deadline"],
+                overdue_by_s=int((now - r["deadline"]).total_seconds()),
+                department_id=r["department_id"],
+                team_id=r["team_id"],
+                responsible_id=r["responsible_id"],
+                detected_at=now,
+            )
+        moves.append(
+            (r["id"], nxt.index if nxt else r["esc_step"] + len(fired), nxt.at if nxt else None)
+        )
+    new = await repo.record(conn, records)
+    if new:
+        await outbox.add(conn, *(events[k] for k in events if k in new))
+    await rect_repo.reschedule(conn, moves)
+    return len(rows), len(new)
+
+
+async def sweep(pool: asyncpg.Pool, now: datetime | None = None, batch: int = BATCH) -> int:
+    """Sweep until nothing due is left unclaimed; returns the escalations fired."""
+    at = now or datetime.now(UTC)
+    total = 0
+    while True:
+        async with pool.acquire() as conn, conn.transaction():
+            cal = await sla_service.calendar(conn)
+            seen, fired = await sweep_batch(conn, at, cal, batch)
+            seen_r, fired_r = await sweep_rectifications(conn, at, cal, batch)
+        total += fired + fired_r
+        if seen < batch and seen_r < batch:
+            break
+    if total:
+        log.info("escalations_fired", count=total)
+    return total
+
+
+async def _run(pool: asyncpg.Pool) -> None:
+    await sweep(pool)
+
+
+PERIODIC = Periodic(name="overdue-sweeper", every_s=EVERY_S, run=_run)

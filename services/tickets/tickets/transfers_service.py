@@ -1,0 +1,132 @@
+"""Transfers without buck-passing (不推诿): the receiving side accepts or rejects; accepted
+transfers are counted per ticket."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any, Literal
+
+from houqin_shared import outbox
+from houqin_shared.contracts import TicketAssigned, TicketTransferred
+from houqin_shared.contracts.base import Event
+from houqin_shared.db import Conn
+from houqin_shared.identity import Principal
+from houqin_shared.problems import ProblemError, conflict, forbidden, not_found
+from tickets.access import may_manage
+from tickets.lifecycle import TRANSFERABLE
+from tickets.lifecycle_service import load
+from tickets.repository import directory as dir_repo
+from tickets.repository import tickets as repo
+from tickets.repository import transfers as tr_repo
+from tickets.routing_service import find_assignee
+
+
+def _event(
+    t: dict[str, Any], x: dict[str, Any], state: str, actor: str, count: int, at: datetime
+) -> TicketTransferred:
+    return TicketTransferred(
+        ticket_id=t["id"],
+        report_id=t["report_id"],
+        tracking_no=t["tracking_no"],
+        transfer_id=x["id"],
+        state=state,
+        from_department_id=x["from_department_id"],
+        from_team_id=x["from_team_id"],
+        to_department_id=x["to_department_id"],
+        to_team_id=x["to_team_id"],
+        reason=x["reason"],
+        actor_id=actor,
+        transfer_count=count,
+        at=at,
+    )
+
+
+async def request(
+    conn: Conn,
+    ticket_id: uuid.UUID,
+    p: Principal,
+    to_team: str | None,
+    to_dept: str | None,
+    reason: str,
+    now: datetime,
+) -> dict[str, Any]:
+    t = await load(conn, ticket_id, p)
+    unit = await dir_repo.unit_exists(conn, to_team, to_dept)
+    if unit is None:
+        raise ProblemError(
+            422, "Unknown unit", f"no team {to_team} / department {to_dept} to transfer to"
+        )
+    if t["status"] not in TRANSFERABLE:
+        raise conflict(f"a ticket that is {t['status']} cannot be transferred")
+    if (unit["team_id"], unit["department_id"]) == (t["team_id"], t["department_id"]):
+        raise conflict("the ticket is already there")
+    x = {
+        "id": uuid.uuid4(),
+        "ticket_id": t["id"],
+        "from_team_id": t["team_id"],
+        "from_department_id": t["department_id"],
+        "to_team_id": unit["team_id"],
+        "to_department_id": unit["department_id"],
+        "reason": reason,
+        "requested_by": p.subject,
+        "requested_at": now,
+    }
+    if not await tr_repo.insert(conn, x):
+        raise conflict("this ticket already has a transfer waiting for an answer")
+    await repo.add_action(conn, t["id"], now, p.subject, "transfer_requested", t["status"], t["status"], reason,
+                          {"transfer_id": str(x["id"]), "to_team_id": x["to_team_id"], "to_department_id": x["to_department_id"]})  # fmt: skip
+    await outbox.add(conn, _event(t, x, "requested", p.subject, t["transfer_count"], now))
+    return {**x, "state": "requested"}
+
+
+async def decide(
+    conn: Conn,
+    transfer_id: uuid.UUID,
+    p: Principal,
+    decision: Literal["accept", "reject"],
+    note: str | None,
+    now: datetime,
+) -> dict[str, Any]:
+    x = await tr_repo.get(conn, transfer_id)
+    if x is None:
+        raise not_found(f"no transfer {transfer_id}")
+    t = await load(conn, x["ticket_id"], None)
+    x = await tr_repo.get(conn, transfer_id)  # again, under the ticket's lock
+    assert x is not None
+    if not may_manage(p, x["to_team_id"], x["to_department_id"]):
+        raise forbidden("only the receiving team's lead, department's head or a supervisor decides")
+    if x["state"] != "requested":
+        raise conflict(f"this transfer is already {x['state']}")
+    if decision == "reject" and not (note and note.strip()):
+        raise ProblemError(422, "A reason is required", "say why the transfer is rejected")
+    state = "accepted" if decision == "accept" else "rejected"
+    await tr_repo.decide(conn, transfer_id, state, p.subject, now, note)
+    count = t["transfer_count"] + (1 if state == "accepted" else 0)
+    events: list[Event] = [_event(t, x, state, p.subject, count, now)]
+    fields: dict[str, Any] = {}
+    if state == "accepted":
+        who = await find_assignee(conn, x["to_team_id"], None, now)
+        fields = {
+            "team_id": x["to_team_id"],
+            "department_id": x["to_department_id"],
+            "assignee_id": who[0] if who else None,
+            "assigned_via": who[1] if who else None,
+            "transfer_count": count,
+            "updated_at": now,
+        }
+        if t["status"] in ("new", "assigned", "accepted"):  # the receiving side starts again
+            fields["status"] = "assigned" if who else "new"
+        await repo.update_ticket(conn, t["id"], fields)
+        if who:
+            events.append(
+                TicketAssigned(
+                    ticket_id=t["id"], report_id=t["report_id"], tracking_no=t["tracking_no"],
+                    assignee_id=who[0], team_id=x["to_team_id"], department_id=x["to_department_id"],
+                    via=who[1], assigned_at=now,
+                )
+            )  # fmt: skip
+    await repo.add_action(conn, t["id"], now, p.subject, f"transfer_{state}", t["status"],
+                          fields.get("status", t["status"]), note, {"transfer_id": str(transfer_id)})  # fmt: skip
+    await outbox.add(conn, *events)
+    return {**x, "state": state, "decided_by": p.subject, "decided_at": now, "decision_note": note}

@@ -1,0 +1,30 @@
+"""The tickets process wiring: handled events, the sweeper as a worker Periodic, the OpenAPI
+document of every route."""
+
+from __future__ import annotations
+
+from houqin_shared.contracts import ComplaintFiled, FixConfirmed, FixRejected, ServiceCatalogChanged
+from tickets.__main__ import SPEC, create_app
+from tickets.settings import TicketsSettings
+
+
+def test_handlers_and_the_sweeper_are_wired() -> None:
+    assert set(SPEC.handlers) == {ComplaintFiled, ServiceCatalogChanged, FixConfirmed, FixRejected}
+    assert [p.name for p in SPEC.periodic] == ["overdue-sweeper"]
+    assert 0 < SPEC.periodic[0].every_s <= 60
+
+
+def test_openapi_lists_the_api() -> None:
+    paths = create_app(TicketsSettings()).openapi()["paths"]
+    for path in (
+        "/v1/directory",
+        "/v1/tickets/by-report/{report_id}",
+        "/v1/tickets/{ticket_id}",
+        "/v1/tickets/{ticket_id}/{move}",
+        "/v1/queues/overdue",
+        "/v1/transfers/{transfer_id}/{decision}",
+        "/v1/rectifications/{item_id}/acceptance",
+        "/v1/inspections",
+        "/v1/incidents/{incident_id}/overturn",
+    ):
+        assert path in paths, path
