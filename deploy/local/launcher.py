@@ -149,6 +149,7 @@ class Platform:
     """The service processes of one instance, started and stopped together."""
 
     inst: Instance
+    env: dict[str, str] = field(default_factory=dict)  # extra variables for every process
     running: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
 
     def start(self, only: list[str] | None = None, extra_env: dict[str, str] | None = None) -> None:
@@ -165,7 +166,13 @@ class Platform:
             log = (logs / f"{proc.name}.log").open("ab")
             self.running[proc.name] = subprocess.Popen(
                 proc.argv,
-                env={**os.environ, "PYTHONUNBUFFERED": "1", **proc.env, **(extra_env or {})},
+                env={
+                    **os.environ,
+                    "PYTHONUNBUFFERED": "1",
+                    **proc.env,
+                    **self.env,
+                    **(extra_env or {}),
+                },
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 cwd=ROOT,
@@ -222,11 +229,24 @@ def token(inst: Instance, username: str) -> str:
 
 
 def load_demo(inst: Instance) -> None:
+    """The demo directory (tickets) and service catalogue (feedback), through their APIs."""
+    admin = {"Authorization": "Bearer " + token(inst, "admin")}
+    catalog = yaml.safe_load((DEMO / "catalog.yaml").read_text())["services"]
+    for entry in catalog:
+        body = {k: v for k, v in entry.items() if k != "code"}
+        r = httpx.put(
+            f"{inst.url('feedback')}/v1/catalog/{entry['code']}",
+            json=body,
+            headers=admin,
+            timeout=30,
+        )
+        r.raise_for_status()
+    print(f"demo catalogue: {len(catalog)} services")
     directory = yaml.safe_load((DEMO / "directory.yaml").read_text())
     r = httpx.put(
         inst.url("tickets") + "/v1/directory",
         json=directory,
-        headers={"Authorization": "Bearer " + token(inst, "admin")},
+        headers=admin,
         timeout=30,
     )
     r.raise_for_status()

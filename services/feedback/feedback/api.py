@@ -4,94 +4,138 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Annotated
+from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Query, status
-from pydantic import BaseModel
+from fastapi import APIRouter, Header, Path, Query, Request, Response, status
 
-from feedback import domain, repository
-from houqin_shared import outbox
-from houqin_shared.contracts import ComplaintFiled, Location
+from feedback import domain, intake, repository
+from feedback.api_duplicates import find_duplicates
+from feedback.deps import (
+    CategoryCache,
+    DbPool,
+    ReportOut,
+    Settings,
+    limit_address,
+    limit_caller,
+    may_read,
+    present,
+)
+from feedback.repository import catalog as catalog_repo
+from feedback.repository import duplicates, photos, reception
+from houqin_shared.db import Conn
 from houqin_shared.identity import CurrentPrincipal, Principal, Role
 from houqin_shared.logs import get_logger
 from houqin_shared.problems import ProblemError, forbidden, not_found
-from houqin_shared.webapp import DbPool
 
 router = APIRouter(prefix="/v1", tags=["reports"])
 log = get_logger(__name__)
 
-
-class ReportOut(BaseModel):
-    id: uuid.UUID
-    tracking_no: str
-    kind: str
-    category: str
-    channel: str
-    urgency: str
-    location: Location
-    description: str
-    anonymous: bool
-    status: str
-    filed_at: datetime
-    reporter_id: str | None = None
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        min_length=1,
+        max_length=255,
+        pattern=r"^[\x21-\x7e]+$",
+        description="A retried POST with the same key returns the first report.",
+    ),
+]
 
 
-def present(row: dict[str, Any], viewer: Principal) -> ReportOut:
-    """What `viewer` may see: an anonymous reporter's identity only to themselves."""
-    out = ReportOut.model_validate(row)
-    if row["anonymous"] and row["reporter_id"] != viewer.subject:
-        out.reporter_id = None
-    return out
+def refused(detail: str) -> ProblemError:
+    return ProblemError(
+        422, "Report refused", detail, type_="https://houqin.dev/problems/report-refused"
+    )
+
+
+async def _replay(
+    conn: Conn, who: Principal, key: str, fingerprint: str, response: Response
+) -> ReportOut | None:
+    first = await repository.report_by_idempotency_key(conn, who.subject, key)
+    if first is None:
+        return None
+    if first["request_hash"] != fingerprint:
+        raise ProblemError(
+            422,
+            "Idempotency-Key reused",
+            "this Idempotency-Key was used for a different request",
+            type_="https://houqin.dev/problems/idempotency-key-reused",
+        )
+    # The same answer as the first time (201), marked as a replay.
+    response.headers["Idempotent-Replayed"] = "true"
+    return present(first, who)
+
+
+async def _active(request: Request, conn: Conn, category: str) -> bool:
+    cache: CategoryCache = request.app.state.categories
+    active = cache.get(category)
+    if active is None:
+        active = await catalog_repo.is_active_category(conn, category)
+        cache.put(category, active)
+    return active
 
 
 @router.post("/reports", status_code=status.HTTP_201_CREATED, response_model=ReportOut)
-async def file_report(report: domain.ReportIn, who: CurrentPrincipal, pool: DbPool) -> ReportOut:
+async def file_report(
+    report: domain.ReportIn,
+    who: CurrentPrincipal,
+    pool: DbPool,
+    settings: Settings,
+    request: Request,
+    response: Response,
+    idempotency_key: IdempotencyKey = None,
+) -> ReportOut:
+    limit_address(request)
     if not who.has_any(Role.reporter, Role.front_desk, Role.service, Role.supervisor):
         raise forbidden("filing reports needs the reporter, front_desk or service role")
+    limit_caller(request, who)
     refusal = domain.check_filing(report, who)
     if refusal:
-        raise ProblemError(
-            422, "Report refused", refusal, type_="https://houqin.dev/problems/report-refused"
-        )
+        raise refused(refusal)
+    fingerprint = domain.request_hash(report)
     now = datetime.now(UTC)
+    day = now.astimezone(ZoneInfo(settings.timezone)).date()
     reporter = domain.reporter_of(report, who)
-    async with pool.acquire() as conn, conn.transaction():
-        row = {
-            "id": uuid.uuid4(),
-            "tracking_no": domain.tracking_number(now.date(), await repository.next_sequence(conn)),
-            **report.model_dump(
-                include={
-                    "kind",
-                    "category",
-                    "channel",
-                    "urgency",
-                    "description",
-                    "anonymous",
-                    "contact",
-                }
-            ),
-            "location": report.location.model_dump(),
-            "reporter_id": reporter,
-            "filed_by": who.subject,
-            "status": "filed",
-            "filed_at": now,
-        }
-        await repository.insert_report(conn, row)
-        await outbox.add(
+    async with pool.acquire() as conn:
+        if idempotency_key and (
+            replay := await _replay(conn, who, idempotency_key, fingerprint, response)
+        ):
+            return replay
+        if report.channel == "reception_day" and not await reception.session_exists(
+            conn, report.origin or ""
+        ):
+            raise refused("a reception-day report's origin must be the id of its session")
+        if not await _active(request, conn, report.category):
+            raise refused(f"category {report.category!r} is not in the service catalogue")
+        row = await intake.new_row(
             conn,
-            ComplaintFiled(
-                report_id=row["id"],
-                tracking_no=row["tracking_no"],
-                kind=report.kind,
-                category=report.category,
-                channel=report.channel,
-                urgency=report.urgency,
-                location=report.location,
-                description=report.description,
-                anonymous=report.anonymous,
-                reporter_id=None if report.anonymous else reporter,
-                filed_at=now,
-            ),
+            report,
+            now=now,
+            day=day,
+            reporter=reporter,
+            filed_by=who.subject,
+            transcribed_by=domain.transcriber_of(report, who),
+            idempotency_key=idempotency_key,
+            request_hash=fingerprint,
+        )
+        if len(set(report.photo_ids)) > settings.photo_max_per_report:
+            raise refused(f"at most {settings.photo_max_per_report} photos per report")
+        try:
+            async with conn.transaction():
+                inserted = await intake.store(conn, row, photo_ids=report.photo_ids)
+        except intake.PhotosRefused as exc:
+            raise refused(str(exc)) from exc
+        if not inserted:  # a concurrent retry with the same key committed first
+            assert idempotency_key is not None
+            replay = await _replay(conn, who, idempotency_key, fingerprint, response)
+            if replay is None:
+                raise ProblemError(409, "Conflict", "the report could not be stored; retry")
+            return replay
+        out = present(row, who)
+        out.photo_ids = sorted(set(report.photo_ids))
+        out.possible_duplicates = await find_duplicates(
+            conn, report.category, row["location"], settings.duplicate_radius_m, row["id"]
         )
     log.info(
         "report_filed",
@@ -99,6 +143,21 @@ async def file_report(report: domain.ReportIn, who: CurrentPrincipal, pool: DbPo
         tracking_no=row["tracking_no"],
         channel=report.channel,
     )
+    return out
+
+
+@router.get("/reports/by-tracking-no/{tracking_no}", response_model=ReportOut)
+async def read_by_tracking_no(
+    tracking_no: Annotated[str, Path(max_length=32, pattern=r"^FK\d{8}-\d{4,}$")],
+    who: CurrentPrincipal,
+    pool: DbPool,
+) -> ReportOut:
+    """The report with this tracking number (what a caller reads out over the phone)."""
+    async with pool.acquire() as conn:
+        row = await repository.report_by_tracking_no(conn, tracking_no)
+        supporter = row is not None and await duplicates.is_supporter(conn, row["id"], who.subject)
+    if row is None or not may_read(row, who, supporter):
+        raise not_found(f"no report {tracking_no} that you may see")
     return present(row, who)
 
 
@@ -106,11 +165,12 @@ async def file_report(report: domain.ReportIn, who: CurrentPrincipal, pool: DbPo
 async def read_report(report_id: uuid.UUID, who: CurrentPrincipal, pool: DbPool) -> ReportOut:
     async with pool.acquire() as conn:
         row = await repository.get_report(conn, report_id)
-    if row is None or not (
-        row["reporter_id"] == who.subject or who.has_any(Role.supervisor, Role.admin)
-    ):
-        raise not_found(f"no report {report_id} that you may see")
-    return present(row, who)
+        supporter = row is not None and await duplicates.is_supporter(conn, report_id, who.subject)
+        if row is None or not may_read(row, who, supporter):
+            raise not_found(f"no report {report_id} that you may see")
+        out = present(row, who)
+        out.photo_ids = await photos.photos_of(conn, report_id)
+    return out
 
 
 @router.get("/reports", response_model=list[ReportOut])
@@ -119,7 +179,14 @@ async def my_reports(
     pool: DbPool,
     before: datetime | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    supported: Annotated[
+        bool, Query(description="The reports you said 'me too' to, instead of your own.")
+    ] = False,
 ) -> list[ReportOut]:
     async with pool.acquire() as conn:
-        rows = await repository.reports_of(conn, who.subject, before, limit)
+        if supported:
+            ids = await duplicates.supported_by(conn, who.subject, limit)
+            rows = await repository.reports_by_ids(conn, ids)
+        else:
+            rows = await repository.reports_of(conn, who.subject, before, limit)
     return [present(r, who) for r in rows]

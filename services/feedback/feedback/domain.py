@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+import uuid
 from datetime import date
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from houqin_shared.contracts.common import Channel, Location, ReportKind, Urgency
 from houqin_shared.identity import Principal, Role
@@ -12,6 +15,37 @@ from houqin_shared.identity import Principal, Role
 OFFLINE_CHANNELS: frozenset[str] = frozenset(
     {"hotline", "suggestion_box", "reception_day", "inspection"}
 )
+# Offline channels whose reports must say where they came from (which box, session, round).
+ORIGIN_REQUIRED: frozenset[str] = frozenset({"suggestion_box", "reception_day", "inspection"})
+CODE = r"^[a-z0-9][a-z0-9_-]*$"
+PLAIN = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"  # no control characters (newlines allowed)
+
+
+class LocationIn(BaseModel):
+    """Where the problem is; at least a building, a free-text place or a position."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    campus: str | None = Field(None, min_length=1, max_length=64, pattern=CODE)
+    building: str | None = Field(None, min_length=1, max_length=64, pattern=CODE)
+    floor: str | None = Field(None, min_length=1, max_length=16, pattern=r"^[A-Za-z0-9-]+$")
+    room: str | None = Field(None, min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_-]+$")
+    text: str | None = Field(None, min_length=1, max_length=200, pattern=PLAIN)
+    lat: float | None = Field(None, ge=-90, le=90)
+    long: float | None = Field(None, ge=-180, le=180)
+
+    @model_validator(mode="after")
+    def _somewhere(self) -> LocationIn:
+        if (self.lat is None) != (self.long is None):
+            raise ValueError("lat and long go together")
+        if not (self.building or self.text or self.lat is not None):
+            raise ValueError("say where: a building, a free-text place or lat/long")
+        if (self.floor or self.room) and not self.building:
+            raise ValueError("a floor or room needs its building")
+        return self
+
+    def contract(self) -> Location:
+        return Location(**self.model_dump())
 
 
 class ReportIn(BaseModel):
@@ -20,21 +54,39 @@ class ReportIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     kind: ReportKind
-    category: str = Field(min_length=1, max_length=64, pattern=r"^[a-z0-9][a-z0-9_-]*$")
+    category: str = Field(min_length=1, max_length=64, pattern=CODE)
     channel: Channel = "web"
     urgency: Urgency = "normal"
-    location: Location
-    description: str = Field(min_length=1, max_length=4000)
+    location: LocationIn
+    description: str = Field(min_length=1, max_length=4000, pattern=PLAIN)
     anonymous: bool = False
-    contact: str | None = Field(None, max_length=200)
+    contact: str | None = Field(None, min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f]*$")
     on_behalf_of: str | None = Field(
-        None, max_length=128, description="Front desk only: the reporter's user id, when known."
+        None,
+        min_length=1,
+        max_length=128,
+        pattern=r"^[^\s\x00-\x1f]+$",
+        description="Front desk only: the reporter's user id, when known.",
+    )
+    photo_ids: list[uuid.UUID] = Field(
+        default_factory=list, max_length=20, description="Photos uploaded before (POST /v1/photos)."
+    )
+    origin: str | None = Field(
+        None,
+        min_length=1,
+        max_length=128,
+        pattern=r"^[^\x00-\x1f\x7f]+$",
+        description=(
+            "Offline channels: where it came from (the suggestion box's code, the reception-day "
+            "session id, the inspection round). Required for suggestion_box, reception_day and "
+            "inspection; refused for online channels."
+        ),
     )
 
 
 def tracking_number(day: date, seq: int) -> str:
-    """FK + filing date + a sequence, e.g. FK20261121-000042; unique, readable over the phone."""
-    return f"FK{day:%Y%m%d}-{seq:06d}"
+    """FK + filing date + the day's sequence, e.g. FK20261121-0042; readable over the phone."""
+    return f"FK{day:%Y%m%d}-{seq:04d}"
 
 
 def check_filing(report: ReportIn, who: Principal) -> str | None:
@@ -45,6 +97,10 @@ def check_filing(report: ReportIn, who: Principal) -> str | None:
         return "only front desk staff file on a reporter's behalf"
     if report.channel == "external" and not who.has_any(Role.service):
         return "channel external is for other campus systems"
+    if report.channel in ORIGIN_REQUIRED and not report.origin:
+        return f"a report from channel {report.channel} must give its origin (box, session, round)"
+    if report.origin and report.channel not in OFFLINE_CHANNELS:
+        return f"origin is only for offline channels, not {report.channel}"
     return None
 
 
@@ -53,3 +109,14 @@ def reporter_of(report: ReportIn, who: Principal) -> str | None:
     if report.on_behalf_of:
         return report.on_behalf_of
     return None if who.has_any(Role.front_desk, Role.service) else who.subject
+
+
+def transcriber_of(report: ReportIn, who: Principal) -> str | None:
+    """Who typed in a report that came by an offline channel."""
+    return who.subject if report.channel in OFFLINE_CHANNELS else None
+
+
+def request_hash(report: ReportIn) -> str:
+    """A fingerprint of the request body: an Idempotency-Key reused for another body is refused."""
+    body = json.dumps(report.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(body.encode()).hexdigest()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from houqin_shared.settings import ServiceSettings
@@ -14,3 +15,39 @@ class FeedbackSettings(ServiceSettings):
     http_port: int = 8101
     worker_port: int = 8111
     relay_port: int = 8121
+    timezone: str = Field(
+        "Asia/Shanghai", description="The campus's time zone: the date in tracking numbers."
+    )
+    auto_confirm_days: float = Field(
+        7, gt=0, description="Days after resolution before an unanswered fix is auto-confirmed."
+    )
+    auto_confirm_every_s: float = Field(
+        300, gt=0, description="How often the worker looks for fixes to auto-confirm, seconds."
+    )
+    rate_reporter_per_min: float = Field(
+        20, gt=0, description="Reports a minute one caller may file (after the burst)."
+    )
+    rate_reporter_burst: int = Field(10, ge=1, description="Reports one caller may file at once.")
+    rate_address_per_min: float = Field(
+        600, gt=0, description="Write requests a minute from one client address (after the burst)."
+    )
+    rate_address_burst: int = Field(
+        100, ge=1, description="Write requests one client address may make at once."
+    )
+    duplicate_radius_m: float = Field(
+        50,
+        gt=0,
+        description="Open reports of a category this close (metres) are offered as duplicates.",
+    )
+    open311_api_keys: str = Field(
+        "",
+        description="Open311 POST keys and the system each belongs to: 'key1=system-a,key2=b'.",
+    )
+    open311_jurisdiction: str = Field(
+        "houqin", description="The Open311 jurisdiction_id this endpoint serves."
+    )
+    photo_dir: str = Field(
+        ".data/feedback-photos", description="Where the local photo store keeps files."
+    )
+    photo_max_bytes: int = Field(5_000_000, ge=1, description="Largest photo accepted, bytes.")
+    photo_max_per_report: int = Field(6, ge=1, description="Photos one report may carry.")

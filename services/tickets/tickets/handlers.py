@@ -38,6 +38,8 @@ async def on_complaint_filed(conn: Conn, env: Envelope) -> None:
     post's on-duty primary or its backup."""
     e = env.data
     assert isinstance(e, ComplaintFiled)
+    if e.answered_on_spot:
+        return  # leaders answered it at a reception day: closed with that answer, no ticket
     now = datetime.now(UTC)
     ctx = await policy_repo.open_context(conn, e.category)
     directory = await view(conn, (ctx["schema"], ctx["version"]))

@@ -94,3 +94,18 @@ async def test_other_categories_and_the_department_queue(tickets_env: Env) -> No
         assert (t["team_id"], t["department_id"], t["assignee_id"]) == want
     opened = {o["data"]["report_id"]: o["data"] for o in await e.outbox("TicketOpened")}
     assert opened[str(cases[3][0].report_id)]["department_id"] == "catering"
+
+
+async def test_a_report_answered_on_the_spot_opens_no_ticket(tickets_env: Env) -> None:
+    e = tickets_env
+    answered = complaint("plumbing").model_copy(
+        update={"channel": "reception_day", "answered_on_spot": "已答复"}
+    )
+    await e.handle(answered)
+    r = await e.client.get(
+        f"/v1/tickets/by-report/{answered.report_id}", headers=e.as_user("supervisor")
+    )
+    assert r.status_code == 404
+    assert [
+        x for x in await e.outbox() if x["data"].get("report_id") == str(answered.report_id)
+    ] == []

@@ -1,0 +1,265 @@
+"""Benchmark: report intake over HTTP (validation, catalogue check, tracking number, insert,
+outbox event, duplicate lookup) beside pgbench running the same SQL on the same server.
+
+    uv run python bench/feedback_intake.py [--seconds 10] [--clients 32]
+
+Prints (1) pgbench's rate for the intake's statements (the baseline, same run), (2) the
+feedback API's sustained reports/s with `--clients` concurrent HTTP clients, p50/p99, and
+(3) p50/p99 at a paced quarter of pgbench's rate ("half of half": the issue's latency target
+is p99 <= 50 ms at half of the throughput target, which is half of pgbench). The API runs as
+its own process (`python -m feedback api`, one uvicorn worker), as in production; the load
+generator and the SSO share this process. Figures only; nothing here asserts a time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import asyncpg
+import httpx
+import uvicorn
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "bench"))
+from backbone import infra
+from helpers import free_port
+
+from houqin_shared import devsso
+from houqin_shared.identity import LocalIssuer
+from houqin_shared.migrate import migrate
+
+MIGRATIONS = ROOT / "services" / "feedback" / "feedback" / "migrations"
+REPORT = {
+    "kind": "repair",
+    "category": "plumbing",
+    "location": {"campus": "north", "building": "north-dorm-7", "room": "312"},
+    "description": "水龙头漏水 the tap leaks (benchmark)",
+}
+SERVICE = {
+    "name": "Plumbing",
+    "department_id": "maintenance",
+    "limits": [{"urgency": "normal", "accept_minutes": 30, "finish_minutes": 1440}],
+}
+
+
+def pgbench_script(schema: str, day: str) -> str:
+    """The statements POST /v1/reports runs, in the same transactions."""
+    seq = f"{schema}.report_seq_{day}"
+    return f"""
+SELECT active FROM {schema}.services WHERE code = 'plumbing';
+SELECT nextval('{seq}');
+BEGIN;
+INSERT INTO {schema}.reports (id, tracking_no, kind, category, channel, urgency, description,
+  anonymous, contact, location, reporter_id, filed_by, status, filed_at, origin, transcribed_by,
+  idempotency_key, request_hash)
+  VALUES (gen_random_uuid(), 'PG' || nextval('{seq}'), 'repair', 'plumbing', 'web', 'normal',
+  'the tap leaks (pgbench)', false, NULL,
+  '{{"campus": "north", "building": "north-dorm-7", "room": "312", "floor": null, "text": null, "lat": null, "long": null}}',
+  'pgbench', 'pgbench', 'filed', now(), NULL, NULL, NULL, 'x')
+  ON CONFLICT DO NOTHING RETURNING id;
+SELECT pg_advisory_xact_lock(hashtextextended('{schema}/' || gen_random_uuid()::text, 7));
+INSERT INTO {schema}.outbox (event_id, topic, key, event_type, headers, payload)
+  VALUES (gen_random_uuid(), 'houqin.feedback.events', gen_random_uuid()::text,
+  'houqin.feedback.ComplaintFiled.v1', '{{}}', convert_to(repeat('x', 600), 'UTF8'));
+COMMIT;
+SELECT r.id, r.tracking_no FROM {schema}.reports r WHERE r.category = 'plumbing'
+  AND r.status NOT IN ('closed', 'confirmed') AND r.primary_id IS NULL
+  AND r.location->>'building' = 'north-dorm-7' AND r.location->>'room' = '312'
+  ORDER BY r.filed_at DESC LIMIT 10;
+"""
+
+
+def pgbench(dsn: str, schema: str, day: str, seconds: int, clients: int) -> float:
+    with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as script:
+        script.write(pgbench_script(schema, day))
+    binary = next(Path("/usr/lib/postgresql").glob("*/bin/pgbench"))
+    out = subprocess.run(
+        [
+            str(binary),
+            "-n",
+            "-c",
+            str(clients),
+            "-j",
+            "2",
+            "-T",
+            str(seconds),
+            "-f",
+            script.name,
+            dsn,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    line = next(line for line in out.splitlines() if line.startswith("tps"))
+    return float(line.split("=")[1].split()[0])
+
+
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time a process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, int(len(ordered) * p) - 1)]
+
+
+async def saturate(
+    client: httpx.AsyncClient, tokens: list[str], clients: int, seconds: float
+) -> tuple[float, list[float], int]:
+    stop_at = time.monotonic() + seconds
+    latencies: list[float] = []
+    errors = 0
+
+    async def worker(w: int) -> None:
+        nonlocal errors
+        headers = {"Authorization": f"Bearer {tokens[w % len(tokens)]}"}
+        while time.monotonic() < stop_at:
+            t0 = time.perf_counter()
+            r = await client.post("/v1/reports", json=REPORT, headers=headers)
+            latencies.append((time.perf_counter() - t0) * 1000)
+            errors += r.status_code != 201
+
+    t0 = time.monotonic()
+    await asyncio.gather(*(worker(w) for w in range(clients)))
+    return len(latencies) / (time.monotonic() - t0), latencies, errors
+
+
+async def paced(
+    client: httpx.AsyncClient, tokens: list[str], rate: float, seconds: float
+) -> tuple[float, list[float], int]:
+    n = max(1, int(rate * seconds))
+    latencies: list[float] = []
+    errors = 0
+
+    async def one(i: int) -> None:
+        nonlocal errors
+        t0 = time.perf_counter()
+        r = await client.post(
+            "/v1/reports",
+            json=REPORT,
+            headers={"Authorization": f"Bearer {tokens[i % len(tokens)]}"},
+        )
+        latencies.append((time.perf_counter() - t0) * 1000)
+        errors += r.status_code != 201
+
+    start = time.monotonic()
+    tasks = []
+    for i in range(n):
+        delay = start + i / rate - time.monotonic()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        tasks.append(asyncio.create_task(one(i)))
+    await asyncio.gather(*tasks)
+    return n / (time.monotonic() - start), latencies, errors
+
+
+async def main(seconds: float, clients: int) -> None:
+    dsn, bootstrap = infra()
+    schema = f"bench_fb_{uuid.uuid4().hex[:8]}"
+    admin = await asyncpg.connect(dsn)
+    await admin.execute(f"CREATE SCHEMA {schema}")
+    migrate(dsn, schema, MIGRATIONS)
+    day = datetime.now(UTC).astimezone(ZoneInfo("Asia/Shanghai")).strftime("%Y%m%d")
+    await admin.execute(f"CREATE SEQUENCE IF NOT EXISTS {schema}.report_seq_{day}")
+
+    sso_port, api_port = free_port(), free_port()
+    sso_url = f"http://127.0.0.1:{sso_port}"
+    issuer = LocalIssuer(None, issuer=sso_url, audience="houqin")
+    sso = uvicorn.Server(
+        uvicorn.Config(devsso.create_app(issuer, []), port=sso_port, log_level="warning")
+    )
+    sso_task = asyncio.create_task(sso.serve())
+    env = {
+        **os.environ,
+        "FEEDBACK_DATABASE_URL": dsn,
+        "FEEDBACK_DB_SCHEMA": schema,
+        "FEEDBACK_DB_POOL_MAX": "16",
+        "FEEDBACK_KAFKA_BOOTSTRAP": bootstrap,
+        "FEEDBACK_HTTP_PORT": str(api_port),
+        "FEEDBACK_JWT_ISSUER": sso_url,
+        "FEEDBACK_JWT_JWKS_URL": sso_url + "/.well-known/jwks.json",
+        "FEEDBACK_LOG_LEVEL": "WARNING",
+        "FEEDBACK_RATE_REPORTER_PER_MIN": "1000000",
+        "FEEDBACK_RATE_REPORTER_BURST": "1000000",
+        "FEEDBACK_RATE_ADDRESS_PER_MIN": "1000000",
+        "FEEDBACK_RATE_ADDRESS_BURST": "1000000",
+    }
+    api = subprocess.Popen([sys.executable, "-m", "feedback", "api"], env=env)  # noqa: ASYNC220
+    tokens = [issuer.issue(f"bench-{i}", ["reporter"]) for i in range(64)]
+    admin_token = issuer.issue("bench-admin", ["admin"])
+    try:
+        limits = httpx.Limits(max_connections=clients + 4, max_keepalive_connections=clients + 4)
+        async with httpx.AsyncClient(
+            base_url=f"http://127.0.0.1:{api_port}", timeout=30, limits=limits
+        ) as client:
+            for _ in range(100):
+                try:
+                    if (await client.get("/readyz")).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
+                await asyncio.sleep(0.1)
+            r = await client.put(
+                "/v1/catalog/plumbing",
+                json=SERVICE,
+                headers={"Authorization": f"Bearer {admin_token}"},
+            )
+            r.raise_for_status()
+            print(f"machine: {os.cpu_count()} cores; PostgreSQL on loopback; schema {schema}")
+            baseline = pgbench(dsn, schema, day, int(seconds), 8)
+            print(
+                f"baseline  pgbench, the intake's statements and transaction: {baseline:,.0f} reports/s (8 clients)"
+            )
+            await saturate(client, tokens, clients, 2)  # warm-up: JWKS, pool, caches
+            cpu0, own0 = cpu_seconds(api.pid), cpu_seconds(os.getpid())
+            rate, lat, errors = await saturate(client, tokens, clients, seconds)
+            cpu_ms = (cpu_seconds(api.pid) - cpu0) * 1000 / max(1, len(lat))
+            own_ms = (cpu_seconds(os.getpid()) - own0) * 1000 / max(1, len(lat))
+            print(
+                f"HTTP      POST /v1/reports, {clients} clients: {rate:,.0f} reports/s "
+                f"({rate / baseline:.2f}x pgbench), p50 {statistics.median(lat):.1f} ms, "
+                f"p99 {percentile(lat, 0.99):.1f} ms, errors {errors}; "
+                f"CPU per report: API process {cpu_ms:.1f} ms, load generator {own_ms:.1f} ms"
+            )
+            print(
+                f"load      {os.getloadavg()[0]:.1f} runnable processes on {os.cpu_count()} cores"
+            )
+            target = baseline / 4
+            pace = min(target, rate / 2)
+            achieved, plat, perrors = await paced(client, tokens, pace, seconds)
+            print(
+                f"paced     at {achieved:,.0f} reports/s "
+                f"({'a quarter of pgbench' if pace == target else 'half the sustained HTTP rate'}): "
+                f"p50 {statistics.median(plat):.1f} ms, p99 {percentile(plat, 0.99):.1f} ms, "
+                f"max {max(plat):.1f} ms, errors {perrors}"
+            )
+    finally:
+        api.terminate()
+        api.wait(timeout=30)
+        sso.should_exit = True
+        await sso_task
+        await admin.execute(f"DROP SCHEMA {schema} CASCADE")
+        await admin.close()
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--clients", type=int, default=32)
+    args = parser.parse_args()
+    asyncio.run(main(args.seconds, args.clients))

@@ -1,0 +1,166 @@
+"""Duplicates: open reports like this one, "me too", staff links, and who hears about a group."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request, Response, status
+from pydantic import BaseModel, ConfigDict
+
+from feedback import domain_duplicates as dup
+from feedback import repository
+from feedback.deps import DbPool, DuplicateOut, Settings, limit_caller
+from feedback.domain import CODE
+from feedback.repository import duplicates, timeline
+from houqin_shared.db import Conn
+from houqin_shared.identity import CurrentPrincipal, Principal, Role, require_roles
+from houqin_shared.problems import ProblemError, conflict, not_found
+
+router = APIRouter(prefix="/v1", tags=["duplicates"])
+Linker = Annotated[
+    Principal,
+    Depends(require_roles(Role.front_desk, Role.team_lead, Role.dept_head, Role.supervisor)),
+]
+Service = Annotated[Principal, Depends(require_roles(Role.service))]
+MAX_CANDIDATES = 10
+
+
+async def find_duplicates(
+    conn: Conn, category: str, location: dict[str, Any], radius_m: float, exclude: uuid.UUID
+) -> list[DuplicateOut]:
+    """Open reports of `category` in the same room or within `radius_m`, newest first."""
+    found: dict[uuid.UUID, dict[str, Any]] = {}
+    if location.get("building") and location.get("room"):
+        for row in await duplicates.open_in_room(
+            conn, category, location["building"], location["room"], exclude, MAX_CANDIDATES
+        ):
+            found[row["id"]] = row
+    if location.get("lat") is not None:
+        box = dup.bounding_box(location["lat"], location["long"], radius_m)
+        for row in await duplicates.open_in_box(conn, category, box, exclude, MAX_CANDIDATES):
+            if dup.same_place(location, row["location"], radius_m):
+                found[row["id"]] = row
+    rows = sorted(found.values(), key=lambda r: r["filed_at"], reverse=True)[:MAX_CANDIDATES]
+    return [
+        DuplicateOut(
+            id=r["id"],
+            tracking_no=r["tracking_no"],
+            summary=dup.summary(r["description"]),
+            filed_at=r["filed_at"],
+            status=r["status"],
+            supporters=r["supporters"],
+            photo_count=r["photo_count"],
+            first_photo_id=r["first_photo_id"],
+        )
+        for r in rows
+    ]
+
+
+@router.get("/duplicates", response_model=list[DuplicateOut])
+async def search_duplicates(
+    who: CurrentPrincipal,
+    pool: DbPool,
+    settings: Settings,
+    category: Annotated[str, Query(min_length=1, max_length=64, pattern=CODE)],
+    building: Annotated[str | None, Query(max_length=64)] = None,
+    room: Annotated[str | None, Query(max_length=32)] = None,
+    lat: Annotated[float | None, Query(ge=-90, le=90)] = None,
+    long: Annotated[float | None, Query(ge=-180, le=180)] = None,
+) -> list[DuplicateOut]:
+    """Before filing: open reports of this category in this room or near this position."""
+    location = {"building": building, "room": room, "lat": lat, "long": long}
+    if (lat is None) != (long is None):
+        raise ProblemError(422, "Unprocessable Content", "lat and long go together")
+    async with pool.acquire() as conn:
+        return await find_duplicates(
+            conn, category, location, settings.duplicate_radius_m, uuid.UUID(int=0)
+        )
+
+
+class MeTooOut(BaseModel):
+    report_id: uuid.UUID
+    tracking_no: str
+    supporters: int
+
+
+@router.post(
+    "/reports/{report_id}/me-too",
+    response_model=MeTooOut,
+    responses={201: {"model": MeTooOut, "description": "Your voice was added"}},
+)
+async def me_too(
+    report_id: uuid.UUID,
+    who: CurrentPrincipal,
+    pool: DbPool,
+    request: Request,
+    response: Response,
+) -> MeTooOut:
+    """Add your voice to an open report instead of filing the same one again; you then follow
+    it and hear each of its status changes. Repeating it changes nothing."""
+    if not who.has_any(Role.reporter):
+        raise not_found(f"no report {report_id} that you may support")
+    limit_caller(request, who)
+    async with pool.acquire() as conn, conn.transaction():
+        row = await repository.get_report(conn, report_id, for_update=True)
+        if row is None:
+            raise not_found(f"no report {report_id}")
+        if refusal := dup.me_too_refusal(row, who.subject):
+            raise conflict(refusal)
+        now = datetime.now(UTC)
+        if await duplicates.add_supporter(conn, report_id, who.subject, now):
+            response.status_code = status.HTTP_201_CREATED
+            await timeline.add_entry(conn, report_id, "me_too", now)
+        count = await duplicates.supporter_count(conn, report_id)
+    return MeTooOut(report_id=report_id, tracking_no=row["tracking_no"], supporters=count)
+
+
+class LinkIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    duplicate_of: uuid.UUID
+
+
+@router.post("/reports/{report_id}/link")
+async def link_duplicate(
+    report_id: uuid.UUID, body: LinkIn, who: Linker, pool: DbPool
+) -> dict[str, Any]:
+    """Staff mark a report as a duplicate of a primary one: its reporter follows the primary."""
+    async with pool.acquire() as conn, conn.transaction():
+        row = await repository.get_report(conn, report_id, for_update=True)
+        primary = await repository.get_report(conn, body.duplicate_of, for_update=True)
+        if row is None or primary is None:
+            raise not_found("no such report")
+        if refusal := dup.link_refusal(row, primary):
+            raise conflict(refusal)
+        now = datetime.now(UTC)
+        await duplicates.link(conn, report_id, primary["id"], who.subject, now)
+        await timeline.add_entry(
+            conn, report_id, "linked", now, note=f"same problem as {primary['tracking_no']}"
+        )
+    return {
+        "report_id": report_id,
+        "duplicate_of": primary["id"],
+        "tracking_no": primary["tracking_no"],
+    }
+
+
+class AudienceOut(BaseModel):
+    report_id: uuid.UUID
+    primary_id: uuid.UUID
+    user_ids: list[str]
+
+
+@router.get("/reports/{report_id}/audience", response_model=AudienceOut)
+async def audience(report_id: uuid.UUID, who: Service, pool: DbPool) -> AudienceOut:
+    """For notify (role service): the user ids to tell about this report's group: the reporter
+    (anonymous ones too: notify delivers without revealing them) and every "me too" and linked
+    reporter."""
+    async with pool.acquire() as conn:
+        row = await repository.get_report(conn, report_id)
+        if row is None:
+            raise not_found(f"no report {report_id}")
+        primary = row["primary_id"] or row["id"]
+        users = await duplicates.audience(conn, primary)
+    return AudienceOut(report_id=report_id, primary_id=primary, user_ids=users)

@@ -1,0 +1,249 @@
+"""Open311 GeoReport v2 over the catalogue and the reports: discovery, services, service
+definitions, POST requests (api key), GET requests with the spec's filters, GET one request,
+tokens; JSON and XML; errors in the spec's format (a list of {code, description})."""
+
+from __future__ import annotations
+
+import functools
+import json
+import uuid
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, FastAPI, Request, Response
+from pydantic import ValidationError
+
+from feedback import domain, intake
+from feedback import domain_open311 as o311
+from feedback.deps import limit_address, settings_of
+from feedback.repository import catalog, open311
+from houqin_shared.problems import ProblemError
+from houqin_shared.webapp import get_pool
+
+router = APIRouter(tags=["Open311 GeoReport v2"])
+
+
+def open311_app(parent: FastAPI) -> FastAPI:
+    """Open311 as its own application mounted at /open311, with its own OpenAPI document
+    (/open311/openapi.json): its answers and errors follow the GeoReport spec, not this
+    platform's problem+json. It shares the parent's pool, settings and rate limits."""
+    app = FastAPI(title="Houqin Open311 GeoReport v2", version="2", redoc_url=None)
+    app.state = parent.state
+    app.include_router(router)
+    return app
+
+
+MAX_RESULTS = 1000
+DEFAULT_DAYS = 90
+
+Route = Callable[..., Awaitable[Response]]
+
+
+def render(fmt: str, root: str, value: Any, status: int = 200) -> Response:
+    if fmt == "xml":
+        return Response(o311.to_xml(root, value), status, media_type="text/xml; charset=utf-8")
+    body = json.dumps(value, ensure_ascii=False).encode()
+    return Response(body, status, media_type="application/json; charset=utf-8")
+
+
+def spec_errors(route: Route) -> Route:
+    """Answer every failure of an Open311 route in the spec's error format and the asked-for
+    format (JSON when the format itself is unknown)."""
+
+    @functools.wraps(route)
+    async def wrapper(**kwargs: Any) -> Response:
+        fmt = kwargs.get("fmt", "json")
+        try:
+            if fmt not in o311.FORMATS:
+                fmt = "json"
+                raise o311.Open311Error(404, "format must be json or xml")
+            request: Request = kwargs["request"]
+            jurisdiction = request.query_params.get("jurisdiction_id")
+            settings = settings_of(request)
+            if jurisdiction and jurisdiction != settings.open311_jurisdiction:
+                raise o311.Open311Error(404, f"jurisdiction_id {jurisdiction} was not found")
+            return await route(**kwargs)
+        except o311.Open311Error as exc:
+            return render(fmt, "errors", exc.body(), exc.status)
+        except ProblemError as exc:
+            error = o311.Open311Error(exc.status, exc.detail or exc.title)
+            response = render(fmt, "errors", error.body(), exc.status)
+            response.headers.update(exc.headers)
+            return response
+
+    return wrapper
+
+
+@router.get("/discovery.{fmt}", summary="Service discovery")
+@spec_errors
+async def discovery(fmt: str, request: Request) -> Response:
+    settings = settings_of(request)
+    base = str(request.url).rsplit("/discovery.", 1)[0] + "/v2"  # wherever we are mounted
+    return render(
+        fmt,
+        "discovery",
+        {
+            "changeset": "2026-11-21T00:00:00+08:00",
+            "contact": "Houqin logistics service desk (see GET /v1/catalog for phone numbers)",
+            "key_service": "Ask the campus IT team for an api_key",
+            "endpoints": [
+                {
+                    "specification": o311.SPEC_URL,
+                    "url": base,
+                    "changeset": "2026-11-21T00:00:00+08:00",
+                    "type": "production",
+                    "formats": ["text/xml", "application/json"],
+                }
+            ],
+            "jurisdiction_id": settings.open311_jurisdiction,
+        },
+    )
+
+
+@router.get("/v2/services.{fmt}", summary="GET Service List")
+@spec_errors
+async def services(fmt: str, request: Request) -> Response:
+    async with get_pool(request).acquire() as conn:
+        entries = await catalog.list_services(conn, include_inactive=False)
+    return render(fmt, "services", [o311.service(e) for e in entries])
+
+
+@router.get("/v2/services/{code}.{fmt}", summary="GET Service Definition")
+@spec_errors
+async def service_definition(code: str, fmt: str, request: Request) -> Response:
+    async with get_pool(request).acquire() as conn:
+        entry = await catalog.get_service(conn, code)
+    if entry is None or not entry["active"]:
+        raise o311.Open311Error(404, f"service_code {code} was not found")
+    return render(fmt, "service_definition", o311.definition(code))
+
+
+def _report_in(form: Any, code: str) -> domain.ReportIn:
+    location: dict[str, Any] = {}
+    if form.get("lat") or form.get("long"):
+        location |= {"lat": form.get("lat"), "long": form.get("long")}
+    if form.get("address_string"):
+        location["text"] = form.get("address_string")
+    if form.get("address_id"):
+        location["building"] = form.get("address_id")
+    if not location:
+        raise o311.Open311Error(
+            400, "a location is required: lat and long, address_string or address_id"
+        )
+    name = " ".join(p for p in (form.get("first_name"), form.get("last_name")) if p)
+    contact = "; ".join(p for p in (name, form.get("email"), form.get("phone")) if p)
+    try:
+        return domain.ReportIn.model_validate(
+            {
+                "kind": form.get("attribute[kind]") or "repair",
+                "urgency": form.get("attribute[urgency]") or "normal",
+                "category": code,
+                "channel": "external",
+                "location": location,
+                "description": form.get("description") or f"({code})",
+                "contact": contact or None,
+            }
+        )
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
+        )
+        raise o311.Open311Error(400, problems) from exc
+
+
+@router.post("/v2/requests.{fmt}", summary="POST Service Request")
+@spec_errors
+async def post_request(fmt: str, request: Request) -> Response:
+    limit_address(request)
+    settings = settings_of(request)
+    form = await request.form()
+    system = o311.parse_api_keys(settings.open311_api_keys).get(str(form.get("api_key") or ""))
+    if system is None:
+        raise o311.Open311Error(403, "invalid api_key")
+    code = str(form.get("service_code") or "")
+    if not code:
+        raise o311.Open311Error(400, "service_code is required")
+    report = _report_in(form, code)
+    now = datetime.now(UTC)
+    day = now.astimezone(ZoneInfo(settings.timezone)).date()
+    async with get_pool(request).acquire() as conn:
+        if not await catalog.is_active_category(conn, code):
+            raise o311.Open311Error(404, f"service_code {code} was not found")
+        row = await intake.new_row(
+            conn, report, now=now, day=day, reporter=None, filed_by=f"open311:{system}"
+        )
+        async with conn.transaction():
+            await intake.store(conn, row)
+    created = {
+        "service_request_id": row["tracking_no"],
+        "token": str(row["id"]),
+        "service_notice": None,
+        "account_id": None,
+    }
+    return render(fmt, "service_requests", [created], 201)
+
+
+def _parse_time(value: str | None, name: str) -> datetime | None:
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise o311.Open311Error(400, f"{name} must be a w3 date-time") from exc
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+@router.get("/v2/requests.{fmt}", summary="GET Service Requests")
+@spec_errors
+async def get_requests(fmt: str, request: Request) -> Response:
+    q = request.query_params
+    async with get_pool(request).acquire() as conn:
+        ids = o311.split_list(q.get("service_request_id"))
+        if ids:  # overrides every other parameter, as the spec says
+            rows = await open311.by_tracking_numbers(conn, ids[:MAX_RESULTS])
+        else:
+            statuses = set(o311.split_list(q.get("status"))) or {"open", "closed"}
+            if not statuses <= {"open", "closed"}:
+                raise o311.Open311Error(400, "status must be open and/or closed")
+            end = _parse_time(q.get("end_date"), "end_date") or datetime.now(UTC)
+            start = _parse_time(q.get("start_date"), "start_date") or end - timedelta(
+                days=DEFAULT_DAYS
+            )
+            if end < start:
+                raise o311.Open311Error(400, "end_date is before start_date")
+            rows = await open311.search(
+                conn,
+                o311.split_list(q.get("service_code")),
+                start,
+                end,
+                "open" in statuses,
+                "closed" in statuses,
+                MAX_RESULTS,
+            )
+    return render(fmt, "service_requests", [o311.request(r) for r in rows])
+
+
+@router.get("/v2/requests/{request_id}.{fmt}", summary="GET Service Request")
+@spec_errors
+async def get_request(request_id: str, fmt: str, request: Request) -> Response:
+    async with get_pool(request).acquire() as conn:
+        rows = await open311.by_tracking_numbers(conn, [request_id])
+    if not rows:
+        raise o311.Open311Error(404, f"service_request_id {request_id} was not found")
+    return render(fmt, "service_requests", [o311.request(rows[0])])
+
+
+@router.get("/v2/tokens/{token}.{fmt}", summary="GET service_request_id from a token")
+@spec_errors
+async def get_token(token: str, fmt: str, request: Request) -> Response:
+    try:
+        report_id = uuid.UUID(token)
+    except ValueError as exc:
+        raise o311.Open311Error(404, f"token {token} was not found") from exc
+    async with get_pool(request).acquire() as conn:
+        tracking_no = await open311.tracking_no_of(conn, report_id)
+    if tracking_no is None:
+        raise o311.Open311Error(404, f"token {token} was not found")
+    return render(fmt, "service_requests", [{"service_request_id": tracking_no, "token": token}])

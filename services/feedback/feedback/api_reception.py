@@ -1,0 +1,129 @@
+"""Reception days (后勤接待日): sessions with date, place and attending leaders; reports logged
+at a session carry channel reception_day and the session as origin; one answered on the spot is
+closed with its answer."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Depends, Query, status
+from pydantic import BaseModel, ConfigDict, Field
+
+from feedback import domain, intake
+from feedback.deps import DbPool, ReportOut, Settings, present
+from feedback.domain import PLAIN
+from feedback.repository import catalog, reception, timeline
+from houqin_shared.contracts.common import ReportKind, Urgency
+from houqin_shared.identity import Principal, Role, require_roles
+from houqin_shared.problems import ProblemError, not_found
+
+router = APIRouter(prefix="/v1/reception-days", tags=["reception days"])
+Clerk = Annotated[Principal, Depends(require_roles(Role.front_desk, Role.supervisor, Role.leader))]
+
+
+class SessionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    held_on: date
+    place: str = Field(min_length=1, max_length=200, pattern=PLAIN)
+    leaders: list[str] = Field(min_length=1, max_length=20, description="Attending leaders.")
+
+
+class SessionOut(BaseModel):
+    id: uuid.UUID
+    held_on: date
+    place: str
+    leaders: list[str]
+
+
+class SessionReportIn(BaseModel):
+    """A report raised at the session; `answer` when leaders answered it on the spot."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    kind: ReportKind
+    category: str = Field(min_length=1, max_length=64, pattern=domain.CODE)
+    urgency: Urgency = "normal"
+    location: domain.LocationIn
+    description: str = Field(min_length=1, max_length=4000, pattern=PLAIN)
+    anonymous: bool = False
+    contact: str | None = Field(None, min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f]*$")
+    on_behalf_of: str | None = Field(
+        None, min_length=1, max_length=128, pattern=r"^[^\s\x00-\x1f]+$"
+    )
+    answer: str | None = Field(None, min_length=1, max_length=4000, pattern=PLAIN)
+
+
+def origin_of(session_id: uuid.UUID) -> str:
+    return str(session_id)
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=SessionOut)
+async def create_session(body: SessionIn, who: Clerk, pool: DbPool) -> dict[str, Any]:
+    row = {"id": uuid.uuid4(), **body.model_dump(), "created_by": who.subject}
+    row["created_at"] = datetime.now(UTC)
+    async with pool.acquire() as conn:
+        await reception.insert_session(conn, row)
+    return row
+
+
+@router.get("", response_model=list[SessionOut])
+async def list_sessions(
+    who: Clerk, pool: DbPool, limit: Annotated[int, Query(ge=1, le=200)] = 50
+) -> list[dict[str, Any]]:
+    async with pool.acquire() as conn:
+        return await reception.list_sessions(conn, limit)
+
+
+@router.get("/{session_id}")
+async def read_session(session_id: uuid.UUID, who: Clerk, pool: DbPool) -> dict[str, Any]:
+    """The session and the reports logged at it (no reporter identities)."""
+    async with pool.acquire() as conn:
+        session = await reception.get_session(conn, session_id)
+        if session is None:
+            raise not_found(f"no reception-day session {session_id}")
+        reports = await reception.reports_of_session(conn, origin_of(session_id))
+    return {"session": SessionOut(**session), "reports": reports}
+
+
+@router.post("/{session_id}/reports", status_code=status.HTTP_201_CREATED, response_model=ReportOut)
+async def log_report(
+    session_id: uuid.UUID, body: SessionReportIn, who: Clerk, pool: DbPool, settings: Settings
+) -> ReportOut:
+    report = domain.ReportIn(
+        **body.model_dump(exclude={"answer", "location"}),
+        location=body.location,
+        channel="reception_day",
+        origin=origin_of(session_id),
+    )
+    now = datetime.now(UTC)
+    day = now.astimezone(ZoneInfo(settings.timezone)).date()
+    async with pool.acquire() as conn:
+        if await reception.get_session(conn, session_id) is None:
+            raise not_found(f"no reception-day session {session_id}")
+        if not await catalog.is_active_category(conn, report.category):
+            raise ProblemError(
+                422, "Report refused", f"category {report.category!r} is not in the catalogue"
+            )
+        row = await intake.new_row(
+            conn,
+            report,
+            now=now,
+            day=day,
+            reporter=report.on_behalf_of,
+            filed_by=who.subject,
+            transcribed_by=who.subject,
+        )
+        if body.answer:
+            row["status"] = "closed"
+            row["explanation"] = body.answer
+        async with conn.transaction():
+            await intake.store(conn, row, answered_on_spot=body.answer)
+            if body.answer:
+                await timeline.add_entry(
+                    conn, row["id"], "answered_on_spot", now, status="closed", note=body.answer
+                )
+    return present(row, who)

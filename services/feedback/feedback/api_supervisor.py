@@ -1,0 +1,93 @@
+"""Supervisors: unmask an anonymous reporter with a recorded reason, and read that record."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query
+from pydantic import BaseModel, ConfigDict, Field
+
+from feedback import repository
+from feedback.deps import DbPool, ReportOut, present
+from feedback.domain import PLAIN
+from feedback.repository import audit
+from houqin_shared.contracts.common import Channel
+from houqin_shared.identity import Principal, Role, require_roles
+from houqin_shared.logs import get_logger
+from houqin_shared.problems import conflict, not_found
+
+router = APIRouter(prefix="/v1", tags=["supervision"])
+Supervisor = Annotated[Principal, Depends(require_roles(Role.supervisor))]
+log = get_logger(__name__)
+
+
+class UnmaskIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    reason: str = Field(min_length=10, max_length=2000, pattern=PLAIN)
+
+
+class Unmasked(BaseModel):
+    report_id: uuid.UUID
+    reporter_id: str | None
+    contact: str | None
+    audit_id: int
+
+
+class AuditEntry(BaseModel):
+    id: int
+    report_id: uuid.UUID
+    supervisor_id: str
+    reason: str
+    at: datetime
+
+
+@router.post("/reports/{report_id}/unmask", response_model=Unmasked)
+async def unmask(report_id: uuid.UUID, body: UnmaskIn, who: Supervisor, pool: DbPool) -> Unmasked:
+    """An anonymous reporter's identity, for a supervisor only, with the reason recorded first
+    (in the same transaction: no identity without its audit row)."""
+    async with pool.acquire() as conn, conn.transaction():
+        row = await repository.get_report(conn, report_id)
+        if row is None:
+            raise not_found(f"no report {report_id}")
+        if not row["anonymous"]:
+            raise conflict("this report is not anonymous")
+        audit_id = await audit.record_unmask(
+            conn, report_id, who.subject, body.reason, datetime.now(UTC)
+        )
+    log.warning("reporter_unmasked", report_id=str(report_id), supervisor=who.subject)
+    return Unmasked(
+        report_id=report_id,
+        reporter_id=row["reporter_id"],
+        contact=row["contact"],
+        audit_id=audit_id,
+    )
+
+
+@router.get("/supervision/reports", response_model=list[ReportOut])
+async def all_reports(
+    who: Supervisor,
+    pool: DbPool,
+    status: Annotated[str | None, Query(max_length=32)] = None,
+    category: Annotated[str | None, Query(max_length=64)] = None,
+    channel: Channel | None = None,
+    before: datetime | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> list[ReportOut]:
+    """Every report, newest first, for supervisors (anonymous reporters stay masked)."""
+    async with pool.acquire() as conn:
+        rows = await repository.search_reports(conn, status, category, channel, before, limit)
+    return [present(r, who) for r in rows]
+
+
+@router.get("/audit/unmaskings", response_model=list[AuditEntry])
+async def unmaskings(
+    who: Supervisor,
+    pool: DbPool,
+    report_id: uuid.UUID | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> list[dict[str, Any]]:
+    async with pool.acquire() as conn:
+        return await audit.unmaskings(conn, report_id, limit)

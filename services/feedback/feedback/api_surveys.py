@@ -1,0 +1,177 @@
+"""Satisfaction surveys (满意度测评): supervisors define them and issue personal links; each
+respondent answers once through their link (no login: the token is the credential); closing
+publishes the score per unit."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, status
+from pydantic import BaseModel, ConfigDict, Field
+
+from feedback import domain_surveys as rules
+from feedback.deps import DbPool
+from feedback.repository import surveys
+from houqin_shared import outbox
+from houqin_shared.contracts import SurveyClosed, SurveyResponded
+from houqin_shared.contracts.feedback import UnitScore
+from houqin_shared.identity import Principal, Role, require_roles
+from houqin_shared.problems import ProblemError, conflict, not_found
+
+router = APIRouter(prefix="/v1", tags=["surveys"])
+Supervisor = Annotated[Principal, Depends(require_roles(Role.supervisor))]
+Token = Annotated[str, Path(min_length=16, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
+
+
+class SurveyOut(BaseModel):
+    id: uuid.UUID
+    campaign_id: uuid.UUID | None
+    title: str
+    period_start: date
+    period_end: date
+    questions: list[dict[str, Any]]
+    units: list[dict[str, Any]]
+    closed_at: datetime | None = None
+
+
+class Links(BaseModel):
+    survey_id: uuid.UUID
+    tokens: dict[str, str] = Field(
+        description="User id -> personal token (answer at /v1/survey-responses/{token}); shown "
+        "once, only a hash is kept. Users who already had a link are left out."
+    )
+
+
+class AudienceIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    user_ids: list[str] = Field(min_length=1, max_length=20000)
+
+
+async def _issue(pool: Any, survey_id: uuid.UUID, users: list[str]) -> dict[str, str]:
+    tokens = {u: rules.new_token() for u in dict.fromkeys(users)}
+    async with pool.acquire() as conn, conn.transaction():
+        fresh = await surveys.issue_tokens(
+            conn, survey_id, {u: rules.token_hash(t) for u, t in tokens.items()}, datetime.now(UTC)
+        )
+    return {u: tokens[u] for u in fresh}
+
+
+@router.post("/surveys", status_code=status.HTTP_201_CREATED, response_model=Links)
+async def create_survey(body: rules.SurveyIn, who: Supervisor, pool: DbPool) -> Links:
+    survey_id = uuid.uuid4()
+    row: dict[str, Any] = {
+        "id": survey_id,
+        "campaign_id": body.campaign_id,
+        "title": body.title,
+        "period_start": body.period_start,
+        "period_end": body.period_end,
+        "questions": [q.model_dump() for q in body.questions],
+        "units": [u.model_dump() for u in body.units],
+        "created_by": who.subject,
+        "created_at": datetime.now(UTC),
+    }
+    async with pool.acquire() as conn, conn.transaction():
+        await surveys.insert_survey(conn, row)
+    tokens = await _issue(pool, survey_id, body.audience) if body.audience else {}
+    return Links(survey_id=survey_id, tokens=tokens)
+
+
+@router.post("/surveys/{survey_id}/links", response_model=Links)
+async def issue_links(
+    survey_id: uuid.UUID, body: AudienceIn, who: Supervisor, pool: DbPool
+) -> Links:
+    async with pool.acquire() as conn:
+        survey = await surveys.get_survey(conn, survey_id)
+    if survey is None:
+        raise not_found(f"no survey {survey_id}")
+    if survey["closed_at"] is not None:
+        raise conflict("the survey is closed")
+    return Links(survey_id=survey_id, tokens=await _issue(pool, survey_id, body.user_ids))
+
+
+@router.get("/surveys/{survey_id}")
+async def read_survey(survey_id: uuid.UUID, who: Supervisor, pool: DbPool) -> dict[str, Any]:
+    """The survey, how many links were issued and answered, and the results so far."""
+    async with pool.acquire() as conn:
+        survey = await surveys.get_survey(conn, survey_id)
+        if survey is None:
+            raise not_found(f"no survey {survey_id}")
+        return {
+            "survey": SurveyOut(**survey),
+            **await surveys.counts(conn, survey_id),
+            "results": await surveys.results(conn, survey_id),
+        }
+
+
+@router.get("/survey-responses/{token}", response_model=SurveyOut)
+async def open_link(token: Token, pool: DbPool) -> SurveyOut:
+    """What the personal link shows: the questions and the units to rate."""
+    async with pool.acquire() as conn:
+        survey = await surveys.survey_of_token(conn, rules.token_hash(token))
+    if survey is None:
+        raise not_found("no survey for this link")
+    if survey["used_at"] is not None:
+        raise conflict("this link has already been used")
+    return SurveyOut(**survey)
+
+
+@router.post("/survey-responses/{token}", status_code=status.HTTP_201_CREATED)
+async def answer(token: Token, body: rules.AnswerIn, pool: DbPool) -> dict[str, Any]:
+    """Answer once: the link is spent in the same transaction that stores the answer."""
+    digest = rules.token_hash(token)
+    now = datetime.now(UTC)
+    async with pool.acquire() as conn, conn.transaction():
+        survey = await surveys.survey_of_token(conn, digest)
+        if survey is None:
+            raise not_found("no survey for this link")
+        if survey["closed_at"] is not None:
+            raise conflict("the survey is closed")
+        scores = rules.unit_scores(survey, body)
+        if isinstance(scores, str):
+            raise ProblemError(422, "Answer refused", scores)
+        if not await surveys.use_token(conn, digest, now):
+            raise conflict("this link has already been used")
+        response_id = uuid.uuid4()
+        await surveys.insert_response(
+            conn, response_id, survey["id"], now, [s.model_dump() for s in scores]
+        )
+        await outbox.add(
+            conn,
+            SurveyResponded(
+                survey_id=survey["id"],
+                response_id=response_id,
+                campaign_id=survey["campaign_id"],
+                scores=scores,
+                responded_at=now,
+            ),
+        )
+    return {"response_id": response_id, "scores": scores}
+
+
+@router.post("/surveys/{survey_id}/close")
+async def close_survey(survey_id: uuid.UUID, who: Supervisor, pool: DbPool) -> dict[str, Any]:
+    """Close the survey: no more answers; SurveyClosed carries the mean score per unit."""
+    now = datetime.now(UTC)
+    async with pool.acquire() as conn, conn.transaction():
+        survey = await surveys.get_survey(conn, survey_id, for_update=True)
+        if survey is None:
+            raise not_found(f"no survey {survey_id}")
+        if not await surveys.close(conn, survey_id, now):
+            raise conflict("the survey is already closed")
+        results = [UnitScore(**r) for r in await surveys.results(conn, survey_id)]
+        await outbox.add(
+            conn,
+            SurveyClosed(
+                survey_id=survey_id,
+                campaign_id=survey["campaign_id"],
+                title=survey["title"],
+                period_start=survey["period_start"],
+                period_end=survey["period_end"],
+                results=results,
+                closed_at=now,
+            ),
+        )
+    return {"survey_id": survey_id, "results": results, "closed_at": now}

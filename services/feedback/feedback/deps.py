@@ -1,0 +1,159 @@
+"""What the API routes share: settings, rate limits, presenting a report to a viewer."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable
+from datetime import datetime
+from typing import Annotated, Any
+
+import asyncpg
+from fastapi import Depends, Request
+from pydantic import BaseModel, Field
+
+from feedback.ratelimit import RateLimiter, retry_after_header
+from feedback.settings import FeedbackSettings
+from houqin_shared.contracts import Location
+from houqin_shared.identity import Principal, Role
+from houqin_shared.problems import ProblemError
+
+
+def settings_of(request: Request) -> FeedbackSettings:
+    settings: FeedbackSettings = request.app.state.settings
+    return settings
+
+
+async def get_settings(request: Request) -> FeedbackSettings:
+    """Async, like every dependency here: a plain def would cost a thread hop per request."""
+    return settings_of(request)
+
+
+async def get_db_pool(request: Request) -> asyncpg.Pool:
+    pool: asyncpg.Pool = request.app.state.pool
+    return pool
+
+
+Settings = Annotated[FeedbackSettings, Depends(get_settings)]
+DbPool = Annotated[asyncpg.Pool, Depends(get_db_pool)]
+
+
+class CategoryCache:
+    """Active catalogue codes, kept for `ttl_s` (a withdrawn service may take new reports for
+    that long on other replicas; this replica forgets at once when it changes the catalogue)."""
+
+    def __init__(self, ttl_s: float = 5.0, clock: Callable[[], float] = time.monotonic) -> None:
+        self.ttl_s = ttl_s
+        self.clock = clock
+        self._known: dict[str, tuple[bool, float]] = {}
+
+    def get(self, code: str) -> bool | None:
+        hit = self._known.get(code)
+        if hit is None or self.clock() - hit[1] > self.ttl_s:
+            return None
+        return hit[0]
+
+    def put(self, code: str, active: bool) -> None:
+        if len(self._known) > 10_000:
+            self._known.clear()
+        self._known[code] = (active, self.clock())
+
+    def forget(self) -> None:
+        self._known.clear()
+
+
+class Limiters:
+    """One bucket set per caller and one per client address."""
+
+    def __init__(self, settings: FeedbackSettings) -> None:
+        self.caller = RateLimiter(settings.rate_reporter_per_min, settings.rate_reporter_burst)
+        self.address = RateLimiter(settings.rate_address_per_min, settings.rate_address_burst)
+
+
+def too_many(wait_s: float, what: str) -> ProblemError:
+    return ProblemError(
+        429,
+        "Too Many Requests",
+        f"too many requests from this {what}; retry later",
+        type_="https://houqin.dev/problems/rate-limited",
+        headers={"Retry-After": retry_after_header(wait_s)},
+    )
+
+
+def limit_address(request: Request) -> None:
+    limiters: Limiters = request.app.state.limiters
+    address = request.client.host if request.client else "unknown"
+    wait = limiters.address.take(address)
+    if wait:
+        raise too_many(wait, "address")
+
+
+def limit_caller(request: Request, who: Principal) -> None:
+    """A flood from one caller is refused; campus systems (role service) are exempt."""
+    if who.has_any(Role.service):
+        return
+    limiters: Limiters = request.app.state.limiters
+    wait = limiters.caller.take(who.subject)
+    if wait:
+        raise too_many(wait, "user")
+
+
+class DuplicateOut(BaseModel):
+    """Enough to judge whether it is the same problem, and nothing personal."""
+
+    id: uuid.UUID
+    tracking_no: str
+    summary: str
+    filed_at: datetime
+    status: str
+    supporters: int
+    photo_count: int = 0
+    first_photo_id: uuid.UUID | None = None
+
+
+class ReportOut(BaseModel):
+    id: uuid.UUID
+    tracking_no: str
+    kind: str
+    category: str
+    channel: str
+    urgency: str
+    location: Location
+    description: str
+    anonymous: bool
+    status: str
+    filed_at: datetime
+    reporter_id: str | None = None
+    contact: str | None = None
+    origin: str | None = None
+    ticket_status: str | None = None
+    explanation: str | None = None
+    awaiting_confirmation: bool = False
+    confirmation: str | None = None
+    confirmed_at: datetime | None = None
+    photo_ids: list[uuid.UUID] = Field(default_factory=list)
+    primary_id: uuid.UUID | None = Field(
+        None, description="Set when staff linked this report to the primary one of its group."
+    )
+    possible_duplicates: list[DuplicateOut] | None = Field(
+        None, description="On filing: open reports like this one (see GET /v1/duplicates)."
+    )
+
+
+def present(row: dict[str, Any], viewer: Principal) -> ReportOut:
+    """What `viewer` may see: the reporter's identity and contact go to the reporter, and to
+    supervisors, admins and front desk unless the reporter is anonymous (then only to a
+    supervisor, through unmasking)."""
+    out = ReportOut.model_validate(row)
+    own = row["reporter_id"] is not None and row["reporter_id"] == viewer.subject
+    staff = viewer.has_any(Role.supervisor, Role.admin, Role.front_desk) and not row["anonymous"]
+    if not (own or staff):
+        out.reporter_id = None
+        out.contact = None
+    return out
+
+
+def may_read(row: dict[str, Any], who: Principal, supporter: bool = False) -> bool:
+    own = row["reporter_id"] is not None and row["reporter_id"] == who.subject
+    # Front desk answers callers asking after a report by its tracking number.
+    return own or supporter or who.has_any(Role.supervisor, Role.admin, Role.front_desk)

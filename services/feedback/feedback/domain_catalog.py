@@ -1,0 +1,73 @@
+"""The service catalogue and its commitments (服务承诺): what a service entry must contain."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from houqin_shared.contracts.common import Urgency
+from houqin_shared.contracts.feedback import StageLimits
+
+PHONE = r"^\+?[0-9][0-9 ()-]{2,30}$"
+
+
+class LimitsIn(BaseModel):
+    """Published time limits for one urgency, minutes; each stage within the next."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    urgency: Urgency
+    accept_minutes: int | None = Field(None, ge=1, le=60 * 24 * 90)
+    arrive_minutes: int | None = Field(None, ge=1, le=60 * 24 * 90)
+    finish_minutes: int | None = Field(None, ge=1, le=60 * 24 * 365)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> LimitsIn:
+        stages = [self.accept_minutes, self.arrive_minutes, self.finish_minutes]
+        given = [s for s in stages if s is not None]
+        if given != sorted(given):
+            raise ValueError("limits must not shrink from accept to arrive to finish")
+        return self
+
+
+class ServiceIn(BaseModel):
+    """One service of the public catalogue, as an admin publishes it."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    name: str = Field(min_length=1, max_length=100)
+    description: str = Field("", max_length=2000)
+    standard: str = Field("", max_length=2000, description="The service standard promised.")
+    fee: str = Field("", max_length=200, description="What it costs, e.g. 'free' or 'parts only'.")
+    limits: list[LimitsIn] = Field(default_factory=list, max_length=4)
+    calendar: Literal["working_hours", "round_the_clock"] = "working_hours"
+    service_phone: str | None = Field(None, pattern=PHONE)
+    complaint_phone: str | None = Field(None, pattern=PHONE)
+    department_id: str | None = Field(
+        None, min_length=1, max_length=64, pattern=r"^[a-z0-9][a-z0-9_-]*$"
+    )
+    active: bool = True
+
+    @model_validator(mode="after")
+    def _one_limit_per_urgency(self) -> ServiceIn:
+        urgencies = [limit.urgency for limit in self.limits]
+        if len(urgencies) != len(set(urgencies)):
+            raise ValueError("give each urgency's limits once")
+        return self
+
+    def stored(self) -> dict[str, Any]:
+        """The columns this entry sets (limits ordered by urgency, so equal entries compare equal)."""
+        order = {"low": 0, "normal": 1, "urgent": 2, "emergency": 3}
+        out = self.model_dump()
+        out["limits"] = sorted(out["limits"], key=lambda limit: order[limit["urgency"]])
+        return out
+
+
+def same_content(stored: dict[str, Any], new: dict[str, Any]) -> bool:
+    """Whether a PUT changes nothing (then the version stays and no event is sent)."""
+    return all(stored.get(k) == v for k, v in new.items())
+
+
+def stage_limits(limits: list[dict[str, Any]]) -> list[StageLimits]:
+    return [StageLimits(**limit) for limit in limits]

@@ -1,0 +1,73 @@
+"""Rules of the reporter's side after the work: answering an explanation, confirming a fix,
+rating it. No I/O."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from feedback.domain import PLAIN
+
+LOW = 2  # a score at or below this needs a comment
+
+
+class AnswerIn(BaseModel):
+    """The reporter's answer to an explanation of why something cannot be done."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    text: str = Field(min_length=1, max_length=2000, pattern=PLAIN)
+
+
+class ConfirmationIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    fixed: bool
+    reason: str | None = Field(None, min_length=1, max_length=2000, pattern=PLAIN)
+
+    @model_validator(mode="after")
+    def _reason_when_not_fixed(self) -> ConfirmationIn:
+        if not self.fixed and not self.reason:
+            raise ValueError("say why it is not fixed (reason)")
+        return self
+
+
+class RatingIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    quality: int = Field(ge=1, le=5)
+    timeliness: int = Field(ge=1, le=5)
+    attitude: int = Field(ge=1, le=5)
+    comment: str | None = Field(None, min_length=1, max_length=2000, pattern=PLAIN)
+
+    @model_validator(mode="after")
+    def _comment_when_low(self) -> RatingIn:
+        if min(self.quality, self.timeliness, self.attitude) <= LOW and not self.comment:
+            raise ValueError(f"a score of {LOW} or below needs a comment")
+        return self
+
+
+def is_reporter(report: dict[str, Any], subject: str) -> bool:
+    return report["reporter_id"] is not None and report["reporter_id"] == subject
+
+
+def answer_refusal(report: dict[str, Any]) -> str | None:
+    if report["ticket_status"] != "cannot_handle":
+        return "there is no explanation waiting for an answer"
+    return None
+
+
+def confirmation_refusal(report: dict[str, Any]) -> str | None:
+    if not report["awaiting_confirmation"]:
+        return "this report is not waiting for confirmation (not resolved, or already answered)"
+    return None
+
+
+def rating_refusal(report: dict[str, Any], rater: str) -> str | None:
+    """Why `rater` may not rate this report (None when they may)."""
+    if rater in report["assignees"]:
+        return "nobody rates their own work"
+    if report["resolved_at"] is None:
+        return "a report can be rated once it has been resolved"
+    return None

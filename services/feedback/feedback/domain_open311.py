@@ -1,0 +1,162 @@
+"""Open311 GeoReport v2 (http://wiki.open311.org/GeoReport_v2): how catalogue entries and
+reports look to Open311 clients, in JSON and XML, and the spec's error format. No I/O."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+from xml.etree import ElementTree as ET
+
+SPEC_URL = "http://wiki.open311.org/GeoReport_v2"
+FORMATS = ("json", "xml")
+KINDS = ("repair", "complaint", "suggestion", "praise", "consultation")
+URGENCIES = ("low", "normal", "urgent", "emergency")
+CLOSED = frozenset({"closed", "confirmed"})
+# The element name of one item in each XML list (the spec's examples).
+ITEM_TAGS = {
+    "services": "service",
+    "service_requests": "request",
+    "attributes": "attribute",
+    "values": "value",
+    "endpoints": "endpoint",
+    "formats": "format",
+    "errors": "error",
+}
+
+
+class Open311Error(Exception):
+    """An error answered in the spec's format: a list of {code, description}."""
+
+    def __init__(self, status: int, description: str) -> None:
+        super().__init__(description)
+        self.status = status
+        self.description = description
+
+    def body(self) -> list[dict[str, Any]]:
+        return [{"code": self.status, "description": self.description}]
+
+
+def w3(value: datetime | None) -> str | None:
+    return value.isoformat(timespec="seconds") if value else None
+
+
+def service(entry: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "service_code": entry["code"],
+        "service_name": entry["name"],
+        "description": entry["description"],
+        "metadata": True,
+        "type": "realtime",
+        "keywords": ", ".join(k for k in (entry["code"], entry["department_id"]) if k),
+        "group": entry["department_id"] or "general",
+    }
+
+
+def _list_attribute(
+    code: str, description: str, values: Sequence[str], order: int
+) -> dict[str, Any]:
+    return {
+        "variable": True,
+        "code": code,
+        "datatype": "singlevaluelist",
+        "required": False,
+        "datatype_description": f"One of: {', '.join(values)}.",
+        "order": order,
+        "description": description,
+        "values": [{"key": v, "name": v} for v in values],
+    }
+
+
+def definition(code: str) -> dict[str, Any]:
+    return {
+        "service_code": code,
+        "attributes": [
+            _list_attribute("kind", "What kind of report this is (default repair).", KINDS, 1),
+            _list_attribute("urgency", "How urgent it is (default normal).", URGENCIES, 2),
+        ],
+    }
+
+
+def status_of(report_status: str) -> str:
+    return "closed" if report_status in CLOSED else "open"
+
+
+def address_of(location: Mapping[str, Any]) -> str | None:
+    parts = [location.get(k) for k in ("campus", "building", "floor", "room")]
+    place = " ".join(p for p in parts if p)
+    text = location.get("text")
+    return ", ".join(p for p in (place, text) if p) or None
+
+
+def expected(row: Mapping[str, Any]) -> datetime | None:
+    """Filing time plus the published finish limit for the report's urgency (calendar minutes)."""
+    for limit in row.get("limits") or []:
+        if limit["urgency"] == row["urgency"] and limit.get("finish_minutes"):
+            filed: datetime = row["filed_at"]
+            return filed + timedelta(minutes=limit["finish_minutes"])
+    return None
+
+
+def request(row: Mapping[str, Any]) -> dict[str, Any]:
+    """A report as a service request: no reporter identity, no contact."""
+    location = row["location"]
+    return {
+        "service_request_id": row["tracking_no"],
+        "status": status_of(row["status"]),
+        "status_notes": row["explanation"],
+        "service_name": row["service_name"],
+        "service_code": row["category"],
+        "description": row["description"],
+        "agency_responsible": row["department_id"],
+        "service_notice": None,
+        "requested_datetime": w3(row["filed_at"]),
+        "updated_datetime": w3(row["updated_at"] or row["filed_at"]),
+        "expected_datetime": w3(expected(row)),
+        "address": address_of(location),
+        "address_id": location.get("building"),
+        "zipcode": None,
+        "lat": location.get("lat"),
+        "long": location.get("long"),
+        "media_url": None,
+    }
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "" if value is None else str(value)
+
+
+def _fill(element: ET.Element, value: Any) -> None:
+    if isinstance(value, Mapping):
+        for key, child in value.items():
+            _fill(ET.SubElement(element, key), child)
+    elif isinstance(value, list):
+        tag = ITEM_TAGS.get(element.tag, "item")
+        for item in value:
+            _fill(ET.SubElement(element, tag), item)
+    else:
+        element.text = _text(value)
+
+
+def to_xml(root: str, value: Any) -> bytes:
+    """The spec's XML: `root` holding the value (a list becomes repeated item elements)."""
+    element = ET.Element(root)
+    _fill(element, value)
+    body: bytes = ET.tostring(element, encoding="unicode").encode()
+    return b'<?xml version="1.0" encoding="utf-8"?>\n' + body
+
+
+def parse_api_keys(setting: str) -> dict[str, str]:
+    """ "key1=system-a,key2=system-b" -> {key: system}."""
+    keys: dict[str, str] = {}
+    for pair in setting.split(","):
+        key, _, system = pair.strip().partition("=")
+        if key and system:
+            keys[key] = system
+    return keys
+
+
+def split_list(value: str | None) -> list[str]:
+    return [v.strip() for v in (value or "").split(",") if v.strip()]

@@ -1,0 +1,102 @@
+"""Satisfaction surveys (满意度测评): what a survey holds, how an answer becomes a 0-100 score
+per unit. No I/O."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+from datetime import date
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from feedback.domain import CODE, PLAIN
+from feedback.domain_votes import OptionIn
+from houqin_shared.contracts.common import UnitType
+from houqin_shared.contracts.feedback import UnitScore
+
+
+class QuestionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    id: str = Field(min_length=1, max_length=32, pattern=CODE)
+    text: str = Field(min_length=1, max_length=500, pattern=PLAIN)
+
+
+class SurveyIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    title: str = Field(min_length=1, max_length=200, pattern=PLAIN)
+    campaign_id: uuid.UUID | None = None
+    period_start: date
+    period_end: date
+    questions: list[QuestionIn] = Field(min_length=1, max_length=30)
+    units: list[OptionIn] = Field(min_length=1, max_length=200, description="The units rated.")
+    audience: list[str] = Field(
+        default_factory=list,
+        max_length=20000,
+        description="User ids to give a personal link now (more can be issued later).",
+    )
+
+    @model_validator(mode="after")
+    def _consistent(self) -> SurveyIn:
+        if self.period_end < self.period_start:
+            raise ValueError("period_end is before period_start")
+        if len({q.id for q in self.questions}) != len(self.questions):
+            raise ValueError("question ids must be unique")
+        if len({(u.unit_type, u.unit_id) for u in self.units}) != len(self.units):
+            raise ValueError("each unit may be rated once")
+        return self
+
+
+class UnitAnswer(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    unit_type: UnitType
+    unit_id: str
+    scores: dict[str, int] = Field(description="Question id -> 1..5.")
+
+
+class AnswerIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    answers: list[UnitAnswer] = Field(min_length=1, max_length=200)
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def unit_scores(survey: dict[str, Any], answer: AnswerIn) -> list[UnitScore] | str:
+    """Each answered unit's score 0-100 (mean of its 1-5 answers, scaled), or why the answer is
+    not acceptable. Units the respondent does not know may be left out; each answered unit must
+    answer every question."""
+    units = {(u["unit_type"], u["unit_id"]) for u in survey["units"]}
+    questions = {q["id"] for q in survey["questions"]}
+    out: list[UnitScore] = []
+    seen: set[tuple[str, str]] = set()
+    for a in answer.answers:
+        key = (a.unit_type, a.unit_id)
+        if key not in units:
+            return f"{a.unit_type} {a.unit_id} is not rated in this survey"
+        if key in seen:
+            return f"{a.unit_type} {a.unit_id} is answered twice"
+        seen.add(key)
+        if set(a.scores) != questions:
+            return f"answer every question ({', '.join(sorted(questions))}) for {a.unit_id}"
+        if any(not 1 <= s <= 5 for s in a.scores.values()):
+            return "scores are 1 to 5"
+        mean = sum(a.scores.values()) / len(a.scores)
+        out.append(
+            UnitScore(
+                unit_type=a.unit_type,
+                unit_id=a.unit_id,
+                score=round((mean - 1) / 4 * 100, 2),
+            )
+        )
+    return out

@@ -1,0 +1,59 @@
+"""Ballots and votes (我为你投一票): what a ballot must hold, when one may vote. No I/O."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from datetime import datetime
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+
+from feedback.domain import CODE, PLAIN
+from houqin_shared.contracts.common import UnitType
+
+
+class OptionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    unit_type: UnitType
+    unit_id: str = Field(min_length=1, max_length=64, pattern=CODE)
+    label: str = Field(min_length=1, max_length=200, pattern=PLAIN)
+
+
+class BallotIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    title: str = Field(min_length=1, max_length=200, pattern=PLAIN)
+    campaign_id: uuid.UUID | None = None
+    opens_at: AwareDatetime
+    closes_at: AwareDatetime
+    options: list[OptionIn] = Field(min_length=2, max_length=200)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> BallotIn:
+        if self.closes_at <= self.opens_at:
+            raise ValueError("closes_at must be after opens_at")
+        keys = [(o.unit_type, o.unit_id) for o in self.options]
+        if len(keys) != len(set(keys)):
+            raise ValueError("each unit may be on a ballot once")
+        return self
+
+
+class VoteIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    unit_type: UnitType
+    unit_id: str = Field(min_length=1, max_length=64)
+
+
+def voting_refusal(opens_at: datetime, closes_at: datetime, now: datetime) -> str | None:
+    if now < opens_at:
+        return "voting has not opened yet"
+    if now >= closes_at:
+        return "voting has closed"
+    return None
+
+
+def voter_key(ballot_id: uuid.UUID, voter: str) -> str:
+    """One key per person and ballot that does not name the person."""
+    return hashlib.sha256(f"{ballot_id}:{voter}".encode()).hexdigest()

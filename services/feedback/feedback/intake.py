@@ -1,0 +1,85 @@
+"""Storing a new report and its ComplaintFiled event, whatever the channel it came by."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from feedback import domain, repository
+from feedback.repository import photos
+from houqin_shared import outbox
+from houqin_shared.contracts import ComplaintFiled, Location
+from houqin_shared.db import Conn
+
+
+async def new_row(
+    conn: Conn,
+    report: domain.ReportIn,
+    *,
+    now: datetime,
+    day: Any,
+    reporter: str | None,
+    filed_by: str,
+    **extra: Any,
+) -> dict[str, Any]:
+    """The report's row with a fresh id and the day's next tracking number."""
+    return {
+        "id": uuid.uuid4(),
+        "tracking_no": domain.tracking_number(day, await repository.next_day_seq(conn, day)),
+        "kind": report.kind,
+        "category": report.category,
+        "channel": report.channel,
+        "urgency": report.urgency,
+        "description": report.description,
+        "anonymous": report.anonymous,
+        "contact": report.contact,
+        "location": report.location.contract().model_dump(),
+        "reporter_id": reporter,
+        "filed_by": filed_by,
+        "status": "filed",
+        "filed_at": now,
+        "origin": report.origin,
+        **extra,
+    }
+
+
+class PhotosRefused(Exception):
+    """Photos named at filing that are not the filer's own unattached uploads."""
+
+
+async def store(
+    conn: Conn,
+    row: dict[str, Any],
+    answered_on_spot: str | None = None,
+    photo_ids: list[uuid.UUID] | None = None,
+) -> bool:
+    """Insert the report, attach its photos and store its event in the caller's transaction;
+    False (and nothing stored) when the same Idempotency-Key or external id was stored before.
+    Raises PhotosRefused (the caller's transaction then stores nothing)."""
+    if not await repository.insert_report(conn, row):
+        return False
+    if photo_ids:
+        attached = await photos.attach(conn, photo_ids, row["filed_by"], row["id"])
+        if attached != len(set(photo_ids)):
+            raise PhotosRefused("photo_ids must be your own photos, not yet on a report")
+    await outbox.add(
+        conn,
+        ComplaintFiled(
+            report_id=row["id"],
+            tracking_no=row["tracking_no"],
+            kind=row["kind"],
+            category=row["category"],
+            channel=row["channel"],
+            urgency=row["urgency"],
+            location=Location(**row["location"]),
+            description=row["description"],
+            anonymous=row["anonymous"],
+            reporter_id=None if row["anonymous"] else row["reporter_id"],
+            filed_at=row["filed_at"],
+            origin=row.get("origin"),
+            answered_on_spot=answered_on_spot,
+            photo_count=len(set(photo_ids or [])),
+        ),
+    )
+    return True

@@ -1,0 +1,64 @@
+"""The service catalogue."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from houqin_shared.db import Conn
+
+COLUMNS = (
+    "code, name, description, standard, fee, limits, calendar, service_phone, complaint_phone, "
+    "department_id, active, version, updated_at"
+)
+
+
+async def get_service(conn: Conn, code: str, *, for_update: bool = False) -> dict[str, Any] | None:
+    lock = " FOR UPDATE" if for_update else ""
+    row = await conn.fetchrow(f"SELECT {COLUMNS} FROM services WHERE code = $1{lock}", code)
+    return dict(row) if row else None
+
+
+async def list_services(conn: Conn, include_inactive: bool) -> list[dict[str, Any]]:
+    rows = await conn.fetch(
+        f"SELECT {COLUMNS} FROM services WHERE active OR $1 ORDER BY department_id, code",
+        include_inactive,
+    )
+    return [dict(r) for r in rows]
+
+
+async def is_active_category(conn: Conn, code: str) -> bool:
+    return bool(await conn.fetchval("SELECT active FROM services WHERE code = $1", code))
+
+
+async def upsert_service(
+    conn: Conn, code: str, entry: dict[str, Any], by: str, at: datetime
+) -> dict[str, Any]:
+    """Insert or replace `code`, version 1 or one more than before; returns the stored row."""
+    row = await conn.fetchrow(
+        "INSERT INTO services (code, name, description, standard, fee, limits, calendar,"
+        " service_phone, complaint_phone, department_id, active, version, updated_at, updated_by)"
+        " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,1,$12,$13)"
+        " ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name,"
+        " description = EXCLUDED.description, standard = EXCLUDED.standard, fee = EXCLUDED.fee,"
+        " limits = EXCLUDED.limits, calendar = EXCLUDED.calendar,"
+        " service_phone = EXCLUDED.service_phone, complaint_phone = EXCLUDED.complaint_phone,"
+        " department_id = EXCLUDED.department_id, active = EXCLUDED.active,"
+        " version = services.version + 1, updated_at = EXCLUDED.updated_at,"
+        f" updated_by = EXCLUDED.updated_by RETURNING {COLUMNS}",
+        code,
+        entry["name"],
+        entry["description"],
+        entry["standard"],
+        entry["fee"],
+        entry["limits"],
+        entry["calendar"],
+        entry["service_phone"],
+        entry["complaint_phone"],
+        entry["department_id"],
+        entry["active"],
+        at,
+        by,
+    )
+    assert row is not None
+    return dict(row)

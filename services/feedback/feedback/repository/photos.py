@@ -1,0 +1,49 @@
+"""Photo records (the bytes live in the photo store)."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from houqin_shared.db import Conn
+
+
+async def insert_photo(conn: Conn, row: dict[str, Any]) -> None:
+    await conn.execute(
+        "INSERT INTO photos (id, uploaded_by, content_type, size, storage_key, uploaded_at)"
+        " VALUES ($1,$2,$3,$4,$5,$6)",
+        row["id"],
+        row["uploaded_by"],
+        row["content_type"],
+        row["size"],
+        row["storage_key"],
+        row["uploaded_at"],
+    )
+
+
+async def attach(conn: Conn, photo_ids: list[UUID], uploader: str, report_id: UUID) -> int:
+    """Attach the uploader's unattached photos to the report; returns how many were."""
+    rows = await conn.fetch(
+        "UPDATE photos SET report_id = $3 WHERE id = ANY($1::uuid[]) AND uploaded_by = $2"
+        " AND report_id IS NULL RETURNING id",
+        photo_ids,
+        uploader,
+        report_id,
+    )
+    return len(rows)
+
+
+async def get_photo(conn: Conn, photo_id: UUID) -> dict[str, Any] | None:
+    row = await conn.fetchrow(
+        "SELECT id, uploaded_by, report_id, content_type, size, storage_key FROM photos"
+        " WHERE id = $1",
+        photo_id,
+    )
+    return dict(row) if row else None
+
+
+async def photos_of(conn: Conn, report_id: UUID) -> list[UUID]:
+    rows = await conn.fetch(
+        "SELECT id FROM photos WHERE report_id = $1 ORDER BY uploaded_at", report_id
+    )
+    return [r["id"] for r in rows]

@@ -1,0 +1,126 @@
+"""Reports: insert (idempotent), read, the per-day tracking sequences."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+
+from houqin_shared.db import Conn
+
+COLUMNS = (
+    "id, tracking_no, kind, category, channel, urgency, location, description, anonymous, "
+    "reporter_id, contact, filed_by, status, filed_at, origin, transcribed_by, request_hash, "
+    "source_system, external_id, ticket_id, ticket_status, department_id, team_id, assignees, "
+    "explanation, resolved_at, awaiting_confirmation, confirmation, confirmed_at, primary_id"
+)
+
+
+def _sequence_name(day: date) -> str:
+    return f"report_seq_{day:%Y%m%d}"
+
+
+async def ensure_day_sequence(conn: Conn, day: date) -> None:
+    """Create the day's tracking sequence if missing (safe when several callers race)."""
+    try:
+        async with conn.transaction():
+            await conn.execute(f"CREATE SEQUENCE IF NOT EXISTS {_sequence_name(day)}")
+    except (asyncpg.UniqueViolationError, asyncpg.DuplicateTableError):
+        pass  # another caller created it at the same moment
+
+
+async def next_day_seq(conn: Conn, day: date) -> int:
+    """The next number of `day`'s sequence: one sequence object per day, created on demand, so
+    concurrent intake never waits on a shared row (numbers of rolled-back reports are skipped)."""
+    name = _sequence_name(day)
+    try:
+        if conn.is_in_transaction():  # a savepoint, so a missing sequence spoils nothing
+            async with conn.transaction():
+                return int(await conn.fetchval("SELECT nextval($1::text::regclass)", name))
+        return int(await conn.fetchval("SELECT nextval($1::text::regclass)", name))
+    except asyncpg.UndefinedTableError:
+        await ensure_day_sequence(conn, day)
+    return int(await conn.fetchval("SELECT nextval($1::text::regclass)", name))
+
+
+async def insert_report(conn: Conn, row: dict[str, Any]) -> bool:
+    """Insert; False when the same Idempotency-Key or external id is already there."""
+    cols = list(row)
+    marks = ", ".join(f"${i}" for i in range(1, len(cols) + 1))
+    inserted = await conn.fetchval(
+        f"INSERT INTO reports ({', '.join(cols)}) VALUES ({marks})"
+        " ON CONFLICT DO NOTHING RETURNING id",
+        *row.values(),
+    )
+    return inserted is not None
+
+
+async def report_by_idempotency_key(conn: Conn, filed_by: str, key: str) -> dict[str, Any] | None:
+    row = await conn.fetchrow(
+        f"SELECT {COLUMNS} FROM reports WHERE filed_by = $1 AND idempotency_key = $2",
+        filed_by,
+        key,
+    )
+    return dict(row) if row else None
+
+
+async def get_report(
+    conn: Conn, report_id: UUID, *, for_update: bool = False
+) -> dict[str, Any] | None:
+    lock = " FOR UPDATE" if for_update else ""
+    row = await conn.fetchrow(f"SELECT {COLUMNS} FROM reports WHERE id = $1{lock}", report_id)
+    return dict(row) if row else None
+
+
+async def report_by_tracking_no(conn: Conn, tracking_no: str) -> dict[str, Any] | None:
+    row = await conn.fetchrow(f"SELECT {COLUMNS} FROM reports WHERE tracking_no = $1", tracking_no)
+    return dict(row) if row else None
+
+
+async def reports_of(
+    conn: Conn, reporter_id: str, before: datetime | None, limit: int
+) -> list[dict[str, Any]]:
+    rows = await conn.fetch(
+        f"SELECT {COLUMNS} FROM reports WHERE reporter_id = $1"
+        " AND ($2::timestamptz IS NULL OR filed_at < $2) ORDER BY filed_at DESC LIMIT $3",
+        reporter_id,
+        before,
+        limit,
+    )
+    return [dict(r) for r in rows]
+
+
+async def reports_by_ids(conn: Conn, ids: list[UUID]) -> list[dict[str, Any]]:
+    rows = await conn.fetch(
+        f"SELECT {COLUMNS} FROM reports WHERE id = ANY($1::uuid[]) ORDER BY filed_at DESC", ids
+    )
+    return [dict(r) for r in rows]
+
+
+async def set_status(conn: Conn, report_id: UUID, status: str, only_from: str) -> None:
+    await conn.execute(
+        "UPDATE reports SET status = $2 WHERE id = $1 AND status = $3", report_id, status, only_from
+    )
+
+
+async def search_reports(
+    conn: Conn,
+    status: str | None,
+    category: str | None,
+    channel: str | None,
+    before: datetime | None,
+    limit: int,
+) -> list[dict[str, Any]]:
+    rows = await conn.fetch(
+        f"SELECT {COLUMNS} FROM reports WHERE ($1::text IS NULL OR status = $1)"
+        " AND ($2::text IS NULL OR category = $2) AND ($3::text IS NULL OR channel = $3)"
+        " AND ($4::timestamptz IS NULL OR filed_at < $4) ORDER BY filed_at DESC LIMIT $5",
+        status,
+        category,
+        channel,
+        before,
+        limit,
+    )
+    return [dict(r) for r in rows]

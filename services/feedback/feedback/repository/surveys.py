@@ -1,0 +1,119 @@
+"""Surveys, their tokens, responses and results."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from houqin_shared.db import Conn
+
+_SURVEY = (
+    "id, campaign_id, title, period_start, period_end, questions, units, created_at, closed_at"
+)
+
+
+async def insert_survey(conn: Conn, row: dict[str, Any]) -> None:
+    await conn.execute(
+        "INSERT INTO surveys (id, campaign_id, title, period_start, period_end, questions, units,"
+        " created_by, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)",
+        row["id"],
+        row["campaign_id"],
+        row["title"],
+        row["period_start"],
+        row["period_end"],
+        row["questions"],
+        row["units"],
+        row["created_by"],
+        row["created_at"],
+    )
+
+
+async def get_survey(
+    conn: Conn, survey_id: UUID, *, for_update: bool = False
+) -> dict[str, Any] | None:
+    lock = " FOR UPDATE" if for_update else ""
+    row = await conn.fetchrow(f"SELECT {_SURVEY} FROM surveys WHERE id = $1{lock}", survey_id)
+    return dict(row) if row else None
+
+
+async def issue_tokens(
+    conn: Conn, survey_id: UUID, hashes: dict[str, str], at: datetime
+) -> list[str]:
+    """Store token hashes for users (user -> hash); returns the users who got a new one (a user
+    who already has a link keeps it)."""
+    rows = await conn.fetch(
+        "INSERT INTO survey_tokens (token_hash, survey_id, issued_to, issued_at)"
+        " SELECT h, $1, u, $4 FROM unnest($2::text[], $3::text[]) AS t(u, h)"
+        " ON CONFLICT DO NOTHING RETURNING issued_to",
+        survey_id,
+        list(hashes),
+        list(hashes.values()),
+        at,
+    )
+    return [r["issued_to"] for r in rows]
+
+
+async def survey_of_token(conn: Conn, token_hash: str) -> dict[str, Any] | None:
+    row = await conn.fetchrow(
+        f"SELECT {', '.join('s.' + c.strip() for c in _SURVEY.split(','))}, t.used_at"
+        " FROM survey_tokens t JOIN surveys s ON s.id = t.survey_id WHERE t.token_hash = $1",
+        token_hash,
+    )
+    return dict(row) if row else None
+
+
+async def use_token(conn: Conn, token_hash: str, at: datetime) -> bool:
+    """Spend a token; False when it was already used (one answer each, also under races)."""
+    done = await conn.fetchval(
+        "UPDATE survey_tokens SET used_at = $2 WHERE token_hash = $1 AND used_at IS NULL"
+        " RETURNING token_hash",
+        token_hash,
+        at,
+    )
+    return done is not None
+
+
+async def insert_response(
+    conn: Conn, response_id: UUID, survey_id: UUID, at: datetime, scores: list[dict[str, Any]]
+) -> None:
+    await conn.execute(
+        "INSERT INTO survey_responses (id, survey_id, responded_at) VALUES ($1, $2, $3)",
+        response_id,
+        survey_id,
+        at,
+    )
+    await conn.executemany(
+        "INSERT INTO survey_scores (response_id, survey_id, unit_type, unit_id, score)"
+        " VALUES ($1, $2, $3, $4, $5)",
+        [(response_id, survey_id, s["unit_type"], s["unit_id"], s["score"]) for s in scores],
+    )
+
+
+async def results(conn: Conn, survey_id: UUID) -> list[dict[str, Any]]:
+    rows = await conn.fetch(
+        "SELECT unit_type, unit_id, round(avg(score)::numeric, 2)::float8 AS score,"
+        " count(*)::int AS responses FROM survey_scores WHERE survey_id = $1"
+        " GROUP BY unit_type, unit_id ORDER BY unit_type, unit_id",
+        survey_id,
+    )
+    return [dict(r) for r in rows]
+
+
+async def close(conn: Conn, survey_id: UUID, at: datetime) -> bool:
+    done = await conn.fetchval(
+        "UPDATE surveys SET closed_at = $2 WHERE id = $1 AND closed_at IS NULL RETURNING id",
+        survey_id,
+        at,
+    )
+    return done is not None
+
+
+async def counts(conn: Conn, survey_id: UUID) -> dict[str, int]:
+    row = await conn.fetchrow(
+        "SELECT count(*)::int AS issued, count(used_at)::int AS answered FROM survey_tokens"
+        " WHERE survey_id = $1",
+        survey_id,
+    )
+    assert row is not None
+    return dict(row)

@@ -1,0 +1,100 @@
+"""Photos: type recognised by content, size limited, stored on local disk, attached at filing
+(ComplaintFiled counts them), refused photos leave nothing behind."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import Feedback
+
+pytestmark = pytest.mark.infra
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 100
+JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 100
+WEBP = b"RIFF\x00\x00\x00\x00WEBPVP8 " + b"\x00" * 50
+REPORT: dict[str, Any] = {
+    "kind": "repair",
+    "category": "plumbing",
+    "location": {"building": "north-dorm-7", "room": "312"},
+    "description": "leak",
+}
+
+
+async def test_photos_are_checked_stored_and_attached(feedback: Feedback, tmp_path: Path) -> None:
+    sso = feedback.sso
+    student = sso.auth("stu-1", "reporter")
+    async with feedback.client(photo_dir=str(tmp_path), photo_max_bytes=1000) as client:
+        await feedback.publish(client, "plumbing")
+
+        async def upload(data: bytes, ctype: str = "image/png", who: Any = student) -> Any:
+            return await client.post(
+                "/v1/photos", files={"file": ("p.bin", data, ctype)}, headers=who
+            )
+
+        png = await upload(PNG, "text/plain")  # the bytes decide, not the claimed type
+        assert png.status_code == 201 and png.json()["content_type"] == "image/png"
+        jpeg = await upload(JPEG, "image/jpeg")
+        assert jpeg.json()["content_type"] == "image/jpeg"
+        assert (await upload(WEBP, "image/webp")).json()["content_type"] == "image/webp"
+        text = await upload(b"hello, not an image at all", "image/jpeg")
+        assert text.status_code == 415
+        assert text.headers["content-type"].startswith("application/problem+json")
+        big = await upload(PNG + b"\x00" * 1000)
+        assert big.status_code == 413
+        staff = await upload(PNG, who=sso.auth("p", "staff"))
+        assert staff.status_code == 403
+        mine = [png.json()["id"], jpeg.json()["id"]]
+        unattached = await client.get(f"/v1/photos/{mine[0]}", headers=sso.auth("x", "reporter"))
+        assert unattached.status_code == 404
+
+        other = (await upload(PNG, who=sso.auth("stu-2", "reporter"))).json()["id"]
+        refused = await client.post(
+            "/v1/reports", json={**REPORT, "photo_ids": [mine[0], other]}, headers=student
+        )
+        assert refused.status_code == 422
+        assert await feedback.fetch("SELECT 1 FROM reports") == []
+        assert await feedback.fetch("SELECT 1 FROM photos WHERE report_id IS NOT NULL") == []
+
+        filed = await client.post(
+            "/v1/reports", json={**REPORT, "photo_ids": mine}, headers=student
+        )
+        assert filed.status_code == 201, filed.text
+        assert sorted(filed.json()["photo_ids"]) == sorted(mine)
+        again = await client.post(
+            "/v1/reports", json={**REPORT, "photo_ids": mine}, headers=student
+        )
+        assert again.status_code == 422  # already on a report
+        seen = await client.get(f"/v1/reports/{filed.json()['id']}", headers=student)
+        assert sorted(seen.json()["photo_ids"]) == sorted(mine)
+        photo = await client.get(f"/v1/photos/{mine[1]}", headers=sso.auth("plumber", "staff"))
+        assert photo.status_code == 200 and photo.content == JPEG
+        assert photo.headers["content-type"] == "image/jpeg"
+        dup = await client.get(
+            "/v1/duplicates",
+            params={"category": "plumbing", "building": "north-dorm-7", "room": "312"},
+            headers=sso.auth("stu-3", "reporter"),
+        )
+        [offered] = dup.json()
+        assert offered["photo_count"] == 2 and offered["first_photo_id"] in mine
+    [event] = await feedback.events("houqin.feedback.ComplaintFiled.v1")
+    assert event["photo_count"] == 2
+    stored = await asyncio.to_thread(lambda: [p for p in tmp_path.rglob("*") if p.is_file()])
+    assert len(stored) == 4  # three kinds plus stu-2's, each under a two-letter folder
+
+
+async def test_too_many_photos_are_refused(feedback: Feedback, tmp_path: Path) -> None:
+    student = feedback.sso.auth("stu-1", "reporter")
+    async with feedback.client(photo_dir=str(tmp_path), photo_max_per_report=1) as client:
+        await feedback.publish(client, "plumbing")
+        ids = [
+            (
+                await client.post(
+                    "/v1/photos", files={"file": ("a", PNG, "image/png")}, headers=student
+                )
+            ).json()["id"]
+            for _ in range(2)
+        ]
+        r = await client.post("/v1/reports", json={**REPORT, "photo_ids": ids}, headers=student)
+    assert r.status_code == 422 and "at most 1" in r.json()["detail"]

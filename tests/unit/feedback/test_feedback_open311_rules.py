@@ -1,0 +1,40 @@
+"""Open311 shapes without I/O."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from xml.etree import ElementTree as ET
+
+from feedback import domain_open311 as o311
+
+
+def test_xml_lists_use_the_spec_item_names_and_booleans() -> None:
+    doc = o311.to_xml("services", [{"service_code": "a", "metadata": True, "group": None}])
+    root = ET.fromstring(doc)
+    assert doc.startswith(b'<?xml version="1.0" encoding="utf-8"?>')
+    assert root.find("service/metadata").text == "true"  # type: ignore[union-attr]
+    assert root.find("service/group").text is None  # type: ignore[union-attr]
+    nested = ET.fromstring(o311.to_xml("service_definition", o311.definition("plumbing")))
+    assert nested.findtext("attributes/attribute/values/value/key") == "repair"
+
+
+def test_errors_keys_status_and_address() -> None:
+    assert o311.Open311Error(403, "invalid api_key").body() == [
+        {"code": 403, "description": "invalid api_key"}
+    ]
+    assert o311.parse_api_keys(" k1=app , bad, k2=iot ") == {"k1": "app", "k2": "iot"}
+    assert o311.status_of("confirmed") == "closed" and o311.status_of("on_site") == "open"
+    assert (
+        o311.address_of({"building": "dorm-7", "room": "312", "text": "east"}) == "dorm-7 312, east"
+    )
+    assert o311.address_of({}) is None
+    assert o311.split_list("a, b,,c") == ["a", "b", "c"]
+
+
+def test_expected_time_follows_the_published_finish_limit() -> None:
+    filed = datetime(2026, 11, 21, 8, tzinfo=UTC)
+    limits = [{"urgency": "normal", "finish_minutes": 90}, {"urgency": "urgent"}]
+    row = {"limits": limits, "urgency": "normal", "filed_at": filed}
+    assert o311.expected(row) == datetime(2026, 11, 21, 9, 30, tzinfo=UTC)
+    assert o311.expected({**row, "urgency": "urgent"}) is None
+    assert o311.expected({**row, "limits": None}) is None
