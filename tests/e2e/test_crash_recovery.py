@@ -102,7 +102,10 @@ def test_relay_and_worker_killed_mid_stream_lose_and_double_nothing(
     def notified() -> int:
         return asyncio.run(
             scalar(
-                admin, "SELECT count(*) FROM notify.messages WHERE tracking_no LIKE $1", tag + "-%"
+                admin,
+                "SELECT count(*) FROM notify.messages WHERE tracking_no LIKE $1"
+                " AND event_type = 'houqin.tickets.TicketOpened.v1'",
+                tag + "-%",
             )
         )
 

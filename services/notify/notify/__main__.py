@@ -6,27 +6,36 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from houqin_shared.contracts import FEEDBACK_TOPIC, TICKETS_TOPIC
-from houqin_shared.service import ServiceSpec, main
+from houqin_shared.contracts import FEEDBACK_TOPIC, SCORING_TOPIC, TICKETS_TOPIC
+from houqin_shared.service import Periodic, ServiceSpec, main
 from houqin_shared.settings import ServiceSettings
 from houqin_shared.webapp import service_app
-from notify.api import router
+from notify import api, api_config, api_prefs
+from notify.delivery import Deliverer
+from notify.digest import digest_round
 from notify.handlers import HANDLERS
 from notify.settings import NotifySettings
 
 
 def create_app(settings: ServiceSettings) -> FastAPI:
-    return service_app("Houqin notify", settings, router)
+    app = service_app("Houqin notify", settings, api.router, api_config.router, api_prefs.router)
+    app.state.settings = settings
+    return app
 
 
+DELIVERER = Deliverer(NotifySettings)
 SPEC = ServiceSpec(
     name="notify",
     settings=NotifySettings,
     migrations=Path(__file__).parent / "migrations",
     create_app=create_app,
     produces=[],
-    consumes=[FEEDBACK_TOPIC, TICKETS_TOPIC],
+    consumes=[FEEDBACK_TOPIC, TICKETS_TOPIC, SCORING_TOPIC],
     handlers=HANDLERS,
+    periodic=[
+        Periodic("deliver", NotifySettings().delivery_every_ms / 1000, DELIVERER.run),
+        Periodic("digest", NotifySettings().digest_every_s, digest_round),
+    ],
 )
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""Notify HTTP API: the caller's inbox, and the messages about a report for supervisors."""
+"""Notify HTTP API for everyone: the caller's in-app inbox, and (for supervisors and admins)
+the messages about a report and the delivery log."""
 
 from __future__ import annotations
 
@@ -6,14 +7,16 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from houqin_shared.identity import CurrentPrincipal, Principal, Role, require_roles
+from houqin_shared.problems import conflict, not_found
 from houqin_shared.webapp import DbPool
-from notify import repository
+from notify.repository import messages
 
 router = APIRouter(prefix="/v1", tags=["messages"])
 Overseer = Annotated[Principal, Depends(require_roles(Role.supervisor, Role.admin))]
+Operator = Annotated[Principal, Depends(require_roles(Role.admin))]
 
 
 class MessageOut(BaseModel):
@@ -24,16 +27,62 @@ class MessageOut(BaseModel):
     subject: str
     body: str
     tracking_no: str | None
+    kind: str
+    priority: str
+    status: str
+    attempts: int
     created_at: datetime
     read_at: datetime | None
+    sent_at: datetime | None
+    next_attempt_at: datetime
+    last_error: str | None
+
+
+class AttemptOut(BaseModel):
+    attempt: int
+    status: str
+    error: str | None
+    duration_ms: float | None
+    at: datetime
+
+
+class DeliveryOut(MessageOut):
+    log: list[AttemptOut]
+
+
+class UnreadOut(BaseModel):
+    unread: int
+
+
+class MarkRead(BaseModel):
+    ids: list[int] | None = Field(None, max_length=1000, description="None: all of them.")
+
+
+class MarkedOut(BaseModel):
+    marked: int
 
 
 @router.get("/inbox", response_model=list[MessageOut])
 async def my_inbox(
-    who: CurrentPrincipal, pool: DbPool, limit: Annotated[int, Query(ge=1, le=200)] = 50
+    who: CurrentPrincipal,
+    pool: DbPool,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    unread: bool = False,
 ) -> list[dict[str, Any]]:
     async with pool.acquire() as conn:
-        return await repository.inbox(conn, who.subject, limit)
+        return await messages.inbox(conn, who.subject, limit, unread)
+
+
+@router.get("/inbox/unread-count", response_model=UnreadOut)
+async def my_unread_count(who: CurrentPrincipal, pool: DbPool) -> dict[str, int]:
+    async with pool.acquire() as conn:
+        return {"unread": await messages.unread_count(conn, who.subject)}
+
+
+@router.post("/inbox/read", response_model=MarkedOut)
+async def mark_read(who: CurrentPrincipal, pool: DbPool, body: MarkRead) -> dict[str, int]:
+    async with pool.acquire() as conn:
+        return {"marked": await messages.mark_read(conn, who.subject, body.ids)}
 
 
 @router.get("/messages", response_model=list[MessageOut])
@@ -41,4 +90,40 @@ async def messages_about(
     _: Overseer, pool: DbPool, tracking_no: Annotated[str, Query(min_length=1, max_length=64)]
 ) -> list[dict[str, Any]]:
     async with pool.acquire() as conn:
-        return await repository.by_tracking_no(conn, tracking_no)
+        return await messages.by_tracking_no(conn, tracking_no)
+
+
+@router.get("/deliveries", response_model=list[MessageOut])
+async def list_deliveries(
+    _: Overseer,
+    pool: DbPool,
+    status: Annotated[str | None, Query(pattern="^(pending|sent|dead|digest|digested)$")] = None,
+    channel: Annotated[str | None, Query(max_length=20)] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> list[dict[str, Any]]:
+    async with pool.acquire() as conn:
+        return await messages.deliveries(conn, status, channel, limit)
+
+
+@router.get("/deliveries/{message_id}", response_model=DeliveryOut)
+async def delivery(_: Overseer, pool: DbPool, message_id: int) -> dict[str, Any]:
+    async with pool.acquire() as conn:
+        found = await messages.get(conn, message_id)
+        if found is None:
+            raise not_found(f"no delivery {message_id}")
+        return {**found, "log": await messages.attempts(conn, message_id)}
+
+
+@router.post("/deliveries/{message_id}/resend", response_model=MessageOut)
+async def resend(_: Operator, pool: DbPool, message_id: int) -> dict[str, Any]:
+    async with pool.acquire() as conn, conn.transaction():
+        found = await messages.get(conn, message_id)
+        if found is None:
+            raise not_found(f"no delivery {message_id}")
+        again = await messages.resend(conn, message_id)
+        if again is None:
+            raise conflict(
+                f"delivery {message_id} is {found['status']} on channel {found['channel']};"
+                " only dead or sent deliveries (not inbox messages) can be resent"
+            )
+        return again

@@ -1,12 +1,38 @@
-"""Who is told what about an event, without I/O (the first rules; templates come later)."""
+"""Who is told what about an event, when, and what it says, without I/O."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import random
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
 
-from houqin_shared.contracts import ComplaintFiled, TicketOpened
 from houqin_shared.contracts.base import Event
 
+AUDIENCES = (
+    "reporter",  # the person who filed the report (never known for anonymous reports)
+    "assignee",  # the staff member a ticket was assigned to
+    "superior",  # the lead or head a ticket that cannot be handled is reported to
+    "team_queue",  # the team's (or the department's dispatch) shared inbox
+    "team_lead",
+    "department_head",
+    "department_heads",  # every department's head
+    "supervisors",  # quality supervisors (directory role "supervisor")
+    "division_leaders",  # directory role "leader"
+)
+PRIORITIES = ("low", "normal", "high", "urgent")
+CHANNEL_TYPES = ("inbox", "email", "wecom", "dingtalk", "feishu", "webhook", "sms")
+# Which contact handle of a person a channel needs (None: no handle needed).
+HANDLE: dict[str, str | None] = {
+    "inbox": None,
+    "webhook": None,
+    "email": "email",
+    "sms": "phone",
+    "wecom": "wecom",
+    "dingtalk": "dingtalk",
+    "feishu": "feishu",
+}
 KIND_ZH = {
     "repair": "报修",
     "complaint": "投诉",
@@ -14,6 +40,43 @@ KIND_ZH = {
     "praise": "表扬",
     "consultation": "咨询",
 }
+# Fields never shown to a template: an identity of a reporter must not reach anyone else.
+PRIVATE_FIELDS = ("reporter_id",)
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: int
+    event_type: str
+    match: dict[str, Any]
+    audience: str
+    kind: str
+    priority: str
+    channels: tuple[str, ...]
+    template: str
+    enabled: bool = True
+
+    def applies_to(self, data: dict[str, Any]) -> bool:
+        return self.enabled and all(data.get(k) == v for k, v in self.match.items())
+
+
+@dataclass(frozen=True)
+class Person:
+    """A recipient with the handles channels need; queues have an id and no handles."""
+
+    id: str
+    name: str = ""
+    handles: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Preferences:
+    lang: str = "zh-CN"
+    channels: dict[str, list[str]] = field(default_factory=dict)  # kind -> channels
+    quiet_start: time | None = None
+    quiet_end: time | None = None
+    timezone: str = "Asia/Shanghai"
+    digest: bool = False
 
 
 @dataclass(frozen=True)
@@ -23,33 +86,111 @@ class Message:
     subject: str
     body: str
     tracking_no: str | None
+    kind: str = "info"
+    priority: str = "normal"
+    status: str = "sent"  # inbox messages are delivered when stored
+    next_attempt_at: datetime | None = None
+    address: str | None = None
 
 
-def messages_for(event: Event) -> list[Message]:
-    if isinstance(event, ComplaintFiled):
-        if event.reporter_id is None:  # anonymous or filed by a system: no one to receipt
-            return []
-        return [
-            Message(
-                event.reporter_id,
-                "inbox",
-                f"已受理 Received: {event.tracking_no}",
-                f"您的{KIND_ZH.get(event.kind, event.kind)}已登记，编号 {event.tracking_no}。"
-                f"Your {event.kind} is filed as {event.tracking_no}.",
-                event.tracking_no,
-            )
-        ]
-    if isinstance(event, TicketOpened):
-        queue = (
-            f"team:{event.team_id}" if event.team_id else f"dispatch:{event.department_id or 'all'}"
+def event_fields(event: Event) -> dict[str, Any]:
+    """The event's fields as JSON values, without the private ones."""
+    data = event.model_dump(mode="json")
+    for name in PRIVATE_FIELDS:
+        data.pop(name, None)
+    return data
+
+
+def human_duration(seconds: int, lang: str) -> str:
+    """1 day 2 h 5 min / 1天2小时5分钟, of the absolute value; at least one minute."""
+    s = abs(int(seconds))
+    days, rest = divmod(s, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes = max(rest // 60, 0 if (days or hours) else 1)
+    zh = [(days, "天"), (hours, "小时"), (minutes, "分钟")]
+    en = [(days, " d"), (hours, " h"), (minutes, " min")]
+    parts = [f"{n}{unit}" for n, unit in (en if lang == "en" else zh) if n]
+    return (" " if lang == "en" else "").join(parts)
+
+
+def template_context(event: Event, lang: str, recipient_name: str = "") -> dict[str, Any]:
+    data = event_fields(event)
+    ctx: dict[str, Any] = {**data, "recipient_name": recipient_name, "lang": lang}
+    if "kind" in data and isinstance(data["kind"], str):
+        ctx["kind_label"] = (
+            KIND_ZH.get(data["kind"], data["kind"]) if lang != "en" else data["kind"]
         )
-        return [
-            Message(
-                queue,
-                "inbox",
-                f"新工单 New ticket {event.tracking_no}",
-                f"{event.category} @ {event.location.building or '-'} {event.location.room or ''}".strip(),
-                event.tracking_no,
-            )
-        ]
-    return []
+    loc = data.get("location")
+    if isinstance(loc, dict):
+        parts = [loc.get(k) for k in ("campus", "building", "floor", "room")]
+        ctx["place"] = " ".join(p for p in parts if p) or loc.get("text") or "-"
+    if "overdue_by_s" in data:
+        ctx["late"] = human_duration(int(data["overdue_by_s"]), lang)
+    return ctx
+
+
+def queue_of(team_id: str | None, department_id: str | None) -> str:
+    return f"team:{team_id}" if team_id else f"dispatch:{department_id or 'all'}"
+
+
+def channels_for(
+    rule: Rule, person: Person, prefs: Preferences, available: set[str], is_queue: bool
+) -> list[str]:
+    """The channels this person gets this rule's message on: their choice for the kind (or the
+    rule's default), among the channels configured, and only where they have a handle."""
+    if is_queue:
+        return ["inbox"]
+    wanted = prefs.channels.get(rule.kind, list(rule.channels))
+    out = []
+    for ch in wanted:
+        if ch not in available and ch != "inbox":
+            continue
+        handle = HANDLE.get(ch)
+        if handle is not None and not person.handles.get(handle):
+            continue
+        if ch not in out:
+            out.append(ch)
+    return out
+
+
+def in_quiet_hours(local: time, start: time, end: time) -> bool:
+    if start <= end:
+        return start <= local < end
+    return local >= start or local < end  # spans midnight
+
+
+def release_at(now: datetime, prefs: Preferences, priority: str) -> datetime:
+    """When a message may go out: at once, or at the end of the person's quiet hours.
+    Urgent messages (level-3 escalations) never wait."""
+    if priority == "urgent" or prefs.quiet_start is None or prefs.quiet_end is None:
+        return now
+    tz = ZoneInfo(prefs.timezone)
+    local = now.astimezone(tz)
+    if not in_quiet_hours(local.time(), prefs.quiet_start, prefs.quiet_end):
+        return now
+    end = datetime.combine(local.date(), prefs.quiet_end, tzinfo=tz)
+    if end <= local:
+        end += timedelta(days=1)
+    return end.astimezone(UTC)
+
+
+def initial_status(channel: str, priority: str, prefs: Preferences) -> str:
+    if channel == "inbox":
+        return "sent"
+    if priority == "low" and prefs.digest:
+        return "digest"
+    return "pending"
+
+
+def backoff_s(attempt: int, base_s: float, cap_s: float, rng: random.Random | None = None) -> float:
+    """Delay before attempt `attempt + 1`: base * 2^(attempt-1), capped, with ±50% jitter."""
+    r = rng or random
+    raw = min(cap_s, base_s * (2 ** max(attempt - 1, 0)))
+    return float(raw * (0.5 + r.random()))
+
+
+def refill(tokens: float, burst: int, rate_per_s: float | None, elapsed_s: float) -> float:
+    """A token bucket: tokens after `elapsed_s`, never more than `burst`."""
+    if rate_per_s is None:
+        return float("inf")
+    return min(float(burst), tokens + max(elapsed_s, 0.0) * rate_per_s)

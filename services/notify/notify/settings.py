@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from houqin_shared.settings import ServiceSettings
@@ -14,3 +15,35 @@ class NotifySettings(ServiceSettings):
     http_port: int = 8104
     worker_port: int = 8114
     relay_port: int = 8124
+    webhook_allow_hosts: str = Field(
+        "",
+        description="Hosts (comma separated) that channel URLs may name even though they resolve"
+        " to private, loopback or link-local addresses; all others such are refused.",
+    )
+    delivery_every_ms: int = Field(
+        100, ge=5, description="Delivery loop's pause between rounds, ms."
+    )
+    delivery_batch: int = Field(500, ge=1, description="Deliveries claimed per channel per round.")
+    delivery_concurrency: int = Field(
+        8,
+        ge=1,
+        description="Deliveries in flight at once per channel in one worker (an SMTP channel"
+        " is also bounded by its pool size).",
+    )
+    delivery_max_attempts: int = Field(
+        6, ge=1, description="Attempts of a delivery before it is dead (resend revives it)."
+    )
+    delivery_backoff_ms: int = Field(
+        2000, ge=1, description="First retry delay of a delivery, doubled each time, ±50% jitter."
+    )
+    delivery_backoff_cap_s: int = Field(3600, ge=1, description="Longest retry delay, seconds.")
+    delivery_lease_s: int = Field(
+        60, ge=1, description="A claimed delivery whose worker died is taken again after this."
+    )
+    delivery_timeout_s: float = Field(10.0, gt=0, description="Timeout of one send, seconds.")
+    digest_every_s: float = Field(
+        60.0, gt=0, description="How often the worker looks for digests that are due, seconds."
+    )
+
+    def allowed_hosts(self) -> set[str]:
+        return {h.strip().lower() for h in self.webhook_allow_hosts.split(",") if h.strip()}

@@ -6,11 +6,12 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from houqin_shared.contracts import SCORING_TOPIC, TICKETS_TOPIC
-from houqin_shared.service import ServiceSpec, main
+from houqin_shared.contracts import FEEDBACK_TOPIC, SCORING_TOPIC, TICKETS_TOPIC
+from houqin_shared.service import Periodic, ServiceSpec, main
 from houqin_shared.settings import ServiceSettings
 from houqin_shared.webapp import service_app
 from scoring.api import router
+from scoring.compute import run_touched
 from scoring.handlers import HANDLERS
 from scoring.settings import ScoringSettings
 
@@ -25,8 +26,10 @@ SPEC = ServiceSpec(
     migrations=Path(__file__).parent / "migrations",
     create_app=create_app,
     produces=[SCORING_TOPIC],
-    consumes=[TICKETS_TOPIC],
+    consumes=[TICKETS_TOPIC, FEEDBACK_TOPIC],
     handlers=HANDLERS,
+    # Campaigns whose facts changed are recomputed within a second of the event.
+    periodic=[Periodic("recompute-touched-campaigns", 0.5, run_touched)],
 )
 
 if __name__ == "__main__":

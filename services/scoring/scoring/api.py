@@ -1,4 +1,4 @@
-"""Scoring HTTP API (first slice: ticket volume per unit)."""
+"""Scoring HTTP API: ticket volume per unit, campaigns (api_campaigns) and scores (api_scores)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,10 @@ from pydantic import BaseModel
 
 from houqin_shared.identity import Principal, Role, require_roles
 from houqin_shared.webapp import DbPool
-from scoring import repository
+from scoring import api_campaigns, api_scores, repository
 
-router = APIRouter(prefix="/v1", tags=["scores"])
+router = APIRouter()
+volume_router = APIRouter(prefix="/v1", tags=["scores"])
 Viewer = Annotated[Principal, Depends(require_roles(Role.supervisor, Role.leader, Role.admin))]
 
 
@@ -21,7 +22,12 @@ class UnitVolume(BaseModel):
     tickets: int
 
 
-@router.get("/volume", response_model=list[UnitVolume])
+@volume_router.get("/volume", response_model=list[UnitVolume])
 async def volume(_: Viewer, pool: DbPool) -> list[dict[str, Any]]:
     async with pool.acquire() as conn:
-        return await repository.volume_by_unit(conn)
+        return await repository.facts.volume_by_unit(conn)
+
+
+router.include_router(volume_router)
+router.include_router(api_campaigns.router)
+router.include_router(api_scores.router)

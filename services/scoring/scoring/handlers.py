@@ -1,13 +1,32 @@
-"""What the scoring worker does with each event it consumes."""
+"""What the scoring worker does with each event it consumes: record the fact (idempotently) and
+mark the open campaigns for recompute; the periodic task in `compute` does the rest."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, time
+
 from houqin_shared.consumer import Handler
-from houqin_shared.contracts import TicketOpened
+from houqin_shared.contracts import (
+    DirectoryChanged,
+    FixConfirmed,
+    FixRejected,
+    IncidentOverturned,
+    IncidentVerified,
+    InspectionRecorded,
+    RectificationOverdue,
+    SatisfactionRated,
+    SurveyClosed,
+    SurveyResponded,
+    TicketAssigned,
+    TicketOpened,
+    TicketStatusChanged,
+    TicketTransferred,
+    VoteCast,
+)
 from houqin_shared.contracts.base import Envelope, Event
 from houqin_shared.db import Conn
 from houqin_shared.logs import get_logger
-from scoring import repository
+from scoring.repository import facts
 
 log = get_logger(__name__)
 
@@ -15,10 +34,260 @@ log = get_logger(__name__)
 async def on_ticket_opened(conn: Conn, env: Envelope) -> None:
     e = env.data
     assert isinstance(e, TicketOpened)
-    await repository.record_ticket(
-        conn, e.ticket_id, e.category, e.department_id, e.team_id, e.opened_at
+    await facts.record_ticket_opened(
+        conn,
+        e.ticket_id,
+        e.report_id,
+        e.tracking_no,
+        e.category,
+        e.department_id,
+        e.team_id,
+        e.opened_at,
     )
-    log.info("ticket_fact_recorded", ticket_id=str(e.ticket_id))
+    log.info("ticket_fact_recorded", ticket_id=str(e.ticket_id), tracking_no=e.tracking_no)
 
 
-HANDLERS: dict[type[Event], Handler] = {TicketOpened: on_ticket_opened}
+async def on_ticket_assigned(conn: Conn, env: Envelope) -> None:
+    e = env.data
+    assert isinstance(e, TicketAssigned)
+    await facts.record_owner(
+        conn,
+        e.ticket_id,
+        e.report_id,
+        e.tracking_no,
+        e.assigned_at,
+        e.department_id,
+        e.team_id,
+        e.assignee_id,
+    )
+
+
+async def on_status_changed(conn: Conn, env: Envelope) -> None:
+    e = env.data
+    assert isinstance(e, TicketStatusChanged)
+    await facts.record_owner(
+        conn,
+        e.ticket_id,
+        e.report_id,
+        e.tracking_no,
+        e.changed_at,
+        e.department_id,
+        e.team_id,
+        e.assignee_id,
+    )
+    await facts.record_status(conn, e.ticket_id, e.status, e.changed_at)
+    if e.stage is not None and e.on_time is not None:
+        await facts.record_stage(
+            conn, e.ticket_id, e.stage, e.changed_at, e.stage_due_at, e.on_time
+        )
+
+
+async def on_transferred(conn: Conn, env: Envelope) -> None:
+    e = env.data
+    assert isinstance(e, TicketTransferred)
+    await facts.record_transfer(
+        conn,
+        {
+            "transfer_id": e.transfer_id,
+            "ticket_id": e.ticket_id,
+            "state": e.state,
+            "from_department_id": e.from_department_id,
+            "from_team_id": e.from_team_id,
+            "to_department_id": e.to_department_id,
+            "to_team_id": e.to_team_id,
+            "reason": e.reason,
+            "at": e.at,
+        },
+    )
+    if e.state == "accepted":  # the receiving unit owns it now; its people will assign it
+        await facts.record_owner(
+            conn,
+            e.ticket_id,
+            e.report_id,
+            e.tracking_no,
+            e.at,
+            e.to_department_id,
+            e.to_team_id,
+            None,
+            clear_assignee=True,
+        )
+
+
+async def on_overdue(conn: Conn, env: Envelope) -> None:
+    e = env.data
+    assert isinstance(e, RectificationOverdue)
+    if e.warning:
+        return
+    await facts.insert_row(
+        conn,
+        "overdue",
+        {
+            "subject_id": e.subject_id,
+            "stage": e.stage,
+            "due_at": e.due_at,
+            "subject_kind": e.subject_kind,
+            "tracking_no": e.tracking_no,
+            "department_id": e.department_id,
+            "team_id": e.team_id,
+            "responsible_id": e.responsible_id,
+            "detected_at": e.detected_at,
+        },
+        "subject_id, stage, due_at",
+    )
+
+
+async def on_fix_confirmed(conn: Conn, env: Envelope) -> None:
+    e = env.data
+    assert isinstance(e, FixConfirmed)
+    outcome = "auto_confirmed" if e.auto else "confirmed"
+    await facts.record_confirmation(
+        conn, e.report_id, e.ticket_id, e.tracking_no, outcome, e.confirmed_at
+    )
+
+
+async def on_fix_rejected(conn: Conn, env: Envelope) -> None:
+    e = env.data
+    assert isinstance(e, FixRejected)
+    await facts.record_fix_rejected(conn, e.report_id, e.ticket_id, e.tracking_no, e.rejected_at)
+
+
+async def on_rated(conn: Conn, env: Envelope) -> None:
+    e = env.data
+    assert isinstance(e, SatisfactionRated)
+    fields = ("rating_id", "report_id", "ticket_id", "tracking_no", "quality", "timeliness")
+    values = e.model_dump(include={*fields, "attitude", "comment", "rated_at"})
+    await facts.record_rating(conn, values)
+
+
+async def on_survey_responded(conn: Conn, env: Envelope) -> None:
+    e = env.data
+    assert isinstance(e, SurveyResponded)
+    await facts.record_survey_answers(
+        conn,
+        [
+            (
+                e.survey_id,
+                str(e.response_id),
+                s.unit_type,
+                s.unit_id,
+                e.campaign_id,
+                s.score,
+                s.responses,
+                e.responded_at,
+            )
+            for s in e.scores
+        ],
+    )
+
+
+async def on_survey_closed(conn: Conn, env: Envelope) -> None:
+    """A closed survey's result counts on the last day of the period it covers."""
+    e = env.data
+    assert isinstance(e, SurveyClosed)
+    at = datetime.combine(e.period_end, time(12), UTC)
+    await facts.record_survey_answers(
+        conn,
+        [
+            (e.survey_id, "result", r.unit_type, r.unit_id, e.campaign_id, r.score, r.responses, at)
+            for r in e.results
+        ],
+    )
+
+
+async def on_vote(conn: Conn, env: Envelope) -> None:
+    e = env.data
+    assert isinstance(e, VoteCast)
+    values = e.model_dump(
+        include={"vote_id", "ballot_id", "campaign_id", "unit_type", "unit_id", "cast_at"}
+    )
+    await facts.insert_row(conn, "votes", values, "vote_id")
+
+
+async def on_inspection(conn: Conn, env: Envelope) -> None:
+    e = env.data
+    assert isinstance(e, InspectionRecorded)
+    values = e.model_dump(
+        include={
+            "inspection_id",
+            "kind",
+            "unit_type",
+            "unit_id",
+            "department_id",
+            "score",
+            "findings",
+            "hazards",
+            "inspector_id",
+            "inspected_at",
+        }
+    )
+    await facts.insert_row(conn, "inspections", values, "inspection_id")
+
+
+async def on_incident_verified(conn: Conn, env: Envelope) -> None:
+    e = env.data
+    assert isinstance(e, IncidentVerified)
+    values = e.model_dump(
+        include={
+            "incident_id",
+            "kind",
+            "unit_type",
+            "unit_id",
+            "department_id",
+            "team_id",
+            "ticket_id",
+            "occurred_at",
+            "verified_by",
+            "verified_at",
+        }
+    )
+    values["summary"] = e.summary_text
+    await facts.record_incident(conn, values)
+
+
+async def on_incident_overturned(conn: Conn, env: Envelope) -> None:
+    e = env.data
+    assert isinstance(e, IncidentOverturned)
+    await facts.record_overturn(
+        conn, e.incident_id, e.unit_type, e.unit_id, e.reason, e.overturned_at
+    )
+
+
+async def on_directory(conn: Conn, env: Envelope) -> None:
+    e = env.data
+    assert isinstance(e, DirectoryChanged)
+    replaced = await facts.replace_directory(
+        conn,
+        e.version,
+        [(d.id, d.name, d.lead_id) for d in e.departments],
+        [(t.id, t.name, t.department_id, t.lead_id) for t in e.teams],
+        [(s.id, s.name, s.department_id, s.team_id, list(s.roles)) for s in e.staff],
+    )
+    log.info("directory_received", version=e.version, replaced=replaced)
+
+
+def _then_touch(handler: Handler) -> Handler:
+    async def handle(conn: Conn, env: Envelope) -> None:
+        await handler(conn, env)
+        await facts.touch_open_campaigns(conn)
+
+    return handle
+
+
+_RECORDERS: dict[type[Event], Handler] = {
+    TicketOpened: on_ticket_opened,
+    TicketAssigned: on_ticket_assigned,
+    TicketStatusChanged: on_status_changed,
+    TicketTransferred: on_transferred,
+    RectificationOverdue: on_overdue,
+    FixConfirmed: on_fix_confirmed,
+    FixRejected: on_fix_rejected,
+    SatisfactionRated: on_rated,
+    SurveyResponded: on_survey_responded,
+    SurveyClosed: on_survey_closed,
+    VoteCast: on_vote,
+    InspectionRecorded: on_inspection,
+    IncidentVerified: on_incident_verified,
+    IncidentOverturned: on_incident_overturned,
+    DirectoryChanged: on_directory,
+}
+HANDLERS: dict[type[Event], Handler] = {e: _then_touch(h) for e, h in _RECORDERS.items()}

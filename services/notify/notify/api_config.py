@@ -1,0 +1,280 @@
+"""Admin API for the data that steers notify: rules, templates (and their preview), channels.
+Bad input answers 422 with the reasons and changes nothing."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Request, Response
+from pydantic import BaseModel, Field, ValidationError
+
+from houqin_shared.contracts import REGISTRY
+from houqin_shared.identity import Principal, Role, require_roles
+from houqin_shared.problems import ProblemError, conflict, not_found
+from houqin_shared.webapp import DbPool
+from notify import channel_settings, templates
+from notify.domain import AUDIENCES, CHANNEL_TYPES, PRIORITIES, Rule, template_context
+from notify.handlers import HANDLERS
+from notify.repository import config
+from notify.samples import SAMPLES
+from notify.settings import NotifySettings
+
+router = APIRouter(prefix="/v1", tags=["configuration"])
+Admin = Annotated[Principal, Depends(require_roles(Role.admin))]
+Overseer = Annotated[Principal, Depends(require_roles(Role.admin, Role.supervisor))]
+Lang = Literal["zh-CN", "en"]
+Scalar = str | int | float | bool | None
+
+
+def invalid(detail: str, errors: list[dict[str, Any]]) -> ProblemError:
+    return ProblemError(
+        422,
+        "Unprocessable Content",
+        detail,
+        type_="https://houqin.dev/problems/validation",
+        errors=errors,
+    )
+
+
+class RuleIn(BaseModel):
+    event_type: str
+    match: dict[str, Scalar] = Field(default_factory=dict)
+    audience: Literal[AUDIENCES]  # type: ignore[valid-type]
+    kind: str = Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")
+    priority: Literal[PRIORITIES]  # type: ignore[valid-type]
+    channels: list[Literal[CHANNEL_TYPES]] = Field(min_length=1)  # type: ignore[valid-type]
+    template: str
+    enabled: bool = True
+
+
+class RuleOut(RuleIn):
+    id: int
+
+
+def _rule_out(r: Rule) -> dict[str, Any]:
+    return {**r.__dict__, "channels": list(r.channels)}
+
+
+def _check_rule(r: RuleIn) -> dict[str, Any]:
+    errors = []
+    model = REGISTRY.get(r.event_type)
+    if model is None or model not in HANDLERS or r.event_type not in SAMPLES:
+        errors.append({"loc": ["event_type"], "msg": f"notify does not handle {r.event_type!r}"})
+    else:
+        for key in r.match:
+            if key not in model.model_fields:
+                errors.append({"loc": ["match", key], "msg": f"{model.__name__} has no {key!r}"})
+    entry = templates.DEFAULTS.get(r.template)
+    if entry is None:
+        errors.append({"loc": ["template"], "msg": f"no template named {r.template!r}"})
+    elif model is not None and entry[0] != r.event_type:
+        errors.append({"loc": ["template"], "msg": f"template {r.template!r} is for {entry[0]}"})
+    if errors:
+        raise invalid("the rule is not valid", errors)
+    return {**r.model_dump(), "channels": list(dict.fromkeys(r.channels))}
+
+
+@router.get("/rules", response_model=list[RuleOut])
+async def list_rules(_: Overseer, pool: DbPool) -> list[dict[str, Any]]:
+    async with pool.acquire() as conn:
+        return [_rule_out(r) for r in await config.rules(conn)]
+
+
+@router.post("/rules", response_model=RuleOut, status_code=201)
+async def add_rule(_: Admin, pool: DbPool, body: RuleIn) -> dict[str, Any]:
+    r = _check_rule(body)
+    async with pool.acquire() as conn, conn.transaction():
+        made = await config.add_rule(conn, r)
+        if made is None:
+            raise conflict("a rule for this event type, match and audience exists")
+        return _rule_out(made)
+
+
+@router.put("/rules/{rule_id}", response_model=RuleOut)
+async def update_rule(_: Admin, pool: DbPool, rule_id: int, body: RuleIn) -> dict[str, Any]:
+    r = _check_rule(body)
+    async with pool.acquire() as conn, conn.transaction():
+        if await config.rule(conn, rule_id) is None:
+            raise not_found(f"no rule {rule_id}")
+        if await config.rule_clash(conn, r, rule_id):
+            raise conflict("another rule for this event type, match and audience exists")
+        done = await config.update_rule(conn, rule_id, r)
+        assert done is not None
+        return _rule_out(done)
+
+
+@router.delete("/rules/{rule_id}", status_code=204)
+async def delete_rule(_: Admin, pool: DbPool, rule_id: int) -> Response:
+    async with pool.acquire() as conn:
+        if not await config.delete_rule(conn, rule_id):
+            raise not_found(f"no rule {rule_id}")
+    return Response(status_code=204)
+
+
+class TemplateIn(BaseModel):
+    subject: str = Field(min_length=1, max_length=500)
+    body: str = Field(min_length=1, max_length=20000)
+
+
+class TemplateOut(TemplateIn):
+    name: str
+    lang: str
+    event_type: str
+    overridden: bool
+
+
+class PreviewIn(BaseModel):
+    name: str | None = Field(None, description="A stored template; or give subject and body.")
+    event_type: str | None = Field(None, description="Whose sample to render (default: name's).")
+    lang: Lang = "zh-CN"
+    subject: str | None = Field(None, max_length=500)
+    body: str | None = Field(None, max_length=20000)
+    data: dict[str, Any] = Field(default_factory=dict, description="Fields over the sample's.")
+    recipient_name: str = "张师傅"
+
+
+class PreviewOut(BaseModel):
+    subject: str
+    body: str
+
+
+@router.get("/templates", response_model=list[TemplateOut])
+async def list_templates(_: Overseer, pool: DbPool) -> list[dict[str, Any]]:
+    async with pool.acquire() as conn:
+        overrides = {(t["name"], t["lang"]): t for t in await config.template_overrides(conn)}
+    out = []
+    for name, (event_type, langs) in templates.DEFAULTS.items():
+        for lang, t in langs.items():
+            o = overrides.get((name, lang))
+            subject, body = (o["subject"], o["body"]) if o else (t.subject, t.body)
+            out.append(
+                {
+                    "name": name,
+                    "lang": lang,
+                    "event_type": event_type,
+                    "subject": subject,
+                    "body": body,
+                    "overridden": o is not None,
+                }
+            )
+    return out
+
+
+def _sample(event_type: str, data: dict[str, Any]) -> Any:
+    base = SAMPLES.get(event_type)
+    if base is None:
+        raise invalid("unknown event type", [{"loc": ["event_type"], "msg": event_type}])
+    try:
+        return type(base).model_validate({**base.model_dump(mode="json"), **data})
+    except ValidationError as exc:
+        errors = [{"loc": ["data", *e["loc"]], "msg": e["msg"]} for e in exc.errors()]
+        raise invalid("the sample data do not fit the event", errors) from exc
+
+
+@router.put("/templates/{name}/{lang}", response_model=TemplateOut)
+async def put_template(
+    _: Admin, pool: DbPool, name: str, lang: Lang, body: TemplateIn
+) -> dict[str, Any]:
+    entry = templates.DEFAULTS.get(name)
+    if entry is None:
+        raise not_found(f"no template named {name!r}")
+    context = template_context(SAMPLES[entry[0]], lang, "张师傅")
+    problems = templates.check(templates.Template(body.subject, body.body), context)
+    if problems:
+        raise invalid(f"template {name}/{lang} does not render", problems)
+    async with pool.acquire() as conn:
+        await config.put_template(conn, name, lang, body.subject, body.body)
+    return {
+        **body.model_dump(),
+        "name": name,
+        "lang": lang,
+        "event_type": entry[0],
+        "overridden": True,
+    }
+
+
+@router.delete("/templates/{name}/{lang}", status_code=204)
+async def reset_template(_: Admin, pool: DbPool, name: str, lang: Lang) -> Response:
+    async with pool.acquire() as conn:
+        if not await config.delete_template(conn, name, lang):
+            raise not_found(f"template {name}/{lang} is not overridden")
+    return Response(status_code=204)
+
+
+@router.post("/templates/preview", response_model=PreviewOut)
+async def preview(_: Overseer, pool: DbPool, body: PreviewIn) -> dict[str, str]:
+    event_type = body.event_type
+    source: templates.Template | None = None
+    if body.name is not None:
+        entry = templates.DEFAULTS.get(body.name)
+        if entry is None:
+            raise not_found(f"no template named {body.name!r}")
+        event_type = event_type or entry[0]
+        async with pool.acquire() as conn:
+            overrides = {(t["name"], t["lang"]): t for t in await config.template_overrides(conn)}
+        o = overrides.get((body.name, body.lang))
+        source = templates.Template(o["subject"], o["body"]) if o else entry[1][body.lang]
+    if body.subject is not None or body.body is not None:
+        base = source or templates.Template("", "")
+        source = templates.Template(body.subject or base.subject, body.body or base.body)
+    if source is None or event_type is None:
+        raise invalid(
+            "nothing to preview",
+            [{"loc": ["name"], "msg": "give a template name, or event_type with subject/body"}],
+        )
+    context = template_context(_sample(event_type, body.data), body.lang, body.recipient_name)
+    try:
+        subject, text = templates.render(source, context)
+    except templates.TemplateProblem as exc:
+        raise invalid("the template does not render", [exc.as_error()]) from exc
+    return {"subject": subject, "body": text}
+
+
+class ChannelIn(BaseModel):
+    settings: dict[str, Any] = Field(default_factory=dict)
+    enabled: bool = True
+    rate_per_s: float | None = Field(None, gt=0, le=10000, description="None: no limit.")
+    burst: int = Field(1, ge=1, le=10000)
+
+
+class ChannelOut(ChannelIn):
+    name: str
+    type: str
+
+
+@router.get("/channels", response_model=list[ChannelOut])
+async def list_channels(_: Admin, pool: DbPool) -> list[dict[str, Any]]:
+    async with pool.acquire() as conn:
+        rows = await config.channels(conn)
+    return [{**r, "settings": channel_settings.masked(r["settings"])} for r in rows]
+
+
+@router.put("/channels/{name}", response_model=ChannelOut)
+async def put_channel(
+    _: Admin, pool: DbPool, request: Request, name: str, body: ChannelIn
+) -> dict[str, Any]:
+    if name not in CHANNEL_TYPES:
+        raise not_found(f"no channel type {name!r}; known: {', '.join(CHANNEL_TYPES)}")
+    try:
+        parsed = channel_settings.parse(name, body.settings)
+    except channel_settings.SettingsProblem as exc:
+        raise invalid(f"settings of channel {name} are not valid", exc.errors) from exc
+    url = getattr(parsed, "url", None)
+    if url is not None:
+        settings: NotifySettings = request.app.state.settings
+        refused = await channel_settings.check_url(str(url), settings.allowed_hosts())
+        if refused:
+            raise invalid(
+                "the channel URL is refused", [{"loc": ["settings", "url"], "msg": refused}]
+            )
+    stored = parsed.model_dump(mode="json")
+    async with pool.acquire() as conn:
+        await config.put_channel(conn, name, stored, body.enabled, body.rate_per_s, body.burst)
+    return {
+        "name": name,
+        "type": name,
+        "settings": channel_settings.masked(stored),
+        "enabled": body.enabled,
+        "rate_per_s": body.rate_per_s,
+        "burst": body.burst,
+    }

@@ -1,0 +1,46 @@
+"""Who an audience is for one event, from the directory's read model and the reporters seen."""
+
+from __future__ import annotations
+
+from houqin_shared.contracts import ComplaintFiled, ScoreComputed
+from houqin_shared.contracts.base import Event
+from houqin_shared.db import Conn
+from notify.domain import queue_of
+from notify.repository import directory
+
+
+async def ids_for(conn: Conn, audience: str, event: Event) -> list[str]:
+    team_id: str | None = getattr(event, "team_id", None)
+    department_id: str | None = getattr(event, "department_id", None)
+    if audience == "reporter":
+        if isinstance(event, ComplaintFiled):
+            # Anonymous reports carry no reporter; messages to them are not sent from here.
+            return [event.reporter_id] if event.reporter_id and not event.anonymous else []
+        report_id = getattr(event, "report_id", None)
+        return await directory.reporter_of(conn, report_id) if report_id else []
+    if audience == "assignee":
+        assignee: str | None = getattr(event, "assignee_id", None)
+        return [assignee] if assignee else []
+    if audience == "superior":
+        superior: str | None = getattr(event, "superior_id", None)
+        if superior:
+            return [superior]
+        leads = await directory.unit_lead(conn, "team", team_id)
+        return leads or await directory.unit_lead(conn, "department", department_id)
+    if audience == "team_queue":
+        return [queue_of(team_id, department_id)]
+    if audience == "team_lead":
+        return await directory.unit_lead(conn, "team", team_id)
+    if audience == "department_head":
+        if isinstance(event, ScoreComputed):
+            department_id = await directory.department_of(conn, event.unit_type, event.unit_id)
+        elif department_id is None and team_id is not None:
+            department_id = await directory.department_of(conn, "team", team_id)
+        return await directory.unit_lead(conn, "department", department_id)
+    if audience == "department_heads":
+        return await directory.department_heads(conn)
+    if audience == "supervisors":
+        return await directory.with_role(conn, "supervisor")
+    if audience == "division_leaders":
+        return await directory.with_role(conn, "leader")
+    return []

@@ -1,0 +1,2 @@
+"""The only place the notify service's SQL lives (one module per concern). Callers own the
+transaction."""

@@ -1,0 +1,136 @@
+"""Messages (each also a delivery: one per event, recipient and channel) and their attempts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from houqin_shared.db import Conn
+from notify.domain import Message
+
+COLUMNS = (
+    "id, event_id, event_type, recipient, channel, subject, body, tracking_no, created_at,"
+    " read_at, kind, priority, status, attempts, next_attempt_at, last_error, sent_at"
+)
+
+
+async def record(conn: Conn, event_id: str, event_type: str, messages: list[Message]) -> int:
+    """Store messages; one per (event, recipient, channel) however often the event arrives.
+    Returns how many were new."""
+    if not messages:
+        return 0
+    rows = await conn.fetch(
+        "INSERT INTO messages (event_id, event_type, recipient, channel, subject, body,"
+        " tracking_no, kind, priority, status, next_attempt_at, address, sent_at)"
+        " SELECT $1, $2, m.recipient, m.channel, m.subject, m.body, m.tracking_no, m.kind,"
+        " m.priority, m.status, coalesce(m.next_attempt_at, now()), m.address,"
+        " CASE WHEN m.status = 'sent' THEN now() END FROM unnest("
+        " $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],"
+        " $10::text[], $11::timestamptz[], $12::text[]) AS m(recipient, channel, subject, body,"
+        " tracking_no, kind, priority, status, next_attempt_at, address)"
+        " ON CONFLICT (event_id, recipient, channel) DO NOTHING RETURNING id",
+        event_id,
+        event_type,
+        [m.recipient for m in messages],
+        [m.channel for m in messages],
+        [m.subject for m in messages],
+        [m.body for m in messages],
+        [m.tracking_no for m in messages],
+        [m.kind for m in messages],
+        [m.priority for m in messages],
+        [m.status for m in messages],
+        [m.next_attempt_at for m in messages],
+        [m.address for m in messages],
+    )
+    return len(rows)
+
+
+async def inbox(conn: Conn, recipient: str, limit: int, unread_only: bool) -> list[dict[str, Any]]:
+    rows = await conn.fetch(
+        f"SELECT {COLUMNS} FROM messages WHERE recipient = $1 AND channel = 'inbox'"
+        " AND (NOT $3 OR read_at IS NULL) ORDER BY created_at DESC, id DESC LIMIT $2",
+        recipient,
+        limit,
+        unread_only,
+    )
+    return [dict(r) for r in rows]
+
+
+async def unread_count(conn: Conn, recipient: str) -> int:
+    n = await conn.fetchval(
+        "SELECT count(*) FROM messages WHERE recipient = $1 AND channel = 'inbox'"
+        " AND read_at IS NULL",
+        recipient,
+    )
+    return int(n)
+
+
+async def mark_read(conn: Conn, recipient: str, ids: list[int] | None) -> int:
+    """Mark the recipient's inbox messages read (all of them when `ids` is None)."""
+    rows = await conn.fetch(
+        "UPDATE messages SET read_at = now() WHERE recipient = $1 AND channel = 'inbox'"
+        " AND read_at IS NULL AND ($2::bigint[] IS NULL OR id = ANY($2)) RETURNING id",
+        recipient,
+        ids,
+    )
+    return len(rows)
+
+
+async def by_tracking_no(conn: Conn, tracking_no: str) -> list[dict[str, Any]]:
+    rows = await conn.fetch(
+        f"SELECT {COLUMNS} FROM messages WHERE tracking_no = $1 ORDER BY id", tracking_no
+    )
+    return [dict(r) for r in rows]
+
+
+async def get(conn: Conn, message_id: int) -> dict[str, Any] | None:
+    row = await conn.fetchrow(f"SELECT {COLUMNS} FROM messages WHERE id = $1", message_id)
+    return dict(row) if row else None
+
+
+async def attempts(conn: Conn, message_id: int) -> list[dict[str, Any]]:
+    rows = await conn.fetch(
+        "SELECT attempt, status, error, duration_ms, at FROM delivery_attempts"
+        " WHERE message_id = $1 ORDER BY id",
+        message_id,
+    )
+    return [dict(r) for r in rows]
+
+
+async def deliveries(
+    conn: Conn, status: str | None, channel: str | None, limit: int
+) -> list[dict[str, Any]]:
+    rows = await conn.fetch(
+        f"SELECT {COLUMNS} FROM messages WHERE channel <> 'inbox'"
+        " AND ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR channel = $2)"
+        " ORDER BY id DESC LIMIT $3",
+        status,
+        channel,
+        limit,
+    )
+    return [dict(r) for r in rows]
+
+
+async def resend(conn: Conn, message_id: int) -> dict[str, Any] | None:
+    """Send a dead (or sent) delivery again from its first attempt; None if it is not one."""
+    row = await conn.fetchrow(
+        "UPDATE messages SET status = 'pending', attempts = 0, next_attempt_at = now(),"
+        " last_error = NULL WHERE id = $1 AND channel <> 'inbox' AND status IN ('dead', 'sent')"
+        f" RETURNING {COLUMNS}",
+        message_id,
+    )
+    if row is None:
+        return None
+    await conn.execute(
+        "INSERT INTO delivery_attempts (message_id, attempt, status, error)"
+        " VALUES ($1, 0, 'resend', 'resend requested by an operator')",
+        message_id,
+    )
+    return dict(row)
+
+
+async def sent_at_of(conn: Conn, message_id: int) -> datetime | None:
+    value: datetime | None = await conn.fetchval(
+        "SELECT sent_at FROM messages WHERE id = $1", message_id
+    )
+    return value

@@ -1,0 +1,123 @@
+"""A sample of every event type notify handles: the data templates are checked and previewed
+against (no I/O)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime, timedelta
+
+from houqin_shared.contracts import (
+    AwardsPublished,
+    ComplaintFiled,
+    Location,
+    RectificationOverdue,
+    RecurringProblemDetected,
+    ScoreComputed,
+    TicketAssigned,
+    TicketOpened,
+    TicketStatusChanged,
+)
+from houqin_shared.contracts.base import Event
+from houqin_shared.contracts.scoring import Award
+
+_T = datetime(2026, 11, 21, 9, 30, tzinfo=UTC)
+_ID = uuid.UUID("00000000-0000-4000-8000-000000000001")
+_LOC = Location(campus="north", building="north-dorm-7", floor="3", room="312")
+_TRK = "FK20261121-0042"
+
+
+def _samples() -> list[Event]:
+    return [
+        ComplaintFiled(
+            report_id=_ID,
+            tracking_no=_TRK,
+            kind="repair",
+            category="plumbing",
+            channel="web",
+            location=_LOC,
+            description="the tap leaks",
+            anonymous=False,
+            reporter_id="student",
+            filed_at=_T,
+        ),
+        TicketOpened(
+            ticket_id=_ID,
+            report_id=_ID,
+            tracking_no=_TRK,
+            kind="repair",
+            category="plumbing",
+            urgency="normal",
+            location=_LOC,
+            department_id="maintenance",
+            team_id="plumbers",
+            opened_at=_T,
+        ),
+        TicketAssigned(
+            ticket_id=_ID,
+            report_id=_ID,
+            tracking_no=_TRK,
+            assignee_id="plumber",
+            team_id="plumbers",
+            department_id="maintenance",
+            via="backup",
+            assigned_at=_T,
+        ),
+        TicketStatusChanged(
+            ticket_id=_ID,
+            report_id=_ID,
+            tracking_no=_TRK,
+            status="cannot_handle",
+            previous_status="accepted",
+            note="需要更换整段水管，已报学校基建处",
+            changed_at=_T,
+        ),
+        RectificationOverdue(
+            subject_kind="ticket",
+            subject_id=_ID,
+            tracking_no=_TRK,
+            stage="finish",
+            level=2,
+            due_at=_T - timedelta(hours=5),
+            overdue_by_s=5 * 3600 + 15 * 60,
+            department_id="maintenance",
+            team_id="plumbers",
+            detected_at=_T,
+        ),
+        RecurringProblemDetected(
+            problem_id="north-dorm-7:plumbing",
+            category="plumbing",
+            location=_LOC,
+            count=4,
+            window_days=30,
+            ticket_ids=[_ID],
+            department_id="maintenance",
+            team_id="plumbers",
+            detected_at=_T,
+        ),
+        ScoreComputed(
+            campaign_id=_ID,
+            unit_type="team",
+            unit_id="plumbers",
+            period_start=date(2026, 11, 1),
+            period_end=date(2026, 11, 30),
+            composite=91.5,
+            work_score=90,
+            inspection_score=92,
+            satisfaction_score=93,
+            on_time_rate=0.95,
+            pass_rate=0.9,
+            rank=2,
+            computed_at=_T,
+        ),
+        AwardsPublished(
+            campaign_id=_ID,
+            campaign_name="2026 优质服务月",
+            awards=[
+                Award(award="team", unit_type="team", unit_id="plumbers", rank=1, composite=95.0)
+            ],
+            published_at=_T,
+        ),
+    ]
+
+
+SAMPLES: dict[str, Event] = {e.event_type: e for e in _samples()}

@@ -1,0 +1,240 @@
+"""Recomputing a campaign from the stored facts: load (set-based), score (pure), store what
+changed and announce it. The incremental path (after events) and the full recompute (API) run
+this same function, so they cannot give different numbers."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+import asyncpg
+
+from houqin_shared import outbox
+from houqin_shared.contracts import AwardsPublished, ScoreComputed
+from houqin_shared.contracts.scoring import Award
+from houqin_shared.db import Conn
+from houqin_shared.logs import get_logger
+from scoring import repository
+from scoring.domain import STAGES, Incident, Metrics, inherit_team_inspections, round_half_up
+from scoring.domain_ranking import Result, score_campaign
+from scoring.schemas import to_rules
+
+log = get_logger(__name__)
+# Changes of these fields are announced with ScoreComputed; the rest is detail.
+ANNOUNCED = (
+    "composite",
+    "work_score",
+    "inspection_score",
+    "satisfaction_score",
+    "on_time_rate",
+    "pass_rate",
+    "rank",
+    "vetoed",
+    "not_ranked_reason",
+)
+
+
+def period_bounds(start: date, end: date, tz: str) -> tuple[datetime, datetime]:
+    """[start 00:00, end+1 00:00) in the campaign's time zone."""
+    zone = ZoneInfo(tz)
+    return (
+        datetime.combine(start, time(), zone),
+        datetime.combine(end + timedelta(days=1), time(), zone),
+    )
+
+
+def metrics_detail(m: Metrics) -> dict[str, Any]:
+    return {
+        "volume": m.volume,
+        "on_time": {
+            s: {
+                "done": m.stage_done.get(s, 0),
+                "on_time": m.stage_on_time.get(s, 0),
+                "rate": round_half_up(m.stage_rate(s), 4),
+            }
+            for s in STAGES
+        },
+        "closed": m.closed,
+        "passed": m.passed,
+        "ratings": m.ratings,
+        "average_rating": round_half_up(m.average_rating(), 2),
+        "confirmed": m.confirmed,
+        "auto_confirmed": m.auto_confirmed,
+        "fix_rejected": m.fix_rejected,
+        "satisfied_rate": round_half_up(m.satisfied_rate(), 4),
+        "survey_responses": m.survey_responses,
+        "survey_average": round_half_up(
+            m.survey_points / m.survey_responses if m.survey_responses else None
+        ),
+        "satisfaction_samples": m.satisfaction_samples(),
+        "overdue": m.overdue,
+        "transfers": m.transfers,
+        "votes": m.votes,
+        "quality_inspections": m.quality_inspections,
+        "safety_inspections": m.safety_inspections,
+    }
+
+
+def incident_detail(i: Incident) -> dict[str, Any]:
+    return {
+        "incident_id": i.incident_id,
+        "kind": i.kind,
+        "unit_type": i.unit_type,
+        "unit_id": i.unit_id,
+        "summary": i.summary,
+        "occurred_at": i.occurred_at,
+    }
+
+
+def score_row(r: Result) -> dict[str, Any]:
+    detail = {
+        "metrics": metrics_detail(r.metrics),
+        "work_source": r.work_source,
+        "not_ranked_reasons": r.not_ranked_reasons,
+        "vetoed_by": [incident_detail(i) for i in r.vetoed_by],
+    }
+    return {
+        "unit_type": r.unit.unit_type,
+        "unit_id": r.unit.unit_id,
+        "unit_name": r.unit.name,
+        "department_id": r.unit.department_id,
+        "team_id": r.unit.team_id,
+        "composite": r.composite,
+        "work_score": r.work,
+        "inspection_score": r.inspection,
+        "satisfaction_score": r.satisfaction,
+        "on_time_rate": r.on_time_rate,
+        "pass_rate": r.pass_rate,
+        "rank": r.rank,
+        "award": r.award,
+        "vetoed": r.vetoed,
+        "not_ranked_reason": r.not_ranked_reason,
+        "detail": json.loads(json.dumps(detail)),  # as it reads back from jsonb
+    }
+
+
+async def compute(conn: Conn, campaign: dict[str, Any]) -> list[Result]:
+    """Every unit's result from the stored facts (reads only)."""
+    cid = campaign["id"]
+    start, end = period_bounds(
+        campaign["period_start"], campaign["period_end"], campaign["timezone"]
+    )
+    units = await repository.scores.units(conn, campaign["departments"])
+    metrics = await repository.scores.metrics(conn, start, end, cid)
+    inherit_team_inspections(
+        metrics, {u.unit_id: u.team_id for u in units if u.unit_type == "staff"}
+    )
+    marks = await repository.scores.marks(conn, cid)
+    incidents = [
+        repository.scores.to_incident(r)
+        for r in await repository.scores.incidents(conn, start, end)
+    ]
+    return score_campaign(units, metrics, marks, incidents, to_rules(campaign["rules"]))
+
+
+async def recompute(conn: Conn, campaign_id: UUID, wait: bool = True) -> int | None:
+    """Recompute and store one campaign, announcing each unit whose score changed. Returns the
+    number announced, or None when another recompute holds the campaign (wait=False) or the
+    campaign is published (frozen) or gone. Runs in the caller's transaction."""
+    if not await repository.campaigns.lock(conn, campaign_id, wait):
+        return None
+    campaign = await repository.campaigns.get(conn, campaign_id)
+    if campaign is None or campaign["published_at"] is not None:
+        return None
+    now = datetime.now(UTC)
+    before = await repository.scores.stored(conn, campaign_id)
+    rows, events = [], []
+    for result in await compute(conn, campaign):
+        row = score_row(result)
+        key = (row["unit_type"], row["unit_id"])
+        old = before.pop(key, None)
+        if old is not None and all(old[f] == row[f] for f in repository.scores.SCORE_FIELDS):
+            continue
+        rows.append(row)
+        if old is None or any(old[f] != row[f] for f in ANNOUNCED):
+            events.append(score_event(campaign, row, now))
+    await repository.scores.save(conn, campaign_id, rows, list(before), now)
+    if events:
+        await outbox.add(conn, *events)
+    return len(events)
+
+
+def score_event(campaign: dict[str, Any], row: dict[str, Any], at: datetime) -> ScoreComputed:
+    return ScoreComputed(
+        campaign_id=campaign["id"],
+        unit_type=row["unit_type"],
+        unit_id=row["unit_id"],
+        period_start=campaign["period_start"],
+        period_end=campaign["period_end"],
+        composite=row["composite"],
+        work_score=row["work_score"],
+        inspection_score=row["inspection_score"],
+        satisfaction_score=row["satisfaction_score"],
+        on_time_rate=row["on_time_rate"],
+        pass_rate=row["pass_rate"],
+        rank=row["rank"],
+        vetoed=row["vetoed"],
+        not_ranked_reason=row["not_ranked_reason"],
+        computed_at=at,
+    )
+
+
+async def recompute_touched(pool: asyncpg.Pool) -> int:
+    """The worker's periodic task: recompute campaigns with facts newer than their scores.
+    Safe with several replicas (a campaign locked by one is skipped by the others)."""
+    done = 0
+    async with pool.acquire() as conn:
+        touched = await repository.campaigns.touched(conn)
+    for campaign_id, seq in touched:
+        async with pool.acquire() as conn, conn.transaction():
+            announced = await recompute(conn, campaign_id, wait=False)
+            if announced is None and await repository.campaigns.lock(conn, campaign_id, False):
+                await repository.campaigns.clear_touch(conn, campaign_id, seq)  # frozen or gone
+                continue
+            if announced is not None:
+                await repository.campaigns.clear_touch(conn, campaign_id, seq)
+                done += 1
+                log.info("campaign_recomputed", campaign_id=str(campaign_id), announced=announced)
+    return done
+
+
+async def publish(conn: Conn, campaign_id: UUID, by: str) -> list[Award]:
+    """公示: recompute once more, freeze the campaign, keep and announce its award list."""
+    await recompute(conn, campaign_id, wait=True)
+    campaign = await repository.campaigns.get(conn, campaign_id)
+    assert campaign is not None
+    ranking = await repository.scores.ranking(conn, campaign_id)
+    awards = [
+        Award(
+            award=r["award"],
+            unit_type=r["unit_type"],
+            unit_id=r["unit_id"],
+            rank=r["rank"],
+            composite=r["composite"],
+        )
+        for r in ranking
+        if r["award"]
+    ]
+    now = datetime.now(UTC)
+    await repository.campaigns.publish(
+        conn,
+        campaign_id,
+        by,
+        now,
+        [(a.award, a.unit_type, a.unit_id, a.rank, a.composite) for a in awards],
+    )
+    await outbox.add(
+        conn,
+        AwardsPublished(
+            campaign_id=campaign_id, campaign_name=campaign["name"], awards=awards, published_at=now
+        ),
+    )
+    return awards
+
+
+async def run_touched(pool: asyncpg.Pool) -> None:
+    """`recompute_touched` as the worker's Periodic."""
+    await recompute_touched(pool)

@@ -1,0 +1,211 @@
+"""The facts behind each score component, as one SQL text per component.
+
+Each `BASE` query lists the facts of a period ($1 start inclusive, $2 end exclusive; $3 the
+campaign id) with the units they count for: `dept`, `team`, `staff` (null where a fact does not
+count for that kind of unit). The same facts feed both the set-based totals (`totals`, one grouped scan
+per component) and the explanation of one unit (`facts_of`), so
+the numbers and their breakdown can never disagree.
+
+Attribution: a ticket counts for its current department, team and assignee; a team's facts also
+count for its department; a transfer counts for the unit that passed the ticket on; an overdue
+item for its department, team and responsible person.
+"""
+
+from __future__ import annotations
+
+# A ticket's units: its department (or its team's), its team, its assignee.
+_TICKET_UNITS = """
+    COALESCE(t.department_id, tm.department_id) AS dept, t.team_id AS team, t.assignee_id AS staff
+"""
+# The same for totals, without the join: a missing department is taken from the team by the
+# caller (`scores.metrics`), which keeps the grouping on plain columns the planner can estimate.
+_TICKET_UNITS_RAW = "t.department_id AS dept, t.team_id AS team, t.assignee_id AS staff"
+
+TICKETS = f"""
+SELECT {_TICKET_UNITS}, t.ticket_id, t.tracking_no, t.category, t.opened_at
+FROM ticket_facts t LEFT JOIN teams tm ON tm.id = t.team_id
+WHERE t.opened_at >= $1 AND t.opened_at < $2
+"""
+
+# A ticket's time-limited stages as rows (the latest completion of each).
+STAGES = f"""
+SELECT {_TICKET_UNITS}, t.ticket_id, t.tracking_no, x.stage, x.on_time, x.due_at, x.completed_at
+FROM ticket_facts t LEFT JOIN teams tm ON tm.id = t.team_id
+CROSS JOIN LATERAL (VALUES ('accept', t.accept_at, t.accept_due_at, t.accept_on_time),
+                           ('arrive', t.arrive_at, t.arrive_due_at, t.arrive_on_time),
+                           ('finish', t.finish_at, t.finish_due_at, t.finish_on_time))
+  AS x (stage, completed_at, due_at, on_time)
+WHERE x.completed_at >= $1 AND x.completed_at < $2
+"""
+
+CLOSED = f"""
+SELECT {_TICKET_UNITS}, t.ticket_id, t.tracking_no, t.closed_at, t.reopened_at, t.fix_rejected_at,
+       (t.reopened_at IS NULL AND t.fix_rejected_at IS NULL) AS passed
+FROM ticket_facts t LEFT JOIN teams tm ON tm.id = t.team_id
+WHERE t.closed_at >= $1 AND t.closed_at < $2
+"""
+
+# Ratings and confirmations get their ticket id when they are stored or when the ticket
+# arrives; one still without (two workers raced) is matched by its report here.
+_BY_TICKET_RAW = """
+JOIN ticket_facts t ON t.ticket_id = COALESCE(
+    x.ticket_id, (SELECT r.ticket_id FROM ticket_facts r WHERE r.report_id = x.report_id LIMIT 1))
+"""
+_BY_TICKET = _BY_TICKET_RAW + "LEFT JOIN teams tm ON tm.id = t.team_id\n"
+
+RATINGS = f"""
+SELECT {_TICKET_UNITS}, x.rating_id, t.ticket_id, x.tracking_no, x.quality, x.timeliness,
+       x.attitude, x.comment, x.rated_at
+FROM ratings x {_BY_TICKET}
+WHERE x.rated_at >= $1 AND x.rated_at < $2
+"""
+
+CONFIRMATIONS = f"""
+SELECT {_TICKET_UNITS}, t.ticket_id, x.tracking_no, x.outcome, x.at
+FROM confirmations x {_BY_TICKET}
+WHERE x.at >= $1 AND x.at < $2
+"""
+
+# A unit named in a survey, vote or inspection: a team's also counts for its department.
+_NAMED_UNIT = """
+    CASE x.unit_type WHEN 'department' THEN x.unit_id
+                     WHEN 'team' THEN COALESCE(tm.department_id, {dept}) END AS dept,
+    CASE x.unit_type WHEN 'team' THEN x.unit_id END AS team,
+    CASE x.unit_type WHEN 'staff' THEN x.unit_id END AS staff
+"""
+
+# A closed survey's result for a unit replaces the individual responses for it.
+SURVEYS = f"""
+SELECT {_NAMED_UNIT.format(dept="NULL")}, x.survey_id, x.answer_id, x.unit_type, x.unit_id,
+       x.score, x.responses, x.at
+FROM survey_answers x LEFT JOIN teams tm ON x.unit_type = 'team' AND tm.id = x.unit_id
+WHERE (x.campaign_id = $3 OR (x.campaign_id IS NULL AND x.at >= $1 AND x.at < $2))
+  AND (x.answer_id = 'result' OR NOT EXISTS (
+        SELECT 1 FROM survey_answers r WHERE r.survey_id = x.survey_id AND r.answer_id = 'result'
+          AND r.unit_type = x.unit_type AND r.unit_id = x.unit_id))
+"""
+
+VOTES = f"""
+SELECT {_NAMED_UNIT.format(dept="NULL")}, x.vote_id, x.ballot_id, x.cast_at
+FROM votes x LEFT JOIN teams tm ON x.unit_type = 'team' AND tm.id = x.unit_id
+WHERE (x.campaign_id = $3 OR (x.campaign_id IS NULL AND x.cast_at >= $1 AND x.cast_at < $2))
+"""
+
+INSPECTIONS = f"""
+SELECT {_NAMED_UNIT.format(dept="x.department_id")}, x.inspection_id, x.kind, x.unit_type,
+       x.unit_id, x.score, x.findings, x.hazards, x.inspector_id, x.inspected_at
+FROM inspections x LEFT JOIN teams tm ON x.unit_type = 'team' AND tm.id = x.unit_id
+WHERE x.inspected_at >= $1 AND x.inspected_at < $2
+"""
+
+OVERDUE = """
+SELECT COALESCE(x.department_id, tm.department_id) AS dept, x.team_id AS team,
+       x.responsible_id AS staff, x.subject_kind, x.subject_id, x.tracking_no, x.stage,
+       x.due_at, x.detected_at
+FROM overdue x LEFT JOIN teams tm ON tm.id = x.team_id
+WHERE x.detected_at >= $1 AND x.detected_at < $2
+"""
+
+TRANSFERS = """
+SELECT COALESCE(x.from_department_id, tm.department_id) AS dept, x.from_team_id AS team,
+       NULL::text AS staff, x.transfer_id, x.ticket_id, x.to_department_id, x.to_team_id,
+       x.reason, x.at
+FROM transfers x LEFT JOIN teams tm ON tm.id = x.from_team_id
+WHERE x.state = 'accepted' AND x.at >= $1 AND x.at < $2
+"""
+
+
+def _in_period(column: str) -> str:
+    return f"({column} >= $1 AND {column} < $2)"
+
+
+_STAGE_NAMES = ("accept", "arrive", "finish")
+
+# For the totals, everything about tickets is counted in one scan of ticket_facts.
+_TICKET_TOTALS = f"""
+SELECT {_TICKET_UNITS_RAW}, {_in_period("t.opened_at")} AS opened, {_in_period("t.closed_at")} AS closed,
+       (t.reopened_at IS NULL AND t.fix_rejected_at IS NULL) AS passed,
+       {", ".join(f"{_in_period(f't.{x}_at')} AS {x}_in, t.{x}_on_time" for x in _STAGE_NAMES)}
+FROM ticket_facts t
+WHERE {" OR ".join(_in_period(f"t.{c}_at") for c in ("opened", "closed", *_STAGE_NAMES))}
+"""
+
+# The facts behind each component, as listed in an explanation.
+FACTS: dict[str, str] = {
+    "tickets": TICKETS,
+    "stages": STAGES,
+    "closed": CLOSED,
+    "ratings": RATINGS,
+    "confirmations": CONFIRMATIONS,
+    "surveys": SURVEYS,
+    "votes": VOTES,
+    "inspections": INSPECTIONS,
+    "overdue": OVERDUE,
+    "transfers": TRANSFERS,
+}
+
+# Totals: (query of the facts, aggregate columns computed over it); the same facts as FACTS,
+# with tickets, closures and stages counted in one scan, and ratings with confirmations in one.
+TOTALS: dict[str, tuple[str, str]] = {
+    "tickets": (
+        _TICKET_TOTALS,
+        "count(*) FILTER (WHERE b.opened) AS volume, count(*) FILTER (WHERE b.closed) AS closed,"
+        " count(*) FILTER (WHERE b.closed AND b.passed) AS passed, "
+        + ", ".join(
+            f"count(*) FILTER (WHERE b.{x}_in) AS {x}_done,"
+            f" count(*) FILTER (WHERE b.{x}_in AND b.{x}_on_time) AS {x}_on_time"
+            for x in _STAGE_NAMES
+        ),
+    ),
+    # ratings and confirmations of the period, joined to their tickets in one pass
+    "feedback": (
+        f"""SELECT {_TICKET_UNITS_RAW}, x.points, x.outcome
+        FROM (SELECT ticket_id, report_id, quality + timeliness + attitude AS points,
+                     NULL::text AS outcome
+              FROM ratings WHERE rated_at >= $1 AND rated_at < $2
+              UNION ALL
+              SELECT ticket_id, report_id, NULL, outcome
+              FROM confirmations WHERE at >= $1 AND at < $2) x
+        {_BY_TICKET_RAW}""",
+        "count(*) FILTER (WHERE b.outcome IS NULL) AS ratings,"
+        " COALESCE(sum(b.points), 0)::bigint AS rating_points,"
+        " count(*) FILTER (WHERE b.outcome = 'confirmed') AS confirmed,"
+        " count(*) FILTER (WHERE b.outcome = 'auto_confirmed') AS auto_confirmed,"
+        " count(*) FILTER (WHERE b.outcome = 'rejected') AS fix_rejected",
+    ),
+    "surveys": (
+        SURVEYS,
+        "sum(b.responses)::bigint AS survey_responses, sum(b.score * b.responses) AS survey_points",
+    ),
+    "votes": (VOTES, "count(*) AS votes"),
+    "inspections": (
+        INSPECTIONS,
+        "count(*) FILTER (WHERE b.kind = 'quality') AS quality_inspections,"
+        " COALESCE(sum(b.score) FILTER (WHERE b.kind = 'quality'), 0) AS inspection_points,"
+        " count(*) FILTER (WHERE b.kind = 'safety') AS safety_inspections",
+    ),
+    "overdue": (OVERDUE, "count(*) AS overdue"),
+    "transfers": (TRANSFERS, "count(*) AS transfers"),
+}
+
+
+def totals(component: str) -> str:
+    """Totals of one component per (department, team, person) combination, in one scan; every
+    aggregate is a count or a sum, so the caller adds them up per unit exactly."""
+    base, aggregates = TOTALS[component]
+    return f"SELECT b.dept, b.team, b.staff, {aggregates} FROM ({base}) b GROUP BY 1, 2, 3"
+
+
+UNIT_COLUMN = {"department": "dept", "team": "team", "staff": "staff"}
+
+
+def uses_campaign(component: str) -> bool:
+    """Whether the component's queries take the campaign id as $3."""
+    return "$3" in FACTS.get(component, "") or "$3" in TOTALS.get(component, ("", ""))[0]
+
+
+def facts_of(component: str, unit_type: str) -> str:
+    """The facts of one component behind one unit's totals (the unit id is the last parameter)."""
+    base = FACTS[component]
+    n = 4 if uses_campaign(component) else 3
+    return f"SELECT b.* FROM ({base}) b WHERE b.{UNIT_COLUMN[unit_type]} = ${n}"

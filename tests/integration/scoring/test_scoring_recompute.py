@@ -1,0 +1,149 @@
+"""Facts in through the real handlers, scores out of the real PostgreSQL: every figure of a small
+campaign, the veto and its reversal, ScoreComputed only for changes, incremental == full."""
+
+from __future__ import annotations
+
+import pytest
+from scoring_support import Scoring, announced, make_campaign, plain, recompute, scores
+from scoring_world import EXPECTED, PERIOD, World
+
+from scoring import compute, repository
+
+pytestmark = pytest.mark.infra
+
+
+async def test_every_figure_of_a_small_campaign(scoring: Scoring) -> None:
+    w = World()
+    cid = await make_campaign(scoring, w)
+    await scoring.feed(*w.events())
+    await recompute(scoring, cid)
+    got = await scores(scoring, cid)
+    assert plain(w, got) == EXPECTED
+
+    plumbers = got[("team", w.u("plumbers"))]
+    # ratings 15+12+6 points over 3 -> 200 on the 0-100 scale; survey A's result 80 x 2
+    # replaces its single response of 10: (200 + 160) / 5 = 72
+    assert plumbers["satisfaction_score"] == 72
+    assert plumbers["inspection_score"] == 85  # (90 + 80) / 2; the safety inspection is not scored
+    assert plumbers["work_score"] == 88  # inherited from the department's mark
+    assert plumbers["on_time_rate"] == 0.6667  # finished in time: T1, T3; T2 late (T4 open)
+    assert plumbers["pass_rate"] == 0.6667  # T3 was reopened: 2 of 3 closed passed
+    m = plumbers["detail"]["metrics"]
+    assert m["volume"] == 4  # T5 moved to the electricians
+    assert m["on_time"]["accept"] == {"done": 4, "on_time": 3, "rate": 0.75}
+    assert m["on_time"]["finish"] == {"done": 3, "on_time": 2, "rate": 0.6667}
+    assert (m["confirmed"], m["auto_confirmed"], m["fix_rejected"]) == (1, 1, 1)
+    assert m["satisfied_rate"] == 0.3333  # the auto-confirmed fix is not satisfied
+    assert (m["overdue"], m["transfers"], m["votes"]) == (1, 1, 2)
+    assert (m["quality_inspections"], m["safety_inspections"]) == (2, 1)
+    assert plumbers["detail"]["work_source"] == f"department:{w.u('maint')}"
+
+    maint = got[("department", w.u("maint"))]
+    assert maint["satisfaction_score"] == 82.5  # (575 + 250) / 10
+    assert maint["inspection_score"] == 88.33
+    assert maint["award"] == "organisation"
+    assert {k[1] for k, r in got.items() if r["award"] == "team"} == {
+        w.u("electricians"),
+        w.u("plumbers"),
+    }  # quota 2
+    assert [k[1] for k, r in got.items() if r["award"] == "individual"] == [
+        w.u("e1")
+    ]  # 8 x 10% -> 1
+
+    kitchen = got[("team", w.u("kitchen"))]
+    assert kitchen["vetoed"] and kitchen["rank"] is None and kitchen["award"] is None
+    assert str(w.incident_id) in kitchen["not_ranked_reason"]
+    assert kitchen["detail"]["vetoed_by"][0]["summary"] == "rude to a student at the counter"
+    assert not got[("staff", w.u("k2"))]["vetoed"]  # a colleague's incident is not theirs
+
+    property_ = got[("department", w.u("property"))]  # its tickets name only the team
+    assert property_["detail"]["metrics"]["volume"] == 1
+    assert property_["not_ranked_reason"].startswith("1 satisfaction sample(s)")
+
+    cleaning = got[("team", w.u("cleaning"))]
+    assert cleaning["composite"] is None
+    assert cleaning["not_ranked_reason"].startswith("1 satisfaction sample(s)")
+
+
+async def test_overturn_restores_and_only_changes_are_announced(scoring: Scoring) -> None:
+    w = World()
+    cid = await make_campaign(scoring, w)
+    await scoring.feed(*w.events())
+    assert await recompute(scoring, cid) == len(EXPECTED)
+    assert await recompute(scoring, cid) == 0  # nothing changed, nothing announced
+
+    await scoring.feed(w.overturn())
+    changed = await recompute(scoring, cid)
+    got = await scores(scoring, cid)
+    assert (
+        got[("team", w.u("kitchen"))]["rank"] == 3 and not got[("team", w.u("kitchen"))]["vetoed"]
+    )
+    assert got[("department", w.u("catering"))]["rank"] == 2
+    assert got[("department", w.u("catering"))]["award"] == "organisation"
+    assert got[("staff", w.u("k1"))]["rank"] == 4 and got[("staff", w.u("k2"))]["rank"] == 5
+    events = await announced(scoring)
+    last = events[-changed:]
+    assert {(e["unit_type"], e["unit_id"]) for e in last} == {
+        ("department", w.u("catering")),
+        ("team", w.u("kitchen")),
+        ("staff", w.u("k1")),
+        ("staff", w.u("k2")),  # its rank moved from 4 to 5
+    }
+    kitchen = next(e for e in last if e["unit_id"] == w.u("kitchen"))
+    assert kitchen["composite"] == 66 and kitchen["vetoed"] is False
+    assert kitchen["period_start"] == PERIOD[0].isoformat()
+
+
+async def test_incremental_equals_full_recompute_and_redelivery_changes_nothing(
+    scoring: Scoring,
+) -> None:
+    w = World()
+    cid = await make_campaign(scoring, w)
+    events = w.events()
+    for i in range(0, len(events), 7):  # the worker's path: facts, then the periodic recompute
+        await scoring.feed(*events[i : i + 7])
+        await compute.recompute_touched(scoring.pool)
+    assert await scoring.fetch("SELECT * FROM campaign_touches") == []
+    incremental = await scores(scoring, cid)
+    assert plain(w, incremental) == EXPECTED
+
+    await scoring.feed(*events)  # every fact told again (as a redelivery would)
+    await compute.recompute_touched(scoring.pool)
+    async with scoring.pool.acquire() as conn, conn.transaction():
+        await repository.scores.delete_all(conn, cid)
+    await recompute(scoring, cid)  # the full recompute, from nothing
+    full = await scores(scoring, cid)
+    strip = {k: {c: v for c, v in r.items() if c != "computed_at"} for k, r in incremental.items()}
+    assert {k: {c: v for c, v in r.items() if c != "computed_at"} for k, r in full.items()} == strip
+
+
+async def test_older_directory_snapshot_is_ignored(scoring: Scoring) -> None:
+    w = World()
+    await scoring.feed(w.directory(version=5))
+    older = w.directory(version=4).model_copy(update={"departments": []})
+    await scoring.feed(older)
+    assert len(await scoring.fetch("SELECT * FROM departments")) == 3
+
+
+async def test_feedback_before_its_ticket_and_unlinked_ratings_still_count(
+    scoring: Scoring,
+) -> None:
+    w = World()
+    cid = await make_campaign(scoring, w)
+    events = w.events()
+    feedback = [e for e in events if e.topic == "houqin.feedback.events"]
+    others = [e for e in events if e.topic != "houqin.feedback.events"]
+    await scoring.feed(*feedback, *others)  # every rating and confirmation before its ticket
+    await recompute(scoring, cid)
+    first = await scores(scoring, cid)
+    assert plain(w, first) == EXPECTED
+    assert first[("team", w.u("plumbers"))]["detail"]["metrics"]["fix_rejected"] == 1
+    assert first[("team", w.u("plumbers"))]["pass_rate"] == 0.6667
+
+    # two workers racing can leave a rating or confirmation unlinked: matched by report then
+    async with scoring.pool.acquire() as conn:
+        await conn.execute("UPDATE ratings SET ticket_id = NULL")
+        await conn.execute("UPDATE confirmations SET ticket_id = NULL")
+    assert await recompute(scoring, cid) == 0
+    again = await scores(scoring, cid)
+    assert {k: r["detail"] for k, r in again.items()} == {k: r["detail"] for k, r in first.items()}
