@@ -29,16 +29,17 @@ def test_readme_gives_the_run_and_test_commands() -> None:
 def events_table() -> str:
     """The README's events table, from the contracts and what each service's worker handles."""
     from feedback.__main__ import SPEC as FEEDBACK
+    from houqin_shared.contracts import ALL_CONTRACTS
     from notify.__main__ import SPEC as NOTIFY
     from scoring.__main__ import SPEC as SCORING
     from tickets.__main__ import SPEC as TICKETS
 
-    from houqin_shared.contracts import ALL_CONTRACTS
-
     specs = (FEEDBACK, TICKETS, SCORING, NOTIFY)
     rows = ["| event (CloudEvents type) | topic | consumed by |", "|---|---|---|"]
     for c in ALL_CONTRACTS:
-        readers = ", ".join(s.name for s in specs if c in s.handlers) or "— (published for other systems)"
+        readers = (
+            ", ".join(s.name for s in specs if c in s.handlers) or "— (published for other systems)"
+        )
         rows.append(f"| `{c.event_type}` | `{c.topic}` | {readers} |")
     return "\n".join(rows)
 
