@@ -12,7 +12,7 @@ from typing import Any
 import asyncpg
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -23,6 +23,19 @@ from houqin_shared.problems import PROBLEM_JSON, ProblemError
 
 log = get_logger(__name__)
 Check = Callable[[], Awaitable[None]]
+# Values PostgreSQL refuses (class 22, and asyncpg's own argument checks): the client's fault.
+BAD_VALUE_ERRORS: tuple[type[Exception], ...] = (
+    asyncpg.DataError,
+    asyncpg.exceptions._base.DataError,
+)
+# The database going away mid-request: 503 with Retry-After, not 500.
+DATABASE_DOWN_ERRORS: tuple[type[Exception], ...] = (
+    OSError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.exceptions.OperatorInterventionError,
+    asyncpg.InterfaceError,
+    asyncpg.exceptions._base.InternalClientError,
+)
 
 
 class RequestContext:
@@ -94,6 +107,18 @@ def install_problem_handlers(app: FastAPI) -> None:
         return problem_response(request, problem)
 
     async def on_crash(request: Request, exc: Exception) -> Response:
+        if isinstance(exc, BAD_VALUE_ERRORS):  # e.g. a NUL character, a number out of range
+            detail = f"a value cannot be stored: {str(exc).splitlines()[0][:200]}"
+            return problem_response(request, ProblemError(422, "Unprocessable Content", detail))
+        if isinstance(exc, DATABASE_DOWN_ERRORS):  # restarting or unreachable: try again soon
+            log.warning("database_unavailable", path=request.url.path, error=repr(exc))
+            problem = ProblemError(
+                503,
+                "Service Unavailable",
+                "the database is unavailable; retry shortly",
+                headers={"Retry-After": "1"},
+            )
+            return problem_response(request, problem)
         log.exception("unhandled_error", path=request.url.path)
         return problem_response(request, ProblemError(500, "Internal Server Error"))
 
@@ -136,12 +161,16 @@ def install_health(
     """/healthz answers 200 while the process works; /readyz checks its dependencies
     (`required` failing gives 503; `informative` ones are only reported)."""
 
-    @app.get("/healthz", tags=["ops"], summary="Liveness")
+    unavailable: dict[int | str, dict[str, Any]] = {503: {"description": "Not alive / not ready"}}
+
+    @app.get("/healthz", tags=["ops"], summary="Liveness", responses=unavailable)
     async def healthz() -> JSONResponse:
         ok = alive()
         return JSONResponse({"status": "ok" if ok else "stalled"}, status_code=200 if ok else 503)
 
-    @app.get("/readyz", tags=["ops"], summary="Readiness: dependencies reachable")
+    @app.get(
+        "/readyz", tags=["ops"], summary="Readiness: dependencies reachable", responses=unavailable
+    )
     async def readyz() -> JSONResponse:
         results: dict[str, str] = {}
         ready = True
@@ -154,7 +183,9 @@ def install_health(
                 ready = ready and name not in required
         return JSONResponse({"ready": ready, "checks": results}, status_code=200 if ready else 503)
 
-    @app.get("/metrics", tags=["ops"], summary="Prometheus metrics")
+    @app.get(
+        "/metrics", tags=["ops"], summary="Prometheus metrics", response_class=PlainTextResponse
+    )
     async def prometheus() -> Response:
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 

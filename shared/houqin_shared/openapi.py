@@ -64,8 +64,10 @@ def problem_openapi(app: FastAPI) -> None:
             for method, operation in path.items():
                 responses = operation.setdefault("responses", {})
                 codes = ["400", "422"] + (["401", "403"] if _secured(operation) else [])
-                codes += ["404"] if "{" in route else []
-                codes += ["409", "429"] if method in ("post", "put", "patch", "delete") else []
+                mutating = method in ("post", "put", "patch", "delete")
+                # a body can name what does not exist (a template, a team), as a path can
+                codes += ["404"] if "{" in route or mutating else []
+                codes += ["409", "429"] if mutating else []
                 for code in codes:
                     responses[code] = _problem(_DESCRIPTIONS[code])
                 for code, response in responses.items():
@@ -73,7 +75,22 @@ def problem_openapi(app: FastAPI) -> None:
                         response["content"] = _problem(
                             response.get("description", _DESCRIPTIONS.get(code, "Error"))
                         )["content"]
+        _time_without_offset(doc)
         app.openapi_schema = doc
         return doc
 
     app.openapi = build  # type: ignore[method-assign]
+
+
+def _time_without_offset(node: Any) -> None:
+    """pydantic documents `datetime.time` as format "time", which JSON Schema defines as an RFC
+    3339 time *with* an offset; ours are local clock times ("08:30:00"), so say that instead."""
+    if isinstance(node, dict):
+        if node.get("format") == "time":
+            del node["format"]
+            node["pattern"] = r"^\d{2}:\d{2}(:\d{2}(\.\d+)?)?$"
+        for value in node.values():
+            _time_without_offset(value)
+    elif isinstance(node, list):
+        for value in node:
+            _time_without_offset(value)

@@ -12,14 +12,30 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from tickets.sla import WorkingCalendar
 
 
+class Span(BaseModel):
+    """A working-hours span of a day, start before end (local clock times)."""
+
+    model_config = ConfigDict(extra="forbid")
+    start: time
+    end: time
+
+
+class Period(BaseModel):
+    """A closed period (vacation), both days inclusive."""
+
+    model_config = ConfigDict(extra="forbid")
+    start: date
+    end: date
+
+
 class CalendarDoc(BaseModel):
     model_config = ConfigDict(extra="forbid")
     tz: str = "Asia/Shanghai"
-    hours: list[tuple[time, time]] = [(time(8), time(12)), (time(14), time(18))]
+    hours: list[Span] = [Span(start=time(8), end=time(12)), Span(start=time(14), end=time(18))]
     weekdays: list[int] = Field([0, 1, 2, 3, 4], description="0 Monday .. 6 Sunday")
     holidays: list[date] = []
     workdays: list[date] = Field([], description="Make-up working days (调休) on weekends.")
-    closed: list[tuple[date, date]] = Field([], description="Closed periods, inclusive.")
+    closed: list[Period] = Field([], description="Closed periods, inclusive.")
 
     @field_validator("tz")
     @classmethod
@@ -34,10 +50,10 @@ class CalendarDoc(BaseModel):
     def _sane(self) -> CalendarDoc:
         if any(not 0 <= d <= 6 for d in self.weekdays):
             raise ValueError("weekdays are 0 (Monday) to 6 (Sunday)")
-        spans = sorted(self.hours)
+        spans = sorted((h.start, h.end) for h in self.hours)
         if any(a >= b for a, b in spans) or any(x[1] > y[0] for x, y in pairwise(spans)):
             raise ValueError("working hours must be ordered, non-empty and not overlap")
-        if any(a > b for a, b in self.closed):
+        if any(p.start > p.end for p in self.closed):
             raise ValueError("a closed period must not end before it starts")
         if not spans or not self.weekdays:
             raise ValueError("a working calendar needs working hours and working weekdays")
@@ -45,10 +61,10 @@ class CalendarDoc(BaseModel):
 
     def calendar(self) -> WorkingCalendar:
         return WorkingCalendar(
-            hours=tuple(sorted(self.hours)),
+            hours=tuple(sorted((h.start, h.end) for h in self.hours)),
             weekdays=frozenset(self.weekdays),
             holidays=frozenset(self.holidays),
             workdays=frozenset(self.workdays),
-            closed=tuple(self.closed),
+            closed=tuple((p.start, p.end) for p in self.closed),
             tz=ZoneInfo(self.tz),
         )

@@ -48,13 +48,17 @@ async def test_the_working_calendar_is_data(tickets_env: Env) -> None:
     today = datetime.now(SH).date()
     day = today + timedelta(days=2)
     off = [(today + timedelta(days=i)).isoformat() for i in range(2)]
-    doc = {"weekdays": list(range(7)), "holidays": off, "hours": [["08:00", "12:00"]]}
+    doc = {
+        "weekdays": list(range(7)),
+        "holidays": off,
+        "hours": [{"start": "08:00", "end": "12:00"}],
+    }
     r = await e.client.put("/v1/directory/calendar", json=doc, headers=e.as_user("admin"))
     assert r.status_code == 200, r.text
     t = await opened(e)  # normal urgency: 60 working minutes to accept
     due = datetime.fromisoformat(t["accept_due_at"]).astimezone(SH)
     assert (due.date(), due.hour, due.minute) == (day, 9, 0)
-    bad = {"hours": [["12:00", "08:00"]]}
+    bad = {"hours": [{"start": "12:00", "end": "08:00"}]}
     assert (
         await e.client.put("/v1/directory/calendar", json=bad, headers=e.as_user("admin"))
     ).status_code == 422
