@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import os
 import subprocess
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
 import asyncpg
@@ -95,3 +95,40 @@ async def service_db(infra: Infra) -> AsyncIterator[Callable[[str], str]]:
     for schema in made:
         await conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
     await conn.close()
+
+
+# --- the whole platform as real processes (tests/e2e, then tests/security: the fuzzer changes
+# rules and data as an admin would, so it runs last) ------------------------------------------
+
+# The fault tests send 1,000 reports from one student and one address in seconds: far past the
+# per-reporter and per-address limits a real campus wants, so they are raised here.
+E2E_ENV = {
+    "FEEDBACK_RATE_REPORTER_PER_MIN": "100000",
+    "FEEDBACK_RATE_REPORTER_BURST": "100000",
+    "FEEDBACK_RATE_ADDRESS_PER_MIN": "100000",
+    "FEEDBACK_RATE_ADDRESS_BURST": "100000",
+}
+
+
+@pytest.fixture(scope="session")
+def test_instance(infra: Infra):  # type: ignore[no-untyped-def]
+    import launcher
+
+    inst = launcher.Instance(
+        INSTANCE, infra.admin_dsn, infra.kafka, port_offset=launcher.PORT_OFFSETS[INSTANCE]
+    )
+    launcher.migrate_all(inst)
+    return inst
+
+
+@pytest.fixture(scope="session")
+def platform(test_instance) -> Iterator[object]:  # type: ignore[no-untyped-def]
+    import launcher
+
+    running = launcher.Platform(test_instance, env=E2E_ENV)
+    try:
+        running.start()
+        launcher.load_demo(test_instance)
+        yield running
+    finally:
+        running.stop()
