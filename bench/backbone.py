@@ -27,6 +27,8 @@ import asyncpg
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
+from bench_infra import infra
+
 from houqin_shared import db, kafka, outbox
 from houqin_shared.consumer import ConsumerRunner
 from houqin_shared.contracts.base import Envelope, Event
@@ -48,19 +50,6 @@ def contract(topic: str) -> type[Event]:
 
     Tick.topic = topic  # type: ignore[misc]
     return Tick
-
-
-def infra() -> tuple[str, str]:
-    if not os.environ.get("HOUQIN_PG_ADMIN_DSN"):
-        script = ROOT / "deploy" / "local" / "infra.sh"
-        subprocess.run([str(script), "start", "--instance", "test"], check=True)
-        out = subprocess.run(
-            [str(script), "env", "--instance", "test"], check=True, capture_output=True, text=True
-        )
-        for line in out.stdout.splitlines():
-            k, v = line.removeprefix("export ").split("=", 1)
-            os.environ[k] = v.strip("'\"")
-    return os.environ["HOUQIN_PG_ADMIN_DSN"], os.environ["HOUQIN_KAFKA_BOOTSTRAP"]
 
 
 def pgbench(dsn: str, schema: str, seconds: int) -> float:

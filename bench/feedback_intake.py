@@ -33,7 +33,7 @@ import uvicorn
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "bench"))
-from backbone import infra
+from bench_infra import infra
 from helpers import free_port
 
 from houqin_shared import devsso

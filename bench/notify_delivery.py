@@ -28,6 +28,8 @@ import asyncpg
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "tests" / "integration" / "notify")]
+from bench_infra import infra
+
 from houqin_shared import db, kafka
 from houqin_shared.consumer import ConsumerRunner
 from houqin_shared.contracts import DirectoryChanged, TicketAssigned
@@ -43,19 +45,6 @@ from notify.settings import NotifySettings
 
 STAFF = 50
 SECRET = "webhook-secret-0123456789"
-
-
-def infra() -> tuple[str, str]:
-    if not os.environ.get("HOUQIN_PG_ADMIN_DSN"):
-        script = ROOT / "deploy" / "local" / "infra.sh"
-        subprocess.run([str(script), "start", "--instance", "test"], check=True)
-        out = subprocess.run(
-            [str(script), "env", "--instance", "test"], check=True, capture_output=True, text=True
-        )
-        for line in out.stdout.splitlines():
-            k, v = line.removeprefix("export ").split("=", 1)
-            os.environ[k] = v.strip("'\"")
-    return os.environ["HOUQIN_PG_ADMIN_DSN"], os.environ["HOUQIN_KAFKA_BOOTSTRAP"]
 
 
 def settings(dsn: str, bootstrap: str, schema: str) -> NotifySettings:

@@ -23,13 +23,13 @@ import argparse
 import asyncio
 import os
 import statistics
-import subprocess
 import time
 import uuid
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import asyncpg
+from bench_infra import infra
 
 from houqin_shared import db
 from houqin_shared.contracts import SatisfactionRated
@@ -106,18 +106,6 @@ SELECT (SELECT count(*) FROM ticket_facts WHERE opened_at >= $1 AND opened_at < 
 """
 
 
-def infra() -> str:
-    if not os.environ.get("HOUQIN_PG_ADMIN_DSN"):
-        script = ROOT / "deploy" / "local" / "infra.sh"
-        out = subprocess.run(
-            [str(script), "env", "--instance", "test"], check=True, capture_output=True, text=True
-        )
-        for line in out.stdout.splitlines():
-            k, v = line.removeprefix("export ").split("=", 1)
-            os.environ[k] = v.strip("'\"")
-    return os.environ["HOUQIN_PG_ADMIN_DSN"]
-
-
 def pct(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
@@ -172,7 +160,7 @@ async def latency(pool: asyncpg.Pool, campaign_id: uuid.UUID, events: int) -> li
 
 
 async def main(tickets: int, ratings: int, events: int) -> None:
-    dsn = infra()
+    dsn = infra()[0]
     schema = f"bench_scoring_{uuid.uuid4().hex[:8]}"
     admin = await asyncpg.connect(dsn)
     await admin.execute(f"CREATE SCHEMA {schema}")

@@ -28,7 +28,8 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
-from backbone import infra, pgbench
+from backbone import pgbench
+from bench_infra import infra
 
 from houqin_shared import db
 from houqin_shared.contracts import ComplaintFiled, Location

@@ -70,3 +70,26 @@ async def read_all(
     finally:
         await consumer.stop()
     return out
+
+
+async def start_at_the_end(bootstrap: str, group: str, topics: list[str]) -> None:
+    """Commit `group`'s offsets at the end of every partition of `topics`, so a runner in that
+    group reads only what the test publishes, not the shared topics' history."""
+    from aiokafka import TopicPartition
+
+    await ensure_topics(bootstrap, topics)
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap, group_id=group, enable_auto_commit=False
+    )
+    await consumer.start()
+    try:
+        cluster = await consumer._client.fetch_all_metadata()
+        parts = [
+            TopicPartition(t, p) for t in topics for p in cluster.partitions_for_topic(t) or []
+        ]
+        assert parts
+        ends = await consumer.end_offsets(parts)
+        consumer.assign(parts)
+        await consumer.commit(dict(ends.items()))
+    finally:
+        await consumer.stop()

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from conftest import Feedback
+from feedback_support import Feedback
 
 from houqin_shared.contracts import Location, TicketOpened, TicketStatusChanged
 

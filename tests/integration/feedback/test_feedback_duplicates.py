@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from conftest import Feedback
+from feedback_support import Feedback
 
 from houqin_shared.contracts import TicketStatusChanged
 

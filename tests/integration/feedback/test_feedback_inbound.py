@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from conftest import Feedback
+from feedback_support import Feedback
 from helpers import unique
 from kafka_helpers import read_all
 

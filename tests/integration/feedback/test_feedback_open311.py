@@ -12,7 +12,7 @@ from xml.etree import ElementTree as ET
 import httpx
 import jsonschema
 import pytest
-from conftest import Feedback
+from feedback_support import Feedback
 
 from houqin_shared.contracts import TicketStatusChanged
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Feedback
+from feedback_support import Feedback
 
 pytestmark = pytest.mark.infra
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 100

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import Feedback
+from feedback_support import Feedback
 
 pytestmark = pytest.mark.infra
 FILED = "houqin.feedback.ComplaintFiled.v1"

@@ -11,7 +11,7 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import Feedback
+from feedback_support import Feedback
 
 from feedback.periodic import auto_confirm
 from houqin_shared.contracts import (

@@ -7,7 +7,7 @@ import asyncio
 from typing import Any
 
 import pytest
-from conftest import Feedback
+from feedback_support import Feedback
 
 pytestmark = pytest.mark.infra
 SURVEY: dict[str, Any] = {

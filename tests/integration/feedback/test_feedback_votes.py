@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from conftest import Feedback
+from feedback_support import Feedback
 
 pytestmark = pytest.mark.infra
 CAST = "houqin.feedback.VoteCast.v1"

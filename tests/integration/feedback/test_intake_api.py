@@ -10,7 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from conftest import Feedback
+from feedback_support import Feedback
 
 pytestmark = pytest.mark.infra
 FILED = "houqin.feedback.ComplaintFiled.v1"

@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 
 import asyncpg
 import pytest
-from conftest import Handle
 from helpers import Sso, api_client
+from notify_support import Handle
 
 from houqin_shared.contracts import ComplaintFiled, Location
 from notify.__main__ import create_app

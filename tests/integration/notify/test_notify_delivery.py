@@ -10,9 +10,9 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from conftest import Handle, directory
 from delivery_helpers import Env, assigned, configure, drain, log_of, recurring
 from helpers import Sso, api_client
+from notify_support import Handle, directory
 from peers import HttpPeer, SmtpPeer
 from prometheus_client import REGISTRY
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from conftest import Handle, directory
 from delivery_helpers import Env, configure, drain, log_of, recurring
 from helpers import Sso
+from notify_support import Handle, directory
 from peers import HttpPeer, SmtpPeer
 
 from notify.delivery import Deliverer

@@ -10,9 +10,9 @@ from datetime import UTC, datetime
 
 import asyncpg
 import pytest
-from aiokafka import AIOKafkaConsumer, TopicPartition
-from conftest import Handle, directory
 from helpers import Infra, Sso, api_client, unique
+from kafka_helpers import start_at_the_end
+from notify_support import Handle, directory
 from peers import channel_settings, http_peer, smtp_peer
 
 from houqin_shared import kafka
@@ -34,27 +34,6 @@ pytestmark = pytest.mark.infra
 TOPICS = [FEEDBACK_TOPIC, TICKETS_TOPIC]
 
 
-async def start_at_the_end(bootstrap: str, group: str) -> None:
-    """Commit the group's offsets at the end of every partition, so the runner reads only what
-    this test publishes (not the topics' whole history)."""
-    await kafka.ensure_topics(bootstrap, TOPICS)
-    consumer = AIOKafkaConsumer(
-        bootstrap_servers=bootstrap, group_id=group, enable_auto_commit=False
-    )
-    await consumer.start()
-    try:
-        cluster = await consumer._client.fetch_all_metadata()
-        parts = [
-            TopicPartition(t, p) for t in TOPICS for p in cluster.partitions_for_topic(t) or []
-        ]
-        assert parts
-        ends = await consumer.end_offsets(parts)
-        consumer.assign(parts)
-        await consumer.commit(dict(ends.items()))
-    finally:
-        await consumer.stop()
-
-
 async def test_events_through_kafka_to_smtp_and_robot_once_each(
     infra: Infra, sso: Sso, notify_env: tuple[NotifySettings, asyncpg.Pool], handle: Handle
 ) -> None:
@@ -71,7 +50,7 @@ async def test_events_through_kafka_to_smtp_and_robot_once_each(
                     await client.put(f"/v1/channels/{name}", json=body, headers=admin)
                 ).is_success
         group = unique("notify-test")
-        await start_at_the_end(infra.kafka, group)
+        await start_at_the_end(infra.kafka, group, TOPICS)
         producer = kafka.producer(infra.kafka, group)
         await producer.start()
         runner = ConsumerRunner(

@@ -9,8 +9,8 @@ from typing import Any
 
 import asyncpg
 import pytest
-from conftest import Handle, directory
 from helpers import Sso, api_client
+from notify_support import Handle, directory
 from peers import HttpPeer, SmtpPeer, channel_settings
 
 from houqin_shared.contracts import RectificationOverdue, ScoreComputed, TicketAssigned

@@ -9,7 +9,7 @@ from typing import Any
 
 import asyncpg
 import pytest
-from conftest import Handle, directory
+from notify_support import Handle, directory
 
 from houqin_shared.contracts import (
     AwardsPublished,

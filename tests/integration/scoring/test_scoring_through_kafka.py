@@ -13,8 +13,8 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
-from aiokafka import AIOKafkaConsumer, TopicPartition
 from helpers import Infra
+from kafka_helpers import start_at_the_end
 from scoring_support import Scoring, make_campaign, plain, scores
 from scoring_world import EXPECTED, World
 
@@ -42,26 +42,6 @@ async def publish(producer: Any, events: list[Event]) -> None:
     await producer.flush()
 
 
-async def start_at_the_end(bootstrap: str, group: str) -> None:
-    """Commit the group's offsets at the end of every partition, so the runner reads only what
-    this test publishes, not the shared topics' history."""
-    consumer = AIOKafkaConsumer(
-        bootstrap_servers=bootstrap, group_id=group, enable_auto_commit=False
-    )
-    await consumer.start()
-    try:
-        cluster = await consumer._client.fetch_all_metadata()
-        parts = [
-            TopicPartition(t, p) for t in TOPICS for p in cluster.partitions_for_topic(t) or []
-        ]
-        assert parts
-        ends = await consumer.end_offsets(parts)
-        consumer.assign(parts)
-        await consumer.commit(dict(ends.items()))
-    finally:
-        await consumer.stop()
-
-
 async def until(check: Callable[[], Awaitable[bool]], timeout_s: float = 120) -> None:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
@@ -76,7 +56,7 @@ async def test_campaign_through_kafka(infra: Infra, scoring: Scoring) -> None:
     cid = await make_campaign(scoring, w)
     group = f"houqin.scoring-test-{uuid.uuid4().hex[:8]}"
     await kafka.ensure_topics(infra.kafka, [*TOPICS, kafka.dead_letter_topic(group)])
-    await start_at_the_end(infra.kafka, group)
+    await start_at_the_end(infra.kafka, group, TOPICS)
     # The directory is a global snapshot other tests' consumers read too: it is given to this
     # service directly (with a version above any real one), never published to the shared topic.
     events = w.events()
