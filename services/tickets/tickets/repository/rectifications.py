@@ -7,6 +7,7 @@ from typing import Any
 from uuid import UUID
 
 from houqin_shared.db import Conn
+from tickets.repository._sql import update_by_id
 
 COLUMNS = (
     "id, origin, origin_id, problem, measures, responsible_id, department_id, team_id, deadline,"
@@ -42,13 +43,7 @@ async def update(conn: Conn, item_id: UUID, fields: dict[str, Any]) -> None:
         "esc_step",
         "next_check_at",
     }
-    if set(fields) - allowed:
-        raise ValueError(f"not updatable: {sorted(set(fields) - allowed)}")
-    names = list(fields)
-    sets = ", ".join(f"{n} = ${i + 2}" for i, n in enumerate(names))
-    await conn.execute(
-        f"UPDATE rectifications SET {sets} WHERE id = $1", item_id, *(fields[n] for n in names)
-    )
+    await update_by_id(conn, "rectifications", item_id, fields, allowed)
 
 
 async def add_note(

@@ -7,6 +7,7 @@ from typing import Any
 from uuid import UUID
 
 from houqin_shared.db import Conn
+from tickets.repository._sql import update_by_id
 
 _INSPECTION = (
     "id, kind, unit_type, unit_id, department_id, score, items, photos, findings, hazards,"
@@ -77,13 +78,7 @@ async def update_incident(conn: Conn, incident_id: UUID, fields: dict[str, Any])
         "decided_at",
         "decision_note",
     }
-    if set(fields) - allowed:
-        raise ValueError(f"not updatable: {sorted(set(fields) - allowed)}")
-    names = list(fields)
-    sets = ", ".join(f"{n} = ${i + 2}" for i, n in enumerate(names))
-    await conn.execute(
-        f"UPDATE incidents SET {sets} WHERE id = $1", incident_id, *(fields[n] for n in names)
-    )
+    await update_by_id(conn, "incidents", incident_id, fields, allowed)
 
 
 async def incidents(

@@ -7,6 +7,7 @@ from typing import Any
 from uuid import UUID
 
 from houqin_shared.db import Conn
+from tickets.repository._sql import update_by_id
 
 _OPEN_COLUMNS = (
     "id, report_id, tracking_no, kind, category, urgency, location, description, status,"
@@ -54,14 +55,7 @@ async def find_ticket_by_report(
 
 
 async def update_ticket(conn: Conn, ticket_id: UUID, fields: dict[str, Any]) -> None:
-    bad = set(fields) - _UPDATABLE
-    if bad:
-        raise ValueError(f"not updatable: {sorted(bad)}")
-    names = list(fields)
-    sets = ", ".join(f"{n} = ${i + 2}" for i, n in enumerate(names))
-    await conn.execute(
-        f"UPDATE tickets SET {sets} WHERE id = $1", ticket_id, *(fields[n] for n in names)
-    )
+    await update_by_id(conn, "tickets", ticket_id, fields, _UPDATABLE)
 
 
 async def add_action(
