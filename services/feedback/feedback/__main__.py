@@ -46,6 +46,7 @@ def create_app(settings: ServiceSettings) -> FastAPI:
         api_catalog.router,
         api_board.router,
         api_photos.router,
+        api_photos.report_router,
     )
     app.state.settings = settings
     app.mount("/open311", api_open311.open311_app(app))

@@ -156,9 +156,11 @@ async def read_by_tracking_no(
     async with pool.acquire() as conn:
         row = await repository.report_by_tracking_no(conn, tracking_no)
         supporter = row is not None and await duplicates.is_supporter(conn, row["id"], who.subject)
-    if row is None or not may_read(row, who, supporter):
-        raise not_found(f"no report {tracking_no} that you may see")
-    return present(row, who)
+        if row is None or not may_read(row, who, supporter):
+            raise not_found(f"no report {tracking_no} that you may see")
+        out = present(row, who)
+        out.photo_ids = await photos.photos_of(conn, row["id"])
+    return out
 
 
 @router.get("/reports/{report_id}", response_model=ReportOut)

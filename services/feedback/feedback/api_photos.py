@@ -1,23 +1,31 @@
 """Photos: upload first (JPEG, PNG or WebP, within the size limit), then name them in
-`photo_ids` when filing the report; read them back by id."""
+`photo_ids` when filing the report, or add them to a report already filed; read them back by
+id."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Request, Response, UploadFile, status
 from pydantic import BaseModel
 
-from feedback.deps import DbPool, Settings, limit_address
+from feedback import repository
+from feedback.deps import DbPool, Settings, limit_address, limit_caller, may_read
 from feedback.photos import PhotoStore, sniff
-from feedback.repository import photos
-from houqin_shared.identity import CurrentPrincipal, Role
+from feedback.repository import photos, timeline
+from feedback.settings import FeedbackSettings
+from houqin_shared.identity import CurrentPrincipal, Principal, Role
 from houqin_shared.problems import ProblemError, forbidden, not_found
 
 router = APIRouter(prefix="/v1/photos", tags=["photos"])
+report_router = APIRouter(prefix="/v1/reports", tags=["photos"])
 CHUNK = 64 * 1024
+PHOTO_PROBLEMS: dict[int | str, dict[str, Any]] = {
+    413: {"description": "Too large"},
+    415: {"description": "Not JPEG, PNG or WebP"},
+}
 
 
 class PhotoOut(BaseModel):
@@ -31,7 +39,7 @@ def store_of(request: Request) -> PhotoStore:
     return store
 
 
-async def _read_limited(upload: UploadFile, limit: int) -> bytes:
+async def read_limited(upload: UploadFile, limit: int) -> bytes:
     data = bytearray()
     while chunk := await upload.read(CHUNK):
         data += chunk
@@ -45,23 +53,9 @@ async def _read_limited(upload: UploadFile, limit: int) -> bytes:
     return bytes(data)
 
 
-@router.post(
-    "",
-    status_code=status.HTTP_201_CREATED,
-    response_model=PhotoOut,
-    responses={413: {"description": "Too large"}, 415: {"description": "Not JPEG, PNG or WebP"}},
-)
-async def upload_photo(
-    file: Annotated[UploadFile, File(description="A JPEG, PNG or WebP image.")],
-    who: CurrentPrincipal,
-    pool: DbPool,
-    settings: Settings,
-    request: Request,
-) -> PhotoOut:
-    limit_address(request)
-    if not who.has_any(Role.reporter, Role.front_desk, Role.service, Role.supervisor):
-        raise forbidden("uploading photos needs the reporter, front_desk or service role")
-    data = await _read_limited(file, settings.photo_max_bytes)
+async def checked(upload: UploadFile, settings: FeedbackSettings) -> tuple[bytes, str]:
+    """The upload's bytes and image type, within the size limit and one of the allowed types."""
+    data = await read_limited(upload, settings.photo_max_bytes)
     kind = sniff(data[:16])
     if kind is None:
         raise ProblemError(
@@ -70,19 +64,114 @@ async def upload_photo(
             "photos must be JPEG, PNG or WebP images",
             type_="https://houqin.dev/problems/photo-type",
         )
+    return data, kind
+
+
+def photo_row(data: bytes, kind: str, uploader: str) -> dict[str, Any]:
     photo_id = uuid.uuid4()
-    await store_of(request).put(photo_id.hex, data)
-    row = {
+    return {
         "id": photo_id,
-        "uploaded_by": who.subject,
+        "uploaded_by": uploader,
         "content_type": kind,
         "size": len(data),
         "storage_key": photo_id.hex,
         "uploaded_at": datetime.now(UTC),
     }
+
+
+ImageFile = Annotated[UploadFile, File(description="A JPEG, PNG or WebP image.")]
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=PhotoOut,
+    responses=PHOTO_PROBLEMS,
+)
+async def upload_photo(
+    file: ImageFile,
+    who: CurrentPrincipal,
+    pool: DbPool,
+    settings: Settings,
+    request: Request,
+) -> PhotoOut:
+    limit_address(request)
+    if not who.has_any(Role.reporter, Role.front_desk, Role.service, Role.supervisor):
+        raise forbidden("uploading photos needs the reporter, front_desk or service role")
+    data, kind = await checked(file, settings)
+    row = photo_row(data, kind, who.subject)
+    await store_of(request).put(row["storage_key"], data)
     async with pool.acquire() as conn:
         await photos.insert_photo(conn, row)
-    return PhotoOut(id=photo_id, content_type=kind, size=len(data))
+    return PhotoOut(id=row["id"], content_type=kind, size=len(data))
+
+
+def too_many_photos(limit: int) -> ProblemError:
+    return ProblemError(
+        422,
+        "Too many photos",
+        f"at most {limit} photos per report",
+        type_="https://houqin.dev/problems/too-many-photos",
+    )
+
+
+def may_add_photos(report: dict[str, Any], who: Principal) -> bool:
+    """The report's own reporter, front desk (who files on reporters' behalf) and supervisors."""
+    own = report["reporter_id"] is not None and report["reporter_id"] == who.subject
+    return own or who.has_any(Role.front_desk, Role.supervisor)
+
+
+@report_router.post(
+    "/{report_id}/photos",
+    status_code=status.HTTP_201_CREATED,
+    response_model=PhotoOut,
+    responses=PHOTO_PROBLEMS,
+)
+async def add_photo(
+    report_id: uuid.UUID,
+    file: ImageFile,
+    who: CurrentPrincipal,
+    pool: DbPool,
+    settings: Settings,
+    request: Request,
+) -> PhotoOut:
+    """Add a photo to a report already filed (same limits as at filing, and at most
+    `photo_max_per_report` photos on one report in all). It is listed with the report's photos
+    and shown to whoever may see them."""
+    limit_address(request)
+    limit_caller(request, who)
+    cap = settings.photo_max_per_report
+    async with pool.acquire() as conn:
+        report = await repository.get_report(conn, report_id)
+        if report is None or not may_read(report, who):
+            raise not_found(f"no report {report_id} that you may see")
+        if not may_add_photos(report, who):
+            raise forbidden("only the reporter, front desk or a supervisor adds photos")
+        if await photos.count_of(conn, report_id) >= cap:
+            raise too_many_photos(cap)  # before reading the upload
+    data, kind = await checked(file, settings)
+    row = photo_row(data, kind, who.subject) | {"report_id": report_id}
+    store = store_of(request)
+    await store.put(row["storage_key"], data)
+    try:
+        async with pool.acquire() as conn, conn.transaction():
+            # The report's row lock makes concurrent additions count one after the other.
+            await repository.get_report(conn, report_id, for_update=True)
+            if await photos.count_of(conn, report_id) >= cap:
+                raise too_many_photos(cap)
+            await photos.insert_photo(conn, row)
+            own = report["reporter_id"] == who.subject
+            await timeline.add_entry(
+                conn,
+                report_id,
+                "photo_added",
+                row["uploaded_at"],
+                author_id=who.subject if own else None,
+            )
+    except ProblemError:  # refused: the bytes go too (other failures may leave an orphan file)
+        await store.delete(row["storage_key"])
+        raise
+    return PhotoOut(id=row["id"], content_type=kind, size=len(data))
 
 
 @router.get("/{photo_id}", response_class=Response)

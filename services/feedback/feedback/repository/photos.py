@@ -9,15 +9,17 @@ from houqin_shared.db import Conn
 
 
 async def insert_photo(conn: Conn, row: dict[str, Any]) -> None:
+    """Insert a photo record, unattached or (with `report_id`) already on its report."""
     await conn.execute(
-        "INSERT INTO photos (id, uploaded_by, content_type, size, storage_key, uploaded_at)"
-        " VALUES ($1,$2,$3,$4,$5,$6)",
+        "INSERT INTO photos (id, uploaded_by, content_type, size, storage_key, uploaded_at,"
+        " report_id) VALUES ($1,$2,$3,$4,$5,$6,$7)",
         row["id"],
         row["uploaded_by"],
         row["content_type"],
         row["size"],
         row["storage_key"],
         row["uploaded_at"],
+        row.get("report_id"),
     )
 
 
@@ -44,6 +46,19 @@ async def get_photo(conn: Conn, photo_id: UUID) -> dict[str, Any] | None:
 
 async def photos_of(conn: Conn, report_id: UUID) -> list[UUID]:
     rows = await conn.fetch(
-        "SELECT id FROM photos WHERE report_id = $1 ORDER BY uploaded_at", report_id
+        "SELECT id FROM photos WHERE report_id = $1 ORDER BY uploaded_at, id", report_id
     )
     return [r["id"] for r in rows]
+
+
+async def count_of(conn: Conn, report_id: UUID) -> int:
+    return int(await conn.fetchval("SELECT count(*) FROM photos WHERE report_id = $1", report_id))
+
+
+async def attached_photo(conn: Conn, photo_id: UUID) -> dict[str, Any] | None:
+    """A photo that is on a report (never an unattached upload), for public links."""
+    row = await conn.fetchrow(
+        "SELECT id, content_type, storage_key FROM photos WHERE id = $1 AND report_id IS NOT NULL",
+        photo_id,
+    )
+    return dict(row) if row else None
