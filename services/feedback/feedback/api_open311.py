@@ -1,6 +1,8 @@
 """Open311 GeoReport v2 over the catalogue and the reports: discovery, services, service
-definitions, POST requests (api key), GET requests with the spec's filters, GET one request,
-tokens; JSON and XML; errors in the spec's format (a list of {code, description})."""
+definitions, POST requests (api key; media_url, or a `media` file upload), GET requests with the
+spec's filters, GET one request, tokens; JSON and XML; errors in the spec's format (a list of
+{code, description}). A request's media_url links to its first photo, served without metadata
+by GET /v2/media/{photo_id}."""
 
 from __future__ import annotations
 
@@ -14,11 +16,14 @@ from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, FastAPI, Request, Response
 from pydantic import ValidationError
+from starlette.datastructures import UploadFile
 
 from feedback import domain, intake
 from feedback import domain_open311 as o311
+from feedback.api_photos import checked, photo_row, store_of
 from feedback.deps import limit_address, settings_of
-from feedback.repository import catalog, open311
+from feedback.photos import NotAnImage, without_metadata
+from feedback.repository import catalog, open311, photos
 from houqin_shared.problems import ProblemError
 from houqin_shared.webapp import get_pool
 
@@ -153,29 +158,52 @@ def _report_in(form: Any, code: str) -> domain.ReportIn:
         raise o311.Open311Error(400, problems) from exc
 
 
+def _text_field(form: Any, name: str) -> str:
+    value = form.get(name)
+    if value is not None and not isinstance(value, str):
+        raise o311.Open311Error(400, f"{name} must be a text field")
+    return value or ""
+
+
 @router.post("/v2/requests.{fmt}", summary="POST Service Request")
 @spec_errors
 async def post_request(fmt: str, request: Request) -> Response:
+    """Form fields as the spec says, urlencoded or multipart; `media_url` is kept as a link (this
+    service never fetches it); with multipart, a `media` file (JPEG, PNG or WebP within the photo
+    size limit) becomes the request's photo."""
     limit_address(request)
     settings = settings_of(request)
     form = await request.form()
-    system = o311.parse_api_keys(settings.open311_api_keys).get(str(form.get("api_key") or ""))
+    system = o311.parse_api_keys(settings.open311_api_keys).get(_text_field(form, "api_key"))
     if system is None:
         raise o311.Open311Error(403, "invalid api_key")
-    code = str(form.get("service_code") or "")
+    code = _text_field(form, "service_code")
     if not code:
         raise o311.Open311Error(400, "service_code is required")
     report = _report_in(form, code)
+    media_url = o311.media_url(_text_field(form, "media_url"))
+    media = form.get("media")
+    if media is not None and not isinstance(media, UploadFile):
+        raise o311.Open311Error(400, "media must be a file (multipart/form-data)")
     now = datetime.now(UTC)
     day = now.astimezone(ZoneInfo(settings.timezone)).date()
+    filed_by = f"open311:{system}"
+    photo: dict[str, Any] | None = None
+    if media is not None:
+        data, kind = await checked(media, settings)
+        photo = photo_row(data, kind, filed_by)
     async with get_pool(request).acquire() as conn:
         if not await catalog.is_active_category(conn, code):
             raise o311.Open311Error(404, f"service_code {code} was not found")
         row = await intake.new_row(
-            conn, report, now=now, day=day, reporter=None, filed_by=f"open311:{system}"
+            conn, report, now=now, day=day, reporter=None, filed_by=filed_by, media_url=media_url
         )
+        if photo is not None:
+            await store_of(request).put(photo["storage_key"], data)
         async with conn.transaction():
-            await intake.store(conn, row)
+            if photo is not None:
+                await photos.insert_photo(conn, photo)
+            await intake.store(conn, row, photo_ids=[photo["id"]] if photo else None)
     created = {
         "service_request_id": row["tracking_no"],
         "token": str(row["id"]),
@@ -183,6 +211,13 @@ async def post_request(fmt: str, request: Request) -> Response:
         "account_id": None,
     }
     return render(fmt, "service_requests", [created], 201)
+
+
+def _request(request: Request, row: dict[str, Any]) -> dict[str, Any]:
+    photo = row["first_photo_id"]
+    return o311.request(
+        row, str(request.url_for("open311_media", photo_id=photo)) if photo else None
+    )
 
 
 def _parse_time(value: str | None, name: str) -> datetime | None:
@@ -222,7 +257,7 @@ async def get_requests(fmt: str, request: Request) -> Response:
                 "closed" in statuses,
                 MAX_RESULTS,
             )
-    return render(fmt, "service_requests", [o311.request(r) for r in rows])
+    return render(fmt, "service_requests", [_request(request, r) for r in rows])
 
 
 @router.get("/v2/requests/{request_id}.{fmt}", summary="GET Service Request")
@@ -232,7 +267,7 @@ async def get_request(request_id: str, fmt: str, request: Request) -> Response:
         rows = await open311.by_tracking_numbers(conn, [request_id])
     if not rows:
         raise o311.Open311Error(404, f"service_request_id {request_id} was not found")
-    return render(fmt, "service_requests", [o311.request(rows[0])])
+    return render(fmt, "service_requests", [_request(request, rows[0])])
 
 
 @router.get("/v2/tokens/{token}.{fmt}", summary="GET service_request_id from a token")
@@ -247,3 +282,35 @@ async def get_token(token: str, fmt: str, request: Request) -> Response:
     if tracking_no is None:
         raise o311.Open311Error(404, f"token {token} was not found")
     return render(fmt, "service_requests", [{"service_request_id": tracking_no, "token": token}])
+
+
+@router.get(
+    "/v2/media/{photo_id}",
+    name="open311_media",
+    summary="A service request's photo (the media_url of GET requests)",
+    response_class=Response,
+    responses={200: {"content": {"image/jpeg": {}, "image/png": {}, "image/webp": {}}}},
+)
+@spec_errors
+async def media(photo_id: str, request: Request) -> Response:
+    """Public, like GET requests: only photos on a report, never an unattached upload, and
+    without their metadata (EXIF position, camera, comments); one that cannot be checked is not
+    served."""
+    try:
+        key = uuid.UUID(photo_id)
+    except ValueError as exc:
+        raise o311.Open311Error(404, f"media {photo_id} was not found") from exc
+    async with get_pool(request).acquire() as conn:
+        row = await photos.attached_photo(conn, key)
+    data = await store_of(request).get(row["storage_key"]) if row else None
+    if row is None or data is None:
+        raise o311.Open311Error(404, f"media {photo_id} was not found")
+    try:
+        clean = without_metadata(data, row["content_type"])
+    except NotAnImage as exc:
+        raise o311.Open311Error(404, f"media {photo_id} is not available") from exc
+    return Response(
+        clean,
+        media_type=row["content_type"],
+        headers={"Cache-Control": "public, max-age=86400", "X-Content-Type-Options": "nosniff"},
+    )

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Request, Response, UploadFile, status
 from pydantic import BaseModel
+from starlette.datastructures import UploadFile as AnyUpload
 
 from feedback import repository
 from feedback.deps import DbPool, Settings, limit_address, limit_caller, may_read
@@ -39,7 +40,7 @@ def store_of(request: Request) -> PhotoStore:
     return store
 
 
-async def read_limited(upload: UploadFile, limit: int) -> bytes:
+async def read_limited(upload: AnyUpload, limit: int) -> bytes:
     data = bytearray()
     while chunk := await upload.read(CHUNK):
         data += chunk
@@ -53,7 +54,7 @@ async def read_limited(upload: UploadFile, limit: int) -> bytes:
     return bytes(data)
 
 
-async def checked(upload: UploadFile, settings: FeedbackSettings) -> tuple[bytes, str]:
+async def checked(upload: AnyUpload, settings: FeedbackSettings) -> tuple[bytes, str]:
     """The upload's bytes and image type, within the size limit and one of the allowed types."""
     data = await read_limited(upload, settings.photo_max_bytes)
     kind = sniff(data[:16])

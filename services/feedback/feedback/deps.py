@@ -132,6 +132,9 @@ class ReportOut(BaseModel):
     confirmation: str | None = None
     confirmed_at: datetime | None = None
     photo_ids: list[uuid.UUID] = Field(default_factory=list)
+    media_url: str | None = Field(
+        None, description="A link to a photo that an Open311 client gave (not stored here)."
+    )
     primary_id: uuid.UUID | None = Field(
         None, description="Set when staff linked this report to the primary one of its group."
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 from xml.etree import ElementTree as ET
 
 SPEC_URL = "http://wiki.open311.org/GeoReport_v2"
@@ -13,6 +14,7 @@ FORMATS = ("json", "xml")
 KINDS = ("repair", "complaint", "suggestion", "praise", "consultation")
 URGENCIES = ("low", "normal", "urgent", "emergency")
 CLOSED = frozenset({"closed", "confirmed"})
+MEDIA_URL_MAX = 2000
 # The element name of one item in each XML list (the spec's examples).
 ITEM_TAGS = {
     "services": "service",
@@ -98,8 +100,29 @@ def expected(row: Mapping[str, Any]) -> datetime | None:
     return None
 
 
-def request(row: Mapping[str, Any]) -> dict[str, Any]:
-    """A report as a service request: no reporter identity, no contact."""
+def media_url(value: str | None) -> str | None:
+    """A client's media_url, kept as a reference and handed back, never fetched here: an
+    absolute http(s) URL with a host, no credentials, no spaces or control characters."""
+    if not value:
+        return None
+    refusal = Open311Error(400, "media_url must be an absolute http or https URL")
+    if len(value) > MEDIA_URL_MAX or any(c.isspace() or not c.isprintable() for c in value):
+        raise refusal
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - raises on a port that is not a number
+    except ValueError as exc:
+        raise refusal from exc
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise refusal
+    if parts.username is not None or parts.password is not None:
+        raise Open311Error(400, "media_url must not carry a user name or password")
+    return value
+
+
+def request(row: Mapping[str, Any], photo_url: str | None = None) -> dict[str, Any]:
+    """A report as a service request: no reporter identity, no contact. `media_url` is the
+    public link of its first photo, or else the link its Open311 client gave."""
     location = row["location"]
     return {
         "service_request_id": row["tracking_no"],
@@ -118,7 +141,7 @@ def request(row: Mapping[str, Any]) -> dict[str, Any]:
         "zipcode": None,
         "lat": location.get("lat"),
         "long": location.get("long"),
-        "media_url": None,
+        "media_url": photo_url or row.get("media_url"),
     }
 
 

@@ -4,8 +4,11 @@ examples, no schema files), as an unchanged Open311 client would use it."""
 
 from __future__ import annotations
 
+import struct
 import uuid
+import zlib
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree as ET
 
@@ -15,6 +18,7 @@ import pytest
 from feedback_support import Feedback
 
 from houqin_shared.contracts import TicketStatusChanged
+from houqin_shared.identity import Role
 
 pytestmark = pytest.mark.infra
 KEY = "k-campus-app-123"
@@ -139,6 +143,7 @@ REQUESTS = {
             "address": NULLABLE_STR,
             "lat": {"type": ["number", "null"]},
             "long": {"type": ["number", "null"]},
+            "media_url": NULLABLE_STR,
         },
     },
 }
@@ -284,3 +289,138 @@ async def test_open311_end_to_end_in_json_and_xml(feedback: Feedback) -> None:
         ("external", "complaint", None),
     ]
     assert "someone@example.edu" not in str(events)
+
+
+def png_chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+# A PNG whose text chunk says where and by whom it was taken.
+PIXELS = png_chunk(b"IHDR", b"\x00" * 13) + png_chunk(b"IDAT", b"pixels")
+PNG_WITH_GPS = (
+    b"\x89PNG\r\n\x1a\n"
+    + PIXELS
+    + png_chunk(b"tEXt", b"GPS\x0030.51N 114.35E stu-1")
+    + png_chunk(b"IEND", b"")
+)
+CLEAN_PNG = b"\x89PNG\r\n\x1a\n" + PIXELS + png_chunk(b"IEND", b"")
+
+
+async def test_open311_media_url_and_media_upload(feedback: Feedback, tmp_path: Path) -> None:
+    settings = {
+        "open311_api_keys": f"{KEY}=campus-app",
+        "photo_dir": str(tmp_path),
+        "photo_max_bytes": 1000,
+    }
+    base = "/open311/v2"
+    link = "https://photos.campus-app.example.edu/r/42.jpg?size=large"
+    async with feedback.client(**settings) as client:
+        await feedback.publish(client, "plumbing")
+        [by_link] = valid(
+            await client.post(f"{base}/requests.json", data=post(media_url=link)), CREATED, 201
+        )
+        [plain] = valid(await client.post(f"{base}/requests.json", data=post()), CREATED, 201)
+        for bad in (
+            "ftp://photos.example.edu/a.jpg",
+            "javascript:alert(1)",
+            "file:///etc/passwd",
+            "https://",
+            "photos.example.edu/a.jpg",
+            "https://user:secret@photos.example.edu/a.jpg",
+            "https://photos.example.edu/a b.jpg",
+            "https://photos.example.edu:port/a.jpg",
+            "https://photos.example.edu/" + "a" * 2000,
+        ):
+            r = await client.post(f"{base}/requests.json", data=post(media_url=bad))
+            assert "media_url" in valid(r, ERRORS, 400)[0]["description"], bad
+        bad_xml = await client.post(f"{base}/requests.xml", data=post(media_url="gopher://x"))
+        assert "media_url" in xml(bad_xml, "errors", 400).findtext("error/description", "")
+
+        [uploaded] = valid(
+            await client.post(
+                f"{base}/requests.json",
+                data=post(),
+                files={"media": ("leak.png", PNG_WITH_GPS, "image/png")},
+            ),
+            CREATED,
+            201,
+        )
+        for data, status in ((b"GIF89a not allowed", 415), (PNG_WITH_GPS + b"\x00" * 1000, 413)):
+            r = await client.post(
+                f"{base}/requests.json", data=post(), files={"media": ("m", data, "image/png")}
+            )
+            assert valid(r, ERRORS, status)[0]["code"] == status
+        listed = valid(await client.get(f"{base}/requests.json"), REQUESTS)
+        assert len(listed) == 3  # the refused ones stored nothing
+
+        [one] = valid(
+            await client.get(f"{base}/requests/{by_link['service_request_id']}.json"), REQUESTS
+        )
+        assert one["media_url"] == link
+        one_xml = xml(
+            await client.get(f"{base}/requests/{by_link['service_request_id']}.xml"),
+            "service_requests",
+        )
+        assert one_xml.findtext("request/media_url") == link
+        [none] = valid(
+            await client.get(f"{base}/requests/{plain['service_request_id']}.json"), REQUESTS
+        )
+        assert none["media_url"] is None
+
+        [with_photo] = valid(
+            await client.get(f"{base}/requests/{uploaded['service_request_id']}.json"), REQUESTS
+        )
+        media_url = with_photo["media_url"]
+        assert media_url.startswith("http://testserver/open311/v2/media/")
+        assert {r["service_request_id"]: r["media_url"] for r in listed}[
+            uploaded["service_request_id"]
+        ] == media_url
+        in_xml = xml(await client.get(f"{base}/requests.xml"), "service_requests")
+        assert media_url in [r.findtext("media_url") for r in in_xml.findall("request")]
+        image = await client.get(media_url)  # no login, as an Open311 client would fetch it
+        assert image.status_code == 200 and image.headers["content-type"] == "image/png"
+        assert image.content == CLEAN_PNG  # the position and name are gone
+        stored = await feedback.fetch("SELECT storage_key FROM photos")
+        assert len(stored) == 1
+        assert (
+            tmp_path / stored[0]["storage_key"][:2] / stored[0]["storage_key"]
+        ).read_bytes() == (PNG_WITH_GPS)  # the staff's copy keeps what the reporter sent
+        report = await client.get(
+            f"/v1/reports/{uploaded['token']}", headers=feedback.sso.auth("sup", Role.supervisor)
+        )
+        assert len(report.json()["photo_ids"]) == 1
+        linked = await client.get(
+            f"/v1/reports/{by_link['token']}", headers=feedback.sso.auth("sup", Role.supervisor)
+        )
+        assert linked.json()["media_url"] == link
+
+        student = feedback.sso.auth("stu-1", "reporter")
+        loose = await client.post(
+            "/v1/photos", files={"file": ("p", CLEAN_PNG, "image/png")}, headers=student
+        )
+        loose_id = loose.json()["id"]
+        for missing in (loose_id, str(uuid.uuid4()), "not-a-uuid"):
+            valid(await client.get(f"{base}/media/{missing}"), ERRORS, 404)
+        filed = await client.post(
+            "/v1/reports",
+            json={
+                "kind": "repair",
+                "category": "plumbing",
+                "location": {"building": "b1", "room": "101"},
+                "description": "tap",
+                "photo_ids": [loose_id],
+            },
+            headers=student,
+        )
+        assert filed.status_code == 201, filed.text
+        [web] = valid(
+            await client.get(f"{base}/requests/{filed.json()['tracking_no']}.json"), REQUESTS
+        )
+        assert web["media_url"].endswith(f"/media/{loose_id}")
+        assert (await client.get(web["media_url"])).content == CLEAN_PNG
+    [event] = [
+        e
+        for e in await feedback.events("houqin.feedback.ComplaintFiled.v1")
+        if e["report_id"] == uploaded["token"]
+    ]
+    assert event["photo_count"] == 1

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from xml.etree import ElementTree as ET
 
+import pytest
+
 from feedback import domain_open311 as o311
 
 
@@ -38,3 +40,57 @@ def test_expected_time_follows_the_published_finish_limit() -> None:
     assert o311.expected(row) == datetime(2026, 11, 21, 9, 30, tzinfo=UTC)
     assert o311.expected({**row, "urgency": "urgent"}) is None
     assert o311.expected({**row, "limits": None}) is None
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        "https://photos.example.edu/a.jpg",
+        "HTTP://photos.example.edu:8080/a.jpg?x=1#y",
+        "https://[2001:db8::1]/a.png",
+        "https://图片.example.cn/照片.jpg",
+    ],
+)
+def test_media_url_keeps_http_links_as_given(link: str) -> None:
+    assert o311.media_url(link) == link
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        "ftp://photos.example.edu/a.jpg",
+        "javascript:alert(1)",
+        "data:image/png;base64,AAAA",
+        "//photos.example.edu/a.jpg",
+        "https:///a.jpg",
+        "https://user@photos.example.edu/a.jpg",
+        "https://photos.example.edu/a\nb.jpg",
+        "https://photos.example.edu:99999999/a.jpg",
+        "https://[::1/a.jpg",
+        "https://example.edu/" + "x" * o311.MEDIA_URL_MAX,
+    ],
+)
+def test_media_url_refuses_anything_else(link: str) -> None:
+    with pytest.raises(o311.Open311Error) as refused:
+        o311.media_url(link)
+    assert refused.value.status == 400
+
+
+def test_a_request_links_its_first_photo_before_the_clients_link() -> None:
+    row = {
+        "tracking_no": "FK20261121-0001",
+        "status": "filed",
+        "explanation": None,
+        "service_name": "Plumbing",
+        "category": "plumbing",
+        "description": "leak",
+        "department_id": "maintenance",
+        "filed_at": datetime(2026, 11, 21, 8, tzinfo=UTC),
+        "updated_at": None,
+        "location": {"building": "b1"},
+        "urgency": "normal",
+        "media_url": "https://client.example.edu/p.jpg",
+    }
+    assert o311.request(row)["media_url"] == "https://client.example.edu/p.jpg"
+    assert o311.request(row, "https://us/open311/v2/media/1")["media_url"].startswith("https://us")
+    assert o311.request({**row, "media_url": None})["media_url"] is None

@@ -11,7 +11,9 @@ from houqin_shared.db import Conn
 _SELECT = (
     "SELECT r.tracking_no, r.id, r.category, r.status, r.explanation, r.description,"
     " r.department_id, r.filed_at, r.location, r.urgency, s.name AS service_name, s.limits,"
-    " (SELECT max(e.at) FROM report_events e WHERE e.report_id = r.id) AS updated_at"
+    " (SELECT max(e.at) FROM report_events e WHERE e.report_id = r.id) AS updated_at,"
+    " r.media_url, (SELECT p.id FROM photos p WHERE p.report_id = r.id"
+    "  ORDER BY p.uploaded_at, p.id LIMIT 1) AS first_photo_id"
     " FROM reports r LEFT JOIN services s ON s.code = r.category"
 )
 _CLOSED = "('closed', 'confirmed')"

@@ -14,7 +14,8 @@ COLUMNS = (
     "id, tracking_no, kind, category, channel, urgency, location, description, anonymous, "
     "reporter_id, contact, filed_by, status, filed_at, origin, transcribed_by, request_hash, "
     "source_system, external_id, ticket_id, ticket_status, department_id, team_id, assignees, "
-    "explanation, resolved_at, awaiting_confirmation, confirmation, confirmed_at, primary_id"
+    "explanation, resolved_at, awaiting_confirmation, confirmation, confirmed_at, primary_id, "
+    "media_url"
 )
 
 
