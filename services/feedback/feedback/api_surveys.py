@@ -14,9 +14,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from feedback import domain_surveys as rules
 from feedback.deps import DbPool
 from feedback.repository import surveys
+from feedback.survey_close import publish_closed
 from houqin_shared import outbox
-from houqin_shared.contracts import SurveyClosed, SurveyResponded
-from houqin_shared.contracts.feedback import UnitScore
+from houqin_shared.contracts import SurveyResponded
 from houqin_shared.identity import Principal, Role, require_roles
 from houqin_shared.problems import ProblemError, conflict, not_found
 
@@ -124,7 +124,9 @@ async def answer(token: Token, body: rules.AnswerIn, pool: DbPool) -> dict[str, 
     digest = rules.token_hash(token)
     now = datetime.now(UTC)
     async with pool.acquire() as conn, conn.transaction():
-        survey = await surveys.survey_of_token(conn, digest)
+        # Shared lock on the survey: a close waits for this answer (and counts it) or, having
+        # closed first, is seen here.
+        survey = await surveys.survey_of_token(conn, digest, for_share=True)
         if survey is None:
             raise not_found("no survey for this link")
         if survey["closed_at"] is not None:
@@ -153,7 +155,8 @@ async def answer(token: Token, body: rules.AnswerIn, pool: DbPool) -> dict[str, 
 
 @router.post("/surveys/{survey_id}/close")
 async def close_survey(survey_id: uuid.UUID, who: Supervisor, pool: DbPool) -> dict[str, Any]:
-    """Close the survey: no more answers; SurveyClosed carries the mean score per unit."""
+    """Close the survey: no more answers; SurveyClosed carries the mean score per unit. (The
+    worker closes a survey by itself the day after its period ends.)"""
     now = datetime.now(UTC)
     async with pool.acquire() as conn, conn.transaction():
         survey = await surveys.get_survey(conn, survey_id, for_update=True)
@@ -161,17 +164,5 @@ async def close_survey(survey_id: uuid.UUID, who: Supervisor, pool: DbPool) -> d
             raise not_found(f"no survey {survey_id}")
         if not await surveys.close(conn, survey_id, now):
             raise conflict("the survey is already closed")
-        results = [UnitScore(**r) for r in await surveys.results(conn, survey_id)]
-        await outbox.add(
-            conn,
-            SurveyClosed(
-                survey_id=survey_id,
-                campaign_id=survey["campaign_id"],
-                title=survey["title"],
-                period_start=survey["period_start"],
-                period_end=survey["period_end"],
-                results=results,
-                closed_at=now,
-            ),
-        )
+        results = await publish_closed(conn, survey, now)
     return {"survey_id": survey_id, "results": results, "closed_at": now}

@@ -1,5 +1,6 @@
-"""The worker's periodic work: auto-confirm fixes nobody answered; make tomorrow's tracking
-sequence ahead of time. Both are safe with several worker replicas."""
+"""The worker's periodic work: auto-confirm fixes nobody answered; close surveys whose period
+has ended; make tomorrow's tracking sequence ahead of time. All are safe with several worker
+replicas."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ from zoneinfo import ZoneInfo
 import asyncpg
 
 from feedback import repository
-from feedback.repository import fix, timeline
+from feedback.repository import fix, surveys, timeline
 from feedback.settings import FeedbackSettings
+from feedback.survey_close import publish_closed
 from houqin_shared import outbox
 from houqin_shared.contracts import FixConfirmed
 from houqin_shared.logs import get_logger
@@ -48,6 +50,28 @@ async def auto_confirm(pool: asyncpg.Pool, days: float, now: datetime | None = N
     return total
 
 
+async def close_ended_surveys(
+    pool: asyncpg.Pool, zone: ZoneInfo, now: datetime | None = None
+) -> int:
+    """Close every open survey whose period (inclusive, in the campus's time zone) has ended,
+    with the same SurveyClosed as a supervisor's close, in the transaction that closes it: each
+    survey is closed once, whichever replica or supervisor gets there first. Returns how many."""
+    now = now or datetime.now(UTC)
+    today = now.astimezone(zone).date()
+    total = 0
+    while True:
+        async with pool.acquire() as conn, conn.transaction():
+            due = await surveys.close_due(conn, today, now, BATCH)
+            for survey in due:
+                await publish_closed(conn, survey, now)
+        total += len(due)
+        if len(due) < BATCH:
+            break
+    if total:
+        log.info("surveys_closed", count=total)
+    return total
+
+
 async def prepare_sequences(pool: asyncpg.Pool, zone: ZoneInfo) -> None:
     today = datetime.now(UTC).astimezone(zone).date()
     async with pool.acquire() as conn:
@@ -64,7 +88,11 @@ def tasks(settings: FeedbackSettings) -> list[Periodic]:
     async def sequences(pool: asyncpg.Pool) -> None:
         await prepare_sequences(pool, zone)
 
+    async def close_surveys(pool: asyncpg.Pool) -> None:
+        await close_ended_surveys(pool, zone)
+
     return [
         Periodic("auto_confirm", settings.auto_confirm_every_s, confirm),
+        Periodic("survey_close", settings.survey_close_every_s, close_surveys),
         Periodic("tracking_sequences", 3600, sequences),
     ]

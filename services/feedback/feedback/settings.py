@@ -24,6 +24,11 @@ class FeedbackSettings(ServiceSettings):
     auto_confirm_every_s: float = Field(
         300, gt=0, description="How often the worker looks for fixes to auto-confirm, seconds."
     )
+    survey_close_every_s: float = Field(
+        300,
+        gt=0,
+        description="How often the worker closes surveys whose period has ended, seconds.",
+    )
     rate_reporter_per_min: float = Field(
         20, gt=0, description="Reports a minute one caller may file (after the burst)."
     )

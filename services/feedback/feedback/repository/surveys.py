@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -11,6 +11,10 @@ from houqin_shared.db import Conn
 _SURVEY = (
     "id, campaign_id, title, period_start, period_end, questions, units, created_at, closed_at"
 )
+
+
+def _cols(alias: str) -> str:
+    return ", ".join(f"{alias}.{c.strip()}" for c in _SURVEY.split(","))
 
 
 async def insert_survey(conn: Conn, row: dict[str, Any]) -> None:
@@ -54,10 +58,13 @@ async def issue_tokens(
     return [r["issued_to"] for r in rows]
 
 
-async def survey_of_token(conn: Conn, token_hash: str) -> dict[str, Any] | None:
+async def survey_of_token(
+    conn: Conn, token_hash: str, *, for_share: bool = False
+) -> dict[str, Any] | None:
+    lock = " FOR SHARE OF s" if for_share else ""
     row = await conn.fetchrow(
-        f"SELECT {', '.join('s.' + c.strip() for c in _SURVEY.split(','))}, t.used_at"
-        " FROM survey_tokens t JOIN surveys s ON s.id = t.survey_id WHERE t.token_hash = $1",
+        f"SELECT {_cols('s')}, t.used_at"
+        f" FROM survey_tokens t JOIN surveys s ON s.id = t.survey_id WHERE t.token_hash = $1{lock}",
         token_hash,
     )
     return dict(row) if row else None
@@ -107,6 +114,24 @@ async def close(conn: Conn, survey_id: UUID, at: datetime) -> bool:
         at,
     )
     return done is not None
+
+
+async def close_due(
+    conn: Conn, ended_before: date, at: datetime, limit: int
+) -> list[dict[str, Any]]:
+    """Close open surveys whose period ended before `ended_before`; returns them. Rows another
+    replica (or a supervisor's close, or an answer being stored) holds are skipped, never taken
+    twice."""
+    rows = await conn.fetch(
+        "UPDATE surveys s SET closed_at = $2"
+        " FROM (SELECT id FROM surveys WHERE closed_at IS NULL AND period_end < $1"
+        "       ORDER BY period_end, id LIMIT $3 FOR UPDATE SKIP LOCKED) due"
+        f" WHERE s.id = due.id AND s.closed_at IS NULL RETURNING {_cols('s')}",
+        ended_before,
+        at,
+        limit,
+    )
+    return [dict(r) for r in rows]
 
 
 async def counts(conn: Conn, survey_id: UUID) -> dict[str, int]:
