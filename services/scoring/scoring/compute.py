@@ -1,10 +1,18 @@
-"""Recomputing a campaign from the stored facts: load (set-based), score (pure), store what
-changed and announce it. The incremental path (after events) and the full recompute (API) run
-this same function, so they cannot give different numbers."""
+"""Computing a campaign's scores: load the running totals per unit, score (pure), store what
+changed and announce it.
+
+The running totals (`repository.totals`) are the rows of the grouped queries over the facts,
+kept by the event handlers (`add_event_totals`) in the transaction that records each fact. A
+full recompute (API, publication) first rebuilds them from the stored facts with those grouped
+queries, and so does the worker when a campaign's totals are missing or stale (a new or edited
+campaign, a new directory). Both then run the same code from the totals on, so the incremental
+path and the full recompute give the same numbers exactly when the kept totals equal the
+rebuilt ones, which the tests check."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from uuid import UUID
@@ -116,14 +124,53 @@ def score_row(r: Result) -> dict[str, Any]:
     }
 
 
+def campaign_bounds(campaign: dict[str, Any]) -> tuple[datetime, datetime]:
+    return period_bounds(campaign["period_start"], campaign["period_end"], campaign["timezone"])
+
+
+async def rebuild_totals(conn: Conn, campaign_id: UUID) -> None:
+    """Replace the campaign's running totals with the totals of its stored facts. Waits for the
+    handlers in flight and holds new ones back until the caller's transaction ends."""
+    await repository.totals.lock_exclusive(conn)
+    campaign = await repository.campaigns.get(conn, campaign_id)  # as it is now, after the lock
+    if campaign is None:
+        return
+    start, end = campaign_bounds(campaign)
+    grouped = await repository.totals.from_facts(conn, start, end, campaign_id)
+    await repository.totals.replace(conn, campaign, grouped, datetime.now(UTC))
+
+
+async def add_event_totals(
+    conn: Conn, scope: repository.totals.Scope, record: Callable[[], Awaitable[None]]
+) -> None:
+    """Record one fact (`record`) and add what it changed to the running totals of every
+    campaign that keeps them, in the caller's (the handler's) transaction: the totals of the
+    facts in `scope` (every fact the event can change) are read before and after recording,
+    and the difference is added. A redelivered fact changes nothing, so adds nothing."""
+    await repository.totals.lock_shared(conn)
+    if scope.empty():
+        await record()
+        return
+    await repository.totals.lock_scope(conn, scope)
+    await repository.totals.widen_ticket_scope(conn, scope)
+    campaigns = await repository.totals.built_campaigns(conn)
+    deltas: list[tuple[UUID, tuple[datetime, datetime], repository.totals.Totals]] = []
+    for c in campaigns:
+        bounds = campaign_bounds(c)
+        before = await repository.totals.from_facts(conn, *bounds, c["id"], scope, sign=-1)
+        deltas.append((c["id"], bounds, before))
+    await record()
+    for cid, bounds, delta in deltas:
+        await repository.totals.from_facts(conn, *bounds, cid, scope, into=delta)
+        await repository.totals.add(conn, cid, delta)
+
+
 async def compute(conn: Conn, campaign: dict[str, Any]) -> list[Result]:
-    """Every unit's result from the stored facts (reads only)."""
+    """Every unit's result from the campaign's running totals (reads only)."""
     cid = campaign["id"]
-    start, end = period_bounds(
-        campaign["period_start"], campaign["period_end"], campaign["timezone"]
-    )
+    start, end = campaign_bounds(campaign)
     units = await repository.scores.units(conn, campaign["departments"])
-    metrics = await repository.scores.metrics(conn, start, end, cid)
+    metrics = repository.scores.unit_metrics(await repository.totals.load_units(conn, cid))
     inherit_team_inspections(
         metrics, {u.unit_id: u.team_id for u in units if u.unit_type == "staff"}
     )
@@ -135,15 +182,23 @@ async def compute(conn: Conn, campaign: dict[str, Any]) -> list[Result]:
     return score_campaign(units, metrics, marks, incidents, to_rules(campaign["rules"]))
 
 
-async def recompute(conn: Conn, campaign_id: UUID, wait: bool = True) -> int | None:
-    """Recompute and store one campaign, announcing each unit whose score changed. Returns the
-    number announced, or None when another recompute holds the campaign (wait=False) or the
-    campaign is published (frozen) or gone. Runs in the caller's transaction."""
+async def recompute(
+    conn: Conn, campaign_id: UUID, wait: bool = True, full: bool = True
+) -> int | None:
+    """Compute and store one campaign, announcing each unit whose score changed: `full` from
+    the stored facts (rebuilding the running totals), else from the running totals (rebuilt
+    only when missing or stale). Returns the number announced, or None when another recompute
+    holds the campaign (wait=False) or the campaign is published (frozen) or gone. Runs in the
+    caller's transaction."""
     if not await repository.campaigns.lock(conn, campaign_id, wait):
         return None
     campaign = await repository.campaigns.get(conn, campaign_id)
     if campaign is None or campaign["published_at"] is not None:
         return None
+    if full or not await repository.totals.is_built(conn, campaign_id):
+        await rebuild_totals(conn, campaign_id)
+        campaign = await repository.campaigns.get(conn, campaign_id)  # as rebuilt
+        assert campaign is not None
     now = datetime.now(UTC)
     before = await repository.scores.stored(conn, campaign_id)
     rows, events = [], []
@@ -190,7 +245,7 @@ async def recompute_touched(pool: asyncpg.Pool) -> int:
         touched = await repository.campaigns.touched(conn)
     for campaign_id, seq in touched:
         async with pool.acquire() as conn, conn.transaction():
-            announced = await recompute(conn, campaign_id, wait=False)
+            announced = await recompute(conn, campaign_id, wait=False, full=False)
             if announced is None and await repository.campaigns.lock(conn, campaign_id, False):
                 await repository.campaigns.clear_touch(conn, campaign_id, seq)  # frozen or gone
                 continue

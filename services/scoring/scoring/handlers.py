@@ -1,5 +1,7 @@
-"""What the scoring worker does with each event it consumes: record the fact (idempotently) and
-mark the open campaigns for recompute; the periodic task in `compute` does the rest."""
+"""What the scoring worker does with each event it consumes: record the fact (idempotently),
+add what it changed to the running totals of the open campaigns and mark them for recompute,
+all in the handler's transaction (with its inbox row); the periodic task in `compute` does the
+rest from the totals."""
 
 from __future__ import annotations
 
@@ -26,7 +28,8 @@ from houqin_shared.contracts import (
 from houqin_shared.contracts.base import Envelope, Event
 from houqin_shared.db import Conn
 from houqin_shared.logs import get_logger
-from scoring.repository import facts
+from scoring.compute import add_event_totals
+from scoring.repository import facts, totals
 
 log = get_logger(__name__)
 
@@ -262,12 +265,40 @@ async def on_directory(conn: Conn, env: Envelope) -> None:
         [(t.id, t.name, t.department_id, t.lead_id) for t in e.teams],
         [(s.id, s.name, s.department_id, s.team_id, list(s.roles)) for s in e.staff],
     )
+    if replaced:  # which department a team's facts count for may have changed
+        await totals.invalidate(conn)
     log.info("directory_received", version=e.version, replaced=replaced)
+
+
+def scope_of(e: Event) -> totals.Scope:
+    """The ids of every fact the event can change (whose totals it can move)."""
+    s = totals.Scope()
+    if isinstance(e, TicketOpened | TicketAssigned | TicketStatusChanged | TicketTransferred):
+        s.tickets.add(e.ticket_id)
+        s.reports.add(e.report_id)
+    if isinstance(e, TicketTransferred):
+        s.transfers.add(e.transfer_id)
+    if isinstance(e, FixConfirmed | FixRejected | SatisfactionRated):
+        s.reports.add(e.report_id)
+        if e.ticket_id is not None:
+            s.tickets.add(e.ticket_id)
+    if isinstance(e, SurveyResponded | SurveyClosed):
+        s.surveys.add(e.survey_id)
+    if isinstance(e, VoteCast):
+        s.votes.add(e.vote_id)
+    if isinstance(e, InspectionRecorded):
+        s.inspections.add(e.inspection_id)
+    if isinstance(e, RectificationOverdue):
+        s.overdue.add(e.subject_id)
+    return s
 
 
 def _then_touch(handler: Handler) -> Handler:
     async def handle(conn: Conn, env: Envelope) -> None:
-        await handler(conn, env)
+        async def record() -> None:
+            await handler(conn, env)
+
+        await add_event_totals(conn, scope_of(env.data), record)
         await facts.touch_open_campaigns(conn)
 
     return handle

@@ -3,10 +3,15 @@ campaign, the veto and its reversal, ScoreComputed only for changes, incremental
 
 from __future__ import annotations
 
+import uuid
+from datetime import datetime
+from typing import Any
+
 import pytest
 from scoring_support import Scoring, announced, make_campaign, plain, recompute, scores
-from scoring_world import EXPECTED, PERIOD, World
+from scoring_world import EXPECTED, PERIOD, World, at
 
+from houqin_shared.contracts import DirectoryChanged, FixRejected
 from scoring import compute, repository
 
 pytestmark = pytest.mark.infra
@@ -94,27 +99,120 @@ async def test_overturn_restores_and_only_changes_are_announced(scoring: Scoring
     assert kitchen["period_start"] == PERIOD[0].isoformat()
 
 
+async def kept_and_rebuilt_totals(
+    s: Scoring, cid: uuid.UUID
+) -> tuple[repository.totals.Totals, repository.totals.Totals]:
+    """The running totals the handlers kept, and the totals of the stored facts now."""
+    async with s.pool.acquire() as conn, conn.transaction():
+        campaign = await repository.campaigns.get(conn, cid)
+        assert campaign is not None
+        kept = await repository.totals.load(conn, cid)
+        fresh = await repository.totals.from_facts(conn, *compute.campaign_bounds(campaign), cid)
+    return repository.totals.nonzero(kept), repository.totals.nonzero(fresh)
+
+
+async def built_at(s: Scoring, cid: uuid.UUID) -> datetime | None:
+    async with s.pool.acquire() as conn:
+        return await repository.totals.built_at(conn, cid)
+
+
+async def follow_incrementally(s: Scoring, cid: uuid.UUID, events: list[Any]) -> None:
+    """The worker's path: the facts with their running totals, then the periodic task; the
+    totals are built once (for the directory) and only kept by the handlers after that."""
+    first, rest = events[0], events[1:]
+    assert isinstance(first, DirectoryChanged)
+    await s.feed(first)
+    await compute.recompute_touched(s.pool)
+    built = await built_at(s, cid)
+    assert built is not None
+    for i in range(0, len(rest), 7):
+        await s.feed(*rest[i : i + 7])
+        await compute.recompute_touched(s.pool)
+    assert await built_at(s, cid) == built  # never rebuilt: every figure came from the deltas
+    assert await s.fetch("SELECT * FROM campaign_touches") == []
+
+
+def without_time(got: dict[tuple[str, str], dict[str, Any]]) -> dict[Any, Any]:
+    return {k: {c: v for c, v in r.items() if c != "computed_at"} for k, r in got.items()}
+
+
 async def test_incremental_equals_full_recompute_and_redelivery_changes_nothing(
     scoring: Scoring,
 ) -> None:
     w = World()
     cid = await make_campaign(scoring, w)
     events = w.events()
-    for i in range(0, len(events), 7):  # the worker's path: facts, then the periodic recompute
-        await scoring.feed(*events[i : i + 7])
-        await compute.recompute_touched(scoring.pool)
-    assert await scoring.fetch("SELECT * FROM campaign_touches") == []
+    await follow_incrementally(scoring, cid, events)
+    assert plain(w, await scores(scoring, cid)) == EXPECTED
+    # a late rejection of T1's fix that names only the report fails T1's closure
+    late = FixRejected(
+        report_id=w.reports["T1"], ticket_id=None, tracking_no="T1", reason="leaks again",
+        rejected_at=at(2, 12),
+    )  # fmt: skip
+    events.append(late)
+    await scoring.feed(late)
+    await compute.recompute_touched(scoring.pool)
     incremental = await scores(scoring, cid)
-    assert plain(w, incremental) == EXPECTED
+    assert incremental[("team", w.u("plumbers"))]["pass_rate"] == 0.3333  # T2 of T1-T3
+    kept, fresh = await kept_and_rebuilt_totals(scoring, cid)
+    assert kept == fresh and len(kept) > 10
 
     await scoring.feed(*events)  # every fact told again (as a redelivery would)
     await compute.recompute_touched(scoring.pool)
+    assert await kept_and_rebuilt_totals(scoring, cid) == (kept, fresh)  # nothing counted twice
+    assert without_time(await scores(scoring, cid)) == without_time(incremental)
+
     async with scoring.pool.acquire() as conn, conn.transaction():
         await repository.scores.delete_all(conn, cid)
     await recompute(scoring, cid)  # the full recompute, from nothing
-    full = await scores(scoring, cid)
-    strip = {k: {c: v for c, v in r.items() if c != "computed_at"} for k, r in incremental.items()}
-    assert {k: {c: v for c, v in r.items() if c != "computed_at"} for k, r in full.items()} == strip
+    assert without_time(await scores(scoring, cid)) == without_time(incremental)
+
+
+async def test_totals_follow_facts_in_any_order_and_owner_changes(scoring: Scoring) -> None:
+    """Ratings and confirmations before their tickets, a rated ticket moving to another team,
+    the incident's overturn: the kept totals always equal the facts' totals."""
+    w = World()
+    cid = await make_campaign(scoring, w)
+    events = w.events()
+    feedback = [e for e in events if e.topic == "houqin.feedback.events"]
+    others = [e for e in events[1:] if e.topic != "houqin.feedback.events"]
+    await follow_incrementally(scoring, cid, [events[0], *feedback, *others, w.overturn()])
+    kept, fresh = await kept_and_rebuilt_totals(scoring, cid)
+    assert kept == fresh
+    incremental = await scores(scoring, cid)
+    # T5 was rated while it was the plumbers'; its rating moved with it to the electricians
+    electricians = incremental[("team", w.u("electricians"))]["detail"]["metrics"]
+    assert electricians["ratings"] == 4  # T5-T8
+    assert incremental[("team", w.u("kitchen"))]["rank"] == 3  # restored by the overturn
+    await recompute(scoring, cid)
+    assert without_time(await scores(scoring, cid)) == without_time(incremental)
+
+
+async def test_edited_campaign_and_new_directory_rebuild_the_totals(scoring: Scoring) -> None:
+    w = World()
+    cid = await make_campaign(scoring, w)
+    events = w.events()
+    await follow_incrementally(scoring, cid, events)
+    first = await built_at(scoring, cid)
+    async with scoring.pool.acquire() as conn, conn.transaction():  # half the period
+        await conn.execute(
+            "UPDATE campaigns SET period_end = period_start + 9, updated_at = now() WHERE id = $1",
+            cid,
+        )
+        await repository.campaigns.touch(conn, cid)
+    await compute.recompute_touched(scoring.pool)
+    second = await built_at(scoring, cid)
+    assert first is not None and second is not None and second > first
+    kept, fresh = await kept_and_rebuilt_totals(scoring, cid)
+    assert kept == fresh
+    got = await scores(scoring, cid)
+    assert got[("team", w.u("plumbers"))]["detail"]["metrics"]["volume"] == 4  # T1-T5 by 10th
+    assert got[("team", w.u("kitchen"))]["detail"]["metrics"]["volume"] == 0  # from the 11th
+
+    await scoring.feed(w.directory(version=2_000_000_001))
+    await compute.recompute_touched(scoring.pool)
+    third = await built_at(scoring, cid)
+    assert third is not None and third > second
 
 
 async def test_older_directory_snapshot_is_ignored(scoring: Scoring) -> None:

@@ -1,6 +1,6 @@
 """The only place the scoring service's SQL lives (one module per concern). Callers own the
 transaction: every function takes a `conn`."""
 
-from scoring.repository import campaigns, explain, facts, scores, sql
+from scoring.repository import campaigns, explain, facts, scores, sql, totals
 
-__all__ = ["campaigns", "explain", "facts", "scores", "sql"]
+__all__ = ["campaigns", "explain", "facts", "scores", "sql", "totals"]

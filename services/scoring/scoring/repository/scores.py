@@ -11,7 +11,7 @@ from uuid import UUID
 from houqin_shared.db import Conn
 from scoring.domain import STAGES, Incident, Metrics
 from scoring.domain_ranking import Unit
-from scoring.repository import sql
+from scoring.repository import totals
 
 _INT_FIELDS = (
     "volume",
@@ -58,6 +58,8 @@ async def units(conn: Conn, departments: list[str] | None) -> list[Unit]:
 
 def _add(m: Metrics, row: dict[str, Any]) -> None:
     for name, value in row.items():
+        if not value:  # most columns of a combination are zero
+            continue
         if name in _INT_FIELDS:
             setattr(m, name, getattr(m, name) + int(value or 0))
         elif name in _FRACTION_FIELDS:
@@ -69,30 +71,44 @@ def _add(m: Metrics, row: dict[str, Any]) -> None:
                 target[stage] = target.get(stage, 0) + int(value or 0)
 
 
+async def team_departments(conn: Conn) -> dict[str, str | None]:
+    return {
+        r["id"]: r["department_id"] for r in await conn.fetch("SELECT id, department_id FROM teams")
+    }
+
+
+def roll_up(
+    totals: dict[tuple[str | None, str | None, str | None], dict[str, Any]],
+    team_department: dict[str, str | None],
+) -> dict[tuple[str, str], Metrics]:
+    """Every unit's metrics from the totals per (department, team, person) combination: each
+    combination's counts and sums are added to the department, team and person it names (a
+    department missing from a ticket is its team's)."""
+    out: dict[tuple[str, str], Metrics] = {}
+    for (dept, team, staff), row in totals.items():
+        if dept is None and team is not None:
+            dept = team_department.get(team)
+        for unit_type, unit_id in (("department", dept), ("team", team), ("staff", staff)):
+            if unit_id is not None:
+                _add(out.setdefault((unit_type, unit_id), Metrics()), row)
+    return out
+
+
+def unit_metrics(rows: list[tuple[str, str, dict[str, Any]]]) -> dict[tuple[str, str], Metrics]:
+    """Metrics from totals already added up per unit ((unit_type, unit_id, totals) rows)."""
+    out: dict[tuple[str, str], Metrics] = {}
+    for unit_type, unit_id, row in rows:
+        _add(out.setdefault((unit_type, unit_id), Metrics()), row)
+    return out
+
+
 async def metrics(
     conn: Conn, start: datetime, end: datetime, campaign_id: UUID
 ) -> dict[tuple[str, str], Metrics]:
-    """Every component's totals for every unit: one grouped query per component, whose rows
-    (per department, team and person combination) are added up per unit."""
-    out: dict[tuple[str, str], Metrics] = {}
-    # In the caller's transaction only: JIT compiling costs more than these scans gain, and a
-    # larger work_mem keeps the join of a month's ratings to its tickets in memory.
-    await conn.execute("SET LOCAL jit = off")
-    await conn.execute("SET LOCAL work_mem = '64MB'")
-    team_department = {
-        r["id"]: r["department_id"] for r in await conn.fetch("SELECT id, department_id FROM teams")
-    }
-    for component in sql.TOTALS:
-        args: list[Any] = [start, end] + ([campaign_id] if sql.uses_campaign(component) else [])
-        for r in await conn.fetch(sql.totals(component), *args):
-            row = dict(r)
-            units = [(unit_type, row.pop(column)) for unit_type, column in sql.UNIT_COLUMN.items()]
-            if units[0][1] is None and units[1][1] is not None:  # a team's department
-                units[0] = ("department", team_department.get(units[1][1]))
-            for unit_type, unit_id in units:
-                if unit_id is not None:
-                    _add(out.setdefault((unit_type, unit_id), Metrics()), row)
-    return out
+    """Every component's totals for every unit straight from the facts: one grouped query per
+    component, whose rows (per department, team and person combination) are added up per unit."""
+    grouped = await totals.from_facts(conn, start, end, campaign_id)
+    return roll_up(grouped, await team_departments(conn))
 
 
 async def marks(conn: Conn, campaign_id: UUID) -> dict[tuple[str, str], Fraction]:

@@ -82,20 +82,20 @@ FROM survey_answers x LEFT JOIN teams tm ON x.unit_type = 'team' AND tm.id = x.u
 WHERE (x.campaign_id = $3 OR (x.campaign_id IS NULL AND x.at >= $1 AND x.at < $2))
   AND (x.answer_id = 'result' OR NOT EXISTS (
         SELECT 1 FROM survey_answers r WHERE r.survey_id = x.survey_id AND r.answer_id = 'result'
-          AND r.unit_type = x.unit_type AND r.unit_id = x.unit_id))
+          AND r.unit_type = x.unit_type AND r.unit_id = x.unit_id)) /*scope*/
 """
 
 VOTES = f"""
 SELECT {_NAMED_UNIT.format(dept="NULL")}, x.vote_id, x.ballot_id, x.cast_at
 FROM votes x LEFT JOIN teams tm ON x.unit_type = 'team' AND tm.id = x.unit_id
-WHERE (x.campaign_id = $3 OR (x.campaign_id IS NULL AND x.cast_at >= $1 AND x.cast_at < $2))
+WHERE (x.campaign_id = $3 OR (x.campaign_id IS NULL AND x.cast_at >= $1 AND x.cast_at < $2)) /*scope*/
 """
 
 INSPECTIONS = f"""
 SELECT {_NAMED_UNIT.format(dept="x.department_id")}, x.inspection_id, x.kind, x.unit_type,
        x.unit_id, x.score, x.findings, x.hazards, x.inspector_id, x.inspected_at
 FROM inspections x LEFT JOIN teams tm ON x.unit_type = 'team' AND tm.id = x.unit_id
-WHERE x.inspected_at >= $1 AND x.inspected_at < $2
+WHERE x.inspected_at >= $1 AND x.inspected_at < $2 /*scope*/
 """
 
 OVERDUE = """
@@ -103,7 +103,7 @@ SELECT COALESCE(x.department_id, tm.department_id) AS dept, x.team_id AS team,
        x.responsible_id AS staff, x.subject_kind, x.subject_id, x.tracking_no, x.stage,
        x.due_at, x.detected_at
 FROM overdue x LEFT JOIN teams tm ON tm.id = x.team_id
-WHERE x.detected_at >= $1 AND x.detected_at < $2
+WHERE x.detected_at >= $1 AND x.detected_at < $2 /*scope*/
 """
 
 TRANSFERS = """
@@ -111,7 +111,7 @@ SELECT COALESCE(x.from_department_id, tm.department_id) AS dept, x.from_team_id 
        NULL::text AS staff, x.transfer_id, x.ticket_id, x.to_department_id, x.to_team_id,
        x.reason, x.at
 FROM transfers x LEFT JOIN teams tm ON tm.id = x.from_team_id
-WHERE x.state = 'accepted' AND x.at >= $1 AND x.at < $2
+WHERE x.state = 'accepted' AND x.at >= $1 AND x.at < $2 /*scope*/
 """
 
 
@@ -127,7 +127,7 @@ SELECT {_TICKET_UNITS_RAW}, {_in_period("t.opened_at")} AS opened, {_in_period("
        (t.reopened_at IS NULL AND t.fix_rejected_at IS NULL) AS passed,
        {", ".join(f"{_in_period(f't.{x}_at')} AS {x}_in, t.{x}_on_time" for x in _STAGE_NAMES)}
 FROM ticket_facts t
-WHERE {" OR ".join(_in_period(f"t.{c}_at") for c in ("opened", "closed", *_STAGE_NAMES))}
+WHERE ({" OR ".join(_in_period(f"t.{c}_at") for c in ("opened", "closed", *_STAGE_NAMES))}) /*scope*/
 """
 
 # The facts behind each component, as listed in an explanation.
@@ -162,10 +162,10 @@ TOTALS: dict[str, tuple[str, str]] = {
         f"""SELECT {_TICKET_UNITS_RAW}, x.points, x.outcome
         FROM (SELECT ticket_id, report_id, quality + timeliness + attitude AS points,
                      NULL::text AS outcome
-              FROM ratings WHERE rated_at >= $1 AND rated_at < $2
+              FROM ratings WHERE rated_at >= $1 AND rated_at < $2 /*scope*/
               UNION ALL
               SELECT ticket_id, report_id, NULL, outcome
-              FROM confirmations WHERE at >= $1 AND at < $2) x
+              FROM confirmations WHERE at >= $1 AND at < $2 /*scope*/) x
         {_BY_TICKET_RAW}""",
         "count(*) FILTER (WHERE b.outcome IS NULL) AS ratings,"
         " COALESCE(sum(b.points), 0)::bigint AS rating_points,"
@@ -209,3 +209,50 @@ def facts_of(component: str, unit_type: str) -> str:
     base = FACTS[component]
     n = 4 if uses_campaign(component) else 3
     return f"SELECT b.* FROM ({base}) b WHERE b.{UNIT_COLUMN[unit_type]} = ${n}"
+
+
+# Running totals (`repository.totals`): the handlers add, per event, the difference between the
+# totals of the facts the event can change, read before and after it is recorded. These are the
+# same queries restricted to those facts (`/*scope*/` in the queries above marks the place).
+# Each names the kinds of ids its scope takes, as uuid[] parameters after the period (and the
+# campaign, where the component takes it).
+SCOPES: dict[str, tuple[tuple[str, str], ...]] = {
+    "tickets": (("tickets", "t.ticket_id = ANY({})"),),
+    "feedback": (("tickets", "ticket_id = ANY({})"), ("reports", "report_id = ANY({})")),
+    "surveys": (("surveys", "x.survey_id = ANY({})"),),
+    "votes": (("votes", "x.vote_id = ANY({})"),),
+    "inspections": (("inspections", "x.inspection_id = ANY({})"),),
+    "overdue": (("overdue", "x.subject_id = ANY({})"),),
+    "transfers": (("transfers", "x.transfer_id = ANY({})"),),
+}
+
+
+def scoped_totals(component: str) -> str:
+    """`totals(component)` over only the facts named by the scope parameters."""
+    first = 4 if uses_campaign(component) else 3
+    conditions = [
+        test.format(f"${first + i}::uuid[]") for i, (_, test) in enumerate(SCOPES[component])
+    ]
+    return totals(component).replace("/*scope*/", f"AND ({' OR '.join(conditions)})")
+
+
+TOTAL_COLUMNS = (
+    "volume",
+    "closed",
+    "passed",
+    *(f"{x}_{what}" for x in _STAGE_NAMES for what in ("done", "on_time")),
+    "ratings",
+    "rating_points",
+    "confirmed",
+    "auto_confirmed",
+    "fix_rejected",
+    "survey_responses",
+    "survey_points",
+    "votes",
+    "quality_inspections",
+    "inspection_points",
+    "safety_inspections",
+    "overdue",
+    "transfers",
+)
+"""Every aggregate of `TOTALS`, as the columns of the `unit_totals` table."""
