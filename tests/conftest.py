@@ -56,6 +56,12 @@ async def scratch_schema(infra: Infra, tmp_path: Path) -> AsyncIterator[str]:
 # --- fixtures for testing one service in-process against the real PostgreSQL and Kafka ---------
 
 
+# The SSO clients the tests know (client credentials grant): notify calling feedback.
+SSO_CLIENTS = [
+    {"username": "notify", "name": "notify", "roles": ["service"], "client_secret": "notify-s3"}
+]
+
+
 @pytest.fixture(scope="session")
 async def sso() -> AsyncIterator[Sso]:
     port = free_port()
@@ -63,7 +69,10 @@ async def sso() -> AsyncIterator[Sso]:
     issuer = LocalIssuer(None, issuer=url, audience="houqin")
     server = uvicorn.Server(
         uvicorn.Config(
-            devsso.create_app(issuer, []), host="127.0.0.1", port=port, log_level="warning"
+            devsso.create_app(issuer, SSO_CLIENTS),
+            host="127.0.0.1",
+            port=port,
+            log_level="warning",
         )
     )
     task = asyncio.create_task(server.serve())

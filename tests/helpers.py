@@ -56,6 +56,10 @@ class Sso:
     def jwks_url(self) -> str:
         return self.url + "/.well-known/jwks.json"
 
+    @property
+    def token_url(self) -> str:
+        return self.url + "/token"
+
     def token(
         self,
         subject: str,
@@ -70,6 +74,30 @@ class Sso:
         self, subject: str, *roles: str, dept: str | None = None, team: str | None = None
     ) -> dict[str, str]:
         return {"Authorization": "Bearer " + self.token(subject, *roles, dept=dept, team=team)}
+
+
+@asynccontextmanager
+async def serving(app: FastAPI) -> AsyncIterator[str]:
+    """`app` served by uvicorn on a free loopback port, for peers that call it over HTTP;
+    yields its base URL."""
+    import asyncio
+
+    import uvicorn
+
+    port = free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+    )
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        if task.done():
+            task.result()  # raises what stopped it
+        await asyncio.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        await task
 
 
 @asynccontextmanager

@@ -28,6 +28,7 @@ INFRA = ROOT / "deploy" / "local" / "infra.sh"
 DEMO = ROOT / "deploy" / "demo"
 API_PORTS = {"feedback": 8101, "tickets": 8102, "scoring": 8103, "notify": 8104}
 SSO_PORT = 8900
+DEMO_NOTIFY_SECRET = "demo-notify-secret"  # noqa: S105 (the demo SSO's client, deploy/demo)
 ROLES = ("api", "worker", "relay")
 PORT_OFFSETS = {"demo": 0, "test": 1000, "fault": 2000}  # so instances can run side by side
 PORT_SETTING = {"api": "HTTP_PORT", "worker": "WORKER_PORT", "relay": "RELAY_PORT"}
@@ -90,6 +91,17 @@ def service_env(inst: Instance, service: str) -> dict[str, str]:
         p + "JWT_ISSUER": inst.sso_url,
         p + "JWT_JWKS_URL": inst.sso_url + "/.well-known/jwks.json",
         p + "JWT_AUDIENCE": "houqin",
+        **(notify_peers(inst) if service == "notify" else {}),
+    }
+
+
+def notify_peers(inst: Instance) -> dict[str, str]:
+    """Notify asks feedback who follows a report, as the SSO client `notify` (deploy/demo)."""
+    return {
+        "NOTIFY_FEEDBACK_URL": f"http://127.0.0.1:{inst.port('feedback', 'api')}",
+        "NOTIFY_SSO_TOKEN_URL": inst.sso_url + "/token",
+        "NOTIFY_CLIENT_ID": "notify",
+        "NOTIFY_CLIENT_SECRET": DEMO_NOTIFY_SECRET,
     }
 
 

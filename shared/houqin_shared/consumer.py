@@ -34,8 +34,16 @@ from houqin_shared.kafka import dead_letter_topic, start_when_reachable
 from houqin_shared.logs import bind_correlation_id, get_logger
 
 log = get_logger(__name__)
+
+
+class Unavailable(Exception):
+    """Raised by a handler when something it needs (another service's API, the SSO) cannot
+    answer now: the event is retried later, never dead-lettered."""
+
+
 # Failures of the platform itself, not of the event: retried forever, never dead-lettered.
 INFRA_ERRORS: tuple[type[BaseException], ...] = (
+    Unavailable,
     OSError,
     TimeoutError,
     KafkaError,

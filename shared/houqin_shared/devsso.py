@@ -3,22 +3,28 @@
     python -m houqin_shared.devsso --port 8900 --key-file .data/devsso.pem \\
         --users deploy/demo-users.json --issuer http://127.0.0.1:8900 --audience houqin
 
-The users file is a JSON list of {"username", "name", "roles", "dept"?, "team"?}.
-POST /demo-login {"username": ...} answers a bearer token for that user; the services verify it
-against GET /.well-known/jwks.json like they would the real SSO's.
+The users file is a JSON list of {"username", "name", "roles", "dept"?, "team"?,
+"client_secret"?}. POST /demo-login {"username": ...} answers a bearer token for that user; the
+services verify it against GET /.well-known/jwks.json like they would the real SSO's. A user with
+a client_secret is also an OAuth 2.0 client: POST /token with grant_type=client_credentials and
+its id and secret (HTTP Basic or form fields, RFC 6749 section 4.4) answers a token for it, which
+is how one service calls another (notify asking feedback who the reporters of a report are).
 """
 
 from __future__ import annotations
 
 import argparse
+import base64
+import binascii
+import hmac
 import json
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import uvicorn
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Form, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from houqin_shared.identity import LocalIssuer, Role
 from houqin_shared.problems import PROBLEM_JSON, ProblemError, not_found
@@ -30,6 +36,7 @@ class DemoUser(BaseModel):
     roles: list[Role]
     dept: str | None = None
     team: str | None = None
+    client_secret: str | None = Field(None, exclude=True)
 
 
 class LoginRequest(BaseModel):
@@ -85,7 +92,47 @@ def create_app(issuer: LocalIssuer, users: list[dict[str, Any]], *, ttl_s: int =
         )
         return TokenResponse(access_token=token, expires_in=ttl_s)
 
+    @app.post("/token", response_model=TokenResponse)
+    async def token(
+        request: Request,
+        grant_type: Annotated[str, Form()],
+        client_id: Annotated[str | None, Form()] = None,
+        client_secret: Annotated[str | None, Form()] = None,
+    ) -> TokenResponse | JSONResponse:
+        if grant_type != "client_credentials":
+            return oauth_error(400, "unsupported_grant_type", "only client_credentials")
+        basic = basic_credentials(request.headers.get("authorization", ""))
+        if basic is not None:
+            client_id, client_secret = basic
+        client = by_name.get(client_id or "")
+        expected = client.client_secret if client is not None else None
+        if (
+            client is None
+            or expected is None
+            or not hmac.compare_digest(expected.encode(), (client_secret or "").encode())
+        ):
+            return oauth_error(401, "invalid_client", "unknown client or wrong secret")
+        issued = issuer.issue(client.username, client.roles, name=client.name, ttl_s=ttl_s)
+        return TokenResponse(access_token=issued, expires_in=ttl_s)
+
     return app
+
+
+def basic_credentials(header: str) -> tuple[str, str] | None:
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() != "basic":
+        return None
+    try:
+        user, sep, password = base64.b64decode(value, validate=True).decode().partition(":")
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    return (user, password) if sep else None
+
+
+def oauth_error(status: int, error: str, description: str) -> JSONResponse:
+    """RFC 6749 section 5.2's error answer (what OAuth clients expect from a token endpoint)."""
+    headers = {"WWW-Authenticate": "Basic"} if status == 401 else None
+    return JSONResponse({"error": error, "error_description": description}, status, headers=headers)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -119,6 +119,20 @@ def test_anonymous_report_carries_no_identity(platform: launcher.Platform) -> No
         inst.url("feedback") + f"/v1/reports/{filed['id']}", headers=auth(inst, "supervisor")
     )
     assert seen_by_supervisor.json()["reporter_id"] is None
+    # Yet the reporter gets the receipt: notify asks feedback who filed it, as itself.
+    teacher = auth(inst, "teacher")
+
+    def receipt() -> list[dict[str, Any]]:
+        inbox = httpx.get(inst.url("notify") + "/v1/inbox", headers=teacher).json()
+        return [m for m in inbox if m["tracking_no"] == filed["tracking_no"]]
+
+    assert [m["kind"] for m in eventually(receipt)] == ["receipt"]
+    logged = httpx.get(
+        inst.url("notify") + "/v1/messages",
+        params={"tracking_no": filed["tracking_no"]},
+        headers=auth(inst, "supervisor"),
+    )
+    assert "teacher" not in logged.text
 
 
 def test_bad_reports_get_problem_json(platform: launcher.Platform) -> None:

@@ -91,6 +91,7 @@ class Message:
     status: str = "sent"  # inbox messages are delivered when stored
     next_attempt_at: datetime | None = None
     address: str | None = None
+    to_reporter: bool = False  # operators' views name the recipient only as "reporter"
 
 
 def event_fields(event: Event) -> dict[str, Any]:

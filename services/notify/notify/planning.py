@@ -119,6 +119,7 @@ def plan(
                     status=initial_status(ch, rule.priority, r.prefs),
                     next_attempt_at=when,
                     address=_address(ch, r.person),
+                    to_reporter=rule.audience == "reporter",
                 )
             )
     return out

@@ -5,6 +5,7 @@ from __future__ import annotations
 from houqin_shared.contracts import ComplaintFiled, ScoreComputed
 from houqin_shared.contracts.base import Event
 from houqin_shared.db import Conn
+from notify import reporters
 from notify.domain import queue_of
 from notify.repository import directory
 
@@ -13,11 +14,7 @@ async def ids_for(conn: Conn, audience: str, event: Event) -> list[str]:
     team_id: str | None = getattr(event, "team_id", None)
     department_id: str | None = getattr(event, "department_id", None)
     if audience == "reporter":
-        if isinstance(event, ComplaintFiled):
-            # Anonymous reports carry no reporter; messages to them are not sent from here.
-            return [event.reporter_id] if event.reporter_id and not event.anonymous else []
-        report_id = getattr(event, "report_id", None)
-        return await directory.reporter_of(conn, report_id) if report_id else []
+        return await reporters_of(conn, event)
     if audience == "assignee":
         assignee: str | None = getattr(event, "assignee_id", None)
         return [assignee] if assignee else []
@@ -44,3 +41,22 @@ async def ids_for(conn: Conn, audience: str, event: Event) -> list[str]:
     if audience == "division_leaders":
         return await directory.with_role(conn, "leader")
     return []
+
+
+async def reporters_of(conn: Conn, event: Event) -> list[str]:
+    """The reporter of a new report; for later news, everyone feedback says follows the report
+    (its reporter, anonymous or not, and the "me too" and linked reporters). Without feedback
+    configured, or for a report it does not know, the non-anonymous reporter seen at filing."""
+    if isinstance(event, ComplaintFiled):
+        if event.reporter_id and not event.anonymous:
+            return [event.reporter_id]  # a new report has no group yet: no need to ask
+        if not event.anonymous or not reporters.AUDIENCE.configured:
+            return []
+    report_id = getattr(event, "report_id", None)
+    if report_id is None:
+        return []
+    if reporters.AUDIENCE.configured:
+        found = await reporters.AUDIENCE.of(report_id)
+        if found is not None:
+            return found
+    return await directory.reporter_of(conn, report_id)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import SettingsConfigDict
 
 from houqin_shared.settings import ServiceSettings
@@ -44,6 +44,28 @@ class NotifySettings(ServiceSettings):
     digest_every_s: float = Field(
         60.0, gt=0, description="How often the worker looks for digests that are due, seconds."
     )
+
+    feedback_url: str = Field(
+        "",
+        description="Base URL of the feedback API, asked who hears about a report (anonymous"
+        " reporters and everyone on a linked group of duplicates); empty: only the reporters"
+        " of non-anonymous reports seen in ComplaintFiled are told.",
+    )
+    sso_token_url: str = Field(
+        "",
+        description="OAuth 2.0 token endpoint for notify's own credentials (client"
+        " credentials grant); empty: <jwt_issuer>/token.",
+    )
+    client_id: str = Field("notify", description="Notify's OAuth client id at the SSO.")
+    client_secret: SecretStr = Field(
+        SecretStr(""), description="Notify's OAuth client secret at the SSO."
+    )
+    peer_timeout_s: float = Field(
+        3.0, gt=0, description="Timeout of a call to the feedback API or the SSO, seconds."
+    )
+
+    def token_url(self) -> str:
+        return self.sso_token_url or self.jwt_issuer.rstrip("/") + "/token"
 
     def allowed_hosts(self) -> set[str]:
         return {h.strip().lower() for h in self.webhook_allow_hosts.split(",") if h.strip()}

@@ -88,7 +88,7 @@ async def test_receipt_once_even_when_the_event_comes_again(
     assert got[0]["kind"] == "receipt"
 
 
-async def test_anonymous_reporter_gets_nothing_and_is_never_named(
+async def test_without_feedback_an_anonymous_reporter_gets_nothing_and_is_never_named(
     notify_env: tuple[NotifySettings, asyncpg.Pool], handle: Handle
 ) -> None:
     _, pool = notify_env

@@ -12,6 +12,10 @@ COLUMNS = (
     "id, event_id, event_type, recipient, channel, subject, body, tracking_no, created_at,"
     " read_at, kind, priority, status, attempts, next_attempt_at, last_error, sent_at"
 )
+# What operators and supervisors see: a reporter (perhaps anonymous) is never named.
+OPERATOR_COLUMNS = COLUMNS.replace(
+    "recipient,", "CASE WHEN to_reporter THEN 'reporter' ELSE recipient END AS recipient,"
+)
 
 
 async def record(conn: Conn, event_id: str, event_type: str, messages: list[Message]) -> int:
@@ -21,13 +25,14 @@ async def record(conn: Conn, event_id: str, event_type: str, messages: list[Mess
         return 0
     rows = await conn.fetch(
         "INSERT INTO messages (event_id, event_type, recipient, channel, subject, body,"
-        " tracking_no, kind, priority, status, next_attempt_at, address, sent_at)"
+        " tracking_no, kind, priority, status, next_attempt_at, address, sent_at, to_reporter)"
         " SELECT $1, $2, m.recipient, m.channel, m.subject, m.body, m.tracking_no, m.kind,"
         " m.priority, m.status, coalesce(m.next_attempt_at, now()), m.address,"
-        " CASE WHEN m.status = 'sent' THEN now() END FROM unnest("
+        " CASE WHEN m.status = 'sent' THEN now() END, m.to_reporter FROM unnest("
         " $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],"
-        " $10::text[], $11::timestamptz[], $12::text[]) AS m(recipient, channel, subject, body,"
-        " tracking_no, kind, priority, status, next_attempt_at, address)"
+        " $10::text[], $11::timestamptz[], $12::text[], $13::bool[]) AS m(recipient, channel,"
+        " subject, body, tracking_no, kind, priority, status, next_attempt_at, address,"
+        " to_reporter)"
         " ON CONFLICT (event_id, recipient, channel) DO NOTHING RETURNING id",
         event_id,
         event_type,
@@ -41,6 +46,7 @@ async def record(conn: Conn, event_id: str, event_type: str, messages: list[Mess
         [m.status for m in messages],
         [m.next_attempt_at for m in messages],
         [m.address for m in messages],
+        [m.to_reporter for m in messages],
     )
     return len(rows)
 
@@ -78,13 +84,13 @@ async def mark_read(conn: Conn, recipient: str, ids: list[int] | None) -> int:
 
 async def by_tracking_no(conn: Conn, tracking_no: str) -> list[dict[str, Any]]:
     rows = await conn.fetch(
-        f"SELECT {COLUMNS} FROM messages WHERE tracking_no = $1 ORDER BY id", tracking_no
+        f"SELECT {OPERATOR_COLUMNS} FROM messages WHERE tracking_no = $1 ORDER BY id", tracking_no
     )
     return [dict(r) for r in rows]
 
 
 async def get(conn: Conn, message_id: int) -> dict[str, Any] | None:
-    row = await conn.fetchrow(f"SELECT {COLUMNS} FROM messages WHERE id = $1", message_id)
+    row = await conn.fetchrow(f"SELECT {OPERATOR_COLUMNS} FROM messages WHERE id = $1", message_id)
     return dict(row) if row else None
 
 
@@ -101,7 +107,7 @@ async def deliveries(
     conn: Conn, status: str | None, channel: str | None, limit: int
 ) -> list[dict[str, Any]]:
     rows = await conn.fetch(
-        f"SELECT {COLUMNS} FROM messages WHERE channel <> 'inbox'"
+        f"SELECT {OPERATOR_COLUMNS} FROM messages WHERE channel <> 'inbox'"
         " AND ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR channel = $2)"
         " ORDER BY id DESC LIMIT $3",
         status,

@@ -1,0 +1,72 @@
+"""Who hears about a report, from the feedback service: it alone knows anonymous reporters and
+the "me too" and linked reporters of a group of duplicates. Notify asks it as itself (client
+credentials, role service) and keeps nothing of the answer but the messages it addresses."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from uuid import UUID
+
+import httpx
+
+from houqin_shared.consumer import Unavailable
+from houqin_shared.logs import get_logger
+from houqin_shared.service_auth import ClientCredentials
+from notify.settings import NotifySettings
+
+log = get_logger(__name__)
+
+
+class ReporterAudience:
+    def __init__(self, settings: NotifySettings | Callable[[], NotifySettings]) -> None:
+        self._settings = settings
+        self._http: httpx.AsyncClient | None = None
+        self._creds: ClientCredentials | None = None
+
+    @property
+    def settings(self) -> NotifySettings:
+        if not isinstance(self._settings, NotifySettings):
+            self._settings = self._settings()
+        return self._settings
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.settings.feedback_url)
+
+    async def of(self, report_id: UUID) -> list[str] | None:
+        """The user ids to tell about this report's group, or None when feedback does not know
+        the report. Raises `Unavailable` when feedback or the SSO cannot answer now."""
+        http, creds = self._clients()
+        url = f"{self.settings.feedback_url.rstrip('/')}/v1/reports/{report_id}/audience"
+        for attempt in (1, 2):
+            try:
+                r = await http.get(url, headers=await creds.header())
+            except httpx.HTTPError as exc:
+                raise Unavailable(f"feedback unreachable: {exc!r}") from exc
+            if r.status_code == 401 and attempt == 1:
+                creds.forget()  # an expired or rotated token: fetch a new one once
+                continue
+            if r.status_code == 404:
+                return None
+            if r.status_code != 200:
+                log.error("audience_refused", status=r.status_code, body=r.text[:200])
+                raise Unavailable(f"feedback answered {r.status_code} for {report_id}")
+            return [str(u) for u in r.json()["user_ids"]]
+        raise Unavailable("feedback refused notify's credentials")
+
+    def _clients(self) -> tuple[httpx.AsyncClient, ClientCredentials]:
+        if self._http is None or self._creds is None:
+            s = self.settings
+            self._http = httpx.AsyncClient(timeout=s.peer_timeout_s)
+            self._creds = ClientCredentials(
+                self._http, s.token_url(), s.client_id, s.client_secret.get_secret_value()
+            )
+        return self._http, self._creds
+
+    async def close(self) -> None:
+        if self._http is not None:
+            await self._http.aclose()
+        self._http = self._creds = None
+
+
+AUDIENCE = ReporterAudience(NotifySettings)
