@@ -3,15 +3,21 @@ work marks, recompute, rankings and explanations with access rules, publication 
 
 from __future__ import annotations
 
+import io
 import json
+import uuid
 from typing import Any
 
 import pytest
 from helpers import Sso, api_client
+from PIL import Image
 from scoring_support import Scoring
 from scoring_world import World
 
+from houqin_shared.identity import Principal
+from scoring import repository, trends
 from scoring.__main__ import create_app
+from scoring.api_scores import visible
 
 pytestmark = pytest.mark.infra
 
@@ -190,3 +196,44 @@ async def test_publication_freezes_and_announces_awards(scoring: Scoring, sso: S
     )
     assert len(rows) == 1
     assert len(json.loads(rows[0]["payload"])["awards"]) == 4
+
+
+async def test_png_chart_of_departments_over_time_with_access(scoring: Scoring, sso: Sso) -> None:
+    w = World()
+    app = create_app(scoring.settings)
+    async with api_client(app) as client:
+        cid = await setup_campaign(client, sso, scoring, w)
+        r = await client.get(f"/v1/campaigns/{cid}/report.png", headers=leader(sso))
+        assert r.status_code == 200, r.text
+        assert r.headers["content-type"] == "image/png"
+        image = Image.open(io.BytesIO(r.content))
+        assert image.format == "PNG" and image.size == (1200, 800)
+        r = await client.get(f"/v1/campaigns/{cid}/report.png")
+        assert r.status_code == 401
+        r = await client.get(
+            f"/v1/campaigns/{uuid.uuid4()}/report.png", headers=sso.auth("qa-1", "supervisor")
+        )
+        assert r.status_code == 404
+
+    # the same points as the scores, per week, for the departments the caller may see
+    async with scoring.pool.acquire() as conn, conn.transaction():
+        campaign = await repository.campaigns.get(conn, uuid.UUID(cid))
+        assert campaign is not None
+        units = await repository.scores.units(conn, campaign["departments"])
+        departments = [u for u in units if u.unit_type == "department"]
+        labels, series = await trends.department_series(conn, campaign, departments)
+    assert labels[0] == "11月1日-11月7日" and len(labels) == 5
+    maint = next(s for s in series if s.name == "维修管理科")
+    # finished in week 1: T1 and T3 on time, T2 late; in week 2: T6-T8 on time; none after
+    assert maint.on_time_rate == [0.6667, 1.0, None, None, None]
+    # ratings of T1, T2, T3, T5 (100, 75, 25, 100); of T6-T8 (100, 100, 75); survey B's response
+    # (90; A's response is replaced by its result); nothing; survey A's result (80, on the 29th)
+    assert maint.satisfaction == [75.0, 91.67, 90.0, None, 80.0]
+    head = Principal(subject="dh", roles=frozenset({"dept_head"}), department_id=w.u("maint"))
+    seen = [
+        u.unit_id
+        for u in departments
+        if visible(head, {"unit_type": u.unit_type, "unit_id": u.unit_id,
+                          "department_id": u.department_id, "team_id": u.team_id})
+    ]  # fmt: skip
+    assert seen == [w.u("maint")]
