@@ -8,6 +8,10 @@ after the last attempt it goes to the dead-letter topic with the error, the orig
 the payload. Events that can never succeed (not CloudEvents, unknown type, invalid data) go there
 at once, and so do events a handler rejects by raising `BadEvent(reason, detail)` (valid
 CloudEvents that make no sense, such as an unknown category). Offsets are committed before partitions are given up in a rebalance.
+
+A type may have a batch handler instead, which is given each run of consecutive new events of
+that type in one call (same transaction, same order; one event at a time when replaying), so a
+hot path can write a whole batch in a few statements.
 """
 
 from __future__ import annotations
@@ -52,6 +56,7 @@ INFRA_ERRORS: tuple[type[BaseException], ...] = (
     asyncpg.exceptions.OperatorInterventionError,
 )
 Handler = Callable[[Conn, Envelope], Awaitable[None]]
+BatchHandler = Callable[[Conn, list[Envelope]], Awaitable[None]]
 Record: TypeAlias = "ConsumerRecord[bytes, bytes]"
 
 _INBOX = """
@@ -90,6 +95,7 @@ class ConsumerRunner:
     max_attempts: int = 5
     backoff_s: float = 0.2
     registry: dict[str, type[Event]] = field(default_factory=lambda: dict(REGISTRY))
+    batch_handlers: dict[type[Event], BatchHandler] = field(default_factory=dict)
     last_turn: float = field(default_factory=time.monotonic)
     settled: int = 0  # events taken and settled: handled now, or recognised as already handled
     busy: asyncio.Lock = field(default_factory=asyncio.Lock)
@@ -165,6 +171,7 @@ class ConsumerRunner:
             return
         async with self.pool.acquire() as conn, conn.transaction():
             fresh = await self._claim(conn, items, "handled")
+            todo: list[Envelope] = []
             for item in items:
                 env = item.envelope
                 assert env is not None
@@ -172,8 +179,29 @@ class ConsumerRunner:
                     metrics.EVENTS_CONSUMED.labels(self.group, env.type, "duplicate").inc()
                     continue
                 fresh.discard(item.event_id)  # a repeat inside the same batch runs once
-                await self._run_handler(conn, env)
+                todo.append(env)
+            for run in self._runs(todo):
+                if len(run) > 1:
+                    await self._run_batch(conn, run)
+                else:
+                    await self._run_handler(conn, run[0])
         self.settled += len(items)
+
+    def _runs(self, envs: list[Envelope]) -> list[list[Envelope]]:
+        """Consecutive events of one type that has a batch handler go together; others alone."""
+        runs: list[list[Envelope]] = []
+        for env in envs:
+            kind = type(env.data)
+            if runs and kind in self.batch_handlers and type(runs[-1][0].data) is kind:
+                runs[-1].append(env)
+            else:
+                runs.append([env])
+        return runs
+
+    async def _run_batch(self, conn: Conn, envs: list[Envelope]) -> None:
+        bind_correlation_id(envs[0].correlation_id or envs[0].id)
+        await self.batch_handlers[type(envs[0].data)](conn, envs)
+        metrics.EVENTS_CONSUMED.labels(self.group, envs[0].type, "handled").inc(len(envs))
 
     async def _slow_path(self, item: Item) -> None:
         env = item.envelope
@@ -211,6 +239,9 @@ class ConsumerRunner:
     async def _run_handler(self, conn: Conn, env: Envelope) -> None:
         handler = self.handlers.get(type(env.data))
         bind_correlation_id(env.correlation_id or env.id)
+        if handler is None and type(env.data) in self.batch_handlers:
+            await self._run_batch(conn, [env])
+            return
         if handler is None:
             metrics.EVENTS_CONSUMED.labels(self.group, env.type, "ignored").inc()
             return

@@ -20,7 +20,7 @@ from aiokafka import AIOKafkaProducer
 from fastapi import FastAPI
 
 from houqin_shared import db, kafka, logs
-from houqin_shared.consumer import ConsumerRunner, Handler
+from houqin_shared.consumer import BatchHandler, ConsumerRunner, Handler
 from houqin_shared.contracts.base import Event
 from houqin_shared.http import base_app, db_check, install_health, kafka_check
 from houqin_shared.migrate import migrate
@@ -58,6 +58,8 @@ class ServiceSpec:
     produces: list[str] = field(default_factory=list)
     consumes: list[str] = field(default_factory=list)
     handlers: dict[type[Event], Handler] = field(default_factory=dict)
+    # Types whose consecutive events are handled together (see houqin_shared.consumer).
+    batch_handlers: dict[type[Event], BatchHandler] = field(default_factory=dict)
     # Work the worker process also does every N seconds (sweepers, auto-confirmation, retries).
     # Each must be safe with several worker replicas running it at once.
     periodic: list[Periodic] = field(default_factory=list)
@@ -131,6 +133,7 @@ async def run_worker(spec: ServiceSpec, settings: ServiceSettings) -> None:
             group=spec.group,
             topics=spec.consumes,
             handlers=spec.handlers,
+            batch_handlers=spec.batch_handlers,
             pool=pool,
             producer=producer,
             bootstrap=settings.kafka_bootstrap,

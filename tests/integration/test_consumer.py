@@ -251,3 +251,41 @@ async def test_event_the_handler_rejects_is_dead_lettered_without_retries(
     async with s.pool.acquire() as conn:
         # once inside the batch (rolled back), once alone, then dead-lettered: never retried
         assert await conn.fetchval("SELECT n FROM attempts WHERE event_id = 'nonsense'") == 2
+
+
+async def test_batch_handler_takes_runs_together_and_replays_one_by_one(
+    infra: Infra, setup: Setup
+) -> None:
+    s = setup
+    single = make_handler(s.pool)
+    async with s.pool.acquire() as conn:
+        await conn.execute("CREATE TABLE calls (id serial PRIMARY KEY, size int NOT NULL)")
+
+    async def handle_batch(conn: Conn, envs: list[Envelope]) -> None:
+        for env in envs:
+            await single(conn, env)
+        await conn.execute("INSERT INTO calls (size) VALUES ($1)", len(envs))
+
+    ids = [await send(s, s.ping(aggregate="a", seq=i)) for i in range(40)]
+    await send(s, s.ping(aggregate="a", seq=3), event_id=ids[3])  # redelivered: once only
+    runner = runner_for(s, infra, batch_handlers={s.ping: handle_batch})
+    runner.handlers = {}  # the batch handler alone must do
+
+    async def first_done() -> bool:
+        return len(await effects(s.pool)) == 40
+
+    await run_until(runner, first_done)
+    await send(s, s.ping(aggregate="a", seq=40, fail_times=1))  # fails its batch once
+    for i in range(41, 60):
+        await send(s, s.ping(aggregate="a", seq=i))
+
+    async def done() -> bool:
+        return len(await effects(s.pool)) == 60
+
+    await run_until(runner, done)
+    assert set((await effects(s.pool)).values()) == {1}
+    async with s.pool.acquire() as conn:
+        sizes = [r["size"] for r in await conn.fetch("SELECT size FROM calls ORDER BY id")]
+    assert sum(sizes) == 60  # committed calls cover every event once
+    assert max(sizes) > 1  # events came together
+    assert 1 in sizes  # the failed batch was replayed one event per call

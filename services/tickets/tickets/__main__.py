@@ -11,7 +11,7 @@ from houqin_shared.service import ServiceSpec, main
 from houqin_shared.settings import ServiceSettings
 from houqin_shared.webapp import service_app
 from tickets.api import router
-from tickets.handlers import HANDLERS
+from tickets.handlers import BATCH_HANDLERS, HANDLERS
 from tickets.settings import TicketsSettings
 from tickets.sweeper import PERIODIC
 
@@ -28,6 +28,7 @@ SPEC = ServiceSpec(
     produces=[TICKETS_TOPIC],
     consumes=[FEEDBACK_TOPIC],
     handlers=HANDLERS,
+    batch_handlers=BATCH_HANDLERS,
     periodic=[PERIODIC],
 )
 

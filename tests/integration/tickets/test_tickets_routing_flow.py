@@ -8,6 +8,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from tickets_support import Env, complaint
 
+from houqin_shared.contracts import ComplaintFiled
+from houqin_shared.contracts.base import Envelope
+from tickets.__main__ import SPEC
+
 pytestmark = pytest.mark.infra
 
 
@@ -109,3 +113,37 @@ async def test_a_report_answered_on_the_spot_opens_no_ticket(tickets_env: Env) -
     assert [
         x for x in await e.outbox() if x["data"].get("report_id") == str(answered.report_id)
     ] == []
+
+
+async def test_a_burst_of_reports_opens_together_as_one_by_one(tickets_env: Env) -> None:
+    """The worker hands a run of ComplaintFiled to the batch handler: each report still gets
+    one ticket (a report twice in the batch, or again later, changes nothing), its events carry
+    its own correlation id, and the recurring check sees the whole batch."""
+    e = tickets_env
+    same_room = [complaint() for _ in range(3)]
+    elsewhere = complaint(campus="north", building="north-dorm-7", floor="1", room="101")
+    canteen = complaint("canteen", campus="south", building="south-canteen")
+    envs = [
+        Envelope(c, correlation_id=f"req-{i}")
+        for i, c in enumerate([*same_room, elsewhere, canteen])
+    ]
+    envs.append(Envelope(same_room[0], correlation_id="req-again"))  # the same report again
+    async with e.pool.acquire() as conn, conn.transaction():
+        await SPEC.batch_handlers[ComplaintFiled](conn, envs)
+    async with e.pool.acquire() as conn, conn.transaction():
+        await SPEC.batch_handlers[ComplaintFiled](conn, envs[:2])  # redelivered later
+    assert await e.pool.fetchval("SELECT count(*) FROM tickets") == 5
+    rows = await e.pool.fetch(
+        "SELECT event_type, key, headers->>'ce_correlationid' AS corr FROM outbox ORDER BY id"
+    )
+    opened = [r for r in rows if r["event_type"].endswith("TicketOpened.v1")]
+    assert [r["corr"] for r in opened] == ["req-0", "req-1", "req-2", "req-3", "req-4"]
+    assigned = [r for r in rows if r["event_type"].endswith("TicketAssigned.v1")]
+    assert {r["corr"] for r in assigned} <= {f"req-{i}" for i in range(5)} and assigned
+    [recurring] = await e.outbox("RecurringProblemDetected")
+    assert recurring["data"]["count"] == 3
+    assert recurring["data"]["problem_id"] == "plumbing@north/north-dorm-7/3/312"
+    by_report = await e.client.get(
+        f"/v1/tickets/by-report/{same_room[1].report_id}", headers=e.as_user("supervisor")
+    )
+    assert by_report.json()["assignee_id"] == "plumber"

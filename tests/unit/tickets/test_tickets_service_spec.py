@@ -10,6 +10,7 @@ from tickets.settings import TicketsSettings
 
 def test_handlers_and_the_sweeper_are_wired() -> None:
     assert set(SPEC.handlers) == {ComplaintFiled, ServiceCatalogChanged, FixConfirmed, FixRejected}
+    assert set(SPEC.batch_handlers) == {ComplaintFiled}  # bursts of reports open together
     assert [p.name for p in SPEC.periodic] == ["overdue-sweeper"]
     assert 0 < SPEC.periodic[0].every_s <= 60
 

@@ -67,16 +67,23 @@ async def put_rules(conn: Conn, rules: TicketRules) -> None:
     )
 
 
-async def same_place(conn: Conn, place: str, category: str, since: datetime) -> list[Any]:
-    """Tickets at `place` in `category` opened since `since` (oldest first, at most 1000)."""
+async def same_places(
+    conn: Conn, places: list[tuple[str, str]], since: list[datetime], at_least: int
+) -> dict[tuple[str, str], list[Any]]:
+    """For each (place, category), its tickets opened since the matching `since` (oldest first,
+    at most 1000), when there are at least `at_least`; in one query."""
     rows = await conn.fetch(
-        "SELECT id FROM tickets WHERE place_key = $1 AND category = $2 AND opened_at >= $3"
-        " ORDER BY opened_at, id LIMIT 1000",
-        place,
-        category,
+        "SELECT k.place_key, k.category, s.ids FROM unnest($1::text[], $2::text[],"
+        " $3::timestamptz[]) AS k(place_key, category, since) CROSS JOIN LATERAL ("
+        " SELECT array_agg(id) AS ids FROM (SELECT id FROM tickets t WHERE"
+        " t.place_key = k.place_key AND t.category = k.category AND t.opened_at >= k.since"
+        " ORDER BY t.opened_at, t.id LIMIT 1000) AS x) AS s WHERE cardinality(s.ids) >= $4",
+        [p for p, _ in places],
+        [c for _, c in places],
         since,
+        at_least,
     )
-    return [r["id"] for r in rows]
+    return {(r["place_key"], r["category"]): list(r["ids"]) for r in rows}
 
 
 async def mark_recurring(

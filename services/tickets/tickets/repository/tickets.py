@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -29,15 +30,24 @@ _UPDATABLE = frozenset(
 )  # fmt: skip
 
 
-async def open_ticket(conn: Conn, t: dict[str, Any]) -> bool:
-    """Insert the ticket unless the report already has one; True when inserted."""
-    names = [c.strip() for c in _OPEN_COLUMNS.split(",")]
-    inserted = await conn.fetchval(
-        f"INSERT INTO tickets ({_OPEN_COLUMNS}) VALUES ({', '.join(f'${i + 1}' for i in range(len(names)))})"
-        " ON CONFLICT (report_id) DO NOTHING RETURNING true",
-        *(t[n] for n in names),
+async def open_tickets(conn: Conn, tickets: list[dict[str, Any]]) -> set[Any]:
+    """Insert tickets (one per report, at most) unless their report already has one; returns
+    the ids inserted. One statement for the whole batch: rows travel as one JSON array."""
+    if not tickets:
+        return set()
+    rows = await conn.fetch(
+        f"INSERT INTO tickets ({_OPEN_COLUMNS}) SELECT {_OPEN_COLUMNS}"
+        " FROM jsonb_populate_recordset(NULL::tickets, $1::text::jsonb)"
+        " ON CONFLICT (report_id) DO NOTHING RETURNING id",
+        json.dumps(tickets, default=_json_value),
     )
-    return bool(inserted)
+    return {r["id"] for r in rows}
+
+
+def _json_value(value: object) -> str:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return str(value)  # UUIDs
 
 
 async def get_ticket(conn: Conn, ticket_id: UUID, *, lock: bool = False) -> dict[str, Any] | None:
