@@ -28,8 +28,9 @@ SPEC = ServiceSpec(
     produces=[SCORING_TOPIC],
     consumes=[TICKETS_TOPIC, FEEDBACK_TOPIC],
     handlers=HANDLERS,
-    # Campaigns whose facts changed are recomputed within a second of the event.
-    periodic=[Periodic("recompute-touched-campaigns", 0.5, run_touched)],
+    # Campaigns whose facts changed are scored again from their running totals within a
+    # fraction of a second of the event (an idle round is one small query).
+    periodic=[Periodic("recompute-touched-campaigns", 0.25, run_touched)],
 )
 
 if __name__ == "__main__":
