@@ -23,9 +23,20 @@ async def connect(database_url: str, schema: str) -> asyncpg.Connection:
     return conn
 
 
+class PooledConnection(asyncpg.Connection):
+    """A pooled connection given back without asyncpg's reset query (advisory unlock, CLOSE ALL,
+    UNLISTEN, RESET ALL: a round trip on every release). Nothing here leaves session state on
+    a pooled connection: locks are transaction-scoped, there is no LISTEN or SET, and the relay's
+    leader lock lives on a connection of its own. An open transaction is still rolled back."""
+
+    def get_reset_query(self) -> str:
+        return ""
+
+
 async def create_pool(settings: ServiceSettings, **overrides: Any) -> asyncpg.Pool:
     pool = await asyncpg.create_pool(
         settings.database_url,
+        connection_class=PooledConnection,
         min_size=overrides.pop("min_size", settings.db_pool_min),
         max_size=overrides.pop("max_size", settings.db_pool_max),
         server_settings={"search_path": settings.db_schema, "application_name": settings.db_schema},

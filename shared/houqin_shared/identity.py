@@ -151,6 +151,10 @@ class JwksCache:
                 raise JwksUnavailableError(str(self._last_error)) from self._last_error
             return key
 
+    def publishes(self, kid: str) -> bool:
+        """Whether `kid` is among the keys last fetched, while they are fresh (no I/O)."""
+        return self._is_fresh() and kid in self._keys
+
     def _is_fresh(self) -> bool:
         return self._fetched_at is not None and self._clock() - self._fetched_at < self.ttl_s
 
@@ -222,13 +226,32 @@ def identity_unavailable(retry_after_s: float) -> ProblemError:
 class TokenVerifier:
     """Checks a bearer token and returns its Principal; raises 401/503 ProblemError otherwise."""
 
+    CACHE_SIZE = 10_000  # verified tokens kept (a token is checked once, then looked up)
+
     def __init__(self, issuer: str, audience: str, jwks: JwksCache, leeway_s: float = 30) -> None:
         self.issuer = issuer
         self.audience = audience
         self.jwks = jwks
         self.leeway_s = leeway_s
+        self._verified: dict[str, tuple[Principal, float, str]] = {}
 
     async def verify(self, token: str) -> Principal:
+        """The token's Principal. A token that passed every check is remembered until it
+        expires, so a client's next requests cost a lookup, not a signature check; but only
+        while its key is still published (a retired key's tokens are refused at once)."""
+        known = self._verified.get(token)
+        if known is not None:
+            principal, expires, kid = known
+            if time.time() < expires and self.jwks.publishes(kid):
+                return principal
+            del self._verified[token]
+        principal, expires, kid = await self._check(token)
+        if len(self._verified) >= self.CACHE_SIZE:
+            self._verified.clear()
+        self._verified[token] = (principal, expires, kid)
+        return principal
+
+    async def _check(self, token: str) -> tuple[Principal, float, str]:
         try:
             header = jwt.get_unverified_header(token)
         except jwt.PyJWTError as exc:
@@ -257,7 +280,7 @@ class TokenVerifier:
             )
         except jwt.PyJWTError as exc:
             raise unauthorized(_reason(exc)) from exc
-        return Principal.from_claims(claims)
+        return Principal.from_claims(claims), float(claims["exp"]), kid
 
 
 def _reason(exc: jwt.PyJWTError) -> str:

@@ -21,15 +21,20 @@ SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[]:
 """
 
 
-async def add(conn: Conn, *events: Event | Envelope) -> list[Envelope]:
-    """Store events in the caller's transaction; return their envelopes (with ids)."""
+async def add(conn: Conn, *events: Event | Envelope, new_aggregate: bool = False) -> list[Envelope]:
+    """Store events in the caller's transaction; return their envelopes (with ids).
+
+    `new_aggregate=True` when the events are the first of an aggregate this very transaction
+    creates (a new report's ComplaintFiled): nobody else can be writing events under that key
+    before it commits, so the key lock (a round trip) is skipped."""
     if not conn.is_in_transaction():
         raise RuntimeError("outbox.add must run inside the transaction that makes the change")
     envs = [
         e if isinstance(e, Envelope) else Envelope(e, correlation_id=correlation_id())
         for e in events
     ]
-    await lock_keys(conn, (e.data.key() for e in envs))
+    if not new_aggregate:
+        await lock_keys(conn, (e.data.key() for e in envs))
     await conn.execute(
         _INSERT,
         [e.id for e in envs],

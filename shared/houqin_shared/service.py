@@ -16,6 +16,7 @@ from pathlib import Path
 
 import asyncpg
 import uvicorn
+import uvloop
 from aiokafka import AIOKafkaProducer
 from fastapi import FastAPI
 
@@ -187,7 +188,7 @@ def main(spec: ServiceSpec, argv: list[str] | None = None) -> int:
     command = argv[1]
     settings = spec.settings()
     logs.configure(spec.name, command, settings.log_level, settings.log_json)
-    if command == "api":
+    if command == "api":  # uvloop and httptools, which uvicorn picks when they are installed
         uvicorn.run(
             spec.create_app(settings),
             host=settings.http_host,
@@ -196,9 +197,9 @@ def main(spec: ServiceSpec, argv: list[str] | None = None) -> int:
             access_log=False,
         )
     elif command == "worker":
-        asyncio.run(run_worker(spec, settings))
+        uvloop.run(run_worker(spec, settings))
     elif command == "relay":
-        asyncio.run(run_relay(spec, settings))
+        uvloop.run(run_relay(spec, settings))
     else:
         asyncio.run(run_migrate(spec, settings))
     return 0

@@ -448,3 +448,14 @@ async def test_es256_keys_are_accepted_and_hmac_keys_are_not() -> None:
 
     assert accepted.status_code == 200, accepted.text
     assert_problem(refused, 401, "algorithm")
+
+
+async def test_a_verified_token_is_remembered_while_its_key_is_published(
+    sso: LiveServer, sso_issuer: LocalIssuer
+) -> None:
+    check = verifier(sso.url + JWKS_PATH)
+    token = sso_issuer.issue("sup", ["supervisor"])
+    first = await check.verify(token)
+    assert await check.verify(token) is first  # looked up, not checked again
+    other = await check.verify(sso_issuer.issue("sup", ["supervisor"]))
+    assert other == first and other is not first

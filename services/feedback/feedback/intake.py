@@ -81,5 +81,6 @@ async def store(
             answered_on_spot=answered_on_spot,
             photo_count=len(set(photo_ids or [])),
         ),
+        new_aggregate=True,  # the report was inserted just now, in this transaction
     )
     return True

@@ -54,7 +54,8 @@ async def open_tickets(conn: Conn, envs: list[Envelope]) -> None:
         return
     opened = await repo.open_tickets(conn, [p.ticket for p in planned.values()])
     new = [p for p in planned.values() if p.ticket["id"] in opened]
-    await outbox.add(conn, *(ev for p in new for ev in events_of(p, now)))
+    # The tickets were inserted just now, in this transaction: no other writer of their keys.
+    await outbox.add(conn, *(ev for p in new for ev in events_of(p, now)), new_aggregate=True)
     await detect_recurring(conn, new, next(iter(contexts.values())).rules)
     if new:  # one line per batch; each report's correlation id is in it
         log.info(
