@@ -1,20 +1,22 @@
 """Benchmark: report intake over HTTP (validation, catalogue check, tracking number, insert,
 outbox event, duplicate lookup) beside pgbench running the same SQL on the same server.
 
-    uv run python bench/feedback_intake.py [--seconds 10] [--clients 32]
+    uv run python bench/feedback_intake.py [--seconds 10] [--clients 32] [--workers 1]
 
 Prints (1) pgbench's rate for the intake's statements (the baseline, same run), (2) the
 feedback API's sustained reports/s with `--clients` concurrent HTTP clients, p50/p99, and
 (3) p50/p99 at a paced quarter of pgbench's rate ("half of half": the issue's latency target
 is p99 <= 50 ms at half of the throughput target, which is half of pgbench). The API runs as
-its own process (`python -m feedback api`, one uvicorn worker), as in production; the load
-generator and the SSO share this process. Figures only; nothing here asserts a time.
+`--workers` processes (`python -m feedback api`, sharing the port with SO_REUSEPORT), as in
+production; the load generator (aiohttp, far cheaper per request than httpx) and the SSO share
+this process. Figures only; nothing here asserts a time.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import statistics
 import subprocess
@@ -26,6 +28,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import aiohttp
 import asyncpg
 import httpx
 import uvicorn
@@ -47,6 +50,7 @@ REPORT = {
     "location": {"campus": "north", "building": "north-dorm-7", "room": "312"},
     "description": "水龙头漏水 the tap leaks (benchmark)",
 }
+BODY = json.dumps(REPORT).encode()
 SERVICE = {
     "name": "Plumbing",
     "department_id": "maintenance",
@@ -55,12 +59,12 @@ SERVICE = {
 
 
 def pgbench_script(schema: str, day: str) -> str:
-    """The statements POST /v1/reports runs, in the same transactions."""
+    """The statements POST /v1/reports runs (the catalogue check is cached in the API): the
+    day's next number, then the report and its event in one statement, then the duplicates."""
     seq = f"{schema}.report_seq_{day}"
     return f"""
-SELECT active FROM {schema}.services WHERE code = 'plumbing';
 SELECT nextval('{seq}');
-BEGIN;
+WITH r AS (
 INSERT INTO {schema}.reports (id, tracking_no, kind, category, channel, urgency, description,
   anonymous, contact, location, reporter_id, filed_by, status, filed_at, origin, transcribed_by,
   idempotency_key, request_hash)
@@ -68,14 +72,18 @@ INSERT INTO {schema}.reports (id, tracking_no, kind, category, channel, urgency,
   'the tap leaks (pgbench)', false, NULL,
   '{{"campus": "north", "building": "north-dorm-7", "room": "312", "floor": null, "text": null, "lat": null, "long": null}}',
   'pgbench', 'pgbench', 'filed', now(), NULL, NULL, NULL, 'x')
-  ON CONFLICT DO NOTHING RETURNING id;
-SELECT pg_advisory_xact_lock(hashtextextended('{schema}/' || gen_random_uuid()::text, 7));
-INSERT INTO {schema}.outbox (event_id, topic, key, event_type, headers, payload)
-  VALUES (gen_random_uuid(), 'houqin.feedback.events', gen_random_uuid()::text,
-  'houqin.feedback.ComplaintFiled.v1', '{{}}', convert_to(repeat('x', 600), 'UTF8'));
-COMMIT;
-SELECT r.id, r.tracking_no FROM {schema}.reports r WHERE r.category = 'plumbing'
+  ON CONFLICT DO NOTHING RETURNING id),
+e AS (INSERT INTO {schema}.outbox (event_id, topic, key, event_type, headers, payload)
+  SELECT gen_random_uuid(), 'houqin.feedback.events', r.id::text,
+  'houqin.feedback.ComplaintFiled.v1', '{{}}', convert_to(repeat('x', 600), 'UTF8') FROM r)
+SELECT id FROM r;
+SELECT r.id, r.tracking_no, r.description, r.filed_at, r.status, r.location,
+  (SELECT count(*) FROM {schema}.supporters s WHERE s.report_id = r.id) AS supporters,
+  (SELECT count(*) FROM {schema}.photos p WHERE p.report_id = r.id) AS photo_count,
+  (SELECT p.id FROM {schema}.photos p WHERE p.report_id = r.id ORDER BY p.uploaded_at LIMIT 1)
+  FROM {schema}.reports r WHERE r.category = 'plumbing'
   AND r.status NOT IN ('closed', 'confirmed') AND r.primary_id IS NULL
+  AND r.id <> gen_random_uuid()
   AND r.location->>'building' = 'north-dorm-7' AND r.location->>'room' = '312'
   ORDER BY r.filed_at DESC LIMIT 10;
 """
@@ -118,8 +126,19 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[max(0, int(len(ordered) * p) - 1)]
 
 
+async def post(session: aiohttp.ClientSession, url: str, token: str) -> tuple[float, bool]:
+    t0 = time.perf_counter()
+    async with session.post(url, data=BODY, headers=headers_for(token)) as r:
+        await r.read()
+        return (time.perf_counter() - t0) * 1000, r.status == 201
+
+
+def headers_for(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+
+
 async def saturate(
-    client: httpx.AsyncClient, tokens: list[str], clients: int, seconds: float
+    session: aiohttp.ClientSession, url: str, tokens: list[str], clients: int, seconds: float
 ) -> tuple[float, list[float], int]:
     stop_at = time.monotonic() + seconds
     latencies: list[float] = []
@@ -127,12 +146,10 @@ async def saturate(
 
     async def worker(w: int) -> None:
         nonlocal errors
-        headers = {"Authorization": f"Bearer {tokens[w % len(tokens)]}"}
         while time.monotonic() < stop_at:
-            t0 = time.perf_counter()
-            r = await client.post("/v1/reports", json=REPORT, headers=headers)
-            latencies.append((time.perf_counter() - t0) * 1000)
-            errors += r.status_code != 201
+            ms, ok = await post(session, url, tokens[w % len(tokens)])
+            latencies.append(ms)
+            errors += not ok
 
     t0 = time.monotonic()
     await asyncio.gather(*(worker(w) for w in range(clients)))
@@ -140,7 +157,7 @@ async def saturate(
 
 
 async def paced(
-    client: httpx.AsyncClient, tokens: list[str], rate: float, seconds: float
+    session: aiohttp.ClientSession, url: str, tokens: list[str], rate: float, seconds: float
 ) -> tuple[float, list[float], int]:
     n = max(1, int(rate * seconds))
     latencies: list[float] = []
@@ -148,14 +165,9 @@ async def paced(
 
     async def one(i: int) -> None:
         nonlocal errors
-        t0 = time.perf_counter()
-        r = await client.post(
-            "/v1/reports",
-            json=REPORT,
-            headers={"Authorization": f"Bearer {tokens[i % len(tokens)]}"},
-        )
-        latencies.append((time.perf_counter() - t0) * 1000)
-        errors += r.status_code != 201
+        ms, ok = await post(session, url, tokens[i % len(tokens)])
+        latencies.append(ms)
+        errors += not ok
 
     start = time.monotonic()
     tasks = []
@@ -168,7 +180,7 @@ async def paced(
     return n / (time.monotonic() - start), latencies, errors
 
 
-async def main(seconds: float, clients: int) -> None:
+async def main(seconds: float, clients: int, workers: int) -> None:
     dsn, bootstrap = infra()
     schema = f"bench_fb_{uuid.uuid4().hex[:8]}"
     admin = await asyncpg.connect(dsn)
@@ -198,15 +210,18 @@ async def main(seconds: float, clients: int) -> None:
         "FEEDBACK_RATE_REPORTER_BURST": "1000000",
         "FEEDBACK_RATE_ADDRESS_PER_MIN": "1000000",
         "FEEDBACK_RATE_ADDRESS_BURST": "1000000",
+        "FEEDBACK_HTTP_REUSE_PORT": "true",
     }
-    api = subprocess.Popen([sys.executable, "-m", "feedback", "api"], env=env)  # noqa: ASYNC220
+    apis = [
+        subprocess.Popen([sys.executable, "-m", "feedback", "api"], env=env)  # noqa: ASYNC220
+        for _ in range(workers)
+    ]
+    pids = [a.pid for a in apis]
     tokens = [issuer.issue(f"bench-{i}", ["reporter"]) for i in range(64)]
     admin_token = issuer.issue("bench-admin", ["admin"])
+    url = f"http://127.0.0.1:{api_port}/v1/reports"
     try:
-        limits = httpx.Limits(max_connections=clients + 4, max_keepalive_connections=clients + 4)
-        async with httpx.AsyncClient(
-            base_url=f"http://127.0.0.1:{api_port}", timeout=30, limits=limits
-        ) as client:
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{api_port}", timeout=30) as client:
             for _ in range(100):
                 try:
                     if (await client.get("/readyz")).status_code == 200:
@@ -220,28 +235,31 @@ async def main(seconds: float, clients: int) -> None:
                 headers={"Authorization": f"Bearer {admin_token}"},
             )
             r.raise_for_status()
-            print(f"machine: {os.cpu_count()} cores; PostgreSQL on loopback; schema {schema}")
-            baseline = pgbench(dsn, schema, day, int(seconds), 8)
-            print(
-                f"baseline  pgbench, the intake's statements and transaction: {baseline:,.0f} reports/s (8 clients)"
-            )
-            await saturate(client, tokens, clients, 2)  # warm-up: JWKS, pool, caches
-            cpu0, own0 = cpu_seconds(api.pid), cpu_seconds(os.getpid())
-            rate, lat, errors = await saturate(client, tokens, clients, seconds)
-            cpu_ms = (cpu_seconds(api.pid) - cpu0) * 1000 / max(1, len(lat))
+        print(f"machine: {os.cpu_count()} cores; PostgreSQL on loopback; schema {schema}")
+        baseline = pgbench(dsn, schema, day, int(seconds), 8)
+        print(
+            f"baseline  pgbench, the intake's statements and transaction: {baseline:,.0f} reports/s (8 clients)"
+        )
+        connector = aiohttp.TCPConnector(limit=clients + 4)
+        async with aiohttp.ClientSession(connector=connector) as session:
+            await saturate(session, url, tokens, clients, 2)  # warm-up: JWKS, pool, caches
+            cpu0, own0 = sum(map(cpu_seconds, pids)), cpu_seconds(os.getpid())
+            rate, lat, errors = await saturate(session, url, tokens, clients, seconds)
+            cpu_ms = (sum(map(cpu_seconds, pids)) - cpu0) * 1000 / max(1, len(lat))
             own_ms = (cpu_seconds(os.getpid()) - own0) * 1000 / max(1, len(lat))
             print(
-                f"HTTP      POST /v1/reports, {clients} clients: {rate:,.0f} reports/s "
-                f"({rate / baseline:.2f}x pgbench), p50 {statistics.median(lat):.1f} ms, "
-                f"p99 {percentile(lat, 0.99):.1f} ms, errors {errors}; "
-                f"CPU per report: API process {cpu_ms:.1f} ms, load generator {own_ms:.1f} ms"
+                f"HTTP      POST /v1/reports, {clients} clients, {workers} API process(es): "
+                f"{rate:,.0f} reports/s ({rate / baseline:.2f}x pgbench), "
+                f"p50 {statistics.median(lat):.1f} ms, p99 {percentile(lat, 0.99):.1f} ms, "
+                f"errors {errors}; CPU per report: API {cpu_ms:.2f} ms, "
+                f"load generator {own_ms:.2f} ms"
             )
             print(
                 f"load      {os.getloadavg()[0]:.1f} runnable processes on {os.cpu_count()} cores"
             )
             target = baseline / 4
             pace = min(target, rate / 2)
-            achieved, plat, perrors = await paced(client, tokens, pace, seconds)
+            achieved, plat, perrors = await paced(session, url, tokens, pace, seconds)
             print(
                 f"paced     at {achieved:,.0f} reports/s "
                 f"({'a quarter of pgbench' if pace == target else 'half the sustained HTTP rate'}): "
@@ -249,8 +267,9 @@ async def main(seconds: float, clients: int) -> None:
                 f"max {max(plat):.1f} ms, errors {perrors}"
             )
     finally:
-        api.terminate()
-        api.wait(timeout=30)
+        for a in apis:
+            a.terminate()
+            a.wait(timeout=30)
         sso.should_exit = True
         await sso_task
         await admin.execute(f"DROP SCHEMA {schema} CASCADE")
@@ -261,5 +280,6 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument("--workers", type=int, default=1, help="API processes sharing the port")
     args = parser.parse_args()
-    asyncio.run(main(args.seconds, args.clients))
+    asyncio.run(main(args.seconds, args.clients, args.workers))

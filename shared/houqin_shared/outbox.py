@@ -17,7 +17,8 @@ from houqin_shared.logs import correlation_id
 
 _INSERT = """
 INSERT INTO outbox (event_id, topic, key, event_type, headers, payload)
-SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[]::jsonb[], $6::bytea[])
+SELECT * FROM unnest(${0}::uuid[], ${1}::text[], ${2}::text[], ${3}::text[], ${4}::text[]::jsonb[],
+                     ${5}::bytea[])
 """
 
 
@@ -29,22 +30,36 @@ async def add(conn: Conn, *events: Event | Envelope, new_aggregate: bool = False
     before it commits, so the key lock (a round trip) is skipped."""
     if not conn.is_in_transaction():
         raise RuntimeError("outbox.add must run inside the transaction that makes the change")
-    envs = [
+    envs = envelopes(*events)
+    if not new_aggregate:
+        await lock_keys(conn, (e.data.key() for e in envs))
+    sql, args = insert(envs, 1)
+    await conn.execute(sql, *args)
+    return envs
+
+
+def envelopes(*events: Event | Envelope) -> list[Envelope]:
+    """Envelopes for events, under the current correlation id."""
+    return [
         e if isinstance(e, Envelope) else Envelope(e, correlation_id=correlation_id())
         for e in events
     ]
-    if not new_aggregate:
-        await lock_keys(conn, (e.data.key() for e in envs))
-    await conn.execute(
-        _INSERT,
+
+
+def insert(envs: list[Envelope], first: int, when: str = "") -> tuple[str, list[object]]:
+    """The outbox INSERT of `envs`, its parameters numbered from $first, inserting only `when`
+    that SQL condition holds: for a repository to run as a CTE of the very statement that
+    creates a new aggregate (one statement is one transaction, so the change and its events
+    need no BEGIN and COMMIT round trips, and no key lock: see `add`)."""
+    sql = _INSERT.format(*range(first, first + 6)) + (f" WHERE {when}" if when else "")
+    return sql, [
         [e.id for e in envs],
         [e.data.topic for e in envs],
         [e.data.key() for e in envs],
         [e.type for e in envs],
         [json.dumps(e.headers()) for e in envs],  # text, so no codec is needed
         [e.value() for e in envs],
-    )
-    return envs
+    ]
 
 
 _LOCK = """

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
+import socket
 import sys
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
@@ -180,6 +181,17 @@ async def run_migrate(spec: ServiceSpec, settings: ServiceSettings) -> None:
     await kafka.ensure_topics(settings.kafka_bootstrap, sorted(set(topics)))
 
 
+def shared_socket(host: str, port: int) -> socket.socket:
+    """A listening socket other processes may bind too (SO_REUSEPORT)."""
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    sock.bind((host, port))
+    sock.listen(2048)
+    sock.set_inheritable(True)
+    return sock
+
+
 def main(spec: ServiceSpec, argv: list[str] | None = None) -> int:
     argv = sys.argv if argv is None else argv
     if len(argv) != 2 or argv[1] not in COMMANDS:
@@ -189,13 +201,16 @@ def main(spec: ServiceSpec, argv: list[str] | None = None) -> int:
     settings = spec.settings()
     logs.configure(spec.name, command, settings.log_level, settings.log_json)
     if command == "api":  # uvloop and httptools, which uvicorn picks when they are installed
-        uvicorn.run(
+        config = uvicorn.Config(
             spec.create_app(settings),
             host=settings.http_host,
             port=settings.http_port,
             log_config=None,
             access_log=False,
         )
+        shared = settings.http_reuse_port
+        sockets = [shared_socket(settings.http_host, settings.http_port)] if shared else None
+        uvicorn.Server(config).run(sockets=sockets)
     elif command == "worker":
         uvloop.run(run_worker(spec, settings))
     elif command == "relay":

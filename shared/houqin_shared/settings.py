@@ -26,6 +26,11 @@ class ServiceSettings(BaseSettings):
     )
     http_host: str = Field("127.0.0.1", description="Address the HTTP API binds to.")
     http_port: int = Field(8000, description="Port of the HTTP API.")
+    http_reuse_port: bool = Field(
+        False,
+        description="Bind the API with SO_REUSEPORT, so that several API processes of one"
+        " service share its port (the kernel spreads connections among them).",
+    )
     worker_port: int = Field(
         0, description="Port of the worker's health and metrics endpoint (0: none)."
     )

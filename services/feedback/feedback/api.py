@@ -122,8 +122,7 @@ async def file_report(
         if len(set(report.photo_ids)) > settings.photo_max_per_report:
             raise refused(f"at most {settings.photo_max_per_report} photos per report")
         try:
-            async with conn.transaction():
-                inserted = await intake.store(conn, row, photo_ids=report.photo_ids)
+            inserted = await intake.store(conn, row, photo_ids=report.photo_ids)
         except intake.PhotosRefused as exc:
             raise refused(str(exc)) from exc
         if not inserted:  # a concurrent retry with the same key committed first

@@ -54,33 +54,39 @@ async def store(
     answered_on_spot: str | None = None,
     photo_ids: list[uuid.UUID] | None = None,
 ) -> bool:
-    """Insert the report, attach its photos and store its event in the caller's transaction;
-    False (and nothing stored) when the same Idempotency-Key or external id was stored before.
-    Raises PhotosRefused (the caller's transaction then stores nothing)."""
-    if not await repository.insert_report(conn, row):
-        return False
-    if photo_ids:
+    """Insert the report, attach its photos and store its ComplaintFiled, all or nothing (in
+    the caller's transaction, if any); False (and nothing stored) when the same
+    Idempotency-Key or external id was stored before. Raises PhotosRefused (nothing stored)."""
+    event = outbox.envelopes(filed_event(row, answered_on_spot, photo_ids))
+    if not photo_ids:  # one statement: the report and its event, atomic by themselves
+        return await repository.insert_report(conn, row, event)
+    async with conn.transaction():
+        if not await repository.insert_report(conn, row):
+            return False
         attached = await photos.attach(conn, photo_ids, row["filed_by"], row["id"])
         if attached != len(set(photo_ids)):
             raise PhotosRefused("photo_ids must be your own photos, not yet on a report")
-    await outbox.add(
-        conn,
-        ComplaintFiled(
-            report_id=row["id"],
-            tracking_no=row["tracking_no"],
-            kind=row["kind"],
-            category=row["category"],
-            channel=row["channel"],
-            urgency=row["urgency"],
-            location=Location(**row["location"]),
-            description=row["description"],
-            anonymous=row["anonymous"],
-            reporter_id=None if row["anonymous"] else row["reporter_id"],
-            filed_at=row["filed_at"],
-            origin=row.get("origin"),
-            answered_on_spot=answered_on_spot,
-            photo_count=len(set(photo_ids or [])),
-        ),
-        new_aggregate=True,  # the report was inserted just now, in this transaction
-    )
+        # The report was inserted just now, in this transaction: no other writer of its key.
+        await outbox.add(conn, *event, new_aggregate=True)
     return True
+
+
+def filed_event(
+    row: dict[str, Any], answered_on_spot: str | None, photo_ids: list[uuid.UUID] | None
+) -> ComplaintFiled:
+    return ComplaintFiled(
+        report_id=row["id"],
+        tracking_no=row["tracking_no"],
+        kind=row["kind"],
+        category=row["category"],
+        channel=row["channel"],
+        urgency=row["urgency"],
+        location=Location(**row["location"]),
+        description=row["description"],
+        anonymous=row["anonymous"],
+        reporter_id=None if row["anonymous"] else row["reporter_id"],
+        filed_at=row["filed_at"],
+        origin=row.get("origin"),
+        answered_on_spot=answered_on_spot,
+        photo_count=len(set(photo_ids or [])),
+    )

@@ -8,6 +8,8 @@ from uuid import UUID
 
 import asyncpg
 
+from houqin_shared import outbox
+from houqin_shared.contracts.base import Envelope
 from houqin_shared.db import Conn
 
 COLUMNS = (
@@ -46,16 +48,24 @@ async def next_day_seq(conn: Conn, day: date) -> int:
     return int(await conn.fetchval("SELECT nextval($1::text::regclass)", name))
 
 
-async def insert_report(conn: Conn, row: dict[str, Any]) -> bool:
-    """Insert; False when the same Idempotency-Key or external id is already there."""
+async def insert_report(
+    conn: Conn, row: dict[str, Any], events: list[Envelope] | None = None
+) -> bool:
+    """Insert; False when the same Idempotency-Key or external id is already there. With
+    `events`, the report's first events go into the outbox in the same statement (and only
+    when the report was inserted)."""
     cols = list(row)
     marks = ", ".join(f"${i}" for i in range(1, len(cols) + 1))
-    inserted = await conn.fetchval(
+    sql = (
         f"INSERT INTO reports ({', '.join(cols)}) VALUES ({marks})"
-        " ON CONFLICT DO NOTHING RETURNING id",
-        *row.values(),
+        " ON CONFLICT DO NOTHING RETURNING id"
     )
-    return inserted is not None
+    args = list(row.values())
+    if events:
+        events_sql, events_args = outbox.insert(events, len(args) + 1, "EXISTS (SELECT FROM r)")
+        sql = f"WITH r AS ({sql}), e AS ({events_sql}) SELECT id FROM r"
+        args += events_args
+    return await conn.fetchval(sql, *args) is not None
 
 
 async def report_by_idempotency_key(conn: Conn, filed_by: str, key: str) -> dict[str, Any] | None:
