@@ -462,19 +462,20 @@ def test_another_department_cannot_act_on_or_read_maintenance_work(api: Api) -> 
             ("GET", "feedback", f"/v1/reports/by-tracking-no/{report['tracking_no']}", {}),
             ("GET", "feedback", f"/v1/reports/{report['id']}/timeline", {}),
         ]
-        if who != "catering head":
-            attempts += [
-                ("GET", t, "/v1/queues/team", {"params": {"team_id": "plumbers"}}),
-                ("GET", t, "/v1/transfers/incoming", {"params": {"team_id": "plumbers"}}),
-            ]
-        # BUG (not asserted, see the module's report): the catering head reads the plumbers'
-        # queue and incoming transfers: /v1/queues/team and /v1/transfers/incoming let any
-        # dept_head name any team_id (api_queues.py checks the role, not the department).
-        # BUG (not asserted): any staff/team_lead/dept_head of any department reads this
-        # ticket, its audit trail and transfers (GET /v1/tickets/{id}, /actions, /transfers,
-        # /v1/tickets/by-report/{report_id}, /v1/tickets?team_id=plumbers), and maintenance's
-        # rectification items (GET /v1/rectifications?department_id=maintenance and /{id}):
-        # these routes check only the Reader role.
+        attempts += [
+            # another department's team queue and incoming transfers (a head: own teams only)
+            ("GET", t, "/v1/queues/team", {"params": {"team_id": "plumbers"}}),
+            ("GET", t, "/v1/transfers/incoming", {"params": {"team_id": "plumbers"}}),
+            # reading the ticket, its audit trail and transfers, and the team's ticket list
+            ("GET", t, f"/v1/tickets/{tid}", {}),
+            ("GET", t, f"/v1/tickets/{tid}/actions", {}),
+            ("GET", t, f"/v1/tickets/{tid}/transfers", {}),
+            ("GET", t, f"/v1/tickets/by-report/{report['id']}", {}),
+            ("GET", t, "/v1/tickets", {"params": {"team_id": "plumbers"}}),
+            # maintenance's rectification items
+            ("GET", t, "/v1/rectifications", {"params": {"department_id": "maintenance"}}),
+            ("GET", t, f"/v1/rectifications/{item['id']}", {}),
+        ]
         for method, service, path, kwargs in attempts:
             r = api.call(method, service, path, headers, **kwargs)
             if r.status_code not in (403, 404):

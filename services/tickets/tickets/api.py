@@ -10,7 +10,9 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from houqin_shared.contracts import Location
-from houqin_shared.problems import ProblemError, not_found
+from houqin_shared.db import Conn
+from houqin_shared.identity import Principal
+from houqin_shared.problems import ProblemError, forbidden, not_found
 from houqin_shared.webapp import DbPool
 from tickets import (
     api_directory,
@@ -21,7 +23,7 @@ from tickets import (
     lifecycle_service,
     transfers_service,
 )
-from tickets.access import Manager, Reader, Worker
+from tickets.access import Manager, Reader, Worker, may_read_ticket
 from tickets.lifecycle import Action
 from tickets.repository import tickets as repository
 from tickets.repository import transfers as tr_repo
@@ -79,30 +81,47 @@ class AssignIn(BaseModel):
     assignee_id: str = Field(min_length=1, max_length=64)
 
 
+async def _check_read(conn: Conn, t: dict[str, Any], p: Principal) -> dict[str, Any]:
+    """`t` if `p` may read it (as they may act on it, or decide a transfer offering it); 403
+    otherwise, as for acting on it."""
+    where = (t["assignee_id"], t["team_id"], t["department_id"])
+    if may_read_ticket(p, *where):
+        return t
+    if may_read_ticket(p, *where, offered_to=await tr_repo.pending_of(conn, t["id"])):
+        return t
+    raise forbidden(
+        "only the assignee, the team lead, the department head, a supervisor, a leader or the"
+        " side a transfer is offered to may read this ticket"
+    )
+
+
+async def _readable(conn: Conn, ticket_id: uuid.UUID, p: Principal) -> dict[str, Any]:
+    t = await repository.get_ticket(conn, ticket_id)
+    if t is None:
+        raise not_found(f"no ticket {ticket_id}")
+    return await _check_read(conn, t, p)
+
+
 @router.get("/tickets/by-report/{report_id}", tags=["tickets"], response_model=TicketOut)
-async def ticket_of_report(report_id: uuid.UUID, _: Reader, pool: DbPool) -> dict[str, Any]:
+async def ticket_of_report(report_id: uuid.UUID, p: Reader, pool: DbPool) -> dict[str, Any]:
     async with pool.acquire() as conn:
         row = await repository.find_ticket_by_report(conn, report_id)
-    if row is None:
-        raise not_found(f"no ticket for report {report_id} (yet)")
-    return row
+        if row is None:
+            raise not_found(f"no ticket for report {report_id} (yet)")
+        return await _check_read(conn, row, p)
 
 
 @router.get("/tickets/{ticket_id}", tags=["tickets"], response_model=TicketOut)
-async def read_ticket(ticket_id: uuid.UUID, _: Reader, pool: DbPool) -> dict[str, Any]:
+async def read_ticket(ticket_id: uuid.UUID, p: Reader, pool: DbPool) -> dict[str, Any]:
     async with pool.acquire() as conn:
-        row = await repository.get_ticket(conn, ticket_id)
-    if row is None:
-        raise not_found(f"no ticket {ticket_id}")
-    return row
+        return await _readable(conn, ticket_id, p)
 
 
 @router.get("/tickets/{ticket_id}/actions", tags=["tickets"])
-async def ticket_actions(ticket_id: uuid.UUID, _: Reader, pool: DbPool) -> list[dict[str, Any]]:
+async def ticket_actions(ticket_id: uuid.UUID, p: Reader, pool: DbPool) -> list[dict[str, Any]]:
     """The audit trail: who did what, when."""
     async with pool.acquire() as conn:
-        if await repository.get_ticket(conn, ticket_id) is None:
-            raise not_found(f"no ticket {ticket_id}")
+        await _readable(conn, ticket_id, p)
         return await repository.actions_of(conn, ticket_id)
 
 
@@ -134,8 +153,9 @@ async def request_transfer(
 
 
 @router.get("/tickets/{ticket_id}/transfers", tags=["transfers"])
-async def transfers_of(ticket_id: uuid.UUID, _: Reader, pool: DbPool) -> list[dict[str, Any]]:
+async def transfers_of(ticket_id: uuid.UUID, p: Reader, pool: DbPool) -> list[dict[str, Any]]:
     async with pool.acquire() as conn:
+        await _readable(conn, ticket_id, p)
         return await tr_repo.of_ticket(conn, ticket_id)
 
 

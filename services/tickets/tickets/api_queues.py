@@ -8,10 +8,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
-from houqin_shared.identity import Role
+from houqin_shared.identity import Principal, Role
 from houqin_shared.problems import ProblemError, forbidden
 from houqin_shared.webapp import DbPool
-from tickets.access import Reader, may_manage
+from tickets.access import Reader, may_read_team, read_scope
+from tickets.repository import directory as dir_repo
 from tickets.repository import tickets as repo
 from tickets.repository import transfers as tr_repo
 
@@ -27,6 +28,19 @@ class Page(BaseModel):
     counts: dict[str, int]
     limit: int
     offset: int
+
+
+async def _team_readable(pool: Any, p: Principal, team_id: str, what: str) -> None:
+    """403 unless `p` may read team `team_id`'s `what` (only a department head's call needs
+    the team's department)."""
+    if may_read_team(p, team_id, None):
+        return
+    async with pool.acquire() as conn:
+        department = await dir_repo.department_of_team(conn, team_id)
+    if not may_read_team(p, team_id, department):
+        raise forbidden(
+            f"you may read your own team's {what} (a department head: the department's teams')"
+        )
 
 
 async def _page(pool: Any, limit: int, offset: int, **filters: Any) -> dict[str, Any]:
@@ -74,12 +88,12 @@ async def team_queue(
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> dict[str, Any]:
-    """My team's tickets (another team's for its department head or a supervisor)."""
+    """My team's tickets (another team's for its department's head, a supervisor, a leader or
+    an admin)."""
     team = team_id or p.team_id
     if team is None:
         raise ProblemError(422, "Which team?", "give team_id; your token names no team")
-    if team != p.team_id and not (p.has_any(Role.supervisor, Role.leader, Role.dept_head)):
-        raise forbidden("you may read your own team's queue")
+    await _team_readable(pool, p, team, "queue")
     return await _page(
         pool, limit, offset, team_id=team, statuses=status, category=category, urgency=urgency
     )
@@ -113,17 +127,27 @@ async def overdue_list(
 async def incoming_transfers(
     p: Reader, pool: DbPool, team_id: str | None = None
 ) -> list[dict[str, Any]]:
-    """Transfers waiting for my team's (or department's) answer."""
-    team = team_id or p.team_id
-    if team_id and not may_manage(p, team_id, None) and not p.has_any(Role.dept_head):
-        raise forbidden("you may read your own team's incoming transfers")
+    """Transfers waiting for my team's answer (and my department's, for its head); with
+    `team_id`, that team's (its members, its department's head, supervisors, leaders, admins)."""
+    team: str | None
+    department: str | None
+    if team_id:
+        await _team_readable(pool, p, team_id, "incoming transfers")
+        team, department = team_id, None
+    else:
+        department = p.department_id if p.has_any(Role.dept_head) else None
+        team = p.team_id
     async with pool.acquire() as conn:
-        return await tr_repo.incoming(conn, team, p.department_id)
+        return await tr_repo.incoming(conn, team, department)
 
 
 @router.get("/tickets", tags=["tickets"])
 async def list_tickets(
-    _: Reader, pool: DbPool, team_id: str | None = None, limit: Limit = 50, offset: Offset = 0
+    p: Reader, pool: DbPool, team_id: str | None = None, limit: Limit = 50, offset: Offset = 0
 ) -> list[dict[str, Any]]:
-    """All tickets, or a team's, a page at a time (kept for older clients; see /v1/queues)."""
-    return list((await _page(pool, limit, offset, team_id=team_id))["items"])
+    """The tickets I may read, or a team's (as its queue), a page at a time (kept for older
+    clients; see /v1/queues)."""
+    if team_id:
+        await _team_readable(pool, p, team_id, "tickets")
+        return list((await _page(pool, limit, offset, team_id=team_id))["items"])
+    return list((await _page(pool, limit, offset, scope=read_scope(p)))["items"])

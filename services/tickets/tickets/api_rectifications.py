@@ -14,7 +14,15 @@ from houqin_shared.problems import forbidden, not_found
 from houqin_shared.webapp import DbPool
 from tickets import rectification_service as svc
 from tickets import sla_service
-from tickets.access import Reader, Worker
+from tickets.access import (
+    Reader,
+    Worker,
+    may_read_department,
+    may_read_rectification,
+    may_read_team,
+    read_scope,
+)
+from tickets.repository import directory as dir_repo
 from tickets.repository import rectifications as repo
 
 router = APIRouter(prefix="/rectifications", tags=["rectifications"])
@@ -49,7 +57,7 @@ async def open_item(body: svc.RectificationIn, p: Raiser, pool: DbPool) -> dict[
 
 @router.get("")
 async def list_items(
-    _: Reader,
+    p: Reader,
     pool: DbPool,
     status: str | None = None,
     department_id: str | None = None,
@@ -57,17 +65,37 @@ async def list_items(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
 ) -> dict[str, Any]:
+    """The items I may read (supervisors, leaders and admins: all; a head: the department's; a
+    lead: the team's; anyone: those they are responsible for). Naming another unit is 403."""
+    if department_id and not may_read_department(p, department_id):
+        raise forbidden("you may list your own department's rectification items")
     async with pool.acquire() as conn:
-        items, total = await repo.page(conn, status, department_id, team_id, limit, offset)
+        team_department = (
+            await dir_repo.department_of_team(conn, team_id)
+            if team_id and not may_read_team(p, team_id, None)
+            else None
+        )
+        if team_id and not may_read_team(p, team_id, team_department):
+            raise forbidden("you may list your own team's (or department's) items")
+        items, total = await repo.page(
+            conn, status, department_id, team_id, limit, offset, read_scope(p)
+        )
     return {"items": items, "total": total, "limit": limit, "offset": offset}
 
 
 @router.get("/{item_id}")
-async def read_item(item_id: uuid.UUID, _: Reader, pool: DbPool) -> dict[str, Any]:
+async def read_item(item_id: uuid.UUID, p: Reader, pool: DbPool) -> dict[str, Any]:
     async with pool.acquire() as conn:
         item = await repo.get(conn, item_id)
         if item is None:
             raise not_found(f"no rectification item {item_id}")
+        if not may_read_rectification(
+            p, item["responsible_id"], item["team_id"], item["department_id"]
+        ):
+            raise forbidden(
+                "only the responsible person, their lead or head, a supervisor or a leader may"
+                " read this item"
+            )
         return {**item, "notes": await repo.notes(conn, item_id)}
 
 

@@ -41,7 +41,8 @@ async def test_request_then_accept_moves_and_counts(tickets_env: Env) -> None:
     assert r.status_code == 200, r.text
     r = await e.client.post(f"/v1/transfers/{transfer['id']}/accept", headers=lead)
     assert r.status_code == 409
-    now = (await e.client.get(f"/v1/tickets/{t['id']}", headers=me)).json()
+    # the ticket is the electricians' now: they read it, the plumber no longer does
+    now = (await e.client.get(f"/v1/tickets/{t['id']}", headers=lead)).json()
     assert (now["team_id"], now["assignee_id"], now["status"], now["transfer_count"]) == (
         "electricians",
         "electrician",
@@ -56,9 +57,10 @@ async def test_request_then_accept_moves_and_counts(tickets_env: Env) -> None:
     assert [a["data"]["via"] for a in await e.outbox("TicketAssigned")][-1] == "primary"
     audit = [
         a["action"]
-        for a in (await e.client.get(f"/v1/tickets/{t['id']}/actions", headers=me)).json()
+        for a in (await e.client.get(f"/v1/tickets/{t['id']}/actions", headers=lead)).json()
     ]
     assert audit == ["transfer_requested", "transfer_accepted"]
+    assert (await e.client.get(f"/v1/tickets/{t['id']}", headers=me)).status_code == 403
     # the plumber no longer acts on it
     assert (await e.client.post(f"/v1/tickets/{t['id']}/accept", headers=me)).status_code == 403
 

@@ -235,6 +235,12 @@ async def unit_leads(
     return lead, head
 
 
+async def department_of_team(conn: Conn, team_id: str) -> str | None:
+    """The team's department, or None for a team the directory does not know."""
+    dept: str | None = await conn.fetchval("SELECT department_id FROM teams WHERE id = $1", team_id)
+    return dept
+
+
 async def unit_exists(
     conn: Conn, team_id: str | None, department_id: str | None
 ) -> dict[str, Any] | None:

@@ -7,6 +7,7 @@ from typing import Any
 from uuid import UUID
 
 from houqin_shared.db import Conn
+from tickets.access import Scope
 from tickets.repository._sql import update_by_id
 
 COLUMNS = (
@@ -70,18 +71,24 @@ async def page(
     team_id: str | None,
     limit: int,
     offset: int,
+    scope: Scope | None = None,
 ) -> tuple[list[dict[str, Any]], int]:
+    """One page of matching items (earliest deadline first) and their total, within `scope`."""
     where = (
         " WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR department_id = $2)"
         " AND ($3::text IS NULL OR team_id = $3)"
     )
+    args: tuple[Any, ...] = (status, department_id, team_id)
+    if scope is not None and not scope.everything:  # NULL matches nothing
+        where += " AND (department_id = $4 OR team_id = $5 OR responsible_id = $6)"
+        args += (scope.department_id, scope.team_id, scope.person_id)
+    n = len(args)
     rows = await conn.fetch(
-        f"SELECT {COLUMNS} FROM rectifications{where} ORDER BY deadline, id LIMIT $4 OFFSET $5",
-        status, department_id, team_id, limit, offset,
+        f"SELECT {COLUMNS} FROM rectifications{where} ORDER BY deadline, id"
+        f" LIMIT ${n + 1} OFFSET ${n + 2}",
+        *args, limit, offset,
     )  # fmt: skip
-    total = await conn.fetchval(
-        f"SELECT count(*) FROM rectifications{where}", status, department_id, team_id
-    )
+    total = await conn.fetchval(f"SELECT count(*) FROM rectifications{where}", *args)
     return [dict(r) for r in rows], int(total)
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from uuid import UUID
 
 from houqin_shared.db import Conn
+from tickets.access import Scope
 from tickets.repository._sql import update_by_id
 
 _OPEN_COLUMNS = (
@@ -105,6 +106,11 @@ _FILTER = (
 )
 
 
+# Only what the caller may read (see tickets.access.Scope): one department, one team, one
+# assignee; NULL matches nothing.
+_SCOPED = " AND (department_id = $8 OR team_id = $9 OR assignee_id = $10)"
+
+
 async def queue(
     conn: Conn,
     *,
@@ -115,20 +121,29 @@ async def queue(
     category: str | None = None,
     urgency: str | None = None,
     overdue_at: datetime | None = None,
+    scope: Scope | None = None,
     limit: int = 50,
     offset: int = 0,
 ) -> tuple[list[dict[str, Any]], dict[str, int]]:
-    """One page of matching tickets (oldest due first) and the count per status of all matches."""
-    args = (assignee_id, team_id, department_id, statuses, category, urgency, overdue_at)
+    """One page of matching tickets (oldest due first) and the count per status of all matches,
+    within `scope` when one is given."""
+    args: tuple[Any, ...] = (
+        assignee_id, team_id, department_id, statuses, category, urgency, overdue_at,
+    )  # fmt: skip
+    where = _FILTER
+    if scope is not None and not scope.everything:
+        where += _SCOPED
+        args += (scope.department_id, scope.team_id, scope.person_id)
+    n = len(args)
     rows = await conn.fetch(
-        f"SELECT {COLUMNS} FROM tickets{_FILTER}"
+        f"SELECT {COLUMNS} FROM tickets{where}"
         " ORDER BY LEAST(accept_due_at, arrive_due_at, finish_due_at) NULLS LAST, opened_at, id"
-        " LIMIT $8 OFFSET $9",
+        f" LIMIT ${n + 1} OFFSET ${n + 2}",
         *args,
         limit,
         offset,
     )
     counts = await conn.fetch(
-        f"SELECT status, count(*) AS n FROM tickets{_FILTER} GROUP BY status", *args
+        f"SELECT status, count(*) AS n FROM tickets{where} GROUP BY status", *args
     )
     return [dict(r) for r in rows], {r["status"]: r["n"] for r in counts}

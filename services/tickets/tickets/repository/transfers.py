@@ -48,6 +48,16 @@ async def of_ticket(conn: Conn, ticket_id: UUID) -> list[dict[str, Any]]:
     return [dict(r) for r in rows]
 
 
+async def pending_of(conn: Conn, ticket_id: UUID) -> list[tuple[str | None, str | None]]:
+    """(to_team_id, to_department_id) of the ticket's transfer waiting for an answer, if any."""
+    rows = await conn.fetch(
+        "SELECT to_team_id, to_department_id FROM transfers"
+        " WHERE ticket_id = $1 AND state = 'requested'",
+        ticket_id,
+    )
+    return [(r["to_team_id"], r["to_department_id"]) for r in rows]
+
+
 async def incoming(
     conn: Conn, team_id: str | None, department_id: str | None
 ) -> list[dict[str, Any]]:
