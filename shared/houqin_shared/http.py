@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from collections.abc import Awaitable, Callable
 from http import HTTPStatus
@@ -20,6 +21,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from houqin_shared import metrics
 from houqin_shared.logs import bind_correlation_id, get_logger
 from houqin_shared.problems import PROBLEM_JSON, ProblemError
+from houqin_shared.settings import ServiceSettings
 
 log = get_logger(__name__)
 Check = Callable[[], Awaitable[None]]
@@ -39,15 +41,47 @@ DATABASE_DOWN_ERRORS: tuple[type[Exception], ...] = (
 
 
 class RequestContext:
-    """Pure ASGI middleware: binds X-Request-ID (or a new id), echoes it, times the request."""
+    """Pure ASGI middleware: binds X-Request-ID (or a new id), echoes it, times the request;
+    refuses over-long query strings (414) and header sections (431) before any work."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(
+        self, app: ASGIApp, max_body: int, max_query: int = 8192, max_headers: int = 16384
+    ) -> None:
         self.app = app
+        self.max_body = max_body
+        self.max_query = max_query
+        self.max_headers = max_headers
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        if len(scope.get("query_string", b"")) > self.max_query:
+            await _refuse(
+                send, 414, "URI Too Long", f"query strings are limited to {self.max_query} bytes"
+            )
+            return
+        if sum(len(k) + len(v) for k, v in scope["headers"]) > self.max_headers:
+            await _refuse(
+                send, 431, "Request Header Fields Too Large",
+                f"request headers are limited to {self.max_headers} bytes",
+            )  # fmt: skip
+            return
+        too_large = f"request bodies are limited to {self.max_body} bytes"
+        length = dict(scope["headers"]).get(b"content-length", b"0")
+        if length.isdigit() and int(length) > self.max_body:
+            await _refuse(send, 413, "Content Too Large", too_large)
+            return
+        received = 0
+
+        async def counted() -> Message:  # a body without Content-Length, counted as it comes
+            nonlocal received
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > self.max_body:
+                raise HTTPException(413, too_large)
+            return message
+
         incoming = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")[:128]
         rid = bind_correlation_id(incoming or None)
         start, status = time.perf_counter(), 500
@@ -61,12 +95,24 @@ class RequestContext:
             await send(message)
 
         try:
-            await self.app(scope, receive, send_with_id)
+            await self.app(scope, counted, send_with_id)
         finally:
             route = getattr(scope.get("route"), "path", "unmatched")
             metrics.REQUEST_SECONDS.labels(scope["method"], route, str(status)).observe(
                 time.perf_counter() - start
             )
+
+
+async def _refuse(send: Send, status: int, title: str, detail: str) -> None:
+    body = json.dumps({"type": "about:blank", "title": title, "status": status, "detail": detail})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [(b"content-type", PROBLEM_JSON.encode()), (b"connection", b"close")],
+        }
+    )
+    await send({"type": "http.response.body", "body": body.encode()})
 
 
 def problem_response(request: Request, exc: ProblemError) -> JSONResponse:
@@ -190,8 +236,18 @@ def install_health(
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
 
-def base_app(title: str, lifespan: Any = None, **kwargs: Any) -> FastAPI:
+def base_app(
+    title: str, lifespan: Any = None, limits: ServiceSettings | None = None, **kwargs: Any
+) -> FastAPI:
+    """A FastAPI app with request ids, problem+json errors and, from `limits`, the largest
+    body (413), query string (414) and header section (431) it accepts."""
+    s = limits or ServiceSettings()
     app = FastAPI(title=title, lifespan=lifespan, **kwargs)
-    app.add_middleware(RequestContext)
+    app.add_middleware(
+        RequestContext,
+        max_body=s.http_max_body_bytes,
+        max_query=s.http_max_query_bytes,
+        max_headers=s.http_max_header_bytes,
+    )
     install_problem_handlers(app)
     return app

@@ -26,6 +26,18 @@ class ServiceSettings(BaseSettings):
     )
     http_host: str = Field("127.0.0.1", description="Address the HTTP API binds to.")
     http_port: int = Field(8000, description="Port of the HTTP API.")
+    http_max_body_bytes: int = Field(
+        6 * 1024 * 1024,
+        ge=1024,
+        description="Largest request body accepted (a photo upload with its form), bytes;"
+        " larger ones are refused with 413 before they are read.",
+    )
+    http_max_query_bytes: int = Field(
+        8192, ge=256, description="Longest query string accepted (414 beyond), bytes."
+    )
+    http_max_header_bytes: int = Field(
+        16384, ge=1024, description="Most header bytes accepted in a request (431 beyond)."
+    )
     http_reuse_port: bool = Field(
         False,
         description="Bind the API with SO_REUSEPORT, so that several API processes of one"

@@ -33,7 +33,7 @@ def service_app(title: str, settings: ServiceSettings, *routers: APIRouter) -> F
         finally:
             await app.state.pool.close()
 
-    app = base_app(title, lifespan=lifespan, version="0.1.0")
+    app = base_app(title, lifespan=lifespan, limits=settings, version="0.1.0")
     install_identity(app, verifier_from_settings(settings))
 
     async def database() -> None:
