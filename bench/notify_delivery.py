@@ -43,7 +43,7 @@ from houqin_shared.migrate import migrate
 from houqin_shared.service import Periodic, run_periodic
 from notify import channel_settings, senders
 from notify.delivery import Deliverer
-from notify.handlers import HANDLERS
+from notify.handlers import BATCH_HANDLERS, HANDLERS
 from notify.repository import config
 from notify.settings import NotifySettings
 
@@ -140,7 +140,16 @@ async def worker_child(dsn: str, bootstrap: str, schema: str, topic: str, group:
     pool = await db.create_pool(s, max_size=6)
     producer = kafka.producer(bootstrap, group)
     await producer.start()
-    runner = ConsumerRunner(group, [topic], HANDLERS, pool, producer, bootstrap, batch=500)
+    runner = ConsumerRunner(
+        group,
+        [topic],
+        HANDLERS,
+        pool,
+        producer,
+        bootstrap,
+        batch=500,
+        batch_handlers=BATCH_HANDLERS,
+    )
     deliverer = Deliverer(s)
     deliver = Periodic("deliver", s.delivery_every_ms / 1000, deliverer.run)
     await asyncio.gather(runner.run(stop), run_periodic(deliver, pool, stop))

@@ -13,7 +13,7 @@ from houqin_shared.webapp import service_app
 from notify import api, api_config, api_prefs
 from notify.delivery import Deliverer
 from notify.digest import digest_round
-from notify.handlers import HANDLERS
+from notify.handlers import BATCH_HANDLERS, HANDLERS
 from notify.settings import NotifySettings
 
 
@@ -32,6 +32,7 @@ SPEC = ServiceSpec(
     produces=[],
     consumes=[FEEDBACK_TOPIC, TICKETS_TOPIC, SCORING_TOPIC],
     handlers=HANDLERS,
+    batch_handlers=BATCH_HANDLERS,
     periodic=[
         Periodic("deliver", NotifySettings().delivery_every_ms / 1000, DELIVERER.run),
         Periodic("digest", NotifySettings().digest_every_s, digest_round),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from houqin_shared.consumer import Handler
+from houqin_shared.consumer import BatchHandler, Handler
 from houqin_shared.contracts import (
     AwardsPublished,
     ComplaintFiled,
@@ -21,8 +21,8 @@ from houqin_shared.contracts.base import Envelope, Event
 from houqin_shared.db import Conn
 from houqin_shared.logs import get_logger
 from notify import recipients
-from notify.domain import Message
-from notify.planning import Recipient, plan, recipient_from_row
+from notify.domain import Message, Rule
+from notify.planning import plan, recipient_from_row
 from notify.repository import config, directory, messages
 
 log = get_logger(__name__)
@@ -38,34 +38,64 @@ async def on_directory(conn: Conn, env: Envelope) -> None:
 
 
 async def on_event(conn: Conn, env: Envelope) -> None:
-    event = env.data
-    if isinstance(event, ComplaintFiled) and event.reporter_id and not event.anonymous:
-        await directory.remember_reporter(
-            conn, event.report_id, event.reporter_id, event.tracking_no
-        )
-    found = await messages_for(conn, event, datetime.now(UTC))
-    new = await messages.record(conn, env.id, env.type, found)
-    log.info("messages_recorded", type=env.type, messages=len(found), new=new)
+    await on_events(conn, [env])
 
 
-async def messages_for(conn: Conn, event: Event, now: datetime) -> list[Message]:
-    snap = await config.snapshot(conn, event.event_type)
-    data = event.model_dump(mode="json")
-    out: list[Message] = []
-    for rule in snap["rules"]:
-        if not rule.applies_to(data):
-            continue
-        ids = await recipients.ids_for(conn, rule.audience, event)
-        if not ids:
-            log.info("no_recipients", rule=rule.id, audience=rule.audience)
-            continue
+async def on_events(conn: Conn, envs: list[Envelope]) -> None:
+    """A run of events of one type (the worker hands them over together): the rules read once,
+    every recipient's entry fetched in one query, every message stored in one statement."""
+    now = datetime.now(UTC)
+    snap = await config.snapshot(conn, envs[0].type)
+    filed = [
+        (e.report_id, e.reporter_id, e.tracking_no)
+        for e in (env.data for env in envs)
+        if isinstance(e, ComplaintFiled) and e.reporter_id and not e.anonymous
+    ]
+    await directory.remember_reporters(conn, filed)
+    wanted: list[tuple[Envelope, Rule, list[str]]] = []
+    for env in envs:
+        data = env.data.model_dump(mode="json")
+        for rule in snap["rules"]:
+            if not rule.applies_to(data):
+                continue
+            ids = await recipients.ids_for(conn, rule.audience, env.data)
+            if ids:
+                wanted.append((env, rule, ids))
+            else:
+                log.info("no_recipients", rule=rule.id, audience=rule.audience, event_id=env.id)
+    everyone = sorted({i for _, _, ids in wanted for i in ids})
+    rows = {r["id"]: r for r in await directory.people(conn, everyone)}
+    found: list[tuple[Envelope, Message]] = []
+    for env, rule, ids in wanted:
         is_queue = rule.audience == "team_queue"
-        rows = await directory.people(conn, ids)
-        who: list[Recipient] = [recipient_from_row(r, is_queue) for r in rows]
-        out += plan(event, rule, who, snap["channels"], snap["templates"], now)
-    return out
+        who = [recipient_from_row(rows[i], is_queue) for i in ids]
+        for m in plan(env.data, rule, who, snap["channels"], snap["templates"], now):
+            found.append((env, m))
+    new = await messages.record(conn, [(env.id, env.type, m) for env, m in found])
+    log.info(
+        "messages_recorded",
+        type=envs[0].type,
+        events=len(envs),
+        messages=len(found),
+        new=new,
+        correlation_ids=[env.correlation_id or env.id for env in envs],
+    )
 
 
+# Every event type but the directory is handled a run at a time by the worker.
+BATCH_HANDLERS: dict[type[Event], BatchHandler] = {
+    t: on_events
+    for t in (
+        ComplaintFiled,
+        TicketOpened,
+        TicketAssigned,
+        TicketStatusChanged,
+        RectificationOverdue,
+        RecurringProblemDetected,
+        ScoreComputed,
+        AwardsPublished,
+    )
+}
 HANDLERS: dict[type[Event], Handler] = {
     DirectoryChanged: on_directory,
     ComplaintFiled: on_event,

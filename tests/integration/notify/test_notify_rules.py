@@ -304,3 +304,31 @@ async def test_a_template_broken_behind_the_apis_back_loses_no_message(
     await handle(report)
     got = await rows(pool, "tracking_no = $1", report.tracking_no)
     assert [m["subject"] for m in got] == [f"已受理 Received: {report.tracking_no}"]
+
+
+async def test_a_run_of_events_is_handled_together_as_one_by_one(
+    notify_env: tuple[NotifySettings, asyncpg.Pool], handle: Handle
+) -> None:
+    from houqin_shared.contracts.base import Envelope
+    from notify.handlers import BATCH_HANDLERS
+
+    _, pool = notify_env
+    await handle(directory())
+    reports = [filed(reporter=f"stu-{i}") for i in range(3)]
+    envs = [Envelope(r) for r in reports]
+    for _ in range(2):  # the same run delivered twice: no second message
+        async with pool.acquire() as conn, conn.transaction():
+            await BATCH_HANDLERS[ComplaintFiled](conn, envs)
+    got = await rows(pool, "kind = 'receipt'")
+    assert sorted((m["recipient"], m["event_id"]) for m in got) == sorted(
+        (f"stu-{i}", envs[i].id) for i in range(3)
+    )
+    # Their reporters were remembered: later news of each report reaches its own reporter.
+    async with pool.acquire() as conn, conn.transaction():
+        await BATCH_HANDLERS[TicketStatusChanged](
+            conn, [Envelope(status(r, "resolved")) for r in reports]
+        )
+    asked = await rows(pool, "kind = 'confirm_request'")
+    assert sorted((m["recipient"], m["tracking_no"]) for m in asked) == sorted(
+        (f"stu-{i}", reports[i].tracking_no) for i in range(3)
+    )

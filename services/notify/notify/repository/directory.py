@@ -102,15 +102,17 @@ async def with_role(conn: Conn, role: str) -> list[str]:
     return [r["id"] for r in rows]
 
 
-async def remember_reporter(
-    conn: Conn, report_id: UUID, reporter_id: str, tracking_no: str
-) -> None:
+async def remember_reporters(conn: Conn, filed: list[tuple[UUID, str, str]]) -> None:
+    """(report id, reporter id, tracking number) of non-anonymous reports, for later news."""
+    if not filed:
+        return
     await conn.execute(
-        "INSERT INTO reporters (report_id, reporter_id, tracking_no) VALUES ($1, $2, $3)"
+        "INSERT INTO reporters (report_id, reporter_id, tracking_no)"
+        " SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[])"
         " ON CONFLICT (report_id) DO NOTHING",
-        report_id,
-        reporter_id,
-        tracking_no,
+        [f[0] for f in filed],
+        [f[1] for f in filed],
+        [f[2] for f in filed],
     )
 
 

@@ -18,35 +18,36 @@ OPERATOR_COLUMNS = COLUMNS.replace(
 )
 
 
-async def record(conn: Conn, event_id: str, event_type: str, messages: list[Message]) -> int:
-    """Store messages; one per (event, recipient, channel) however often the event arrives.
-    Returns how many were new."""
+async def record(conn: Conn, messages: list[tuple[str, str, Message]]) -> int:
+    """Store (event id, event type, message) rows in one statement; one message per (event,
+    recipient, channel) however often the event arrives. Returns how many were new."""
     if not messages:
         return 0
+    ms = [m for _, _, m in messages]
     rows = await conn.fetch(
         "INSERT INTO messages (event_id, event_type, recipient, channel, subject, body,"
         " tracking_no, kind, priority, status, next_attempt_at, address, sent_at, to_reporter)"
-        " SELECT $1, $2, m.recipient, m.channel, m.subject, m.body, m.tracking_no, m.kind,"
-        " m.priority, m.status, coalesce(m.next_attempt_at, now()), m.address,"
-        " CASE WHEN m.status = 'sent' THEN now() END, m.to_reporter FROM unnest("
-        " $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],"
-        " $10::text[], $11::timestamptz[], $12::text[], $13::bool[]) AS m(recipient, channel,"
-        " subject, body, tracking_no, kind, priority, status, next_attempt_at, address,"
-        " to_reporter)"
+        " SELECT m.event_id, m.event_type, m.recipient, m.channel, m.subject, m.body,"
+        " m.tracking_no, m.kind, m.priority, m.status, coalesce(m.next_attempt_at, now()),"
+        " m.address, CASE WHEN m.status = 'sent' THEN now() END, m.to_reporter FROM unnest("
+        " $1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],"
+        " $8::text[], $9::text[], $10::text[], $11::timestamptz[], $12::text[], $13::bool[])"
+        " AS m(event_id, event_type, recipient, channel, subject, body, tracking_no, kind,"
+        " priority, status, next_attempt_at, address, to_reporter)"
         " ON CONFLICT (event_id, recipient, channel) DO NOTHING RETURNING id",
-        event_id,
-        event_type,
-        [m.recipient for m in messages],
-        [m.channel for m in messages],
-        [m.subject for m in messages],
-        [m.body for m in messages],
-        [m.tracking_no for m in messages],
-        [m.kind for m in messages],
-        [m.priority for m in messages],
-        [m.status for m in messages],
-        [m.next_attempt_at for m in messages],
-        [m.address for m in messages],
-        [m.to_reporter for m in messages],
+        [event_id for event_id, _, _ in messages],
+        [event_type for _, event_type, _ in messages],
+        [m.recipient for m in ms],
+        [m.channel for m in ms],
+        [m.subject for m in ms],
+        [m.body for m in ms],
+        [m.tracking_no for m in ms],
+        [m.kind for m in ms],
+        [m.priority for m in ms],
+        [m.status for m in ms],
+        [m.next_attempt_at for m in ms],
+        [m.address for m in ms],
+        [m.to_reporter for m in ms],
     )
     return len(rows)
 
