@@ -109,11 +109,15 @@ def test_relay_and_worker_killed_mid_stream_lose_and_double_nothing(
             )
         )
 
+    def facts() -> int:
+        return asyncio.run(
+            scalar(admin, "SELECT count(*) FROM scoring.ticket_facts WHERE category = $1", tag)
+        )
+
     wait_for(lambda: notified() >= N, every_s=0.2)
+    # Scoring keeps running totals per event, so it may trail notify by a while.
+    wait_for(lambda: facts() >= N, timeout_s=300, every_s=0.5)
     time.sleep(2)  # let any duplicate that was going to arrive arrive
     assert tickets() == N
     assert notified() == N
-    facts = asyncio.run(
-        scalar(admin, "SELECT count(*) FROM scoring.ticket_facts WHERE category = $1", tag)
-    )
-    assert facts == N
+    assert facts() == N

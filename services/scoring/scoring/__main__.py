@@ -12,7 +12,7 @@ from houqin_shared.settings import ServiceSettings
 from houqin_shared.webapp import service_app
 from scoring.api import router
 from scoring.compute import run_touched
-from scoring.handlers import HANDLERS
+from scoring.handlers import BATCH_HANDLERS, HANDLERS
 from scoring.settings import ScoringSettings
 
 
@@ -28,6 +28,7 @@ SPEC = ServiceSpec(
     produces=[SCORING_TOPIC],
     consumes=[TICKETS_TOPIC, FEEDBACK_TOPIC],
     handlers=HANDLERS,
+    batch_handlers=BATCH_HANDLERS,
     # Campaigns whose facts changed are scored again from their running totals within a
     # fraction of a second of the event (an idle round is one small query).
     periodic=[Periodic("recompute-touched-campaigns", 0.25, run_touched)],

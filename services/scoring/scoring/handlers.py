@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time
 
-from houqin_shared.consumer import Handler
+from houqin_shared.consumer import BatchHandler, Handler
 from houqin_shared.contracts import (
     DirectoryChanged,
     FixConfirmed,
@@ -270,9 +270,9 @@ async def on_directory(conn: Conn, env: Envelope) -> None:
     log.info("directory_received", version=e.version, replaced=replaced)
 
 
-def scope_of(e: Event) -> totals.Scope:
-    """The ids of every fact the event can change (whose totals it can move)."""
-    s = totals.Scope()
+def scope_of(e: Event, s: totals.Scope | None = None) -> totals.Scope:
+    """The ids of every fact the event can change (whose totals it can move), added to `s`."""
+    s = s if s is not None else totals.Scope()
     if isinstance(e, TicketOpened | TicketAssigned | TicketStatusChanged | TicketTransferred):
         s.tickets.add(e.ticket_id)
         s.reports.add(e.report_id)
@@ -293,13 +293,28 @@ def scope_of(e: Event) -> totals.Scope:
     return s
 
 
-def _then_touch(handler: Handler) -> Handler:
-    async def handle(conn: Conn, env: Envelope) -> None:
-        async def record() -> None:
-            await handler(conn, env)
+def _run_of(handler: Handler) -> BatchHandler:
+    """Record a run of events of one type and add what they changed to the running totals:
+    the totals of every fact the run can change read once before and once after."""
 
-        await add_event_totals(conn, scope_of(env.data), record)
+    async def handle(conn: Conn, envs: list[Envelope]) -> None:
+        scope = totals.Scope()
+        for env in envs:
+            scope_of(env.data, scope)
+
+        async def record() -> None:
+            for env in envs:
+                await handler(conn, env)
+
+        await add_event_totals(conn, scope, record)
         await facts.touch_open_campaigns(conn)
+
+    return handle
+
+
+def _one_of(run: BatchHandler) -> Handler:
+    async def handle(conn: Conn, env: Envelope) -> None:
+        await run(conn, [env])
 
     return handle
 
@@ -321,4 +336,6 @@ _RECORDERS: dict[type[Event], Handler] = {
     IncidentOverturned: on_incident_overturned,
     DirectoryChanged: on_directory,
 }
-HANDLERS: dict[type[Event], Handler] = {e: _then_touch(h) for e, h in _RECORDERS.items()}
+# The worker hands each run of consecutive events of one type to these (see the consumer).
+BATCH_HANDLERS: dict[type[Event], BatchHandler] = {e: _run_of(h) for e, h in _RECORDERS.items()}
+HANDLERS: dict[type[Event], Handler] = {e: _one_of(h) for e, h in BATCH_HANDLERS.items()}

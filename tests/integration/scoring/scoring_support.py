@@ -13,7 +13,7 @@ from scoring_world import World
 
 from houqin_shared.contracts.base import Envelope, Event
 from scoring import compute, repository
-from scoring.handlers import HANDLERS
+from scoring.handlers import BATCH_HANDLERS, HANDLERS
 from scoring.schemas import CampaignIn
 from scoring.settings import ScoringSettings
 
@@ -29,6 +29,19 @@ class Scoring:
         for event in events:
             async with self.pool.acquire() as conn, conn.transaction():
                 await HANDLERS[type(event)](conn, Envelope(event))
+
+    async def feed_runs(self, *events: Event) -> None:
+        """As the worker does with one batch from Kafka: each run of consecutive events of one
+        type to the batch handler, all in one transaction."""
+        runs: list[list[Event]] = []
+        for event in events:
+            if runs and type(runs[-1][0]) is type(event):
+                runs[-1].append(event)
+            else:
+                runs.append([event])
+        async with self.pool.acquire() as conn, conn.transaction():
+            for run in runs:
+                await BATCH_HANDLERS[type(run[0])](conn, [Envelope(e) for e in run])
 
     async def fetch(self, query: str, *args: Any) -> list[dict[str, Any]]:
         async with self.pool.acquire() as conn:

@@ -168,6 +168,25 @@ async def test_incremental_equals_full_recompute_and_redelivery_changes_nothing(
     assert without_time(await scores(scoring, cid)) == without_time(incremental)
 
 
+async def test_runs_of_events_handled_together_keep_the_same_totals(scoring: Scoring) -> None:
+    """The worker's batches: every run of one type in one call, the whole batch in one
+    transaction; the kept totals equal the facts' and the scores are the expected ones."""
+    w = World()
+    cid = await make_campaign(scoring, w)
+    events = w.events()
+    await scoring.feed(events[0])
+    await compute.recompute_touched(scoring.pool)
+    built = await built_at(scoring, cid)
+    await scoring.feed_runs(*events[1:])
+    await compute.recompute_touched(scoring.pool)
+    assert await built_at(scoring, cid) == built  # from the deltas, not a rebuild
+    kept, fresh = await kept_and_rebuilt_totals(scoring, cid)
+    assert kept == fresh and len(kept) > 10
+    assert plain(w, await scores(scoring, cid)) == EXPECTED
+    await scoring.feed_runs(*events[1:])  # the batch redelivered: nothing counted twice
+    assert await kept_and_rebuilt_totals(scoring, cid) == (kept, fresh)
+
+
 async def test_totals_follow_facts_in_any_order_and_owner_changes(scoring: Scoring) -> None:
     """Ratings and confirmations before their tickets, a rated ticket moving to another team,
     the incident's overturn: the kept totals always equal the facts' totals."""

@@ -24,7 +24,7 @@ from houqin_shared.contracts import FEEDBACK_TOPIC, TICKETS_TOPIC, DirectoryChan
 from houqin_shared.contracts.base import Envelope, Event, encode_headers
 from houqin_shared.service import Periodic, run_periodic
 from scoring.compute import run_touched
-from scoring.handlers import HANDLERS
+from scoring.handlers import BATCH_HANDLERS, HANDLERS
 
 pytestmark = pytest.mark.infra
 TOPICS = [TICKETS_TOPIC, FEEDBACK_TOPIC]
@@ -67,6 +67,7 @@ async def test_campaign_through_kafka(infra: Infra, scoring: Scoring) -> None:
         group=group,
         topics=TOPICS,
         handlers=HANDLERS,
+        batch_handlers=BATCH_HANDLERS,
         pool=scoring.pool,
         producer=producer,
         bootstrap=infra.kafka,
