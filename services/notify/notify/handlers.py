@@ -4,6 +4,7 @@ and record the messages the rules call for (each also a pending delivery)."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from uuid import UUID
 
 from houqin_shared.consumer import BatchHandler, Handler
 from houqin_shared.contracts import (
@@ -20,10 +21,10 @@ from houqin_shared.contracts import (
 from houqin_shared.contracts.base import Envelope, Event
 from houqin_shared.db import Conn
 from houqin_shared.logs import get_logger
-from notify import recipients
+from notify import followers, recipients
 from notify.domain import Message, Rule
 from notify.planning import plan, recipient_from_row
-from notify.repository import config, directory, messages
+from notify.repository import config, directory, messages, news
 
 log = get_logger(__name__)
 
@@ -53,11 +54,16 @@ async def on_events(conn: Conn, envs: list[Envelope]) -> None:
     ]
     await directory.remember_reporters(conn, filed)
     wanted: list[tuple[Envelope, Rule, list[str]]] = []
+    later: list[news.Item] = []
     for env in envs:
         data = env.data.model_dump(mode="json")
         for rule in snap["rules"]:
             if not rule.applies_to(data):
                 continue
+            if rule.audience == "reporter" and followers.ask_feedback(env.data):
+                report = UUID(data["report_id"])
+                later.append((env.id, env.type, rule.id, report, data, env.correlation_id))
+                continue  # told by notify.followers once feedback says who follows it
             ids = await recipients.ids_for(conn, rule.audience, env.data)
             if ids:
                 wanted.append((env, rule, ids))
@@ -72,6 +78,7 @@ async def on_events(conn: Conn, envs: list[Envelope]) -> None:
         for m in plan(env.data, rule, who, snap["channels"], snap["templates"], now):
             found.append((env, m))
     new = await messages.record(conn, [(env.id, env.type, m) for env, m in found])
+    await news.add(conn, later)
     log.info(
         "messages_recorded",
         type=envs[0].type,

@@ -5,7 +5,6 @@ from __future__ import annotations
 from houqin_shared.contracts import ComplaintFiled, ScoreComputed
 from houqin_shared.contracts.base import Event
 from houqin_shared.db import Conn
-from notify import reporters
 from notify.domain import queue_of
 from notify.repository import directory
 
@@ -44,19 +43,10 @@ async def ids_for(conn: Conn, audience: str, event: Event) -> list[str]:
 
 
 async def reporters_of(conn: Conn, event: Event) -> list[str]:
-    """The reporter of a new report; for later news, everyone feedback says follows the report
-    (its reporter, anonymous or not, and the "me too" and linked reporters). Without feedback
-    configured, or for a report it does not know, the non-anonymous reporter seen at filing."""
+    """The reporters notify knows by itself: a new non-anonymous report's reporter, or the one
+    seen filing the report an event is about. (Anonymous and "me too" reporters are found
+    through feedback, later: see notify.followers.)"""
     if isinstance(event, ComplaintFiled):
-        if event.reporter_id and not event.anonymous:
-            return [event.reporter_id]  # a new report has no group yet: no need to ask
-        if not event.anonymous or not reporters.AUDIENCE.configured:
-            return []
+        return [event.reporter_id] if event.reporter_id and not event.anonymous else []
     report_id = getattr(event, "report_id", None)
-    if report_id is None:
-        return []
-    if reporters.AUDIENCE.configured:
-        found = await reporters.AUDIENCE.of(report_id)
-        if found is not None:
-            return found
-    return await directory.reporter_of(conn, report_id)
+    return await directory.reporter_of(conn, report_id) if report_id else []

@@ -60,6 +60,11 @@ class NotifySettings(ServiceSettings):
     client_secret: SecretStr = Field(
         SecretStr(""), description="Notify's OAuth client secret at the SSO."
     )
+    followers_every_ms: int = Field(
+        200,
+        ge=5,
+        description="How often the worker tells reports' followers found through feedback, ms.",
+    )
     peer_timeout_s: float = Field(
         3.0, gt=0, description="Timeout of a call to the feedback API or the SSO, seconds."
     )

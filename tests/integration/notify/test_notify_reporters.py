@@ -21,7 +21,7 @@ from feedback.__main__ import create_app
 from feedback.settings import FeedbackSettings
 from houqin_shared.consumer import Unavailable
 from houqin_shared.contracts import ComplaintFiled, TicketOpened, TicketStatusChanged
-from notify import reporters
+from notify import followers, reporters
 from notify.__main__ import create_app as notify_app
 from notify.settings import NotifySettings
 
@@ -103,6 +103,9 @@ async def test_anonymous_and_me_too_reporters_are_told_and_stay_unnamed(
     async with httpx.AsyncClient() as client:
         report = await filed_event(client, feedback_url, sso, "anon-student")
         await handle(report)
+        assert await messages(pool, report.tracking_no) == []  # noted, told by the task:
+        await followers.tell(pool)
+        await followers.tell(pool)  # (nothing twice)
         receipt = await messages(pool, report.tracking_no)
         assert [(m["recipient"], m["kind"]) for m in receipt] == [("anon-student", "receipt")]
 
@@ -137,6 +140,7 @@ async def test_anonymous_and_me_too_reporters_are_told_and_stay_unnamed(
             changed_at=datetime.now(UTC),
         )
     )
+    await followers.tell(pool)
     got = await messages(pool, report.tracking_no)
     asked = [(m["recipient"], m["kind"]) for m in got if m["kind"] == "confirm_request"]
     assert asked == [("anon-student", "confirm_request"), ("neighbour", "confirm_request")]
@@ -190,3 +194,56 @@ async def test_feedback_or_sso_away_means_try_again_later(
             await audience.of(unknown)
             pytest.fail(name)
         await audience.close()
+
+
+async def test_followers_wait_while_feedback_is_away_and_nothing_else_does(
+    notify_env: tuple[NotifySettings, asyncpg.Pool],
+    handle: Handle,
+    sso: Sso,
+    feedback_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    settings, pool = notify_env
+    away = asking(
+        settings,
+        feedback_url="http://127.0.0.1:9",
+        sso_token_url=sso.token_url,
+        client_secret=SecretStr("notify-s3"),
+    )
+    monkeypatch.setattr(reporters, "AUDIENCE", away)
+    await handle(directory())
+    async with httpx.AsyncClient() as client:
+        report = await filed_event(client, feedback_url, sso, "anon-2")
+    await handle(report)
+    opened = TicketOpened(
+        ticket_id=uuid.uuid4(), report_id=report.report_id, tracking_no=report.tracking_no,
+        kind="repair", category="plumbing", urgency="normal", location=report.location,
+        department_id="maintenance", team_id="plumbers", opened_at=datetime.now(UTC),
+    )  # fmt: skip
+    await handle(opened)  # the team's queue is told at once, feedback or not
+    assert [m["recipient"] for m in await messages(pool, report.tracking_no)] == ["team:plumbers"]
+    await followers.tell(pool)
+    async with pool.acquire() as conn:
+        [item] = await conn.fetch("SELECT * FROM reporter_news")
+    assert item["attempts"] == 1 and "unreachable" in item["last_error"]
+    assert item["next_attempt_at"] > datetime.now(UTC)  # waits (backoff) before trying again
+    await away.close()
+
+    back = asking(
+        settings,
+        feedback_url=feedback_url,
+        sso_token_url=sso.token_url,
+        client_secret=SecretStr("notify-s3"),
+    )
+    monkeypatch.setattr(reporters, "AUDIENCE", back)
+    async with pool.acquire() as conn:
+        await conn.execute("UPDATE reporter_news SET next_attempt_at = now()")
+    await followers.tell(pool)
+    got = await messages(pool, report.tracking_no)
+    assert sorted((m["recipient"], m["kind"]) for m in got) == [
+        ("anon-2", "receipt"),
+        ("team:plumbers", "queue"),
+    ]
+    async with pool.acquire() as conn:
+        assert await conn.fetchval("SELECT count(*) FROM reporter_news") == 0
+    await back.close()
