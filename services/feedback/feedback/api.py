@@ -50,7 +50,7 @@ def refused(detail: str) -> ProblemError:
 
 
 async def _replay(
-    conn: Conn, who: Principal, key: str, fingerprint: str, response: Response
+    conn: Conn, who: Principal, key: str, fingerprint: str | None, response: Response
 ) -> ReportOut | None:
     first = await repository.report_by_idempotency_key(conn, who.subject, key)
     if first is None:
@@ -93,7 +93,8 @@ async def file_report(
     refusal = domain.check_filing(report, who)
     if refusal:
         raise refused(refusal)
-    fingerprint = domain.request_hash(report)
+    # Only a request that may be retried (it has a key) needs its body's fingerprint.
+    fingerprint = domain.request_hash(report) if idempotency_key else None
     now = datetime.now(UTC)
     day = now.astimezone(ZoneInfo(settings.timezone)).date()
     reporter = domain.reporter_of(report, who)
