@@ -164,6 +164,7 @@ async def run_relay(spec: ServiceSpec, settings: ServiceSettings) -> None:
             producer,
             batch=settings.relay_batch,
             poll_s=settings.relay_poll_ms / 1000,
+            idle_poll_s=settings.relay_idle_poll_ms / 1000,
         )
         return relay.run, lambda: relay.stalled(settings.consumer_stall_s)
 

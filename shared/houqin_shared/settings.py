@@ -60,6 +60,12 @@ class ServiceSettings(BaseSettings):
     log_json: bool = Field(True, description="JSON log lines (true) or human-readable (false).")
     relay_batch: int = Field(500, ge=1, description="Outbox rows the relay publishes per round.")
     relay_poll_ms: int = Field(5, ge=1, description="Relay's sleep when the outbox is empty, ms.")
+    relay_idle_poll_ms: int = Field(
+        50,
+        ge=1,
+        description="Longest sleep of a relay whose outbox stays empty (the sleep doubles from"
+        " RELAY_POLL_MS while it finds nothing, and drops back when it finds something), ms.",
+    )
     consumer_batch: int = Field(500, ge=1, description="Events a worker handles per transaction.")
     consumer_max_attempts: int = Field(
         5, ge=1, description="Attempts for an event whose handler fails before it is dead-lettered."
