@@ -57,6 +57,17 @@ INFRA_ERRORS: tuple[type[BaseException], ...] = (
 )
 Handler = Callable[[Conn, Envelope], Awaitable[None]]
 BatchHandler = Callable[[Conn, list[Envelope]], Awaitable[None]]
+
+
+def one_at_a_time(batch: BatchHandler) -> Handler:
+    """The handler of one event that a batch handler makes (a run of one)."""
+
+    async def handle(conn: Conn, env: Envelope) -> None:
+        await batch(conn, [env])
+
+    return handle
+
+
 Record: TypeAlias = "ConsumerRecord[bytes, bytes]"
 
 _INBOX = """

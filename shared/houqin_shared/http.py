@@ -104,7 +104,8 @@ class RequestContext:
 
 
 async def _refuse(send: Send, status: int, title: str, detail: str) -> None:
-    body = json.dumps({"type": "about:blank", "title": title, "status": status, "detail": detail})
+    """A problem+json answer sent before the app runs (no request object exists yet)."""
+    body = json.dumps(ProblemError(status, title, detail).body())
     await send(
         {
             "type": "http.response.start",

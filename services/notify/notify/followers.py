@@ -14,11 +14,11 @@ from typing import Any
 import asyncpg
 
 from houqin_shared.consumer import Unavailable
-from houqin_shared.contracts import REGISTRY, ComplaintFiled
+from houqin_shared.contracts import REGISTRY
 from houqin_shared.contracts.base import Event
 from houqin_shared.db import Conn
 from houqin_shared.logs import bind_correlation_id, get_logger
-from notify import reporters
+from notify import recipients, reporters
 from notify.planning import plan, recipient_from_row
 from notify.repository import config, directory, messages, news
 
@@ -34,7 +34,7 @@ def ask_feedback(event: Event) -> bool:
     not a new report whose named reporter the event carries)."""
     if not reporters.AUDIENCE.configured or getattr(event, "report_id", None) is None:
         return False
-    return not (isinstance(event, ComplaintFiled) and event.reporter_id and not event.anonymous)
+    return recipients.named_reporter(event) is None
 
 
 async def tell(pool: asyncpg.Pool) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from uuid import UUID
 
-from houqin_shared.consumer import BatchHandler, Handler
+from houqin_shared.consumer import BatchHandler, Handler, one_at_a_time
 from houqin_shared.contracts import (
     AwardsPublished,
     ComplaintFiled,
@@ -38,19 +38,15 @@ async def on_directory(conn: Conn, env: Envelope) -> None:
     log.info("directory_snapshot", version=d.version, replaced=replaced, staff=len(d.staff))
 
 
-async def on_event(conn: Conn, env: Envelope) -> None:
-    await on_events(conn, [env])
-
-
 async def on_events(conn: Conn, envs: list[Envelope]) -> None:
     """A run of events of one type (the worker hands them over together): the rules read once,
     every recipient's entry fetched in one query, every message stored in one statement."""
     now = datetime.now(UTC)
     snap = await config.snapshot(conn, envs[0].type)
     filed = [
-        (e.report_id, e.reporter_id, e.tracking_no)
+        (e.report_id, named, e.tracking_no)
         for e in (env.data for env in envs)
-        if isinstance(e, ComplaintFiled) and e.reporter_id and not e.anonymous
+        if isinstance(e, ComplaintFiled) and (named := recipients.named_reporter(e))
     ]
     await directory.remember_reporters(conn, filed)
     wanted: list[tuple[Envelope, Rule, list[str]]] = []
@@ -105,12 +101,5 @@ BATCH_HANDLERS: dict[type[Event], BatchHandler] = {
 }
 HANDLERS: dict[type[Event], Handler] = {
     DirectoryChanged: on_directory,
-    ComplaintFiled: on_event,
-    TicketOpened: on_event,
-    TicketAssigned: on_event,
-    TicketStatusChanged: on_event,
-    RectificationOverdue: on_event,
-    RecurringProblemDetected: on_event,
-    ScoreComputed: on_event,
-    AwardsPublished: on_event,
+    **{t: one_at_a_time(h) for t, h in BATCH_HANDLERS.items()},
 }

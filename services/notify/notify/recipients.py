@@ -47,6 +47,14 @@ async def reporters_of(conn: Conn, event: Event) -> list[str]:
     seen filing the report an event is about. (Anonymous and "me too" reporters are found
     through feedback, later: see notify.followers.)"""
     if isinstance(event, ComplaintFiled):
-        return [event.reporter_id] if event.reporter_id and not event.anonymous else []
+        named = named_reporter(event)
+        return [named] if named else []
     report_id = getattr(event, "report_id", None)
     return await directory.reporter_of(conn, report_id) if report_id else []
+
+
+def named_reporter(event: Event) -> str | None:
+    """The reporter a new report names (None: anonymous, or not a new report)."""
+    if isinstance(event, ComplaintFiled) and not event.anonymous:
+        return event.reporter_id
+    return None

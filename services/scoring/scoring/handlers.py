@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time
 
-from houqin_shared.consumer import BatchHandler, Handler
+from houqin_shared.consumer import BatchHandler, Handler, one_at_a_time
 from houqin_shared.contracts import (
     DirectoryChanged,
     FixConfirmed,
@@ -312,13 +312,6 @@ def _run_of(handler: Handler) -> BatchHandler:
     return handle
 
 
-def _one_of(run: BatchHandler) -> Handler:
-    async def handle(conn: Conn, env: Envelope) -> None:
-        await run(conn, [env])
-
-    return handle
-
-
 _RECORDERS: dict[type[Event], Handler] = {
     TicketOpened: on_ticket_opened,
     TicketAssigned: on_ticket_assigned,
@@ -338,4 +331,4 @@ _RECORDERS: dict[type[Event], Handler] = {
 }
 # The worker hands each run of consecutive events of one type to these (see the consumer).
 BATCH_HANDLERS: dict[type[Event], BatchHandler] = {e: _run_of(h) for e, h in _RECORDERS.items()}
-HANDLERS: dict[type[Event], Handler] = {e: _one_of(h) for e, h in BATCH_HANDLERS.items()}
+HANDLERS: dict[type[Event], Handler] = {e: one_at_a_time(h) for e, h in BATCH_HANDLERS.items()}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from uuid import UUID
 
-from houqin_shared.consumer import BatchHandler, Handler
+from houqin_shared.consumer import BatchHandler, Handler, one_at_a_time
 from houqin_shared.contracts import (
     ComplaintFiled,
     FixConfirmed,
@@ -22,11 +22,6 @@ from tickets.repository import policies as policy_repo
 from tickets.repository import tickets as repo
 
 log = get_logger(__name__)
-
-
-async def on_complaint_filed(conn: Conn, env: Envelope) -> None:
-    """Open the report's ticket (once), routed and assigned (see tickets.opening)."""
-    await open_tickets(conn, [env])
 
 
 async def on_catalog_changed(conn: Conn, env: Envelope) -> None:
@@ -67,7 +62,7 @@ async def on_fix_rejected(conn: Conn, env: Envelope) -> None:
 # Filed reports come in bursts: the worker opens each run of them together.
 BATCH_HANDLERS: dict[type[Event], BatchHandler] = {ComplaintFiled: open_tickets}
 HANDLERS: dict[type[Event], Handler] = {
-    ComplaintFiled: on_complaint_filed,
+    ComplaintFiled: one_at_a_time(open_tickets),
     ServiceCatalogChanged: on_catalog_changed,
     FixConfirmed: on_fix_confirmed,
     FixRejected: on_fix_rejected,

@@ -52,7 +52,18 @@ async def feedback_url(
         yield url
 
 
-def asking(settings: NotifySettings, **changes: Any) -> reporters.ReporterAudience:
+DOWN = "http://127.0.0.1:9"  # nothing listens there
+
+
+def asking(
+    settings: NotifySettings, sso: Sso, feedback_url: str, secret: str = "notify-s3"
+) -> reporters.ReporterAudience:
+    """Notify's lookup of a report's followers, at `feedback_url`, as the SSO client notify."""
+    changes = {
+        "feedback_url": feedback_url,
+        "sso_token_url": sso.token_url,
+        "client_secret": SecretStr(secret),
+    }
     return reporters.ReporterAudience(settings.model_copy(update=changes))
 
 
@@ -92,12 +103,7 @@ async def test_anonymous_and_me_too_reporters_are_told_and_stay_unnamed(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     settings, pool = notify_env
-    audience = asking(
-        settings,
-        feedback_url=feedback_url,
-        sso_token_url=sso.token_url,
-        client_secret=SecretStr("notify-s3"),
-    )
+    audience = asking(settings, sso, feedback_url)
     monkeypatch.setattr(reporters, "AUDIENCE", audience)
     await handle(directory())
     async with httpx.AsyncClient() as client:
@@ -168,26 +174,13 @@ async def test_feedback_or_sso_away_means_try_again_later(
     notify_env: tuple[NotifySettings, asyncpg.Pool], sso: Sso, feedback_url: str
 ) -> None:
     settings, _ = notify_env
-    secret = SecretStr("notify-s3")
     unknown = uuid.uuid4()
-    good = asking(
-        settings, feedback_url=feedback_url, sso_token_url=sso.token_url, client_secret=secret
-    )
+    good = asking(settings, sso, feedback_url)
     assert await good.of(unknown) is None  # a report feedback does not know: nobody to ask
     await good.close()
     cases = {
-        "feedback down": asking(
-            settings,
-            feedback_url="http://127.0.0.1:9",
-            sso_token_url=sso.token_url,
-            client_secret=secret,
-        ),
-        "wrong secret": asking(
-            settings,
-            feedback_url=feedback_url,
-            sso_token_url=sso.token_url,
-            client_secret=SecretStr("guess"),
-        ),
+        "feedback down": asking(settings, sso, DOWN),
+        "wrong secret": asking(settings, sso, feedback_url, secret="guess"),
     }
     for name, audience in cases.items():
         with pytest.raises(Unavailable):
@@ -204,12 +197,7 @@ async def test_followers_wait_while_feedback_is_away_and_nothing_else_does(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     settings, pool = notify_env
-    away = asking(
-        settings,
-        feedback_url="http://127.0.0.1:9",
-        sso_token_url=sso.token_url,
-        client_secret=SecretStr("notify-s3"),
-    )
+    away = asking(settings, sso, DOWN)
     monkeypatch.setattr(reporters, "AUDIENCE", away)
     await handle(directory())
     async with httpx.AsyncClient() as client:
@@ -229,12 +217,7 @@ async def test_followers_wait_while_feedback_is_away_and_nothing_else_does(
     assert item["next_attempt_at"] > datetime.now(UTC)  # waits (backoff) before trying again
     await away.close()
 
-    back = asking(
-        settings,
-        feedback_url=feedback_url,
-        sso_token_url=sso.token_url,
-        client_secret=SecretStr("notify-s3"),
-    )
+    back = asking(settings, sso, feedback_url)
     monkeypatch.setattr(reporters, "AUDIENCE", back)
     async with pool.acquire() as conn:
         await conn.execute("UPDATE reporter_news SET next_attempt_at = now()")
