@@ -2,21 +2,23 @@
 
 For each batch from `getmany` the runner, in one PostgreSQL transaction, inserts an inbox row per
 event id (skipping ids already there) and runs the handlers of the new ones; it commits the Kafka
-offsets only after that transaction commits. If any handler fails, the batch is rolled back and
-replayed one event per transaction, retrying a failing event with exponential backoff and jitter;
-after the last attempt it goes to the dead-letter topic with the error, the original headers and
-the payload. Events that can never succeed (not CloudEvents, unknown type, invalid data) go there
+offsets only after that transaction commits (gathered, at most every `commit_every_s`; before
+partitions are given up; when the topics go quiet; on stop). If any handler fails, the batch is
+rolled back and replayed one event per transaction, retrying a failing event with exponential
+backoff and jitter; after the last attempt it goes to the dead-letter topic with the error, the
+original headers and the payload. Events that can never succeed (not CloudEvents, unknown type, invalid data) go there
 at once, and so do events a handler rejects by raising `BadEvent(reason, detail)` (valid
-CloudEvents that make no sense, such as an unknown category). Offsets are committed before partitions are given up in a rebalance.
+CloudEvents that make no sense, such as an unknown category).
 
-A type may have a batch handler instead, which is given each run of consecutive new events of
-that type in one call (same transaction, same order; one event at a time when replaying), so a
-hot path can write a whole batch in a few statements.
+A type may have a batch handler instead, which is given the batch's new events of that type in
+runs (same transaction; each key's events in their order, see houqin_shared.runs; one event at a
+time when replaying), so a hot path can write a whole batch in a few statements.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import random
 import time
 import traceback
@@ -36,6 +38,7 @@ from houqin_shared.contracts.base import BadEvent, Envelope, Event, decode
 from houqin_shared.db import Conn
 from houqin_shared.kafka import dead_letter_topic, start_when_reachable
 from houqin_shared.logs import bind_correlation_id, get_logger
+from houqin_shared.runs import group_runs
 
 log = get_logger(__name__)
 
@@ -105,12 +108,15 @@ class ConsumerRunner:
     batch: int = 500
     max_attempts: int = 5
     backoff_s: float = 0.2
+    commit_every_s: float = 0.0  # offsets committed at most this often (0: every batch)
     registry: dict[str, type[Event]] = field(default_factory=lambda: dict(REGISTRY))
     batch_handlers: dict[type[Event], BatchHandler] = field(default_factory=dict)
     last_turn: float = field(default_factory=time.monotonic)
     settled: int = 0  # events taken and settled: handled now, or recognised as already handled
     busy: asyncio.Lock = field(default_factory=asyncio.Lock)
     _consumer: AIOKafkaConsumer | None = None
+    _pending: dict[TopicPartition, int] = field(default_factory=dict)  # handled, not committed
+    _committed_at: float = 0.0
 
     async def run(self, stop: asyncio.Event) -> None:
         consumer = AIOKafkaConsumer(
@@ -138,6 +144,7 @@ class ConsumerRunner:
                     continue
                 records = [r for part in batches.values() for r in part]
                 if not records:
+                    await self._commit_pending()  # quiet: nothing to wait for
                     continue
                 async with self.busy:
                     try:
@@ -148,9 +155,13 @@ class ConsumerRunner:
                             consumer.seek(tp, part[0].offset)  # take the batch again later
                         await asyncio.sleep(1.0)
                         continue
-                    await self._commit(records)
+                    self._handled(records)
+                    if time.monotonic() - self._committed_at >= self.commit_every_s:
+                        await self._commit_pending()
                     self._record_lag(batches)
         finally:
+            with contextlib.suppress(Exception):  # stopping anyway; redelivery is harmless
+                await self._commit_pending()
             await consumer.stop()
             log.info("consumer_stopped", group=self.group)
 
@@ -182,7 +193,7 @@ class ConsumerRunner:
             return
         async with self.pool.acquire() as conn, conn.transaction():
             fresh = await self._claim(conn, items, "handled")
-            todo: list[Envelope] = []
+            todo: list[Item] = []
             for item in items:
                 env = item.envelope
                 assert env is not None
@@ -190,7 +201,7 @@ class ConsumerRunner:
                     metrics.EVENTS_CONSUMED.labels(self.group, env.type, "duplicate").inc()
                     continue
                 fresh.discard(item.event_id)  # a repeat inside the same batch runs once
-                todo.append(env)
+                todo.append(item)
             for run in self._runs(todo):
                 if len(run) > 1:
                     await self._run_batch(conn, run)
@@ -198,16 +209,12 @@ class ConsumerRunner:
                     await self._run_handler(conn, run[0])
         self.settled += len(items)
 
-    def _runs(self, envs: list[Envelope]) -> list[list[Envelope]]:
-        """Consecutive events of one type that has a batch handler go together; others alone."""
-        runs: list[list[Envelope]] = []
-        for env in envs:
-            kind = type(env.data)
-            if runs and kind in self.batch_handlers and type(runs[-1][0].data) is kind:
-                runs[-1].append(env)
-            else:
-                runs.append([env])
-        return runs
+    def _runs(self, items: list[Item]) -> list[list[Envelope]]:
+        """Events of one type that has a batch handler go together, each key's in its order
+        (see houqin_shared.runs); others alone."""
+        envs = [i.envelope for i in items if i.envelope is not None]
+        keys = [i.record.key for i in items if i.envelope is not None]
+        return group_runs(envs, [type(e.data) for e in envs], keys, self.batch_handlers.keys())
 
     async def _run_batch(self, conn: Conn, envs: list[Envelope]) -> None:
         bind_correlation_id(envs[0].correlation_id or envs[0].id)
@@ -299,14 +306,23 @@ class ConsumerRunner:
             "dead_lettered", reason=reason, detail=detail[:300], topic=r.topic, offset=r.offset
         )
 
-    async def _commit(self, records: list[Record]) -> None:
-        assert self._consumer is not None
-        assigned = self._consumer.assignment()
-        offsets: dict[TopicPartition, int] = {}
+    def _handled(self, records: list[Record]) -> None:
+        """The records' effects are committed in PostgreSQL: their offsets may be committed."""
         for r in records:
             tp = TopicPartition(r.topic, r.partition)
-            if tp in assigned:
-                offsets[tp] = max(offsets.get(tp, 0), r.offset + 1)
+            self._pending[tp] = max(self._pending.get(tp, 0), r.offset + 1)
+
+    async def _commit_pending(self) -> None:
+        """Commit the handled offsets of the partitions still assigned (a batch of offsets at
+        most every `commit_every_s`: a commit is a write to Kafka, and the inbox makes the
+        redelivery of what was handled but not yet committed harmless)."""
+        assert self._consumer is not None
+        self._committed_at = time.monotonic()
+        if not self._pending:
+            return
+        assigned = self._consumer.assignment()
+        offsets = {tp: o for tp, o in self._pending.items() if tp in assigned}
+        self._pending = {}
         if not offsets:
             return
         try:
@@ -329,13 +345,14 @@ class ConsumerRunner:
 
 
 class _CommitBeforeRevoke(ConsumerRebalanceListener):  # type: ignore[misc]
-    """Waits for the batch in hand (which commits its offsets) before partitions move away."""
+    """Waits for the batch in hand and commits what was handled before partitions move away."""
 
     def __init__(self, runner: ConsumerRunner) -> None:
         self.runner = runner
 
     async def on_partitions_revoked(self, revoked: Any) -> None:
         async with self.runner.busy:
+            await self.runner._commit_pending()
             log.info("partitions_revoked", partitions=[str(tp) for tp in revoked])
 
     async def on_partitions_assigned(self, assigned: Any) -> None:

@@ -60,7 +60,7 @@ class ServiceSpec:
     produces: list[str] = field(default_factory=list)
     consumes: list[str] = field(default_factory=list)
     handlers: dict[type[Event], Handler] = field(default_factory=dict)
-    # Types whose consecutive events are handled together (see houqin_shared.consumer).
+    # Types whose events are handled a run at a time (see houqin_shared.runs).
     batch_handlers: dict[type[Event], BatchHandler] = field(default_factory=dict)
     # Work the worker process also does every N seconds (sweepers, auto-confirmation, retries).
     # Each must be safe with several worker replicas running it at once.
@@ -142,6 +142,7 @@ async def run_worker(spec: ServiceSpec, settings: ServiceSettings) -> None:
             batch=settings.consumer_batch,
             max_attempts=settings.consumer_max_attempts,
             backoff_s=settings.consumer_backoff_ms / 1000,
+            commit_every_s=settings.consumer_commit_ms / 1000,
         )
 
         async def loop(stop: asyncio.Event) -> None:

@@ -73,6 +73,12 @@ class ServiceSettings(BaseSettings):
     consumer_backoff_ms: int = Field(
         200, ge=0, description="First retry delay, doubled each attempt (with jitter), ms."
     )
+    consumer_commit_ms: int = Field(
+        200,
+        ge=0,
+        description="A worker commits its Kafka offsets at most this often (0: after every"
+        " batch), always after the batch's transaction; the inbox makes a redelivery harmless, ms.",
+    )
     consumer_stall_s: int = Field(
         60, ge=1, description="Liveness fails when the consumer loop has not turned for this long."
     )

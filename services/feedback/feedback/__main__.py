@@ -21,7 +21,7 @@ from feedback import (
     periodic,
 )
 from feedback.deps import CategoryCache, Limiters
-from feedback.handlers import HANDLERS
+from feedback.handlers import BATCH_HANDLERS, HANDLERS
 from feedback.photos import LocalDiskStore
 from feedback.settings import FeedbackSettings
 from houqin_shared.contracts import FEEDBACK_TOPIC, INBOUND_TOPIC, TICKETS_TOPIC
@@ -64,6 +64,7 @@ SPEC = ServiceSpec(
     produces=[FEEDBACK_TOPIC],
     consumes=[TICKETS_TOPIC, INBOUND_TOPIC],
     handlers=HANDLERS,
+    batch_handlers=BATCH_HANDLERS,
     periodic=periodic.tasks(FeedbackSettings()),
 )
 

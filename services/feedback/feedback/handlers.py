@@ -3,9 +3,13 @@ current (reports of other feedback instances are ignored)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from uuid import UUID
+
 from feedback import inbound
-from feedback.repository import timeline
-from houqin_shared.consumer import Handler
+from feedback.repository import ticket_state, timeline
+from feedback.repository.ticket_state import News
+from houqin_shared.consumer import BatchHandler, Handler, one_at_a_time
 from houqin_shared.contracts import (
     ReportSubmitted,
     TicketAssigned,
@@ -16,69 +20,58 @@ from houqin_shared.contracts import (
 from houqin_shared.contracts.base import Envelope, Event
 from houqin_shared.db import Conn
 from houqin_shared.logs import get_logger
+from houqin_shared.runs import distinct_chunks
 
 log = get_logger(__name__)
 
 
-async def on_ticket_opened(conn: Conn, env: Envelope) -> None:
+def _opened(env: Envelope) -> News:
     e = env.data
     assert isinstance(e, TicketOpened)
-    if not await timeline.ticket_opened(conn, e.report_id, e.ticket_id, e.department_id, e.team_id):
-        log.info("unknown_report", report_id=str(e.report_id), type=env.type)
-        return
-    await timeline.add_entry(
-        conn,
-        e.report_id,
-        "ticket_opened",
-        e.opened_at,
-        event_id=env.id,
-        status="ticket_opened",
-        team_id=e.team_id,
-        department_id=e.department_id,
-    )
-    log.info("report_status", report_id=str(e.report_id), status="ticket_opened")
+    return News(
+        e.report_id, env.id, "ticket_opened", "ticket_opened", e.opened_at,
+        e.team_id, e.department_id, ticket_id=e.ticket_id,
+    )  # fmt: skip
 
 
-async def on_ticket_assigned(conn: Conn, env: Envelope) -> None:
+def _assigned(env: Envelope) -> News:
     e = env.data
     assert isinstance(e, TicketAssigned)
-    if not await timeline.ticket_assigned(
-        conn, e.report_id, e.assignee_id, e.department_id, e.team_id
-    ):
-        return
     # The reporter sees which team took it on, not the worker's identity.
-    await timeline.add_entry(
-        conn,
-        e.report_id,
-        "assigned",
-        e.assigned_at,
-        event_id=env.id,
-        status="assigned",
-        team_id=e.team_id,
-        department_id=e.department_id,
-    )
+    return News(
+        e.report_id, env.id, "assigned", "assigned", e.assigned_at,
+        e.team_id, e.department_id, assignee_id=e.assignee_id,
+    )  # fmt: skip
 
 
-async def on_ticket_status_changed(conn: Conn, env: Envelope) -> None:
+def _status(env: Envelope) -> News:
     e = env.data
     assert isinstance(e, TicketStatusChanged)
-    on_time = e.on_time if e.stage == "finish" else None
-    if not await timeline.ticket_status(
-        conn, e.report_id, e.status, e.note, e.changed_at, e.assignee_id, on_time
-    ):
-        return
-    await timeline.add_entry(
-        conn,
-        e.report_id,
-        "status",
-        e.changed_at,
-        event_id=env.id,
-        status=e.status,
-        note=e.note,
-        team_id=e.team_id,
-        department_id=e.department_id,
-    )
-    log.info("report_status", report_id=str(e.report_id), status=e.status)
+    return News(
+        e.report_id, env.id, "status", e.status, e.changed_at, e.team_id, e.department_id,
+        note=e.note, assignee_id=e.assignee_id, on_time=e.on_time if e.stage == "finish" else None,
+    )  # fmt: skip
+
+
+def _following(change: str, news_of: Callable[[Envelope], News]) -> BatchHandler:
+    """A run of one kind of tickets' events: each piece of the run with a report at most once
+    is one statement."""
+
+    async def handle(conn: Conn, envs: list[Envelope]) -> None:
+        news = [news_of(env) for env in envs]
+        ours: set[UUID] = set()
+        for piece in distinct_chunks(news, [n.report_id for n in news]):
+            ours |= await ticket_state.follow(conn, change, piece)
+        log.info(
+            "report_status",
+            type=envs[0].type,
+            events=len(envs),
+            reports=[str(n.report_id) for n in news if n.report_id in ours],
+            statuses=[n.status for n in news if n.report_id in ours],
+            unknown_reports=[str(n.report_id) for n in news if n.report_id not in ours],
+        )
+
+    return handle
 
 
 async def on_ticket_transferred(conn: Conn, env: Envelope) -> None:
@@ -104,10 +97,13 @@ async def on_ticket_transferred(conn: Conn, env: Envelope) -> None:
     )
 
 
+BATCH_HANDLERS: dict[type[Event], BatchHandler] = {
+    TicketOpened: _following(ticket_state.OPENED, _opened),
+    TicketAssigned: _following(ticket_state.ASSIGNED, _assigned),
+    TicketStatusChanged: _following(ticket_state.STATUS, _status),
+}
 HANDLERS: dict[type[Event], Handler] = {
-    TicketOpened: on_ticket_opened,
-    TicketAssigned: on_ticket_assigned,
-    TicketStatusChanged: on_ticket_status_changed,
+    **{t: one_at_a_time(h) for t, h in BATCH_HANDLERS.items()},
     TicketTransferred: on_ticket_transferred,
     ReportSubmitted: inbound.on_report_submitted,
 }

@@ -329,6 +329,6 @@ _RECORDERS: dict[type[Event], Handler] = {
     IncidentOverturned: on_incident_overturned,
     DirectoryChanged: on_directory,
 }
-# The worker hands each run of consecutive events of one type to these (see the consumer).
+# The worker hands each run of events of one type to these (see houqin_shared.runs).
 BATCH_HANDLERS: dict[type[Event], BatchHandler] = {e: _run_of(h) for e, h in _RECORDERS.items()}
 HANDLERS: dict[type[Event], Handler] = {e: one_at_a_time(h) for e, h in BATCH_HANDLERS.items()}

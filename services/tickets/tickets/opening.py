@@ -170,7 +170,11 @@ async def detect_recurring(conn: Conn, new: list[Planned], rules: TicketRules) -
     window = timedelta(days=rules.recurring_days)
     keys = list(latest)
     found = await policy_repo.same_places(
-        conn, keys, [latest[k].env.time - window for k in keys], rules.recurring_count
+        conn,
+        keys,
+        [problem_id(c, where) for where, c in keys],
+        [latest[k].env.time - window for k in keys],
+        rules.recurring_count,
     )
     for key, ids in found.items():
         p = latest[key]

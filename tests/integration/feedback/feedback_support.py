@@ -13,7 +13,7 @@ import pytest
 from helpers import Infra, Sso, api_client, settings_for
 
 from feedback.__main__ import create_app
-from feedback.handlers import HANDLERS
+from feedback.handlers import BATCH_HANDLERS, HANDLERS
 from feedback.settings import FeedbackSettings
 from houqin_shared import db
 from houqin_shared.contracts.base import Envelope, Event
@@ -75,6 +75,11 @@ class Feedback:
             for event in events:
                 async with pool.acquire() as conn, conn.transaction():
                     await HANDLERS[type(event)](conn, Envelope(event))
+
+    async def handle_run(self, *events: Event) -> None:
+        """Run the worker's batch handler on `events` (all of one type) in one transaction."""
+        async with self.pool() as pool, pool.acquire() as conn, conn.transaction():
+            await BATCH_HANDLERS[type(events[0])](conn, [Envelope(e) for e in events])
 
     async def publish(self, client: httpx.AsyncClient, *codes: str, **fields: Any) -> None:
         admin = self.sso.auth("admin-1", "admin")

@@ -147,6 +147,43 @@ async def test_timeline_replies_and_answering_an_explanation(feedback: Feedback)
         assert other.status_code == 404
 
 
+async def test_a_run_of_events_follows_every_report_in_order(feedback: Feedback) -> None:
+    """The worker takes a run of one type at once: the same report twice in one run gets both
+    changes in their order, and a report that is not ours is left alone."""
+    student = feedback.sso.auth("stu-run", "reporter")
+    async with feedback.client() as client:
+        await feedback.publish(client, "plumbing")
+        reports = [await file(client, student, description=f"leak {i}") for i in range(3)]
+        tickets = [Ticket(r) for r in reports]
+        stranger = Ticket({"id": str(uuid.uuid4()), "tracking_no": "FK20260101-9999"})
+        await feedback.handle_run(*(t.opened() for t in [*tickets, stranger]))
+        await feedback.handle_run(*(t.assigned("plumber-1") for t in tickets))
+        a, b, c = tickets
+        await feedback.handle_run(
+            a.moved("accepted"), b.moved("accepted"), a.moved("on_site"), a.moved("resolved"),
+            c.moved("accepted"), stranger.moved("accepted"),
+        )  # fmt: skip
+        seen = [
+            (await client.get(f"/v1/reports/{r['id']}", headers=student)).json() for r in reports
+        ]
+        assert [s["status"] for s in seen] == ["resolved", "accepted", "accepted"]
+        assert seen[0]["awaiting_confirmation"] and not seen[1]["awaiting_confirmation"]
+        tl = (await client.get(f"/v1/reports/{reports[0]['id']}/timeline", headers=student)).json()
+        assert [(e["kind"], e["status"]) for e in tl] == [
+            ("filed", "filed"),
+            ("ticket_opened", "ticket_opened"),
+            ("assigned", "assigned"),
+            ("status", "accepted"),
+            ("status", "on_site"),
+            ("status", "resolved"),
+        ]
+        stray = await feedback.fetch(
+            "SELECT count(*) AS n FROM report_events WHERE report_id = $1",
+            stranger.common()["report_id"],
+        )
+        assert stray[0]["n"] == 0
+
+
 async def test_transfer_shows_the_new_department(feedback: Feedback) -> None:
     student = feedback.sso.auth("stu-1", "reporter")
     async with feedback.client() as client:

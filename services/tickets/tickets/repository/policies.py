@@ -68,18 +68,27 @@ async def put_rules(conn: Conn, rules: TicketRules) -> None:
 
 
 async def same_places(
-    conn: Conn, places: list[tuple[str, str]], since: list[datetime], at_least: int
+    conn: Conn,
+    places: list[tuple[str, str]],
+    problems: list[str],
+    since: list[datetime],
+    at_least: int,
 ) -> dict[tuple[str, str], list[Any]]:
     """For each (place, category), its tickets opened since the matching `since` (oldest first,
-    at most 1000), when there are at least `at_least`; in one query."""
+    at most 1000), when there are at least `at_least`; in one query. A place whose problem
+    (`problems`, in the same order) was detected since then is skipped without reading its
+    tickets: `mark_recurring` would not count it again inside the window."""
     rows = await conn.fetch(
-        "SELECT k.place_key, k.category, s.ids FROM unnest($1::text[], $2::text[],"
-        " $3::timestamptz[]) AS k(place_key, category, since) CROSS JOIN LATERAL ("
+        "SELECT k.place_key, k.category, s.ids FROM (SELECT * FROM unnest($1::text[],"
+        " $2::text[], $3::text[], $4::timestamptz[]) AS k(place_key, category, problem, since)"
+        " WHERE NOT EXISTS (SELECT FROM recurring_problems p WHERE p.problem_id = k.problem"
+        " AND p.last_detected_at >= k.since)) AS k CROSS JOIN LATERAL ("
         " SELECT array_agg(id) AS ids FROM (SELECT id FROM tickets t WHERE"
         " t.place_key = k.place_key AND t.category = k.category AND t.opened_at >= k.since"
-        " ORDER BY t.opened_at, t.id LIMIT 1000) AS x) AS s WHERE cardinality(s.ids) >= $4",
+        " ORDER BY t.opened_at, t.id LIMIT 1000) AS x) AS s WHERE cardinality(s.ids) >= $5",
         [p for p, _ in places],
         [c for _, c in places],
+        problems,
         since,
         at_least,
     )
