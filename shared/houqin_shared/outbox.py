@@ -21,6 +21,11 @@ SELECT * FROM unnest(${0}::uuid[], ${1}::text[], ${2}::text[], ${3}::text[], ${4
                      ${5}::bytea[])
 """
 
+_INSERT_ONE = """
+INSERT INTO outbox (event_id, topic, key, event_type, headers, payload)
+SELECT ${0}::uuid, ${1}::text, ${2}::text, ${3}::text, ${4}::text::jsonb, ${5}::bytea
+"""
+
 
 async def add(conn: Conn, *events: Event | Envelope, new_aggregate: bool = False) -> list[Envelope]:
     """Store events in the caller's transaction; return their envelopes (with ids).
@@ -51,8 +56,7 @@ def insert(envs: list[Envelope], first: int, when: str = "") -> tuple[str, list[
     that SQL condition holds: for a repository to run as a CTE of the very statement that
     creates a new aggregate (one statement is one transaction, so the change and its events
     need no BEGIN and COMMIT round trips, and no key lock: see `add`)."""
-    sql = _INSERT.format(*range(first, first + 6)) + (f" WHERE {when}" if when else "")
-    return sql, [
+    columns: list[list[object]] = [
         [e.id for e in envs],
         [e.data.topic for e in envs],
         [e.data.key() for e in envs],
@@ -60,6 +64,10 @@ def insert(envs: list[Envelope], first: int, when: str = "") -> tuple[str, list[
         [json.dumps(e.headers()) for e in envs],  # text, so no codec is needed
         [e.value() for e in envs],
     ]
+    where = f" WHERE {when}" if when else ""
+    if len(envs) == 1:  # one event (a new report's): plain parameters, no arrays to build
+        return _INSERT_ONE.format(*range(first, first + 6)) + where, [c[0] for c in columns]
+    return _INSERT.format(*range(first, first + 6)) + where, list(columns)
 
 
 _LOCK = """

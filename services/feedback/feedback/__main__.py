@@ -22,6 +22,7 @@ from feedback import (
 )
 from feedback.deps import CategoryCache, Limiters
 from feedback.handlers import BATCH_HANDLERS, HANDLERS
+from feedback.intake import TrackingNumbers
 from feedback.photos import LocalDiskStore
 from feedback.settings import FeedbackSettings
 from houqin_shared.contracts import FEEDBACK_TOPIC, INBOUND_TOPIC, TICKETS_TOPIC
@@ -52,6 +53,7 @@ def create_app(settings: ServiceSettings) -> FastAPI:
     app.mount("/open311", api_open311.open311_app(app))
     app.state.limiters = Limiters(settings)
     app.state.categories = CategoryCache()
+    app.state.numbers = TrackingNumbers(settings.tracking_block)
     app.state.photo_store = LocalDiskStore(settings.photo_dir)
     return app
 

@@ -15,11 +15,12 @@ from feedback.deps import (
     CategoryCache,
     DbPool,
     ReportOut,
-    Settings,
     limit_address,
     limit_caller,
     may_read,
+    numbers_of,
     present,
+    settings_of,
 )
 from feedback.repository import catalog as catalog_repo
 from feedback.repository import duplicates, photos, reception
@@ -27,6 +28,7 @@ from houqin_shared.db import Conn
 from houqin_shared.identity import CurrentPrincipal, Principal, Role
 from houqin_shared.logs import get_logger
 from houqin_shared.problems import ProblemError, forbidden, not_found
+from houqin_shared.webapp import get_pool
 
 router = APIRouter(prefix="/v1", tags=["reports"])
 log = get_logger(__name__)
@@ -50,7 +52,7 @@ def refused(detail: str) -> ProblemError:
 
 
 async def _replay(
-    conn: Conn, who: Principal, key: str, fingerprint: str | None, response: Response
+    conn: Conn, who: Principal, key: str, fingerprint: str | None
 ) -> ReportOut | None:
     first = await repository.report_by_idempotency_key(conn, who.subject, key)
     if first is None:
@@ -62,9 +64,18 @@ async def _replay(
             "this Idempotency-Key was used for a different request",
             type_="https://houqin.dev/problems/idempotency-key-reused",
         )
-    # The same answer as the first time (201), marked as a replay.
-    response.headers["Idempotent-Replayed"] = "true"
     return present(first, who)
+
+
+def _created(out: ReportOut, replayed: bool = False) -> Response:
+    """201 with the report, serialised once here (FastAPI would validate it again first); a
+    replay gives the same answer as the first time, marked as a replay."""
+    return Response(
+        out.model_dump_json(),
+        status_code=status.HTTP_201_CREATED,
+        media_type="application/json",
+        headers={"Idempotent-Replayed": "true"} if replayed else None,
+    )
 
 
 async def _active(request: Request, conn: Conn, category: str) -> bool:
@@ -80,12 +91,10 @@ async def _active(request: Request, conn: Conn, category: str) -> bool:
 async def file_report(
     report: domain.ReportIn,
     who: CurrentPrincipal,
-    pool: DbPool,
-    settings: Settings,
     request: Request,
-    response: Response,
     idempotency_key: IdempotencyKey = None,
-) -> ReportOut:
+) -> Response:
+    settings, pool = settings_of(request), get_pool(request)  # the hot path: no dependencies
     limit_address(request)
     if not who.has_any(Role.reporter, Role.front_desk, Role.service, Role.supervisor):
         raise forbidden("filing reports needs the reporter, front_desk or service role")
@@ -99,10 +108,8 @@ async def file_report(
     day = now.astimezone(ZoneInfo(settings.timezone)).date()
     reporter = domain.reporter_of(report, who)
     async with pool.acquire() as conn:
-        if idempotency_key and (
-            replay := await _replay(conn, who, idempotency_key, fingerprint, response)
-        ):
-            return replay
+        if idempotency_key and (replay := await _replay(conn, who, idempotency_key, fingerprint)):
+            return _created(replay, replayed=True)
         if report.channel == "reception_day" and not await reception.session_exists(
             conn, report.origin or ""
         ):
@@ -112,6 +119,7 @@ async def file_report(
         row = await intake.new_row(
             conn,
             report,
+            numbers=numbers_of(request),
             now=now,
             day=day,
             reporter=reporter,
@@ -128,10 +136,10 @@ async def file_report(
             raise refused(str(exc)) from exc
         if not inserted:  # a concurrent retry with the same key committed first
             assert idempotency_key is not None
-            replay = await _replay(conn, who, idempotency_key, fingerprint, response)
+            replay = await _replay(conn, who, idempotency_key, fingerprint)
             if replay is None:
                 raise ProblemError(409, "Conflict", "the report could not be stored; retry")
-            return replay
+            return _created(replay, replayed=True)
         out = present(row, who)
         out.photo_ids = sorted(set(report.photo_ids))
         out.possible_duplicates = await find_duplicates(
@@ -143,7 +151,7 @@ async def file_report(
         tracking_no=row["tracking_no"],
         channel=report.channel,
     )
-    return out
+    return _created(out)
 
 
 @router.get("/reports/by-tracking-no/{tracking_no}", response_model=ReportOut)

@@ -31,18 +31,18 @@ async def find_duplicates(
     conn: Conn, category: str, location: dict[str, Any], radius_m: float, exclude: uuid.UUID
 ) -> list[DuplicateOut]:
     """Open reports of `category` in the same room or within `radius_m`, newest first."""
-    found: dict[uuid.UUID, dict[str, Any]] = {}
+    rows: list[dict[str, Any]] = []
     if location.get("building") and location.get("room"):
-        for row in await duplicates.open_in_room(
+        rows = await duplicates.open_in_room(
             conn, category, location["building"], location["room"], exclude, MAX_CANDIDATES
-        ):
-            found[row["id"]] = row
+        )  # newest first
     if location.get("lat") is not None:
         box = dup.bounding_box(location["lat"], location["long"], radius_m)
+        found = {row["id"]: row for row in rows}
         for row in await duplicates.open_in_box(conn, category, box, exclude, MAX_CANDIDATES):
             if dup.same_place(location, row["location"], radius_m):
                 found[row["id"]] = row
-    rows = sorted(found.values(), key=lambda r: r["filed_at"], reverse=True)[:MAX_CANDIDATES]
+        rows = sorted(found.values(), key=lambda r: r["filed_at"], reverse=True)[:MAX_CANDIDATES]
     return [
         DuplicateOut(
             id=r["id"],

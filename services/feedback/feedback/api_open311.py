@@ -21,7 +21,7 @@ from starlette.datastructures import UploadFile
 from feedback import domain, intake
 from feedback import domain_open311 as o311
 from feedback.api_photos import checked, photo_row, store_of
-from feedback.deps import limit_address, settings_of
+from feedback.deps import limit_address, numbers_of, settings_of
 from feedback.photos import NotAnImage, without_metadata
 from feedback.repository import catalog, open311, photos
 from houqin_shared.problems import ProblemError
@@ -196,7 +196,14 @@ async def post_request(fmt: str, request: Request) -> Response:
         if not await catalog.is_active_category(conn, code):
             raise o311.Open311Error(404, f"service_code {code} was not found")
         row = await intake.new_row(
-            conn, report, now=now, day=day, reporter=None, filed_by=filed_by, media_url=media_url
+            conn,
+            report,
+            numbers=numbers_of(request),
+            now=now,
+            day=day,
+            reporter=None,
+            filed_by=filed_by,
+            media_url=media_url,
         )
         if photo is not None:
             await store_of(request).put(photo["storage_key"], data)

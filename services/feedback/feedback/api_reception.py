@@ -9,11 +9,11 @@ from datetime import UTC, date, datetime
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Depends, Query, status
+from fastapi import APIRouter, Depends, Query, Request, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from feedback import domain, intake
-from feedback.deps import DbPool, ReportOut, Settings, present
+from feedback.deps import DbPool, ReportOut, Settings, numbers_of, present
 from feedback.domain import PLAIN
 from feedback.repository import catalog, reception, timeline
 from houqin_shared.contracts.common import ReportKind, Urgency
@@ -91,7 +91,12 @@ async def read_session(session_id: uuid.UUID, who: Clerk, pool: DbPool) -> dict[
 
 @router.post("/{session_id}/reports", status_code=status.HTTP_201_CREATED, response_model=ReportOut)
 async def log_report(
-    session_id: uuid.UUID, body: SessionReportIn, who: Clerk, pool: DbPool, settings: Settings
+    session_id: uuid.UUID,
+    body: SessionReportIn,
+    who: Clerk,
+    pool: DbPool,
+    settings: Settings,
+    request: Request,
 ) -> ReportOut:
     report = domain.ReportIn(
         **body.model_dump(exclude={"answer", "location"}),
@@ -111,6 +116,7 @@ async def log_report(
         row = await intake.new_row(
             conn,
             report,
+            numbers=numbers_of(request),
             now=now,
             day=day,
             reporter=report.on_behalf_of,

@@ -12,6 +12,7 @@ import asyncpg
 from fastapi import Depends, Request
 from pydantic import BaseModel, Field
 
+from feedback.intake import TrackingNumbers
 from feedback.ratelimit import RateLimiter, retry_after_header
 from feedback.settings import FeedbackSettings
 from houqin_shared.contracts import Location
@@ -22,6 +23,12 @@ from houqin_shared.problems import ProblemError
 def settings_of(request: Request) -> FeedbackSettings:
     settings: FeedbackSettings = request.app.state.settings
     return settings
+
+
+def numbers_of(request: Request) -> TrackingNumbers:
+    """This process's tracking numbers (taken from the day's sequence a block at a time)."""
+    numbers: TrackingNumbers = request.app.state.numbers
+    return numbers
 
 
 async def get_settings(request: Request) -> FeedbackSettings:

@@ -51,6 +51,13 @@ class FeedbackSettings(ServiceSettings):
     open311_jurisdiction: str = Field(
         "houqin", description="The Open311 jurisdiction_id this endpoint serves."
     )
+    tracking_block: int = Field(
+        20,
+        ge=1,
+        le=1000,
+        description="Tracking numbers an API process takes from the day's sequence at once (one"
+        " round trip per block; a stopped process skips the rest of its block).",
+    )
     photo_dir: str = Field(
         ".data/feedback-photos", description="Where the local photo store keeps files."
     )

@@ -273,8 +273,8 @@ async def test_the_worker_prepares_tomorrows_sequence_and_lists_its_tasks(
     async with feedback.pool() as pool:
         await asyncio.gather(*(periodic.prepare_sequences(pool, zone) for _ in range(3)))
         async with pool.acquire() as conn:
-            assert await repository.next_day_seq(conn, tomorrow) == 1
+            assert await repository.next_day_seqs(conn, tomorrow) == [1]
             async with conn.transaction():  # inside a transaction, a missing day is made too
-                assert await repository.next_day_seq(conn, tomorrow + timedelta(days=5)) == 1
+                assert await repository.next_day_seqs(conn, tomorrow + timedelta(days=5)) == [1]
     names = [t.name for t in periodic.tasks(feedback.settings(auto_confirm_every_s=60))]
     assert names == ["auto_confirm", "survey_close", "tracking_sequences"]

@@ -9,11 +9,13 @@ from uuid import UUID
 from houqin_shared.db import Conn
 
 _CANDIDATE = (
-    "SELECT r.id, r.tracking_no, r.description, r.filed_at, r.status, r.location,"
+    "SELECT r.id, r.tracking_no, r.description, r.filed_at, r.status,"
     " (SELECT count(*) FROM supporters s WHERE s.report_id = r.id) AS supporters,"
     " (SELECT count(*) FROM photos p WHERE p.report_id = r.id) AS photo_count,"
     " (SELECT p.id FROM photos p WHERE p.report_id = r.id ORDER BY p.uploaded_at LIMIT 1)"
     "  AS first_photo_id"
+)
+_OPEN = (
     " FROM reports r WHERE r.category = $1 AND r.status NOT IN ('closed', 'confirmed')"
     " AND r.primary_id IS NULL AND r.id <> $2"
 )
@@ -22,8 +24,9 @@ _CANDIDATE = (
 async def open_in_room(
     conn: Conn, category: str, building: str, room: str, exclude: UUID, limit: int
 ) -> list[dict[str, Any]]:
+    """Open reports of `category` in this room, newest first (their location is known)."""
     rows = await conn.fetch(
-        _CANDIDATE + " AND r.location->>'building' = $3 AND r.location->>'room' = $4"
+        _CANDIDATE + _OPEN + " AND r.location->>'building' = $3 AND r.location->>'room' = $4"
         " ORDER BY r.filed_at DESC LIMIT $5",
         category,
         exclude,
@@ -37,8 +40,9 @@ async def open_in_room(
 async def open_in_box(
     conn: Conn, category: str, box: tuple[float, float, float, float], exclude: UUID, limit: int
 ) -> list[dict[str, Any]]:
+    """Open reports of `category` with a position inside `box`, with their location."""
     rows = await conn.fetch(
-        _CANDIDATE + " AND r.location->>'lat' IS NOT NULL"
+        _CANDIDATE + ", r.location" + _OPEN + " AND r.location->>'lat' IS NOT NULL"
         " AND (r.location->>'lat')::float8 BETWEEN $3 AND $4"
         " AND (r.location->>'long')::float8 BETWEEN $5 AND $6"
         " ORDER BY r.filed_at DESC LIMIT $7",

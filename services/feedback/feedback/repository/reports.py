@@ -34,18 +34,20 @@ async def ensure_day_sequence(conn: Conn, day: date) -> None:
         pass  # another caller created it at the same moment
 
 
-async def next_day_seq(conn: Conn, day: date) -> int:
-    """The next number of `day`'s sequence: one sequence object per day, created on demand, so
-    concurrent intake never waits on a shared row (numbers of rolled-back reports are skipped)."""
+async def next_day_seqs(conn: Conn, day: date, count: int = 1) -> list[int]:
+    """The next `count` numbers of `day`'s sequence, in one round trip: one sequence object per
+    day, created on demand, so concurrent intake never waits on a shared row (numbers that are
+    never used, as those of rolled-back reports, are skipped)."""
+    sql = "SELECT nextval($1::text::regclass) FROM generate_series(1, $2)"
     name = _sequence_name(day)
     try:
         if conn.is_in_transaction():  # a savepoint, so a missing sequence spoils nothing
             async with conn.transaction():
-                return int(await conn.fetchval("SELECT nextval($1::text::regclass)", name))
-        return int(await conn.fetchval("SELECT nextval($1::text::regclass)", name))
+                return [int(r[0]) for r in await conn.fetch(sql, name, count)]
+        return [int(r[0]) for r in await conn.fetch(sql, name, count)]
     except asyncpg.UndefinedTableError:
         await ensure_day_sequence(conn, day)
-    return int(await conn.fetchval("SELECT nextval($1::text::regclass)", name))
+    return [int(r[0]) for r in await conn.fetch(sql, name, count)]
 
 
 async def insert_report(
