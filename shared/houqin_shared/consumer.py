@@ -109,6 +109,8 @@ class ConsumerRunner:
     max_attempts: int = 5
     backoff_s: float = 0.2
     commit_every_s: float = 0.0  # offsets committed at most this often (0: every batch)
+    fetch_min_bytes: int = 32768  # a fetch is answered when this much waits ...
+    fetch_wait_ms: int = 10  # ... or after this long: fuller batches under load
     registry: dict[str, type[Event]] = field(default_factory=lambda: dict(REGISTRY))
     batch_handlers: dict[type[Event], BatchHandler] = field(default_factory=dict)
     last_turn: float = field(default_factory=time.monotonic)
@@ -127,6 +129,8 @@ class ConsumerRunner:
             auto_offset_reset="earliest",
             isolation_level="read_committed",
             max_poll_records=self.batch,
+            fetch_min_bytes=self.fetch_min_bytes,
+            fetch_max_wait_ms=self.fetch_wait_ms,
         )
         self._consumer = consumer
         consumer.subscribe(self.topics, listener=_CommitBeforeRevoke(self))

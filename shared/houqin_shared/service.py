@@ -143,6 +143,8 @@ async def run_worker(spec: ServiceSpec, settings: ServiceSettings) -> None:
             max_attempts=settings.consumer_max_attempts,
             backoff_s=settings.consumer_backoff_ms / 1000,
             commit_every_s=settings.consumer_commit_ms / 1000,
+            fetch_min_bytes=settings.consumer_fetch_min_bytes,
+            fetch_wait_ms=settings.consumer_fetch_wait_ms,
         )
 
         async def loop(stop: asyncio.Event) -> None:

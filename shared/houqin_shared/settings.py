@@ -73,6 +73,19 @@ class ServiceSettings(BaseSettings):
     consumer_backoff_ms: int = Field(
         200, ge=0, description="First retry delay, doubled each attempt (with jitter), ms."
     )
+    consumer_fetch_min_bytes: int = Field(
+        32768,
+        ge=1,
+        description="Kafka answers a worker's fetch once this much is waiting (or after"
+        " CONSUMER_FETCH_WAIT_MS): under load a worker takes fuller batches, far fewer"
+        " fetches, transactions and commits, bytes.",
+    )
+    consumer_fetch_wait_ms: int = Field(
+        10,
+        ge=0,
+        description="Longest a fetch waits for CONSUMER_FETCH_MIN_BYTES (what a quiet event can"
+        " lose per hop), ms.",
+    )
     consumer_commit_ms: int = Field(
         200,
         ge=0,

@@ -21,7 +21,13 @@ def get_pool(request: Request) -> asyncpg.Pool:
     return pool
 
 
-DbPool = Annotated[asyncpg.Pool, Depends(get_pool)]
+async def pool_dependency(request: Request) -> asyncpg.Pool:
+    """Async: FastAPI runs a plain `def` dependency in its thread pool, a thread hop (and a
+    good part of a short request's CPU) on every request."""
+    return get_pool(request)
+
+
+DbPool = Annotated[asyncpg.Pool, Depends(pool_dependency)]
 
 
 def service_app(title: str, settings: ServiceSettings, *routers: APIRouter) -> FastAPI:
