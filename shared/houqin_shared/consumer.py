@@ -12,7 +12,8 @@ CloudEvents that make no sense, such as an unknown category).
 
 A type may have a batch handler instead, which is given the batch's new events of that type in
 runs (same transaction; each key's events in their order, see houqin_shared.runs; one event at a
-time when replaying), so a hot path can write a whole batch in a few statements.
+time when replaying), so a hot path can write a whole batch in a few statements. Types that name
+the same batch handler share its runs: it is given their events mixed.
 """
 
 from __future__ import annotations
@@ -214,16 +215,19 @@ class ConsumerRunner:
         self.settled += len(items)
 
     def _runs(self, items: list[Item]) -> list[list[Envelope]]:
-        """Events of one type that has a batch handler go together, each key's in its order
-        (see houqin_shared.runs); others alone."""
+        """Events whose types share a batch handler go together, each key's in its order (see
+        houqin_shared.runs); others alone. A handler given to several types takes them mixed."""
         envs = [i.envelope for i in items if i.envelope is not None]
         keys = [i.record.key for i in items if i.envelope is not None]
-        return group_runs(envs, [type(e.data) for e in envs], keys, self.batch_handlers.keys())
+        handlers = self.batch_handlers
+        kinds = [handlers.get(type(e.data), type(e.data)) for e in envs]
+        return group_runs(envs, kinds, keys, set(handlers.values()))
 
     async def _run_batch(self, conn: Conn, envs: list[Envelope]) -> None:
         bind_correlation_id(envs[0].correlation_id or envs[0].id)
         await self.batch_handlers[type(envs[0].data)](conn, envs)
-        metrics.EVENTS_CONSUMED.labels(self.group, envs[0].type, "handled").inc(len(envs))
+        for env in envs:
+            metrics.EVENTS_CONSUMED.labels(self.group, env.type, "handled").inc()
 
     async def _slow_path(self, item: Item) -> None:
         env = item.envelope

@@ -39,10 +39,11 @@ async def on_directory(conn: Conn, env: Envelope) -> None:
 
 
 async def on_events(conn: Conn, envs: list[Envelope]) -> None:
-    """A run of events of one type (the worker hands them over together): the rules read once,
-    every recipient's entry fetched in one query, every message stored in one statement."""
+    """A run of events (the worker hands them over together, each key's in its order, types
+    mixed): each type's rules read once, every recipient's entry fetched in one query, every
+    message stored in one statement."""
     now = datetime.now(UTC)
-    snap = await config.snapshot(conn, envs[0].type)
+    snaps = {t: await config.snapshot(conn, t) for t in dict.fromkeys(env.type for env in envs)}
     filed = [
         (e.report_id, named, e.tracking_no)
         for e in (env.data for env in envs)
@@ -53,7 +54,7 @@ async def on_events(conn: Conn, envs: list[Envelope]) -> None:
     later: list[news.Item] = []
     for env in envs:
         data = env.data.model_dump(mode="json")
-        for rule in snap["rules"]:
+        for rule in snaps[env.type]["rules"]:
             if not rule.applies_to(data):
                 continue
             if rule.audience == "reporter" and followers.ask_feedback(env.data):
@@ -71,13 +72,14 @@ async def on_events(conn: Conn, envs: list[Envelope]) -> None:
     for env, rule, ids in wanted:
         is_queue = rule.audience == "team_queue"
         who = [recipient_from_row(rows[i], is_queue) for i in ids]
+        snap = snaps[env.type]
         for m in plan(env.data, rule, who, snap["channels"], snap["templates"], now):
             found.append((env, m))
     new = await messages.record(conn, [(env.id, env.type, m) for env, m in found])
     await news.add(conn, later)
     log.info(
         "messages_recorded",
-        type=envs[0].type,
+        types=list(snaps),
         events=len(envs),
         messages=len(found),
         new=new,
@@ -85,7 +87,7 @@ async def on_events(conn: Conn, envs: list[Envelope]) -> None:
     )
 
 
-# Every event type but the directory is handled a run at a time by the worker.
+# Every event type but the directory is handled a run at a time by the worker, types mixed.
 BATCH_HANDLERS: dict[type[Event], BatchHandler] = {
     t: on_events
     for t in (

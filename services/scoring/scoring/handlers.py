@@ -293,23 +293,20 @@ def scope_of(e: Event, s: totals.Scope | None = None) -> totals.Scope:
     return s
 
 
-def _run_of(handler: Handler) -> BatchHandler:
-    """Record a run of events of one type and add what they changed to the running totals:
-    the totals of every fact the run can change read once before and once after."""
+async def on_events(conn: Conn, envs: list[Envelope]) -> None:
+    """Record a run of events (of any types, each key's in its order) and add what they changed
+    to the running totals: the totals of every fact the run can change are read once before and
+    once after, whatever the mix."""
+    scope = totals.Scope()
+    for env in envs:
+        scope_of(env.data, scope)
 
-    async def handle(conn: Conn, envs: list[Envelope]) -> None:
-        scope = totals.Scope()
+    async def record() -> None:
         for env in envs:
-            scope_of(env.data, scope)
+            await _RECORDERS[type(env.data)](conn, env)
 
-        async def record() -> None:
-            for env in envs:
-                await handler(conn, env)
-
-        await add_event_totals(conn, scope, record)
-        await facts.touch_open_campaigns(conn)
-
-    return handle
+    await add_event_totals(conn, scope, record)
+    await facts.touch_open_campaigns(conn)
 
 
 _RECORDERS: dict[type[Event], Handler] = {
@@ -329,6 +326,6 @@ _RECORDERS: dict[type[Event], Handler] = {
     IncidentOverturned: on_incident_overturned,
     DirectoryChanged: on_directory,
 }
-# The worker hands each run of events of one type to these (see houqin_shared.runs).
-BATCH_HANDLERS: dict[type[Event], BatchHandler] = {e: _run_of(h) for e, h in _RECORDERS.items()}
-HANDLERS: dict[type[Event], Handler] = {e: one_at_a_time(h) for e, h in BATCH_HANDLERS.items()}
+# One batch handler for every type: the worker hands it runs of mixed events (houqin_shared.runs).
+BATCH_HANDLERS: dict[type[Event], BatchHandler] = dict.fromkeys(_RECORDERS, on_events)
+HANDLERS: dict[type[Event], Handler] = dict.fromkeys(_RECORDERS, one_at_a_time(on_events))

@@ -12,6 +12,7 @@ import asyncpg
 from scoring_world import World
 
 from houqin_shared.contracts.base import Envelope, Event
+from houqin_shared.runs import group_runs
 from scoring import compute, repository
 from scoring.handlers import BATCH_HANDLERS, HANDLERS
 from scoring.schemas import CampaignIn
@@ -31,14 +32,13 @@ class Scoring:
                 await HANDLERS[type(event)](conn, Envelope(event))
 
     async def feed_runs(self, *events: Event) -> None:
-        """As the worker does with one batch from Kafka: each run of consecutive events of one
-        type to the batch handler, all in one transaction."""
-        runs: list[list[Event]] = []
-        for event in events:
-            if runs and type(runs[-1][0]) is type(event):
-                runs[-1].append(event)
-            else:
-                runs.append([event])
+        """As the worker does with one batch from Kafka: the runs it cuts (every type shares
+        one batch handler here, so mixed runs, each key's events in order), all in one
+        transaction."""
+        kinds = [BATCH_HANDLERS[type(e)] for e in events]
+        keys = [e.key() for e in events]
+        runs = group_runs(list(events), kinds, keys, set(BATCH_HANDLERS.values()))
+        assert len(runs) < len(events) / 2  # the runs are long: the test must mix types
         async with self.pool.acquire() as conn, conn.transaction():
             for run in runs:
                 await BATCH_HANDLERS[type(run[0])](conn, [Envelope(e) for e in run])
