@@ -27,7 +27,7 @@ import asyncpg
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
-from bench_infra import infra
+from bench_infra import infra, one_row_insert, pgbench
 
 from houqin_shared import db, kafka, outbox
 from houqin_shared.consumer import ConsumerRunner
@@ -50,22 +50,6 @@ def contract(topic: str) -> type[Event]:
 
     Tick.topic = topic  # type: ignore[misc]
     return Tick
-
-
-def pgbench(dsn: str, schema: str, seconds: int) -> float:
-    """Transactions/s of a one-row insert (id, jsonb, timestamp) at 8 clients."""
-    script = tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False)
-    script.write(f"INSERT INTO {schema}.pgb (payload) VALUES ('{{\"k\": 1}}');\n")
-    script.close()
-    binary = next(Path("/usr/lib/postgresql").glob("*/bin/pgbench"))
-    out = subprocess.run(
-        [str(binary), "-n", "-c", "8", "-j", "2", "-T", str(seconds), "-f", script.name, dsn],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    line = next(line for line in out.splitlines() if line.startswith("tps"))
-    return float(line.split("=")[1].split()[0])
 
 
 async def child(role: str, dsn: str, bootstrap: str, schema: str, topic: str, group: str) -> None:
@@ -199,7 +183,7 @@ async def main(seconds: float, rate: int) -> None:
     group = f"houqin.bench-{uuid.uuid4().hex[:6]}"
     await kafka.ensure_topics(bootstrap, [topic, kafka.dead_letter_topic(group)])
     print(f"machine: {os.cpu_count()} cores; PostgreSQL and Kafka on loopback; schema {schema}")
-    baseline = pgbench(dsn, schema, 10)
+    baseline = pgbench(dsn, one_row_insert(schema), 10)
     print(f"baseline  pgbench one-row insert transactions: {baseline:,.0f} tx/s (8 clients)")
     procs = [spawn(r, dsn, bootstrap, schema, topic, group) for r in ("relay", "consumer")]
     tick = contract(topic)

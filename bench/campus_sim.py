@@ -33,9 +33,7 @@ import json
 import os
 import random
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 import uuid
 from collections import defaultdict
@@ -54,6 +52,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "deploy" / "local"))
 sys.path.insert(0, str(ROOT / "bench"))
 import launcher
+from bench_infra import one_row_insert, pgbench
 from campus_model import TERM_DAYS, Campus, Report
 
 from houqin_shared.bootstrap import SERVICES
@@ -149,21 +148,6 @@ def cpu_snapshot(pids: dict[str, int]) -> dict[str, float]:
 # --- the baseline -----------------------------------------------------------------------------
 
 
-def pgbench(dsn: str, schema: str, seconds: int) -> float:
-    """Transactions/s of a one-row insert at 8 clients (bench/backbone.py's baseline)."""
-    with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as script:
-        script.write(f"INSERT INTO {schema}.pgb (payload) VALUES ('{{\"k\": 1}}');\n")
-    binary = next(Path("/usr/lib/postgresql").glob("*/bin/pgbench"))
-    out = subprocess.run(
-        [str(binary), "-n", "-c", "8", "-j", "2", "-T", str(seconds), "-f", script.name, dsn],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    line = next(line for line in out.splitlines() if line.startswith("tps"))
-    return float(line.split("=")[1].split()[0])
-
-
 async def baseline(dsn: str, seconds: int) -> float:
     schema = f"bench_campus_{uuid.uuid4().hex[:6]}"
     conn = await asyncpg.connect(dsn, ssl=False)
@@ -172,7 +156,7 @@ async def baseline(dsn: str, seconds: int) -> float:
             f"CREATE SCHEMA {schema}; CREATE TABLE {schema}.pgb (id bigint GENERATED ALWAYS AS"
             " IDENTITY PRIMARY KEY, payload jsonb, at timestamptz DEFAULT now())"
         )
-        return await asyncio.to_thread(pgbench, dsn, schema, seconds)
+        return await asyncio.to_thread(pgbench, dsn, one_row_insert(schema), seconds)
     finally:
         await conn.execute(f"DROP SCHEMA {schema} CASCADE")
         # The baseline's hundreds of thousands of rows are written out now, not by a checkpoint

@@ -41,7 +41,7 @@ import uvicorn
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "bench"))
-from bench_infra import infra
+from bench_infra import infra, pgbench
 from helpers import free_port
 
 from houqin_shared import devsso
@@ -93,32 +93,6 @@ SELECT r.id, r.tracking_no, r.description, r.filed_at, r.status,
   AND r.location->>'building' = 'north-dorm-7' AND r.location->>'room' = '312'
   ORDER BY r.filed_at DESC LIMIT 10;
 """
-
-
-def pgbench(dsn: str, schema: str, day: str, seconds: int, clients: int) -> float:
-    with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as script:
-        script.write(pgbench_script(schema, day))
-    binary = next(Path("/usr/lib/postgresql").glob("*/bin/pgbench"))
-    out = subprocess.run(
-        [
-            str(binary),
-            "-n",
-            "-c",
-            str(clients),
-            "-j",
-            "2",
-            "-T",
-            str(seconds),
-            "-f",
-            script.name,
-            dsn,
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    line = next(line for line in out.splitlines() if line.startswith("tps"))
-    return float(line.split("=")[1].split()[0])
 
 
 def cpu_seconds(pid: int) -> float:
@@ -296,7 +270,7 @@ async def main(seconds: float, clients: int, workers: int, load: str) -> None:
             )
             r.raise_for_status()
         print(f"machine: {os.cpu_count()} cores; PostgreSQL on loopback; schema {schema}")
-        baseline = pgbench(dsn, schema, day, int(seconds), 8)
+        baseline = pgbench(dsn, pgbench_script(schema, day), int(seconds))
         print(
             f"baseline  pgbench, the intake's statements and transaction: {baseline:,.0f} reports/s (8 clients)"
         )

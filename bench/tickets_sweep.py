@@ -28,8 +28,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
-from backbone import pgbench
-from bench_infra import infra
+from bench_infra import infra, one_row_insert, pgbench
 
 from houqin_shared import db
 from houqin_shared.contracts import ComplaintFiled, Location
@@ -106,7 +105,7 @@ async def main(args: argparse.Namespace) -> None:
         )
         async with pool.acquire() as conn, conn.transaction():
             await directory.upsert(conn, doc)
-        baseline = pgbench(dsn, schema, 5)
+        baseline = pgbench(dsn, one_row_insert(schema), 5)
         print(f"baseline  pgbench one-row insert transactions: {baseline:,.0f} tx/s (8 clients)")
         now = datetime.now(UTC)
         t0 = time.perf_counter()
