@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
+import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +32,22 @@ class Infra:
 
 
 ServiceSettingsT = TypeVar("ServiceSettingsT", bound=ServiceSettings)
+T = TypeVar("T")
+
+
+def eventually(
+    fetch: Callable[[], T | None], what: str, timeout_s: float = 90, every_s: float = 0.2
+) -> T:
+    """The first truthy value `fetch` returns; AssertionError naming `what` after `timeout_s`
+    (for tests that watch running processes)."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        value = fetch()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout_s:.0f} s waiting for {what}")
+        time.sleep(every_s)
 
 
 def unique(prefix: str) -> str:

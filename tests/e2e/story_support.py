@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from email import message_from_bytes, policy
 from email.message import EmailMessage
-from typing import Any, TypeVar
+from typing import Any
 
 import httpx
 import launcher
@@ -23,26 +23,10 @@ from aiokafka.admin import AIOKafkaAdminClient
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Session
 from aiosmtpd.smtp import Envelope as SmtpEnvelope
-from helpers import free_port
+from helpers import eventually, free_port
 
 from houqin_shared import kafka
 from houqin_shared.contracts.base import Envelope, Event, encode_headers
-
-T = TypeVar("T")
-
-
-def eventually(
-    fetch: Callable[[], T | None], what: str, timeout_s: float = 60, every_s: float = 0.25
-) -> T:
-    """The first truthy value `fetch` returns; AssertionError naming `what` after `timeout_s`."""
-    deadline = time.monotonic() + timeout_s
-    while True:
-        value = fetch()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout_s:.0f} s waiting for {what}")
-        time.sleep(every_s)
 
 
 def at(value: str) -> datetime:

@@ -3,31 +3,19 @@ processes, real Kafka and real PostgreSQL; one correlation id follows it through
 
 from __future__ import annotations
 
-import time
 import uuid
-from collections.abc import Callable
 from typing import Any
 
 import httpx
 import launcher
 import pytest
+from helpers import eventually
 
 pytestmark = pytest.mark.infra
 
 
 def auth(inst: launcher.Instance, user: str) -> dict[str, str]:
     return {"Authorization": "Bearer " + launcher.token(inst, user)}
-
-
-def eventually(fetch: Callable[[], Any], timeout_s: float = 60) -> Any:
-    deadline = time.monotonic() + timeout_s
-    while True:
-        value = fetch()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError("timed out waiting")
-        time.sleep(0.1)
 
 
 def test_report_becomes_ticket_and_notifications(platform: launcher.Platform) -> None:
@@ -57,7 +45,7 @@ def test_report_becomes_ticket_and_notifications(platform: launcher.Platform) ->
         )
         return t.json() if t.status_code == 200 else None
 
-    t = eventually(ticket)
+    t = eventually(ticket, "the report's ticket", 60)
     assert t["tracking_no"] == filed["tracking_no"]
     assert t["status"] == "assigned"  # routed to the plumbing post's on-duty primary
     assert t["team_id"] == "plumbers"
@@ -71,7 +59,7 @@ def test_report_becomes_ticket_and_notifications(platform: launcher.Platform) ->
         body = m.json()
         return body if len(body) >= 3 else []
 
-    recorded = eventually(messages)
+    recorded = eventually(messages, "the assignee's messages", 60)
     kinds = {m["event_type"] for m in recorded}
     # the reporter's receipt, the team queue's new ticket, the assignee's message
     assert {
@@ -90,12 +78,18 @@ def test_report_becomes_ticket_and_notifications(platform: launcher.Platform) ->
         ).json()
         return s["status"] if s["status"] == "assigned" else None
 
-    assert eventually(status) == "assigned"  # the reporter sees the ticket was assigned
+    assert (
+        eventually(status, "the report's status", 60) == "assigned"
+    )  # the reporter sees the ticket was assigned
 
     # One correlation id across all four services' logs.
     logs = inst.data / "logs"
     for proc in ("tickets-worker", "notify-worker", "scoring-worker", "feedback-worker"):
-        text = eventually(lambda p=proc: request_id in (logs / f"{p}.log").read_text() or None, 10)
+        text = eventually(
+            lambda p=proc: request_id in (logs / f"{p}.log").read_text() or None,
+            f"the request id in {proc}'s log",
+            10,
+        )
         assert text
 
 
@@ -126,7 +120,7 @@ def test_anonymous_report_carries_no_identity(platform: launcher.Platform) -> No
         inbox = httpx.get(inst.url("notify") + "/v1/inbox", headers=teacher).json()
         return [m for m in inbox if m["tracking_no"] == filed["tracking_no"]]
 
-    assert [m["kind"] for m in eventually(receipt)] == ["receipt"]
+    assert [m["kind"] for m in eventually(receipt, "the reporter's receipt", 60)] == ["receipt"]
     logged = httpx.get(
         inst.url("notify") + "/v1/messages",
         params={"tracking_no": filed["tracking_no"]},

@@ -3,18 +3,16 @@ calls to the running services, filing a report and waiting for its ticket."""
 
 from __future__ import annotations
 
-import time
 import uuid
-from collections.abc import Callable
 from functools import cache
-from typing import Any, TypeVar
+from typing import Any
 
 import httpx
 import launcher
+from helpers import eventually
 
 from houqin_shared.identity import LocalIssuer, Role
 
-T = TypeVar("T")
 ROLES: tuple[Role, ...] = tuple(Role)  # all nine
 PROBLEM_JSON = "application/problem+json"
 
@@ -56,17 +54,6 @@ def auth(
 
 def unique(prefix: str) -> str:
     return f"{prefix}-{uuid.uuid4().hex[:10]}"
-
-
-def eventually(fetch: Callable[[], T | None], what: str, timeout_s: float = 90) -> T:
-    deadline = time.monotonic() + timeout_s
-    while True:
-        value = fetch()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.2)
 
 
 class Api:
