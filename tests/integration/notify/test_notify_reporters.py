@@ -95,6 +95,15 @@ async def filed_event(client: httpx.AsyncClient, url: str, sso: Sso, who: str) -
     )
 
 
+def opened_for(report: ComplaintFiled) -> TicketOpened:
+    """The plumbers' ticket for `report`."""
+    return TicketOpened(
+        ticket_id=uuid.uuid4(), report_id=report.report_id, tracking_no=report.tracking_no,
+        kind="repair", category="plumbing", urgency="normal", location=report.location,
+        department_id="maintenance", team_id="plumbers", opened_at=datetime.now(UTC),
+    )  # fmt: skip
+
+
 async def test_anonymous_and_me_too_reporters_are_told_and_stay_unnamed(
     notify_env: tuple[NotifySettings, asyncpg.Pool],
     handle: Handle,
@@ -121,20 +130,7 @@ async def test_anonymous_and_me_too_reporters_are_told_and_stay_unnamed(
         )
         assert r.status_code == 201, r.text
 
-    await handle(
-        TicketOpened(
-            ticket_id=uuid.uuid4(),
-            report_id=report.report_id,
-            tracking_no=report.tracking_no,
-            kind="repair",
-            category="plumbing",
-            urgency="normal",
-            location=report.location,
-            department_id="maintenance",
-            team_id="plumbers",
-            opened_at=datetime.now(UTC),
-        )
-    )
+    await handle(opened_for(report))
     await handle(
         TicketStatusChanged(
             ticket_id=uuid.uuid4(),
@@ -203,12 +199,7 @@ async def test_followers_wait_while_feedback_is_away_and_nothing_else_does(
     async with httpx.AsyncClient() as client:
         report = await filed_event(client, feedback_url, sso, "anon-2")
     await handle(report)
-    opened = TicketOpened(
-        ticket_id=uuid.uuid4(), report_id=report.report_id, tracking_no=report.tracking_no,
-        kind="repair", category="plumbing", urgency="normal", location=report.location,
-        department_id="maintenance", team_id="plumbers", opened_at=datetime.now(UTC),
-    )  # fmt: skip
-    await handle(opened)  # the team's queue is told at once, feedback or not
+    await handle(opened_for(report))  # the team's queue is told at once, feedback or not
     assert [m["recipient"] for m in await messages(pool, report.tracking_no)] == ["team:plumbers"]
     await followers.tell(pool)
     async with pool.acquire() as conn:
