@@ -13,7 +13,6 @@ from feedback import domain, intake, repository
 from feedback.api_duplicates import find_duplicates
 from feedback.deps import (
     CategoryCache,
-    DbPool,
     ReportOut,
     limit_address,
     limit_caller,
@@ -28,7 +27,7 @@ from houqin_shared.db import Conn
 from houqin_shared.identity import CurrentPrincipal, Principal, Role
 from houqin_shared.logs import get_logger
 from houqin_shared.problems import ProblemError, forbidden, not_found
-from houqin_shared.webapp import get_pool
+from houqin_shared.webapp import DbPool, get_pool
 
 router = APIRouter(prefix="/v1", tags=["reports"])
 log = get_logger(__name__)

@@ -10,9 +10,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
-from feedback.deps import DbPool
 from feedback.repository import board
 from houqin_shared.problems import ProblemError
+from houqin_shared.webapp import DbPool
 
 router = APIRouter(prefix="/v1/board", tags=["public board"])
 

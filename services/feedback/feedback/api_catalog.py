@@ -9,12 +9,13 @@ from fastapi import APIRouter, Depends, Path, Request, Response, status
 from pydantic import BaseModel
 
 from feedback import domain_catalog
-from feedback.deps import CategoryCache, DbPool
+from feedback.deps import CategoryCache
 from feedback.repository import catalog as repo
 from houqin_shared import outbox
 from houqin_shared.contracts import ServiceCatalogChanged
 from houqin_shared.identity import Principal, Role, require_roles
 from houqin_shared.problems import not_found
+from houqin_shared.webapp import DbPool
 
 router = APIRouter(prefix="/v1/catalog", tags=["catalogue"])
 Admin = Annotated[Principal, Depends(require_roles(Role.admin))]

@@ -11,12 +11,13 @@ from pydantic import BaseModel, ConfigDict
 
 from feedback import domain_duplicates as dup
 from feedback import repository
-from feedback.deps import DbPool, DuplicateOut, Settings, limit_caller
+from feedback.deps import DuplicateOut, Settings, limit_caller
 from feedback.domain import CODE
 from feedback.repository import duplicates, timeline
 from houqin_shared.db import Conn
 from houqin_shared.identity import CurrentPrincipal, Principal, Role, require_roles
 from houqin_shared.problems import ProblemError, conflict, not_found
+from houqin_shared.webapp import DbPool
 
 router = APIRouter(prefix="/v1", tags=["duplicates"])
 Linker = Annotated[

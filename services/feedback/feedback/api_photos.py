@@ -13,12 +13,13 @@ from pydantic import BaseModel
 from starlette.datastructures import UploadFile as AnyUpload
 
 from feedback import repository
-from feedback.deps import DbPool, Settings, limit_address, limit_caller, may_read
+from feedback.deps import Settings, limit_address, limit_caller, may_read
 from feedback.photos import PhotoStore, sniff
 from feedback.repository import photos, timeline
 from feedback.settings import FeedbackSettings
 from houqin_shared.identity import CurrentPrincipal, Principal, Role
 from houqin_shared.problems import ProblemError, forbidden, not_found
+from houqin_shared.webapp import DbPool
 
 router = APIRouter(prefix="/v1/photos", tags=["photos"])
 report_router = APIRouter(prefix="/v1/reports", tags=["photos"])

@@ -13,12 +13,13 @@ from fastapi import APIRouter, Depends, Query, Request, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from feedback import domain, intake
-from feedback.deps import DbPool, ReportOut, Settings, numbers_of, present
+from feedback.deps import ReportOut, Settings, numbers_of, present
 from feedback.domain import PLAIN
 from feedback.repository import catalog, reception, timeline
 from houqin_shared.contracts.common import ReportKind, Urgency
 from houqin_shared.identity import Principal, Role, require_roles
 from houqin_shared.problems import ProblemError, not_found
+from houqin_shared.webapp import DbPool
 
 router = APIRouter(prefix="/v1/reception-days", tags=["reception days"])
 Clerk = Annotated[Principal, Depends(require_roles(Role.front_desk, Role.supervisor, Role.leader))]

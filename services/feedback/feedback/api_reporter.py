@@ -10,13 +10,14 @@ from fastapi import APIRouter, Request, status
 from pydantic import BaseModel
 
 from feedback import domain_fix, repository
-from feedback.deps import DbPool, limit_caller, may_read
+from feedback.deps import limit_caller, may_read
 from feedback.repository import duplicates, fix, timeline
 from houqin_shared import outbox
 from houqin_shared.contracts import FixConfirmed, FixRejected, SatisfactionRated
 from houqin_shared.db import Conn
 from houqin_shared.identity import CurrentPrincipal, Principal
 from houqin_shared.problems import ProblemError, conflict, forbidden, not_found
+from houqin_shared.webapp import DbPool
 
 router = APIRouter(prefix="/v1/reports", tags=["reporter"])
 

@@ -10,13 +10,14 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from feedback import repository
-from feedback.deps import DbPool, ReportOut, present
+from feedback.deps import ReportOut, present
 from feedback.domain import PLAIN
 from feedback.repository import audit
 from houqin_shared.contracts.common import Channel
 from houqin_shared.identity import Principal, Role, require_roles
 from houqin_shared.logs import get_logger
 from houqin_shared.problems import conflict, not_found
+from houqin_shared.webapp import DbPool
 
 router = APIRouter(prefix="/v1", tags=["supervision"])
 Supervisor = Annotated[Principal, Depends(require_roles(Role.supervisor))]

@@ -12,13 +12,13 @@ from fastapi import APIRouter, Depends, Path, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from feedback import domain_surveys as rules
-from feedback.deps import DbPool
 from feedback.repository import surveys
 from feedback.survey_close import publish_closed
 from houqin_shared import outbox
 from houqin_shared.contracts import SurveyResponded
 from houqin_shared.identity import Principal, Role, require_roles
 from houqin_shared.problems import ProblemError, conflict, not_found
+from houqin_shared.webapp import DbPool
 
 router = APIRouter(prefix="/v1", tags=["surveys"])
 Supervisor = Annotated[Principal, Depends(require_roles(Role.supervisor))]

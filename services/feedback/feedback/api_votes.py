@@ -11,12 +11,13 @@ from fastapi import APIRouter, Depends, Request, status
 from pydantic import BaseModel
 
 from feedback import domain_votes
-from feedback.deps import DbPool, limit_caller
+from feedback.deps import limit_caller
 from feedback.repository import votes
 from houqin_shared import outbox
 from houqin_shared.contracts import VoteCast
 from houqin_shared.identity import CurrentPrincipal, Principal, Role, require_roles
 from houqin_shared.problems import ProblemError, conflict, forbidden, not_found
+from houqin_shared.webapp import DbPool
 
 router = APIRouter(prefix="/v1/ballots", tags=["votes"])
 Organiser = Annotated[Principal, Depends(require_roles(Role.supervisor, Role.leader))]

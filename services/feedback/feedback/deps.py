@@ -8,7 +8,6 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Any
 
-import asyncpg
 from fastapi import Depends, Request
 from pydantic import BaseModel, Field
 
@@ -32,17 +31,12 @@ def numbers_of(request: Request) -> TrackingNumbers:
 
 
 async def get_settings(request: Request) -> FeedbackSettings:
-    """Async, like every dependency here: a plain def would cost a thread hop per request."""
+    """Async, like every dependency here (houqin_shared.webapp.DbPool too): a plain def would
+    cost a thread hop per request."""
     return settings_of(request)
 
 
-async def get_db_pool(request: Request) -> asyncpg.Pool:
-    pool: asyncpg.Pool = request.app.state.pool
-    return pool
-
-
 Settings = Annotated[FeedbackSettings, Depends(get_settings)]
-DbPool = Annotated[asyncpg.Pool, Depends(get_db_pool)]
 
 
 class CategoryCache:
