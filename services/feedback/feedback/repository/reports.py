@@ -38,16 +38,20 @@ async def next_day_seqs(conn: Conn, day: date, count: int = 1) -> list[int]:
     """The next `count` numbers of `day`'s sequence, in one round trip: one sequence object per
     day, created on demand, so concurrent intake never waits on a shared row (numbers that are
     never used, as those of rolled-back reports, are skipped)."""
-    sql = "SELECT nextval($1::text::regclass) FROM generate_series(1, $2)"
     name = _sequence_name(day)
+
+    async def draw() -> list[int]:
+        sql = "SELECT nextval($1::text::regclass) FROM generate_series(1, $2)"
+        return [int(r[0]) for r in await conn.fetch(sql, name, count)]
+
     try:
         if conn.is_in_transaction():  # a savepoint, so a missing sequence spoils nothing
             async with conn.transaction():
-                return [int(r[0]) for r in await conn.fetch(sql, name, count)]
-        return [int(r[0]) for r in await conn.fetch(sql, name, count)]
+                return await draw()
+        return await draw()
     except asyncpg.UndefinedTableError:
         await ensure_day_sequence(conn, day)
-    return [int(r[0]) for r in await conn.fetch(sql, name, count)]
+    return await draw()
 
 
 async def insert_report(
