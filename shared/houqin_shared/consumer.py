@@ -6,9 +6,9 @@ offsets only after that transaction commits (gathered, at most every `commit_eve
 partitions are given up; when the topics go quiet; on stop). If any handler fails, the batch is
 rolled back and replayed one event per transaction, retrying a failing event with exponential
 backoff and jitter; after the last attempt it goes to the dead-letter topic with the error, the
-original headers and the payload. Events that can never succeed (not CloudEvents, unknown type, invalid data) go there
-at once, and so do events a handler rejects by raising `BadEvent(reason, detail)` (valid
-CloudEvents that make no sense, such as an unknown category).
+original headers and the payload. Events that can never succeed (not CloudEvents, unknown type,
+invalid data) go there at once, and so do events a handler rejects by raising
+`BadEvent(reason, detail)` (valid CloudEvents that make no sense, such as an unknown category).
 
 A type may have a batch handler instead, which is given the batch's new events of that type in
 runs (same transaction; each key's events in their order, see houqin_shared.runs; one event at a
@@ -149,7 +149,7 @@ class ConsumerRunner:
                     continue
                 records = [r for part in batches.values() for r in part]
                 if not records:
-                    await self._commit_pending()  # quiet: nothing to wait for
+                    await self.commit_handled()  # quiet: nothing to wait for
                     continue
                 async with self.busy:
                     try:
@@ -162,11 +162,11 @@ class ConsumerRunner:
                         continue
                     self._handled(records)
                     if time.monotonic() - self._committed_at >= self.commit_every_s:
-                        await self._commit_pending()
+                        await self.commit_handled()
                     self._record_lag(batches)
         finally:
             with contextlib.suppress(Exception):  # stopping anyway; redelivery is harmless
-                await self._commit_pending()
+                await self.commit_handled()
             await consumer.stop()
             log.info("consumer_stopped", group=self.group)
 
@@ -217,11 +217,11 @@ class ConsumerRunner:
     def _runs(self, items: list[Item]) -> list[list[Envelope]]:
         """Events whose types share a batch handler go together, each key's in its order (see
         houqin_shared.runs); others alone. A handler given to several types takes them mixed."""
-        envs = [i.envelope for i in items if i.envelope is not None]
-        keys = [i.record.key for i in items if i.envelope is not None]
+        handled = [(i.envelope, i.record.key) for i in items if i.envelope is not None]
+        envs = [env for env, _ in handled]
         handlers = self.batch_handlers
         kinds = [handlers.get(type(e.data), type(e.data)) for e in envs]
-        return group_runs(envs, kinds, keys, set(handlers.values()))
+        return group_runs(envs, kinds, [key for _, key in handled], set(handlers.values()))
 
     async def _run_batch(self, conn: Conn, envs: list[Envelope]) -> None:
         bind_correlation_id(envs[0].correlation_id or envs[0].id)
@@ -320,7 +320,7 @@ class ConsumerRunner:
             tp = TopicPartition(r.topic, r.partition)
             self._pending[tp] = max(self._pending.get(tp, 0), r.offset + 1)
 
-    async def _commit_pending(self) -> None:
+    async def commit_handled(self) -> None:
         """Commit the handled offsets of the partitions still assigned (a batch of offsets at
         most every `commit_every_s`: a commit is a write to Kafka, and the inbox makes the
         redelivery of what was handled but not yet committed harmless)."""
@@ -360,7 +360,7 @@ class _CommitBeforeRevoke(ConsumerRebalanceListener):  # type: ignore[misc]
 
     async def on_partitions_revoked(self, revoked: Any) -> None:
         async with self.runner.busy:
-            await self.runner._commit_pending()
+            await self.runner.commit_handled()
             log.info("partitions_revoked", partitions=[str(tp) for tp in revoked])
 
     async def on_partitions_assigned(self, assigned: Any) -> None:
