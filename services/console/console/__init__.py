@@ -1,0 +1,1 @@
+"""Houqin web console."""
