@@ -121,6 +121,7 @@ def processes(inst: Instance) -> list[Proc]:
                 sys.executable,
                 "-m",
                 "houqin_shared.devsso",
+                "--demo",
                 "--port",
                 str(SSO_PORT + inst.port_offset),
                 "--key-file",
