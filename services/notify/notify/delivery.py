@@ -1,6 +1,7 @@
 """The delivery loop the worker runs (a houqin_shared.service.Periodic): claim due deliveries
 per channel within its rate limit, send them concurrently, record every attempt; retry with
-exponential backoff and jitter; dead after the last attempt (an operator may resend)."""
+exponential backoff and jitter; dead after the last attempt (an operator may resend). A message
+is sent at most once per claim, and never by two workers: see notify.claims."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import asyncio
 import contextlib
 import math
 import time
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -17,6 +19,7 @@ from prometheus_client import Counter, Histogram
 
 from houqin_shared.logs import get_logger
 from notify import senders
+from notify.claims import Lease
 from notify.domain import backoff_s, refill
 from notify.repository import deliveries
 from notify.repository.deliveries import Outcome
@@ -59,7 +62,8 @@ class Deliverer:
     async def run_once(self, pool: asyncpg.Pool) -> int:
         """Claim, send and record one batch per channel; returns how many were attempted."""
         s = self.settings
-        work: list[tuple[str, senders.Sender, list[dict[str, Any]]]] = []
+        began = time.monotonic()  # before the transaction whose start the leases count from
+        work: list[tuple[str, senders.Sender, list[dict[str, Any]], Lease]] = []
         async with pool.acquire() as conn, conn.transaction():
             for ch in await deliveries.channels_to_serve(conn):
                 tokens = refill(ch["tokens"], ch["burst"], ch["rate_per_s"], ch["elapsed_s"])
@@ -68,36 +72,47 @@ class Deliverer:
                 )
                 if limit <= 0:
                     continue
-                claimed = await deliveries.claim(conn, ch["name"], limit, s.delivery_lease_s)
+                token = uuid.uuid4()
+                claimed = await deliveries.claim(conn, ch["name"], limit, s.delivery_lease_s, token)
                 if not math.isinf(tokens):
                     await deliveries.spend(conn, ch["name"], tokens - len(claimed))
                 if claimed:
-                    work.append(
-                        (ch["name"], await self._sender(ch["name"], ch["settings"]), claimed)
-                    )
+                    sender = await self._sender(ch["name"], ch["settings"])
+                    lease = Lease(pool, token, began, s.delivery_lease_s, s.delivery_timeout_s)
+                    work.append((ch["name"], sender, claimed, lease))
         if not work:
             return 0
-        results = await asyncio.gather(*(self._send_all(sender, rows) for _, sender, rows in work))
+        results = await asyncio.gather(
+            *(self._send_all(sender, rows, lease) for _, sender, rows, lease in work)
+        )
         outcomes = [o for batch in results for o in batch]
-        for (channel, _, _), batch in zip(work, results, strict=True):
+        for (channel, _, _, lease), batch in zip(work, results, strict=True):
             for o in batch:
                 DELIVERIES.labels(channel, o.status).inc()
                 SEND_SECONDS.labels(channel).observe(o.duration_ms / 1000)
+            if lease.lost:
+                log.warning("deliveries_taken_over", channel=channel, count=len(lease.lost))
         async with pool.acquire() as conn, conn.transaction():
-            await deliveries.finish(conn, outcomes)
+            recorded = await deliveries.finish(conn, outcomes)
+        if recorded < len(outcomes):
+            log.warning("outcomes_not_recorded", count=len(outcomes) - recorded)
         self.sent += sum(o.status == "sent" for o in outcomes)
-        return len(outcomes)
+        return len(outcomes) + sum(len(lease.lost) for *_, lease in work)
 
-    async def _send_all(self, sender: senders.Sender, rows: list[dict[str, Any]]) -> list[Outcome]:
+    async def _send_all(
+        self, sender: senders.Sender, rows: list[dict[str, Any]], lease: Lease
+    ) -> list[Outcome]:
         gate = asyncio.Semaphore(self.settings.delivery_concurrency)
 
-        async def one(row: dict[str, Any]) -> Outcome:
+        async def one(row: dict[str, Any]) -> Outcome | None:
             async with gate:
-                return await self._send(sender, row)
+                if not await lease.hold(row["id"]):
+                    return None  # another worker holds it now (or the lease could not last)
+                return await self._send(sender, row, lease.token)
 
-        return list(await asyncio.gather(*(one(r) for r in rows)))
+        return [o for o in await asyncio.gather(*(one(r) for r in rows)) if o is not None]
 
-    async def _send(self, sender: senders.Sender, row: dict[str, Any]) -> Outcome:
+    async def _send(self, sender: senders.Sender, row: dict[str, Any], token: uuid.UUID) -> Outcome:
         s = self.settings
         attempt = int(row["attempts"])
         m = senders.Outgoing(
@@ -120,16 +135,18 @@ class Deliverer:
             permanent = isinstance(exc, senders.SendError) and exc.permanent
             if permanent or attempt >= s.delivery_max_attempts:
                 log.warning("delivery_dead", id=m.id, attempt=attempt, error=error)
-                return Outcome(m.id, attempt, "dead", error, took, 0.0)
+                return Outcome(m.id, attempt, "dead", error, took, 0.0, token)
             delay = backoff_s(attempt, s.delivery_backoff_ms / 1000, s.delivery_backoff_cap_s)
-            return Outcome(m.id, attempt, "failed", error, took, delay)
+            return Outcome(m.id, attempt, "failed", error, took, delay, token)
         except Exception as exc:  # a bug in a sender must not stop the loop
             took = (time.perf_counter() - began) * 1000
             log.exception("delivery_crashed", id=m.id)
             delay = backoff_s(attempt, s.delivery_backoff_ms / 1000, s.delivery_backoff_cap_s)
             status = "dead" if attempt >= s.delivery_max_attempts else "failed"
-            return Outcome(m.id, attempt, status, f"{type(exc).__name__}: {exc}", took, delay)
-        return Outcome(m.id, attempt, "sent", None, (time.perf_counter() - began) * 1000, 0.0)
+            error = f"{type(exc).__name__}: {exc}"
+            return Outcome(m.id, attempt, status, error, took, delay, token)
+        took = (time.perf_counter() - began) * 1000
+        return Outcome(m.id, attempt, "sent", None, took, 0.0, token)
 
     async def _sender(self, channel: str, raw: dict[str, Any]) -> senders.Sender:
         """The channel's sender, rebuilt (and the old one closed) when its settings change."""

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import Field, SecretStr
+from typing import Self
+
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from houqin_shared.settings import ServiceSettings
@@ -38,9 +40,15 @@ class NotifySettings(ServiceSettings):
     )
     delivery_backoff_cap_s: int = Field(3600, ge=1, description="Longest retry delay, seconds.")
     delivery_lease_s: int = Field(
-        60, ge=1, description="A claimed delivery whose worker died is taken again after this."
+        60,
+        ge=2,
+        description="A claimed delivery whose worker died is taken again after this, seconds;"
+        " a live worker extends its lease while its round lasts. At least"
+        " DELIVERY_TIMEOUT_S + 1.",
     )
-    delivery_timeout_s: float = Field(10.0, gt=0, description="Timeout of one send, seconds.")
+    delivery_timeout_s: float = Field(
+        10.0, gt=0, description="Deadline of one whole send (connect included), seconds."
+    )
     digest_every_s: float = Field(
         60.0, gt=0, description="How often the worker looks for digests that are due, seconds."
     )
@@ -68,6 +76,12 @@ class NotifySettings(ServiceSettings):
     peer_timeout_s: float = Field(
         3.0, gt=0, description="Timeout of a call to the feedback API or the SSO, seconds."
     )
+
+    @model_validator(mode="after")
+    def _lease_outlives_a_send(self) -> Self:
+        if self.delivery_lease_s < self.delivery_timeout_s + 1:
+            raise ValueError("NOTIFY_DELIVERY_LEASE_S must be at least DELIVERY_TIMEOUT_S + 1")
+        return self
 
     def token_url(self) -> str:
         return self.sso_token_url or self.jwt_issuer.rstrip("/") + "/token"

@@ -38,6 +38,7 @@ class SmtpPeer:
     received: list[Envelope] = field(default_factory=list)
     sessions: int = 0
     fail_next: int = 0
+    data_delay_s: float = 0.0  # a slow server: each DATA is answered this late
 
     async def handle_EHLO(  # noqa: N802 (aiosmtpd's hook name)
         self,
@@ -54,6 +55,8 @@ class SmtpPeer:
     async def handle_DATA(  # noqa: N802
         self, server: SMTP, session: Session, envelope: Envelope
     ) -> str:
+        if self.data_delay_s:
+            await asyncio.sleep(self.data_delay_s)
         if self.fail_next > 0:
             self.fail_next -= 1
             return "451 4.3.0 try again later"

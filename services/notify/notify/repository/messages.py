@@ -122,7 +122,8 @@ async def resend(conn: Conn, message_id: int) -> dict[str, Any] | None:
     """Send a dead (or sent) delivery again from its first attempt; None if it is not one."""
     row = await conn.fetchrow(
         "UPDATE messages SET status = 'pending', attempts = 0, next_attempt_at = now(),"
-        " last_error = NULL WHERE id = $1 AND channel <> 'inbox' AND status IN ('dead', 'sent')"
+        " last_error = NULL, claim_token = NULL"
+        " WHERE id = $1 AND channel <> 'inbox' AND status IN ('dead', 'sent')"
         f" RETURNING {COLUMNS}",
         message_id,
     )
