@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Depends, Query, Response
 from pydantic import BaseModel
 
 from houqin_shared.contracts.scoring import Award
@@ -16,12 +16,13 @@ from houqin_shared.identity import CurrentPrincipal, Principal, Role, require_ro
 from houqin_shared.problems import conflict, not_found
 from houqin_shared.webapp import DbPool
 from scoring import compute, repository
-from scoring.schemas import CampaignIn, RulesIn, WorkMarkIn
+from scoring.schemas import CampaignIn, RulesIn, UnitIdPath, WorkMarkIn
 
 router = APIRouter(prefix="/v1/campaigns", tags=["campaigns"])
 Leadership = Annotated[Principal, Depends(require_roles(Role.leader, Role.admin))]
 Supervision = Annotated[Principal, Depends(require_roles(Role.leader, Role.supervisor, Role.admin))]
 UnitTypePath = Literal["department", "team", "staff"]
+MAX_CAMPAIGNS = 500
 
 
 class Campaign(BaseModel):
@@ -87,9 +88,15 @@ async def create_campaign(body: CampaignIn, who: Leadership, pool: DbPool) -> di
 
 
 @router.get("", response_model=list[Campaign])
-async def list_campaigns(_: CurrentPrincipal, pool: DbPool) -> list[dict[str, Any]]:
+async def list_campaigns(
+    _: CurrentPrincipal,
+    pool: DbPool,
+    limit: Annotated[int, Query(ge=1, le=MAX_CAMPAIGNS)] = 200,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> list[dict[str, Any]]:
+    """Newest period first, `limit` at a time."""
     async with pool.acquire() as conn:
-        return await repository.campaigns.list_all(conn)
+        return await repository.campaigns.list_all(conn, limit, offset)
 
 
 @router.get("/{campaign_id}", response_model=Campaign)
@@ -129,7 +136,7 @@ async def list_marks(campaign_id: UUID, _: Supervision, pool: DbPool) -> list[di
 async def set_mark(
     campaign_id: UUID,
     unit_type: UnitTypePath,
-    unit_id: str,
+    unit_id: UnitIdPath,
     body: WorkMarkIn,
     who: Leadership,
     pool: DbPool,
@@ -146,7 +153,7 @@ async def set_mark(
 
 @router.delete("/{campaign_id}/work-marks/{unit_type}/{unit_id}", status_code=204)
 async def delete_mark(
-    campaign_id: UUID, unit_type: UnitTypePath, unit_id: str, _: Leadership, pool: DbPool
+    campaign_id: UUID, unit_type: UnitTypePath, unit_id: UnitIdPath, _: Leadership, pool: DbPool
 ) -> Response:
     async with pool.acquire() as conn, conn.transaction():
         await existing(conn, campaign_id, editable=True)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, Field
 
 from houqin_shared.identity import CurrentPrincipal, Principal
@@ -17,6 +17,7 @@ from scoring.api_campaigns import UnitTypePath, existing
 from scoring.compute import period_bounds
 from scoring.domain import rating_score
 from scoring.domain_access import Viewer, can_see
+from scoring.schemas import MAX_PAGE, UnitIdPath
 
 router = APIRouter(prefix="/v1/campaigns", tags=["scores"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -74,14 +75,19 @@ def visible(p: Principal, row: dict[str, Any]) -> bool:
 
 @router.get("/{campaign_id}/rankings", response_model=list[Score])
 async def rankings(
-    campaign_id: UUID, who: CurrentPrincipal, pool: DbPool, unit_type: UnitTypePath | None = None
+    campaign_id: UUID,
+    who: CurrentPrincipal,
+    pool: DbPool,
+    unit_type: UnitTypePath | None = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = MAX_PAGE,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> list[dict[str, Any]]:
     """Ranked lists per unit type: ranked units by rank, then vetoed, then not ranked (with
-    why); only the units the caller may see."""
+    why); only the units the caller may see, `limit` of them from `offset`."""
     async with pool.acquire() as conn:
         await existing(conn, campaign_id)
         rows = await repository.scores.ranking(conn, campaign_id, unit_type)
-    return [r for r in rows if visible(who, r)]
+    return [r for r in rows if visible(who, r)][offset : offset + limit]
 
 
 async def _score(
@@ -97,7 +103,11 @@ async def _score(
 
 @router.get("/{campaign_id}/scores/{unit_type}/{unit_id}", response_model=Score)
 async def score(
-    campaign_id: UUID, unit_type: UnitTypePath, unit_id: str, who: CurrentPrincipal, pool: DbPool
+    campaign_id: UUID,
+    unit_type: UnitTypePath,
+    unit_id: UnitIdPath,
+    who: CurrentPrincipal,
+    pool: DbPool,
 ) -> dict[str, Any]:
     async with pool.acquire() as conn:
         await existing(conn, campaign_id)
@@ -106,7 +116,11 @@ async def score(
 
 @router.get("/{campaign_id}/scores/{unit_type}/{unit_id}/explanation", response_model=Explanation)
 async def explanation(
-    campaign_id: UUID, unit_type: UnitTypePath, unit_id: str, who: CurrentPrincipal, pool: DbPool
+    campaign_id: UUID,
+    unit_type: UnitTypePath,
+    unit_id: UnitIdPath,
+    who: CurrentPrincipal,
+    pool: DbPool,
 ) -> dict[str, Any]:
     """The score and every fact behind it: tickets, stage completions, closures, ratings (with
     the 0-100 value each one counts for), confirmations, survey answers, votes, inspections,

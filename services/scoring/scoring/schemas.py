@@ -3,13 +3,43 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from fastapi import Path
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from scoring.domain import MinSamples, VetoRules, Weights
 from scoring.domain_ranking import Quotas, Rules
+
+# Domain bounds (stated in the OpenAPI document): a campaign lies within these years and lasts
+# at most two years; counts stay within what a university's logistics group can have.
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2100, 12, 31)
+MAX_PERIOD_YEARS = 2
+MAX_COUNT = 100_000
+MAX_DEPARTMENTS = 500
+TEXT = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]*$"  # no control characters
+ONE_LINE = r"^[^\x00-\x1f\x7f\ufffe\uffff]*$"
+UNIT_ID = r"^[^\s\x00-\x1f\x7f\ufffe\uffff]+$"
+UnitId = Annotated[str, Field(min_length=1, max_length=128, pattern=UNIT_ID)]
+UnitIdPath = Annotated[str, Path(min_length=1, max_length=128, pattern=UNIT_ID)]
+MAX_PAGE = 10_000  # rows one list answers at most (a campus has a few thousand staff)
+CampaignDay = Annotated[
+    date,
+    Field(
+        description=f"A calendar day from {FIRST_DAY} to {LAST_DAY}.",
+        json_schema_extra={"formatMinimum": str(FIRST_DAY), "formatMaximum": str(LAST_DAY)},
+    ),
+]
+
+
+def period_end_limit(start: date) -> date:
+    """The last day a campaign starting on `start` may run to (two years, less a day)."""
+    try:
+        anniversary = start.replace(year=start.year + MAX_PERIOD_YEARS)
+    except ValueError:  # 29 February
+        anniversary = date(start.year + MAX_PERIOD_YEARS, 3, 1)
+    return date.fromordinal(anniversary.toordinal() - 1)
 
 
 class _Strict(BaseModel):
@@ -31,21 +61,25 @@ class WeightsIn(_Strict):
 
 
 class QuotasIn(_Strict):
-    departments: int = Field(2, ge=0, description="优秀组织奖: best departments.")
-    teams: int = Field(7, ge=0, description="优秀班组: best teams.")
+    departments: int = Field(
+        2, ge=0, le=MAX_DEPARTMENTS, description="优秀组织奖: best departments."
+    )
+    teams: int = Field(7, ge=0, le=MAX_COUNT, description="优秀班组: best teams.")
     staff_percent: float = Field(10, ge=0, le=100, description="优秀个人: percent of head count.")
     rounding: Literal["half_up", "floor", "ceil"] = Field(
         "half_up", description="How the staff quota is rounded (half_up: 2.5 -> 3)."
     )
     staff_min: int = Field(
-        1, ge=0, description="At least this many 优秀个人 when anyone is evaluated."
+        1, ge=0, le=MAX_COUNT, description="At least this many 优秀个人 when anyone is evaluated."
     )
 
 
 class MinSamplesIn(_Strict):
-    satisfaction: int = Field(5, ge=0, description="Ratings + survey answers a unit needs.")
-    inspections: int = Field(1, ge=0, description="Quality inspections a unit needs.")
-    tickets: int = Field(0, ge=0, description="Tickets in the period a unit needs.")
+    satisfaction: int = Field(
+        5, ge=0, le=MAX_COUNT, description="Ratings + survey answers a unit needs."
+    )
+    inspections: int = Field(1, ge=0, le=MAX_COUNT, description="Quality inspections a unit needs.")
+    tickets: int = Field(0, ge=0, le=MAX_COUNT, description="Tickets in the period a unit needs.")
 
 
 IncidentKind = Literal["service_quality", "safety"]
@@ -58,6 +92,7 @@ def _all_kinds() -> list[IncidentKind]:
 class VetoIn(_Strict):
     kinds: list[IncidentKind] = Field(
         default_factory=_all_kinds,
+        max_length=2,
         description="Incident kinds that rule a unit out (一票否决).",
     )
     cascade: bool = Field(
@@ -73,12 +108,19 @@ class RulesIn(_Strict):
 
 
 class CampaignIn(_Strict):
-    name: str = Field(min_length=1, max_length=200, examples=["2026 优质服务月"])
-    period_start: date
-    period_end: date
-    timezone: str = Field("Asia/Shanghai", description="Periods are calendar days here.")
-    departments: list[str] | None = Field(
-        None, description="Departments evaluated (with their teams and staff); null: all."
+    name: str = Field(min_length=1, max_length=200, pattern=ONE_LINE, examples=["2026 优质服务月"])
+    period_start: CampaignDay
+    period_end: CampaignDay = Field(
+        description=f"On or after period_start, at most {MAX_PERIOD_YEARS} years after it (less a"
+        f" day), and no later than {LAST_DAY}."
+    )
+    timezone: str = Field(
+        "Asia/Shanghai", max_length=64, description="Periods are calendar days here."
+    )
+    departments: list[UnitId] | None = Field(
+        None,
+        max_length=MAX_DEPARTMENTS,
+        description="Departments evaluated (with their teams and staff); null: all.",
     )
     rules: RulesIn = Field(default_factory=RulesIn)
 
@@ -93,14 +135,19 @@ class CampaignIn(_Strict):
 
     @model_validator(mode="after")
     def _period(self) -> CampaignIn:
+        for day in (self.period_start, self.period_end):
+            if not FIRST_DAY <= day <= LAST_DAY:
+                raise ValueError(f"campaign days lie between {FIRST_DAY} and {LAST_DAY}")
         if self.period_end < self.period_start:
             raise ValueError("period_end is before period_start")
+        if self.period_end > period_end_limit(self.period_start):
+            raise ValueError(f"a campaign lasts at most {MAX_PERIOD_YEARS} years")
         return self
 
 
 class WorkMarkIn(_Strict):
     mark: float = Field(ge=0, le=100, description="0-100.")
-    justification: str = Field(min_length=1, max_length=4000)
+    justification: str = Field(min_length=1, max_length=4000, pattern=TEXT)
 
 
 def to_rules(raw: dict[str, object]) -> Rules:

@@ -49,8 +49,12 @@ async def get(conn: Conn, campaign_id: UUID, lock: bool = False) -> dict[str, An
     return dict(row) if row else None
 
 
-async def list_all(conn: Conn) -> list[dict[str, Any]]:
-    rows = await conn.fetch(f"SELECT {_COLUMNS} FROM campaigns ORDER BY period_start DESC, name")
+async def list_all(conn: Conn, limit: int, offset: int = 0) -> list[dict[str, Any]]:
+    rows = await conn.fetch(
+        f"SELECT {_COLUMNS} FROM campaigns ORDER BY period_start DESC, name, id LIMIT $1 OFFSET $2",
+        limit,
+        offset,
+    )
     return [dict(r) for r in rows]
 
 
