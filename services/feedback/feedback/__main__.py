@@ -17,6 +17,7 @@ from feedback import (
     api_reporter,
     api_supervisor,
     api_surveys,
+    api_track,
     api_votes,
     periodic,
 )
@@ -48,6 +49,7 @@ def create_app(settings: ServiceSettings) -> FastAPI:
         api_board.router,
         api_photos.router,
         api_photos.report_router,
+        api_track.router,
     )
     app.state.settings = settings
     app.mount("/open311", api_open311.open311_app(app))

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Header, Path, Query, Request, Response, status
 
-from feedback import domain, intake, repository
+from feedback import domain, domain_track, intake, repository
 from feedback.api_duplicates import find_duplicates
 from feedback.deps import (
     CategoryCache,
@@ -22,7 +22,7 @@ from feedback.deps import (
     settings_of,
 )
 from feedback.repository import catalog as catalog_repo
-from feedback.repository import duplicates, photos, reception
+from feedback.repository import duplicates, photos, reception, track
 from houqin_shared.db import Conn
 from houqin_shared.identity import CurrentPrincipal, Principal, Role
 from houqin_shared.logs import get_logger
@@ -63,7 +63,14 @@ async def _replay(
             "this Idempotency-Key was used for a different request",
             type_="https://houqin.dev/problems/idempotency-key-reused",
         )
-    return present(first, who)
+    # The first answer's access code is not kept: the filer who retries gets a new one (the
+    # first stops working), so a lost answer never leaves a report untrackable.
+    out = present(first, who)
+    out.access_code = domain_track.new_code()
+    await track.set_access_hash(
+        conn, first["id"], domain_track.code_hash(first["id"], out.access_code)
+    )
+    return out
 
 
 def _created(out: ReportOut, replayed: bool = False) -> Response:
@@ -106,6 +113,7 @@ async def file_report(
     now = datetime.now(UTC)
     day = now.astimezone(ZoneInfo(settings.timezone)).date()
     reporter = domain.reporter_of(report, who)
+    access_code = domain_track.new_code()
     async with pool.acquire() as conn:
         if idempotency_key and (replay := await _replay(conn, who, idempotency_key, fingerprint)):
             return _created(replay, replayed=True)
@@ -123,6 +131,7 @@ async def file_report(
             day=day,
             reporter=reporter,
             filed_by=who.subject,
+            access_code=access_code,
             transcribed_by=domain.transcriber_of(report, who),
             idempotency_key=idempotency_key,
             request_hash=fingerprint,
@@ -140,6 +149,7 @@ async def file_report(
                 raise ProblemError(409, "Conflict", "the report could not be stored; retry")
             return _created(replay, replayed=True)
         out = present(row, who)
+        out.access_code = access_code
         out.photo_ids = sorted(set(report.photo_ids))
         out.possible_duplicates = await find_duplicates(
             conn, report.category, row["location"], settings.duplicate_radius_m, row["id"]
@@ -191,11 +201,20 @@ async def my_reports(
     supported: Annotated[
         bool, Query(description="The reports you said 'me too' to, instead of your own.")
     ] = False,
+    stage: Annotated[
+        domain_track.Stage | None,
+        Query(
+            description="Only one tab: received (待受理), in_progress (处理中), to_confirm"
+            " (待确认评价: waiting for your confirmation or rating), done (已完成)."
+        ),
+    ] = None,
 ) -> list[ReportOut]:
+    """Your own reports, newest first (page with `before` = the last one's `filed_at`)."""
     async with pool.acquire() as conn:
         if supported:
             ids = await duplicates.supported_by(conn, who.subject, limit)
             rows = await repository.reports_by_ids(conn, ids)
+            rows = [r for r in rows if stage is None or r["stage"] == stage]
         else:
-            rows = await repository.reports_of(conn, who.subject, before, limit)
+            rows = await repository.reports_of(conn, who.subject, before, limit, stage)
     return [present(r, who) for r in rows]

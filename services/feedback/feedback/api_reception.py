@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Depends, Query, Request, status
 from pydantic import BaseModel, ConfigDict, Field
 
-from feedback import domain, intake
+from feedback import domain, domain_track, intake
 from feedback.deps import ReportOut, Settings, numbers_of, present
 from feedback.domain import PLAIN
 from feedback.repository import catalog, reception, timeline
@@ -107,6 +107,7 @@ async def log_report(
     )
     now = datetime.now(UTC)
     day = now.astimezone(ZoneInfo(settings.timezone)).date()
+    access_code = domain_track.new_code()
     async with pool.acquire() as conn:
         if await reception.get_session(conn, session_id) is None:
             raise not_found(f"no reception-day session {session_id}")
@@ -123,6 +124,7 @@ async def log_report(
             reporter=report.on_behalf_of,
             filed_by=who.subject,
             transcribed_by=who.subject,
+            access_code=access_code,
         )
         if body.answer:
             row["status"] = "closed"
@@ -133,4 +135,6 @@ async def log_report(
                 await timeline.add_entry(
                     conn, row["id"], "answered_on_spot", now, status="closed", note=body.answer
                 )
-    return present(row, who)
+    out = present(row, who)
+    out.access_code = access_code
+    return out

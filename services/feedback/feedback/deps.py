@@ -11,6 +11,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 from pydantic import BaseModel, Field
 
+from feedback.domain_track import Stage
 from feedback.intake import TrackingNumbers
 from feedback.ratelimit import RateLimiter, retry_after_header
 from feedback.settings import FeedbackSettings
@@ -69,6 +70,9 @@ class Limiters:
     def __init__(self, settings: FeedbackSettings) -> None:
         self.caller = RateLimiter(settings.rate_reporter_per_min, settings.rate_reporter_burst)
         self.address = RateLimiter(settings.rate_address_per_min, settings.rate_address_burst)
+        # Public tracking: guesses per client address, and per tracking number from anywhere.
+        self.track = RateLimiter(settings.rate_track_per_min, settings.rate_track_burst)
+        self.track_number = RateLimiter(settings.rate_track_per_min, settings.rate_track_burst)
 
 
 def too_many(wait_s: float, what: str) -> ProblemError:
@@ -123,7 +127,18 @@ class ReportOut(BaseModel):
     description: str
     anonymous: bool
     status: str
+    stage: Stage | None = Field(
+        None,
+        description="The reporter's tab: 待受理 received, 处理中 in_progress, 待确认评价"
+        " to_confirm, 已完成 done (on reads; not on the filing answer).",
+    )
     filed_at: datetime
+    access_code: str | None = Field(
+        None,
+        description="Only in the filing answer (web and front desk): the code that, with the"
+        " tracking number, shows the report's progress at POST /v1/track without signing in."
+        " Given once; only its hash is kept.",
+    )
     reporter_id: str | None = None
     contact: str | None = None
     origin: str | None = None

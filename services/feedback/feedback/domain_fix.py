@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from feedback.domain import PLAIN
 
@@ -39,13 +40,29 @@ class RatingIn(BaseModel):
     quality: int = Field(ge=1, le=5)
     timeliness: int = Field(ge=1, le=5)
     attitude: int = Field(ge=1, le=5)
-    comment: str | None = Field(None, min_length=1, max_length=2000, pattern=PLAIN)
+    comment: str | None = Field(
+        None,
+        min_length=1,
+        max_length=2000,
+        pattern=PLAIN,
+        validate_default=True,
+        description=f"Required when any score is {LOW} or below (error type"
+        " rating_comment_required at body.comment).",
+    )
 
-    @model_validator(mode="after")
-    def _comment_when_low(self) -> RatingIn:
-        if min(self.quality, self.timeliness, self.attitude) <= LOW and not self.comment:
-            raise ValueError(f"a score of {LOW} or below needs a comment")
-        return self
+    @field_validator("comment")
+    @classmethod
+    def _comment_when_low(cls, comment: str | None, info: ValidationInfo) -> str | None:
+        """A low score needs a comment; the error names the field and a stable type, so a form
+        can show it next to the comment box in the reader's language."""
+        scores = [info.data.get(k) for k in ("quality", "timeliness", "attitude")]
+        if not comment and any(s is not None and s <= LOW for s in scores):
+            raise PydanticCustomError(
+                "rating_comment_required",
+                "a score of {low} or below needs a comment",
+                {"low": LOW},
+            )
+        return comment
 
 
 def is_reporter(report: dict[str, Any], subject: str) -> bool:

@@ -8,7 +8,7 @@ from collections import deque
 from datetime import date, datetime
 from typing import Any
 
-from feedback import domain, repository
+from feedback import domain, domain_track, repository
 from feedback.repository import photos
 from houqin_shared import outbox
 from houqin_shared.contracts import ComplaintFiled, Location
@@ -47,11 +47,16 @@ async def new_row(
     day: date,
     reporter: str | None,
     filed_by: str,
+    access_code: str | None = None,
     **extra: Any,
 ) -> dict[str, Any]:
-    """The report's row with a fresh id and the day's next tracking number."""
+    """The report's row with a fresh id and the day's next tracking number; with
+    `access_code`, the hash that lets its holder track the report without an account."""
+    report_id = uuid.uuid4()
+    if access_code is not None:
+        extra["access_hash"] = domain_track.code_hash(report_id, access_code)
     return {
-        "id": uuid.uuid4(),
+        "id": report_id,
         "tracking_no": domain.tracking_number(day, await numbers.take(conn, day)),
         "kind": report.kind,
         "category": report.category,

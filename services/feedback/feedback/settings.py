@@ -39,6 +39,22 @@ class FeedbackSettings(ServiceSettings):
     rate_address_burst: int = Field(
         100, ge=1, description="Write requests one client address may make at once."
     )
+    rate_track_per_min: float = Field(
+        10,
+        gt=0,
+        description="Public tracking look-ups a minute from one client address, and for one"
+        " tracking number (after the burst).",
+    )
+    rate_track_burst: int = Field(
+        10,
+        ge=1,
+        description="Public tracking look-ups one address, or one number, may make at once.",
+    )
+    track_trusted_proxies: str = Field(
+        "",
+        description="Addresses (comma separated) of proxies, such as the console, whose"
+        " X-Forwarded-For names the client that public tracking is rate-limited by.",
+    )
     duplicate_radius_m: float = Field(
         50,
         gt=0,

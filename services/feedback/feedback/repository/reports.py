@@ -19,6 +19,18 @@ COLUMNS = (
     "explanation, resolved_at, awaiting_confirmation, confirmation, confirmed_at, primary_id, "
     "media_url"
 )
+# The reporter's four tabs (待受理 / 处理中 / 待确认评价 / 已完成, feedback.domain_track.Stage): a
+# confirmed fix stays "to confirm and rate" until its reporter has rated it; an auto-confirmed
+# one is done. Used on an unaliased `reports`.
+STAGE = (
+    "CASE WHEN reports.awaiting_confirmation OR (reports.confirmation = 'confirmed'"
+    " AND NOT EXISTS (SELECT FROM ratings g WHERE g.report_id = reports.id"
+    " AND g.rater_id = reports.reporter_id)) THEN 'to_confirm'"
+    " WHEN reports.status IN ('confirmed', 'closed') THEN 'done'"
+    " WHEN reports.status IN ('filed', 'ticket_opened') THEN 'received'"
+    " ELSE 'in_progress' END"
+)
+_READ = f"SELECT {COLUMNS}, {STAGE} AS stage FROM reports"
 
 
 def _sequence_name(day: date) -> str:
@@ -86,33 +98,34 @@ async def report_by_idempotency_key(conn: Conn, filed_by: str, key: str) -> dict
 async def get_report(
     conn: Conn, report_id: UUID, *, for_update: bool = False
 ) -> dict[str, Any] | None:
-    lock = " FOR UPDATE" if for_update else ""
-    row = await conn.fetchrow(f"SELECT {COLUMNS} FROM reports WHERE id = $1{lock}", report_id)
+    lock = " FOR UPDATE OF reports" if for_update else ""
+    row = await conn.fetchrow(f"{_READ} WHERE id = $1{lock}", report_id)
     return dict(row) if row else None
 
 
 async def report_by_tracking_no(conn: Conn, tracking_no: str) -> dict[str, Any] | None:
-    row = await conn.fetchrow(f"SELECT {COLUMNS} FROM reports WHERE tracking_no = $1", tracking_no)
+    row = await conn.fetchrow(f"{_READ} WHERE tracking_no = $1", tracking_no)
     return dict(row) if row else None
 
 
 async def reports_of(
-    conn: Conn, reporter_id: str, before: datetime | None, limit: int
+    conn: Conn, reporter_id: str, before: datetime | None, limit: int, stage: str | None = None
 ) -> list[dict[str, Any]]:
+    """The reporter's reports, newest first, optionally of one stage (tab)."""
     rows = await conn.fetch(
-        f"SELECT {COLUMNS} FROM reports WHERE reporter_id = $1"
-        " AND ($2::timestamptz IS NULL OR filed_at < $2) ORDER BY filed_at DESC LIMIT $3",
+        f"SELECT * FROM ({_READ} WHERE reporter_id = $1"
+        " AND ($2::timestamptz IS NULL OR filed_at < $2)) mine"
+        " WHERE ($4::text IS NULL OR stage = $4) ORDER BY filed_at DESC LIMIT $3",
         reporter_id,
         before,
         limit,
+        stage,
     )
     return [dict(r) for r in rows]
 
 
 async def reports_by_ids(conn: Conn, ids: list[UUID]) -> list[dict[str, Any]]:
-    rows = await conn.fetch(
-        f"SELECT {COLUMNS} FROM reports WHERE id = ANY($1::uuid[]) ORDER BY filed_at DESC", ids
-    )
+    rows = await conn.fetch(f"{_READ} WHERE id = ANY($1::uuid[]) ORDER BY filed_at DESC", ids)
     return [dict(r) for r in rows]
 
 
