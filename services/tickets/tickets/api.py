@@ -16,6 +16,7 @@ from houqin_shared.problems import ProblemError, forbidden, not_found
 from houqin_shared.webapp import DbPool
 from tickets import (
     api_directory,
+    api_places,
     api_queues,
     api_rectifications,
     api_supervision,
@@ -33,6 +34,7 @@ router.include_router(api_directory.router)
 router.include_router(api_queues.router)
 router.include_router(api_rectifications.router)
 router.include_router(api_supervision.router)
+router.include_router(api_places.router)
 
 
 class TicketOut(BaseModel):

@@ -1,0 +1,69 @@
+"""The place picker: campuses and buildings, then a building's floors and rooms from the area
+map and from the rooms repair reports named; readable by reporters and front desk; cacheable."""
+
+from __future__ import annotations
+
+import pytest
+from tickets_support import Env, complaint
+
+pytestmark = pytest.mark.infra
+
+
+async def test_campuses_and_buildings_for_a_reporter(tickets_env: Env) -> None:
+    e = tickets_env
+    r = await e.client.get("/v1/places", headers=e.as_user("student"))
+    assert r.status_code == 200, r.text
+    campuses = {c["code"]: c for c in r.json()["campuses"]}
+    assert campuses["north"]["name"] == "北校区"
+    north = {b["code"]: b["name"] for b in campuses["north"]["buildings"]}
+    assert north["north-dorm-7"] == "北校区学生公寓7号楼"
+    assert "south-feitian" not in north
+    assert r.json()["truncated"] is False
+    assert "max-age" in r.headers["cache-control"]
+    again = await e.client.get(
+        "/v1/places", headers={**e.as_user("frontdesk"), "If-None-Match": r.headers["etag"]}
+    )
+    assert again.status_code == 304
+    assert (await e.client.get("/v1/places")).status_code == 401
+
+
+async def test_floors_and_rooms_of_a_building(tickets_env: Env) -> None:
+    e = tickets_env
+    await e.handle(complaint(campus="north", building="north-dorm-7", floor="5", room="508"))
+    await e.handle(complaint(campus="north", building="north-dorm-7", floor="3", room="312"))
+    await e.handle(complaint(building="north-dorm-7", room="B12"))
+    r = await e.client.get("/v1/places/north-dorm-7", headers=e.as_user("student"))
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert (body["name"], body["campus"], body["campus_name"]) == (
+        "北校区学生公寓7号楼",
+        "north",
+        "北校区",
+    )
+    floors = {f["code"]: f for f in body["floors"]}
+    assert list(floors) == ["3", "5", None]
+    assert floors["3"]["source"] == "map" and floors["3"]["name"] == "7号楼3层"
+    room = floors["3"]["rooms"][0]
+    assert (room["code"], room["name"], room["source"]) == ("312", "7号楼312室", "map")
+    assert room["label"] == "北校区学生公寓7号楼 312"
+    assert room["location"] == {
+        "campus": "north",
+        "building": "north-dorm-7",
+        "floor": "3",
+        "room": "312",
+    }
+    assert len(floors["3"]["rooms"]) == 1  # the reported 312 is the map's 312
+    reported = floors["5"]["rooms"][0]
+    assert (reported["code"], reported["source"], floors["5"]["name"]) == ("508", "reported", "5层")
+    assert floors[None]["rooms"][0]["location"] == {
+        "campus": "north",
+        "building": "north-dorm-7",
+        "room": "B12",
+    }
+    missing = await e.client.get("/v1/places/nowhere", headers=e.as_user("student"))
+    assert missing.status_code == 404
+    assert missing.json()["type"] == "https://houqin.dev/problems/building-not-found"
+    campus = await e.client.get("/v1/places/north", headers=e.as_user("student"))
+    assert campus.status_code == 404
+    bad = await e.client.get("/v1/places/Not%20A%20Code", headers=e.as_user("student"))
+    assert bad.status_code == 422
