@@ -7,7 +7,6 @@ import asyncio
 import json
 import time
 from collections.abc import Awaitable, Callable
-from http import HTTPStatus
 from typing import Any
 
 import asyncpg
@@ -20,7 +19,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from houqin_shared import metrics
 from houqin_shared.logs import bind_correlation_id, get_logger
-from houqin_shared.problems import PROBLEM_JSON, ProblemError
+from houqin_shared.problem_types import language
+from houqin_shared.problems import PROBLEM_JSON, ProblemError, problem
 from houqin_shared.settings import ServiceSettings
 
 log = get_logger(__name__)
@@ -58,19 +58,19 @@ class RequestContext:
             return
         if len(scope.get("query_string", b"")) > self.max_query:
             await _refuse(
-                send, 414, "URI Too Long", f"query strings are limited to {self.max_query} bytes"
+                scope, send, "uri-too-long", f"query strings are limited to {self.max_query} bytes"
             )
             return
         if sum(len(k) + len(v) for k, v in scope["headers"]) > self.max_headers:
             await _refuse(
-                send, 431, "Request Header Fields Too Large",
+                scope, send, "headers-too-large",
                 f"request headers are limited to {self.max_headers} bytes",
             )  # fmt: skip
             return
         too_large = f"request bodies are limited to {self.max_body} bytes"
         length = dict(scope["headers"]).get(b"content-length", b"0")
         if length.isdigit() and int(length) > self.max_body:
-            await _refuse(send, 413, "Content Too Large", too_large)
+            await _refuse(scope, send, "content-too-large", too_large)
             return
         received = 0
 
@@ -103,13 +103,15 @@ class RequestContext:
             )
 
 
-async def _refuse(send: Send, status: int, title: str, detail: str) -> None:
+async def _refuse(scope: Scope, send: Send, slug: str, detail: str) -> None:
     """A problem+json answer sent before the app runs (no request object exists yet)."""
-    body = json.dumps(ProblemError(status, title, detail).body())
+    refusal = problem(slug, detail)
+    accept = dict(scope["headers"]).get(b"accept-language", b"").decode("latin-1")
+    body = json.dumps(refusal.body(lang=language(accept)), ensure_ascii=False)
     await send(
         {
             "type": "http.response.start",
-            "status": status,
+            "status": refusal.status,
             "headers": [(b"content-type", PROBLEM_JSON.encode()), (b"connection", b"close")],
         }
     )
@@ -117,10 +119,16 @@ async def _refuse(send: Send, status: int, title: str, detail: str) -> None:
 
 
 def problem_response(request: Request, exc: ProblemError) -> JSONResponse:
+    """The problem as problem+json, its title in the language Accept-Language prefers."""
+    lang = language(request.headers.get("accept-language"))
     return JSONResponse(
-        exc.body(instance=request.url.path),
+        exc.body(instance=request.url.path, lang=lang),
         status_code=exc.status,
-        headers=exc.headers,
+        headers={
+            **exc.headers,
+            "Content-Language": "zh-CN" if lang == "zh" else "en",
+            "Vary": "Accept-Language",
+        },
         media_type=PROBLEM_JSON,
     )
 
@@ -132,42 +140,33 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     async def on_validation(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, RequestValidationError)
-        errors = [
-            {"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")}
-            for e in exc.errors()
-        ]
-        problem = ProblemError(
-            422,
-            "Unprocessable Content",
-            "The request did not validate: see `errors`.",
-            type_="https://houqin.dev/problems/validation",
-            errors=errors,
+        errors = [field_error(e) for e in exc.errors()]
+        invalid = problem(
+            "validation", "The request did not validate: see `errors`.", errors=errors
         )
-        return problem_response(request, problem)
+        return problem_response(request, invalid)
 
     async def on_http(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, HTTPException)
         headers = dict(exc.headers or {})
-        problem = ProblemError(
-            exc.status_code, _phrase(exc.status_code), str(exc.detail), headers=headers
-        )
-        return problem_response(request, problem)
+        slug = HTTP_SLUGS.get(exc.status_code, "http-error")
+        answer = problem(slug, str(exc.detail), status=exc.status_code, headers=headers)
+        return problem_response(request, answer)
 
     async def on_crash(request: Request, exc: Exception) -> Response:
         if isinstance(exc, BAD_VALUE_ERRORS):  # e.g. a NUL character, a number out of range
             detail = f"a value cannot be stored: {str(exc).splitlines()[0][:200]}"
-            return problem_response(request, ProblemError(422, "Unprocessable Content", detail))
+            return problem_response(request, problem("value-not-storable", detail))
         if isinstance(exc, DATABASE_DOWN_ERRORS):  # restarting or unreachable: try again soon
             log.warning("database_unavailable", path=request.url.path, error=repr(exc))
-            problem = ProblemError(
-                503,
-                "Service Unavailable",
+            down = problem(
+                "database-unavailable",
                 "the database is unavailable; retry shortly",
                 headers={"Retry-After": "1"},
             )
-            return problem_response(request, problem)
+            return problem_response(request, down)
         log.exception("unhandled_error", path=request.url.path)
-        return problem_response(request, ProblemError(500, "Internal Server Error"))
+        return problem_response(request, problem("internal-error"))
 
     app.add_exception_handler(ProblemError, on_problem)
     app.add_exception_handler(RequestValidationError, on_validation)
@@ -175,11 +174,30 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(Exception, on_crash)
 
 
-def _phrase(status: int) -> str:
-    try:
-        return HTTPStatus(status).phrase
-    except ValueError:
-        return "Error"
+# Starlette's own refusals (no route, wrong method, an unreadable form, a body over the limit).
+HTTP_SLUGS = {
+    400: "bad-request",
+    404: "route-not-found",
+    405: "method-not-allowed",
+    413: "content-too-large",
+}
+CTX_VALUES = (str, int, float, bool)
+
+
+def field_error(error: Any) -> dict[str, Any]:
+    """One pydantic error as an `errors` item: where (`loc`), a stable code (`type`, such as
+    `string_too_long` or a model's own `rating_comment_required`), its parameters (`ctx`, such
+    as `max_length`) for a translated message, and pydantic's English `msg`."""
+    out = {"loc": list(error.get("loc", ())), "type": error.get("type", "")}
+    out["msg"] = error.get("msg", "")
+    ctx = {
+        k: v if isinstance(v, CTX_VALUES) else str(v)
+        for k, v in (error.get("ctx") or {}).items()
+        if k != "error"
+    }
+    if ctx:
+        out["ctx"] = ctx
+    return out
 
 
 def db_check(pool: asyncpg.Pool) -> Check:

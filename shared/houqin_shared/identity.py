@@ -40,7 +40,7 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from jwt.algorithms import RSAAlgorithm
 
-from houqin_shared.problems import ProblemError, forbidden, unauthorized
+from houqin_shared.problems import ProblemError, problem, unauthorized
 from houqin_shared.settings import ServiceSettings
 
 log = logging.getLogger(__name__)
@@ -83,7 +83,7 @@ class Principal:
         """From claims `sub`, `name`, `roles` (unknown role names are ignored), `dept`, `team`."""
         subject = claims.get("sub")
         if not isinstance(subject, str) or not subject:
-            raise unauthorized("token has no subject ('sub')")
+            raise unauthorized("token-invalid", "token has no subject ('sub')")
         raw_roles = claims.get("roles")
         names = raw_roles if isinstance(raw_roles, list) else []
         known = {role.value for role in Role}
@@ -214,11 +214,9 @@ def parse_jwks(document: object) -> dict[str, jwt.PyJWK]:
 
 
 def identity_unavailable(retry_after_s: float) -> ProblemError:
-    return ProblemError(
-        503,
-        "Service Unavailable",
+    return problem(
+        "identity-unavailable",
         "identity provider unavailable: cannot fetch its signing keys",
-        type_="https://houqin.dev/problems/identity-unavailable",
         headers={"Retry-After": str(max(1, math.ceil(retry_after_s)))},
     )
 
@@ -255,19 +253,23 @@ class TokenVerifier:
         try:
             header = jwt.get_unverified_header(token)
         except jwt.PyJWTError as exc:
-            raise unauthorized("malformed token") from exc
+            raise unauthorized("token-invalid", "malformed token") from exc
         algorithm = header.get("alg")
         if algorithm not in ALGORITHMS:
-            raise unauthorized(f"token algorithm must be one of {', '.join(ALGORITHMS)}")
+            raise unauthorized(
+                "token-invalid", f"token algorithm must be one of {', '.join(ALGORITHMS)}"
+            )
         kid = header.get("kid")
         if not isinstance(kid, str) or not kid:
-            raise unauthorized("token header has no key id ('kid')")
+            raise unauthorized("token-invalid", "token header has no key id ('kid')")
         try:
             key = await self.jwks.get_key(kid)
         except JwksUnavailableError as exc:
             raise identity_unavailable(self.jwks.min_refetch_s) from exc
         if key is None:
-            raise unauthorized("token is signed with a key the identity provider does not publish")
+            raise unauthorized(
+                "token-invalid", "token is signed with a key the identity provider does not publish"
+            )
         try:
             claims = jwt.decode(
                 token,
@@ -279,7 +281,10 @@ class TokenVerifier:
                 options={"require": list(REQUIRED_CLAIMS)},
             )
         except jwt.PyJWTError as exc:
-            raise unauthorized(_reason(exc)) from exc
+            expired = isinstance(exc, jwt.ExpiredSignatureError)
+            raise unauthorized(
+                "token-expired" if expired else "token-invalid", _reason(exc)
+            ) from exc
         return Principal.from_claims(claims), float(claims["exp"]), kid
 
 
@@ -333,12 +338,15 @@ async def current_principal(
         raise RuntimeError("install_identity(app, verifier) was not called for this app")
     header = request.headers.get("authorization")
     if header is None:
-        problem = unauthorized("missing Authorization header (expected 'Bearer <token>')")
-        problem.headers = {"WWW-Authenticate": "Bearer"}  # RFC 6750 3.1: no error code here
-        raise problem
+        missing = problem(
+            "token-missing",
+            "missing Authorization header (expected 'Bearer <token>')",
+            headers={"WWW-Authenticate": "Bearer"},  # RFC 6750 3.1: no error code here
+        )
+        raise missing
     scheme, _, token = header.strip().partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise unauthorized("Authorization header must be 'Bearer <token>'")
+        raise unauthorized("token-invalid", "Authorization header must be 'Bearer <token>'")
     return await verifier.verify(token.strip())
 
 
@@ -356,7 +364,7 @@ def require_roles(*roles: Role) -> Callable[[Principal], Awaitable[Principal]]:
 
     async def principal_with_role(principal: CurrentPrincipal) -> Principal:
         if not principal.has_any(*roles):
-            raise forbidden(f"requires one of the roles: {needed}")
+            raise problem("role-required", f"requires one of the roles: {needed}")
         return principal
 
     return principal_with_role

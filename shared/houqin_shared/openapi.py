@@ -16,12 +16,21 @@ PROBLEM_SCHEMA: dict[str, Any] = {
     "description": "RFC 9457 problem details.",
     "required": ["type", "title", "status"],
     "properties": {
-        "type": {"type": "string"},
-        "title": {"type": "string"},
+        "type": {
+            "type": "string",
+            "description": "https://houqin.dev/problems/<slug>: a stable slug from the catalogue"
+            " (docs/problems.md) a client can translate",
+        },
+        "title": {"type": "string", "description": "zh-CN, or English if Accept-Language asks"},
         "status": {"type": "integer"},
         "detail": {"type": "string"},
         "instance": {"type": "string"},
-        "errors": {"type": "array", "items": {}},
+        "errors": {
+            "type": "array",
+            "description": "For validation: per field its `loc`, a stable code `type` (such as"
+            " string_too_long), `msg` and the code's parameters `ctx` (such as max_length).",
+            "items": {},
+        },
     },
     "additionalProperties": True,
 }

@@ -26,7 +26,7 @@ from feedback.repository import duplicates, photos, reception, track
 from houqin_shared.db import Conn
 from houqin_shared.identity import CurrentPrincipal, Principal, Role
 from houqin_shared.logs import get_logger
-from houqin_shared.problems import ProblemError, forbidden, not_found
+from houqin_shared.problems import ProblemError, problem
 from houqin_shared.webapp import DbPool, get_pool
 
 router = APIRouter(prefix="/v1", tags=["reports"])
@@ -44,10 +44,9 @@ IdempotencyKey = Annotated[
 ]
 
 
-def refused(detail: str) -> ProblemError:
-    return ProblemError(
-        422, "Report refused", detail, type_="https://houqin.dev/problems/report-refused"
-    )
+def refused(slug: str, detail: str | None = None) -> ProblemError:
+    """A report refused at filing (422): `slug` names why (houqin_shared.problem_types)."""
+    return problem(slug, detail)
 
 
 async def _replay(
@@ -57,11 +56,8 @@ async def _replay(
     if first is None:
         return None
     if first["request_hash"] != fingerprint:
-        raise ProblemError(
-            422,
-            "Idempotency-Key reused",
-            "this Idempotency-Key was used for a different request",
-            type_="https://houqin.dev/problems/idempotency-key-reused",
+        raise problem(
+            "idempotency-key-reused", "this Idempotency-Key was used for a different request"
         )
     # The first answer's access code is not kept: the filer who retries gets a new one (the
     # first stops working), so a lost answer never leaves a report untrackable.
@@ -103,11 +99,13 @@ async def file_report(
     settings, pool = settings_of(request), get_pool(request)  # the hot path: no dependencies
     limit_address(request)
     if not who.has_any(Role.reporter, Role.front_desk, Role.service, Role.supervisor):
-        raise forbidden("filing reports needs the reporter, front_desk or service role")
+        raise problem(
+            "role-required", "filing reports needs the reporter, front_desk or service role"
+        )
     limit_caller(request, who)
     refusal = domain.check_filing(report, who)
     if refusal:
-        raise refused(refusal)
+        raise refused(refusal, f"channel {report.channel}")
     # Only a request that may be retried (it has a key) needs its body's fingerprint.
     fingerprint = domain.request_hash(report) if idempotency_key else None
     now = datetime.now(UTC)
@@ -120,9 +118,11 @@ async def file_report(
         if report.channel == "reception_day" and not await reception.session_exists(
             conn, report.origin or ""
         ):
-            raise refused("a reception-day report's origin must be the id of its session")
+            raise refused("origin-session-unknown", f"no reception-day session {report.origin!r}")
         if not await _active(request, conn, report.category):
-            raise refused(f"category {report.category!r} is not in the service catalogue")
+            raise refused(
+                "category-unknown", f"category {report.category!r} is not in the service catalogue"
+            )
         row = await intake.new_row(
             conn,
             report,
@@ -137,16 +137,18 @@ async def file_report(
             request_hash=fingerprint,
         )
         if len(set(report.photo_ids)) > settings.photo_max_per_report:
-            raise refused(f"at most {settings.photo_max_per_report} photos per report")
+            raise refused(
+                "too-many-photos", f"at most {settings.photo_max_per_report} photos per report"
+            )
         try:
             inserted = await intake.store(conn, row, photo_ids=report.photo_ids)
         except intake.PhotosRefused as exc:
-            raise refused(str(exc)) from exc
+            raise refused("photos-refused", str(exc)) from exc
         if not inserted:  # a concurrent retry with the same key committed first
             assert idempotency_key is not None
             replay = await _replay(conn, who, idempotency_key, fingerprint)
             if replay is None:
-                raise ProblemError(409, "Conflict", "the report could not be stored; retry")
+                raise problem("report-retry", "the report could not be stored; retry")
             return _created(replay, replayed=True)
         out = present(row, who)
         out.access_code = access_code
@@ -174,7 +176,7 @@ async def read_by_tracking_no(
         row = await repository.report_by_tracking_no(conn, tracking_no)
         supporter = row is not None and await duplicates.is_supporter(conn, row["id"], who.subject)
         if row is None or not may_read(row, who, supporter):
-            raise not_found(f"no report {tracking_no} that you may see")
+            raise problem("report-not-found", f"no report {tracking_no} that you may see")
         out = present(row, who)
         out.photo_ids = await photos.photos_of(conn, row["id"])
     return out
@@ -186,7 +188,7 @@ async def read_report(report_id: uuid.UUID, who: CurrentPrincipal, pool: DbPool)
         row = await repository.get_report(conn, report_id)
         supporter = row is not None and await duplicates.is_supporter(conn, report_id, who.subject)
         if row is None or not may_read(row, who, supporter):
-            raise not_found(f"no report {report_id} that you may see")
+            raise problem("report-not-found", f"no report {report_id} that you may see")
         out = present(row, who)
         out.photo_ids = await photos.photos_of(conn, report_id)
     return out

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
 from feedback.repository import board
-from houqin_shared.problems import ProblemError
+from houqin_shared.problems import problem
 from houqin_shared.webapp import DbPool
 
 router = APIRouter(prefix="/v1/board", tags=["public board"])
@@ -47,9 +47,9 @@ async def read_board(
     end = end or datetime.now(UTC)
     start = start or end - timedelta(days=30)
     if start.tzinfo is None or end.tzinfo is None:
-        raise ProblemError(422, "Unprocessable Content", "give start and end with a time zone")
+        raise problem("board-period-invalid", "give start and end with a time zone")
     if end <= start or end - start > timedelta(days=366):
-        raise ProblemError(422, "Unprocessable Content", "end after start, at most a year apart")
+        raise problem("board-period-invalid", "end after start, at most a year apart")
     async with pool.acquire() as conn:
         categories = await board.by_category(conn, start, end)
         departments = await board.by_department(conn, start, end)

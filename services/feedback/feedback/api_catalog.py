@@ -14,7 +14,7 @@ from feedback.repository import catalog as repo
 from houqin_shared import outbox
 from houqin_shared.contracts import ServiceCatalogChanged
 from houqin_shared.identity import Principal, Role, require_roles
-from houqin_shared.problems import not_found
+from houqin_shared.problems import problem
 from houqin_shared.webapp import DbPool
 
 router = APIRouter(prefix="/v1/catalog", tags=["catalogue"])
@@ -49,7 +49,7 @@ async def read_service(code: Code, pool: DbPool) -> dict[str, Any]:
     async with pool.acquire() as conn:
         row = await repo.get_service(conn, code)
     if row is None:
-        raise not_found(f"no service {code!r} in the catalogue")
+        raise problem("service-not-found", f"no service {code!r} in the catalogue")
     return row
 
 

@@ -16,7 +16,7 @@ from feedback.domain import CODE
 from feedback.repository import duplicates, timeline
 from houqin_shared.db import Conn
 from houqin_shared.identity import CurrentPrincipal, Principal, Role, require_roles
-from houqin_shared.problems import ProblemError, conflict, not_found
+from houqin_shared.problems import problem
 from houqin_shared.webapp import DbPool
 
 router = APIRouter(prefix="/v1", tags=["duplicates"])
@@ -73,7 +73,7 @@ async def search_duplicates(
     """Before filing: open reports of this category in this room or near this position."""
     location = {"building": building, "room": room, "lat": lat, "long": long}
     if (lat is None) != (long is None):
-        raise ProblemError(422, "Unprocessable Content", "lat and long go together")
+        raise problem("coordinates-incomplete", "lat and long go together")
     async with pool.acquire() as conn:
         return await find_duplicates(
             conn, category, location, settings.duplicate_radius_m, uuid.UUID(int=0)
@@ -101,14 +101,14 @@ async def me_too(
     """Add your voice to an open report instead of filing the same one again; you then follow
     it and hear each of its status changes. Repeating it changes nothing."""
     if not who.has_any(Role.reporter):
-        raise not_found(f"no report {report_id} that you may support")
+        raise problem("report-not-found", f"no report {report_id} that you may support")
     limit_caller(request, who)
     async with pool.acquire() as conn, conn.transaction():
         row = await repository.get_report(conn, report_id, for_update=True)
         if row is None:
-            raise not_found(f"no report {report_id}")
+            raise problem("report-not-found", f"no report {report_id}")
         if refusal := dup.me_too_refusal(row, who.subject):
-            raise conflict(refusal)
+            raise problem(refusal)
         now = datetime.now(UTC)
         if await duplicates.add_supporter(conn, report_id, who.subject, now):
             response.status_code = status.HTTP_201_CREATED
@@ -132,9 +132,9 @@ async def link_duplicate(
         row = await repository.get_report(conn, report_id, for_update=True)
         primary = await repository.get_report(conn, body.duplicate_of, for_update=True)
         if row is None or primary is None:
-            raise not_found("no such report")
+            raise problem("report-not-found", "no such report")
         if refusal := dup.link_refusal(row, primary):
-            raise conflict(refusal)
+            raise problem(refusal)
         now = datetime.now(UTC)
         await duplicates.link(conn, report_id, primary["id"], who.subject, now)
         await timeline.add_entry(
@@ -161,7 +161,7 @@ async def audience(report_id: uuid.UUID, who: Service, pool: DbPool) -> Audience
     async with pool.acquire() as conn:
         row = await repository.get_report(conn, report_id)
         if row is None:
-            raise not_found(f"no report {report_id}")
+            raise problem("report-not-found", f"no report {report_id}")
         primary = row["primary_id"] or row["id"]
         users = await duplicates.audience(conn, primary)
     return AudienceOut(report_id=report_id, primary_id=primary, user_ids=users)

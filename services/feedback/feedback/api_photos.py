@@ -18,7 +18,7 @@ from feedback.photos import PhotoStore, sniff
 from feedback.repository import photos, timeline
 from feedback.settings import FeedbackSettings
 from houqin_shared.identity import CurrentPrincipal, Principal, Role
-from houqin_shared.problems import ProblemError, forbidden, not_found
+from houqin_shared.problems import ProblemError, problem
 from houqin_shared.webapp import DbPool
 
 router = APIRouter(prefix="/v1/photos", tags=["photos"])
@@ -46,12 +46,7 @@ async def read_limited(upload: AnyUpload, limit: int) -> bytes:
     while chunk := await upload.read(CHUNK):
         data += chunk
         if len(data) > limit:
-            raise ProblemError(
-                413,
-                "Photo too large",
-                f"a photo may be at most {limit} bytes",
-                type_="https://houqin.dev/problems/photo-too-large",
-            )
+            raise problem("photo-too-large", f"a photo may be at most {limit} bytes")
     return bytes(data)
 
 
@@ -60,12 +55,7 @@ async def checked(upload: AnyUpload, settings: FeedbackSettings) -> tuple[bytes,
     data = await read_limited(upload, settings.photo_max_bytes)
     kind = sniff(data[:16])
     if kind is None:
-        raise ProblemError(
-            415,
-            "Unsupported photo type",
-            "photos must be JPEG, PNG or WebP images",
-            type_="https://houqin.dev/problems/photo-type",
-        )
+        raise problem("photo-type", "photos must be JPEG, PNG or WebP images")
     return data, kind
 
 
@@ -99,7 +89,9 @@ async def upload_photo(
 ) -> PhotoOut:
     limit_address(request)
     if not who.has_any(Role.reporter, Role.front_desk, Role.service, Role.supervisor):
-        raise forbidden("uploading photos needs the reporter, front_desk or service role")
+        raise problem(
+            "role-required", "uploading photos needs the reporter, front_desk or service role"
+        )
     data, kind = await checked(file, settings)
     row = photo_row(data, kind, who.subject)
     await store_of(request).put(row["storage_key"], data)
@@ -109,12 +101,7 @@ async def upload_photo(
 
 
 def too_many_photos(limit: int) -> ProblemError:
-    return ProblemError(
-        422,
-        "Too many photos",
-        f"at most {limit} photos per report",
-        type_="https://houqin.dev/problems/too-many-photos",
-    )
+    return problem("too-many-photos", f"at most {limit} photos per report")
 
 
 def may_add_photos(report: dict[str, Any], who: Principal) -> bool:
@@ -146,9 +133,11 @@ async def add_photo(
     async with pool.acquire() as conn:
         report = await repository.get_report(conn, report_id)
         if report is None or not may_read(report, who):
-            raise not_found(f"no report {report_id} that you may see")
+            raise problem("report-not-found", f"no report {report_id} that you may see")
         if not may_add_photos(report, who):
-            raise forbidden("only the reporter, front desk or a supervisor adds photos")
+            raise problem(
+                "photo-add-forbidden", "only the reporter, front desk or a supervisor adds photos"
+            )
         if await photos.count_of(conn, report_id) >= cap:
             raise too_many_photos(cap)  # before reading the upload
     data, kind = await checked(file, settings)
@@ -185,8 +174,8 @@ async def read_photo(
     async with pool.acquire() as conn:
         row = await photos.get_photo(conn, photo_id)
     if row is None or (row["report_id"] is None and row["uploaded_by"] != who.subject):
-        raise not_found(f"no photo {photo_id}")
+        raise problem("photo-not-found", f"no photo {photo_id}")
     data = await store_of(request).get(row["storage_key"])
     if data is None:
-        raise not_found(f"photo {photo_id} is missing from storage")
+        raise problem("photo-not-found", f"photo {photo_id} is missing from storage")
     return Response(data, media_type=row["content_type"], headers={"Cache-Control": "private"})

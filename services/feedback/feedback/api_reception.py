@@ -18,7 +18,7 @@ from feedback.domain import PLAIN
 from feedback.repository import catalog, reception, timeline
 from houqin_shared.contracts.common import ReportKind, Urgency
 from houqin_shared.identity import Principal, Role, require_roles
-from houqin_shared.problems import ProblemError, not_found
+from houqin_shared.problems import problem
 from houqin_shared.webapp import DbPool
 
 router = APIRouter(prefix="/v1/reception-days", tags=["reception days"])
@@ -85,7 +85,7 @@ async def read_session(session_id: uuid.UUID, who: Clerk, pool: DbPool) -> dict[
     async with pool.acquire() as conn:
         session = await reception.get_session(conn, session_id)
         if session is None:
-            raise not_found(f"no reception-day session {session_id}")
+            raise problem("reception-session-not-found", f"no reception-day session {session_id}")
         reports = await reception.reports_of_session(conn, origin_of(session_id))
     return {"session": SessionOut(**session), "reports": reports}
 
@@ -110,10 +110,10 @@ async def log_report(
     access_code = domain_track.new_code()
     async with pool.acquire() as conn:
         if await reception.get_session(conn, session_id) is None:
-            raise not_found(f"no reception-day session {session_id}")
+            raise problem("reception-session-not-found", f"no reception-day session {session_id}")
         if not await catalog.is_active_category(conn, report.category):
-            raise ProblemError(
-                422, "Report refused", f"category {report.category!r} is not in the catalogue"
+            raise problem(
+                "category-unknown", f"category {report.category!r} is not in the catalogue"
             )
         row = await intake.new_row(
             conn,

@@ -16,7 +16,7 @@ from houqin_shared import outbox
 from houqin_shared.contracts import FixConfirmed, FixRejected, SatisfactionRated
 from houqin_shared.db import Conn
 from houqin_shared.identity import CurrentPrincipal, Principal
-from houqin_shared.problems import ProblemError, conflict, forbidden, not_found
+from houqin_shared.problems import problem
 from houqin_shared.webapp import DbPool
 
 router = APIRouter(prefix="/v1/reports", tags=["reporter"])
@@ -46,7 +46,7 @@ async def _readable(conn: Conn, report_id: uuid.UUID, who: Principal) -> dict[st
     row = await repository.get_report(conn, report_id)
     supporter = row is not None and await duplicates.is_supporter(conn, report_id, who.subject)
     if row is None or not may_read(row, who, supporter):
-        raise not_found(f"no report {report_id} that you may see")
+        raise problem("report-not-found", f"no report {report_id} that you may see")
     return row
 
 
@@ -54,9 +54,9 @@ async def _own(conn: Conn, report_id: uuid.UUID, who: Principal) -> dict[str, An
     """The report, locked, when `who` is its reporter."""
     row = await repository.get_report(conn, report_id, for_update=True)
     if row is None or not may_read(row, who):
-        raise not_found(f"no report {report_id} that you may see")
+        raise problem("report-not-found", f"no report {report_id} that you may see")
     if not domain_fix.is_reporter(row, who.subject):
-        raise forbidden("only the reporter answers for a report")
+        raise problem("reporter-only", "only the reporter answers for a report")
     return row
 
 
@@ -101,7 +101,7 @@ async def answer_explanation(
     async with pool.acquire() as conn, conn.transaction():
         row = await _own(conn, report_id, who)
         if refusal := domain_fix.answer_refusal(row):
-            raise conflict(refusal)
+            raise problem(refusal)
         await timeline.add_entry(
             conn, report_id, "reporter_answer", now, note=body.text, author_id=who.subject
         )
@@ -118,7 +118,7 @@ async def confirm_fix(
     async with pool.acquire() as conn, conn.transaction():
         row = await _own(conn, report_id, who)
         if refusal := domain_fix.confirmation_refusal(row):
-            raise conflict(refusal)
+            raise problem(refusal)
         outcome, new_status = (
             ("confirmed", "confirmed") if body.fixed else ("rejected", "not_fixed")
         )
@@ -156,14 +156,9 @@ async def rate_fix(
     async with pool.acquire() as conn, conn.transaction():
         row = await _own(conn, report_id, who)
         if refusal := domain_fix.rating_refusal(row, who.subject):
-            raise ProblemError(
-                403 if "own work" in refusal else 409,
-                "Rating refused",
-                refusal,
-                type_="https://houqin.dev/problems/rating-refused",
-            )
+            raise problem(refusal)
         if not await fix.insert_rating(conn, rating):
-            raise conflict("you have already rated this report")
+            raise problem("rating-already-given", "you have already rated this report")
         await outbox.add(
             conn,
             SatisfactionRated(
@@ -188,5 +183,5 @@ async def my_rating(report_id: uuid.UUID, who: CurrentPrincipal, pool: DbPool) -
         await _readable(conn, report_id, who)
         rating = await fix.rating_of(conn, report_id, who.subject)
     if rating is None:
-        raise not_found("you have not rated this report")
+        raise problem("rating-not-found", "you have not rated this report")
     return rating

@@ -16,7 +16,7 @@ from feedback.repository import audit
 from houqin_shared.contracts.common import Channel
 from houqin_shared.identity import Principal, Role, require_roles
 from houqin_shared.logs import get_logger
-from houqin_shared.problems import conflict, not_found
+from houqin_shared.problems import problem
 from houqin_shared.webapp import DbPool
 
 router = APIRouter(prefix="/v1", tags=["supervision"])
@@ -52,9 +52,9 @@ async def unmask(report_id: uuid.UUID, body: UnmaskIn, who: Supervisor, pool: Db
     async with pool.acquire() as conn, conn.transaction():
         row = await repository.get_report(conn, report_id)
         if row is None:
-            raise not_found(f"no report {report_id}")
+            raise problem("report-not-found", f"no report {report_id}")
         if not row["anonymous"]:
-            raise conflict("this report is not anonymous")
+            raise problem("report-not-anonymous", "this report is not anonymous")
         audit_id = await audit.record_unmask(
             conn, report_id, who.subject, body.reason, datetime.now(UTC)
         )

@@ -17,7 +17,7 @@ from feedback.survey_close import publish_closed
 from houqin_shared import outbox
 from houqin_shared.contracts import SurveyResponded
 from houqin_shared.identity import Principal, Role, require_roles
-from houqin_shared.problems import ProblemError, conflict, not_found
+from houqin_shared.problems import problem
 from houqin_shared.webapp import DbPool
 
 router = APIRouter(prefix="/v1", tags=["surveys"])
@@ -86,9 +86,9 @@ async def issue_links(
     async with pool.acquire() as conn:
         survey = await surveys.get_survey(conn, survey_id)
     if survey is None:
-        raise not_found(f"no survey {survey_id}")
+        raise problem("survey-not-found", f"no survey {survey_id}")
     if survey["closed_at"] is not None:
-        raise conflict("the survey is closed")
+        raise problem("survey-closed", "the survey is closed")
     return Links(survey_id=survey_id, tokens=await _issue(pool, survey_id, body.user_ids))
 
 
@@ -98,7 +98,7 @@ async def read_survey(survey_id: uuid.UUID, who: Supervisor, pool: DbPool) -> di
     async with pool.acquire() as conn:
         survey = await surveys.get_survey(conn, survey_id)
         if survey is None:
-            raise not_found(f"no survey {survey_id}")
+            raise problem("survey-not-found", f"no survey {survey_id}")
         return {
             "survey": SurveyOut(**survey),
             **await surveys.counts(conn, survey_id),
@@ -112,9 +112,9 @@ async def open_link(token: Token, pool: DbPool) -> SurveyOut:
     async with pool.acquire() as conn:
         survey = await surveys.survey_of_token(conn, rules.token_hash(token))
     if survey is None:
-        raise not_found("no survey for this link")
+        raise problem("survey-link-not-found", "no survey for this link")
     if survey["used_at"] is not None:
-        raise conflict("this link has already been used")
+        raise problem("survey-link-used", "this link has already been used")
     return SurveyOut(**survey)
 
 
@@ -128,14 +128,14 @@ async def answer(token: Token, body: rules.AnswerIn, pool: DbPool) -> dict[str, 
         # closed first, is seen here.
         survey = await surveys.survey_of_token(conn, digest, for_share=True)
         if survey is None:
-            raise not_found("no survey for this link")
+            raise problem("survey-link-not-found", "no survey for this link")
         if survey["closed_at"] is not None:
-            raise conflict("the survey is closed")
+            raise problem("survey-closed", "the survey is closed")
         scores = rules.unit_scores(survey, body)
         if isinstance(scores, str):
-            raise ProblemError(422, "Answer refused", scores)
+            raise problem("survey-answer-invalid", scores)
         if not await surveys.use_token(conn, digest, now):
-            raise conflict("this link has already been used")
+            raise problem("survey-link-used", "this link has already been used")
         response_id = uuid.uuid4()
         await surveys.insert_response(
             conn, response_id, survey["id"], now, [s.model_dump() for s in scores]
@@ -161,8 +161,8 @@ async def close_survey(survey_id: uuid.UUID, who: Supervisor, pool: DbPool) -> d
     async with pool.acquire() as conn, conn.transaction():
         survey = await surveys.get_survey(conn, survey_id, for_update=True)
         if survey is None:
-            raise not_found(f"no survey {survey_id}")
+            raise problem("survey-not-found", f"no survey {survey_id}")
         if not await surveys.close(conn, survey_id, now):
-            raise conflict("the survey is already closed")
+            raise problem("survey-closed", "the survey is already closed")
         results = await publish_closed(conn, survey, now)
     return {"survey_id": survey_id, "results": results, "closed_at": now}

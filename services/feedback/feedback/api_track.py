@@ -11,7 +11,7 @@ from feedback import domain_track
 from feedback.deps import Limiters, settings_of, too_many
 from feedback.domain_track import TrackIn, TrackOut, TrackStep
 from feedback.repository import timeline, track
-from houqin_shared.problems import ProblemError
+from houqin_shared.problems import problem
 from houqin_shared.webapp import DbPool
 
 router = APIRouter(prefix="/v1/track", tags=["tracking"])
@@ -64,12 +64,7 @@ async def track_report(body: TrackIn, request: Request, pool: DbPool) -> TrackOu
         row = await track.public_report(conn, body.tracking_no)
         stored = row["access_hash"] if row else None
         if row is None or not domain_track.matches(stored, row["id"], body.code):
-            raise ProblemError(
-                404,
-                "Not Found",
-                "no report with this tracking number and access code",
-                type_=_NOT_FOUND,
-            )
+            raise problem("track-not-found", "no report with this tracking number and access code")
         entries = await timeline.entries_of(conn, row["id"])
     steps = [TrackStep(kind="filed", status="filed", at=row["filed_at"])]
     steps += [

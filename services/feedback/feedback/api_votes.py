@@ -16,7 +16,7 @@ from feedback.repository import votes
 from houqin_shared import outbox
 from houqin_shared.contracts import VoteCast
 from houqin_shared.identity import CurrentPrincipal, Principal, Role, require_roles
-from houqin_shared.problems import ProblemError, conflict, forbidden, not_found
+from houqin_shared.problems import problem
 from houqin_shared.webapp import DbPool
 
 router = APIRouter(prefix="/v1/ballots", tags=["votes"])
@@ -74,7 +74,7 @@ async def read_ballot(ballot_id: uuid.UUID, who: CurrentPrincipal, pool: DbPool)
     async with pool.acquire() as conn:
         ballot = await votes.get_ballot(conn, ballot_id)
         if ballot is None:
-            raise not_found(f"no ballot {ballot_id}")
+            raise problem("ballot-not-found", f"no ballot {ballot_id}")
         options = await votes.options_of(conn, ballot_id)
     counts = _may_see_counts(who, ballot)
     return BallotOut(
@@ -92,18 +92,18 @@ async def cast_vote(
     request: Request,
 ) -> dict[str, Any]:
     if not who.has_any(Role.reporter):
-        raise forbidden("teachers and students (role reporter) vote")
+        raise problem("vote-reporters-only", "teachers and students (role reporter) vote")
     limit_caller(request, who)
     now = datetime.now(UTC)
     async with pool.acquire() as conn, conn.transaction():
         ballot = await votes.get_ballot(conn, ballot_id)
         if ballot is None:
-            raise not_found(f"no ballot {ballot_id}")
+            raise problem("ballot-not-found", f"no ballot {ballot_id}")
         if refusal := domain_votes.voting_refusal(ballot["opens_at"], ballot["closes_at"], now):
-            raise conflict(refusal)
+            raise problem(refusal)
         if not await votes.has_option(conn, ballot_id, body.unit_type, body.unit_id):
-            raise ProblemError(
-                422, "Not on the ballot", f"{body.unit_type} {body.unit_id} is not on this ballot"
+            raise problem(
+                "vote-option-unknown", f"{body.unit_type} {body.unit_id} is not on this ballot"
             )
         vote = {
             "id": uuid.uuid4(),
@@ -114,7 +114,7 @@ async def cast_vote(
             "cast_at": now,
         }
         if not await votes.insert_vote(conn, vote):
-            raise conflict("you have already voted in this ballot")
+            raise problem("vote-already-cast", "you have already voted in this ballot")
         await outbox.add(
             conn,
             VoteCast(

@@ -17,7 +17,7 @@ from feedback.ratelimit import RateLimiter, retry_after_header
 from feedback.settings import FeedbackSettings
 from houqin_shared.contracts import Location
 from houqin_shared.identity import Principal, Role
-from houqin_shared.problems import ProblemError
+from houqin_shared.problems import ProblemError, problem
 
 
 def settings_of(request: Request) -> FeedbackSettings:
@@ -76,11 +76,9 @@ class Limiters:
 
 
 def too_many(wait_s: float, what: str) -> ProblemError:
-    return ProblemError(
-        429,
-        "Too Many Requests",
+    return problem(
+        "rate-limited",
         f"too many requests from this {what}; retry later",
-        type_="https://houqin.dev/problems/rate-limited",
         headers={"Retry-After": retry_after_header(wait_s)},
     )
 

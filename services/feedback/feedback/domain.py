@@ -10,6 +10,7 @@ from datetime import date
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from houqin_shared.contracts.common import Channel, Location, ReportKind, Urgency
+from houqin_shared.field_errors import invalid_field
 from houqin_shared.identity import Principal, Role
 
 OFFLINE_CHANNELS: frozenset[str] = frozenset(
@@ -37,11 +38,11 @@ class LocationIn(BaseModel):
     @model_validator(mode="after")
     def _somewhere(self) -> LocationIn:
         if (self.lat is None) != (self.long is None):
-            raise ValueError("lat and long go together")
+            raise invalid_field("coordinates_incomplete")
         if not (self.building or self.text or self.lat is not None):
-            raise ValueError("say where: a building, a free-text place or lat/long")
+            raise invalid_field("place_required")
         if (self.floor or self.room) and not self.building:
-            raise ValueError("a floor or room needs its building")
+            raise invalid_field("building_required")
         return self
 
     def contract(self) -> Location:
@@ -90,17 +91,18 @@ def tracking_number(day: date, seq: int) -> str:
 
 
 def check_filing(report: ReportIn, who: Principal) -> str | None:
-    """Why `who` may not file `report` (None when allowed)."""
+    """Why `who` may not file `report`: a problem slug (houqin_shared.problem_types), or None
+    when allowed."""
     if report.channel in OFFLINE_CHANNELS and not who.has_any(Role.front_desk, Role.supervisor):
-        return f"only front desk staff transcribe reports from channel {report.channel}"
+        return "channel-front-desk-only"
     if report.on_behalf_of and not who.has_any(Role.front_desk, Role.supervisor):
-        return "only front desk staff file on a reporter's behalf"
+        return "on-behalf-front-desk-only"
     if report.channel == "external" and not who.has_any(Role.service):
-        return "channel external is for other campus systems"
+        return "channel-external-service-only"
     if report.channel in ORIGIN_REQUIRED and not report.origin:
-        return f"a report from channel {report.channel} must give its origin (box, session, round)"
+        return "origin-required"
     if report.origin and report.channel not in OFFLINE_CHANNELS:
-        return f"origin is only for offline channels, not {report.channel}"
+        return "origin-offline-only"
     return None
 
 

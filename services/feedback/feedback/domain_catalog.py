@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from houqin_shared.contracts.common import Urgency
 from houqin_shared.contracts.feedback import StageLimits
+from houqin_shared.field_errors import invalid_field
 
 PHONE = r"^\+?[0-9][0-9 ()-]{2,30}$"
 
@@ -27,7 +28,7 @@ class LimitsIn(BaseModel):
         stages = [self.accept_minutes, self.arrive_minutes, self.finish_minutes]
         given = [s for s in stages if s is not None]
         if given != sorted(given):
-            raise ValueError("limits must not shrink from accept to arrive to finish")
+            raise invalid_field("limits_shrink")
         return self
 
 
@@ -53,7 +54,7 @@ class ServiceIn(BaseModel):
     def _one_limit_per_urgency(self) -> ServiceIn:
         urgencies = [limit.urgency for limit in self.limits]
         if len(urgencies) != len(set(urgencies)):
-            raise ValueError("give each urgency's limits once")
+            raise invalid_field("urgency_repeated")
         return self
 
     def stored(self) -> dict[str, Any]:

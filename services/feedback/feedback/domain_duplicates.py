@@ -42,23 +42,25 @@ def summary(description: str, limit: int = 140) -> str:
 
 
 def link_refusal(report: dict[str, Any], primary: dict[str, Any]) -> str | None:
-    """Why `report` may not be linked to `primary` as its duplicate."""
+    """Why `report` may not be linked to `primary` as its duplicate: a problem slug
+    (houqin_shared.problem_types), or None."""
     if report["id"] == primary["id"]:
-        return "a report cannot duplicate itself"
+        return "duplicate-of-itself"
     if report["category"] != primary["category"]:
-        return "only reports of the same category are duplicates"
+        return "duplicate-category-differs"
     if primary["primary_id"] is not None:
-        return "link to the primary report of that group instead"
+        return "duplicate-link-to-primary"
     if report["primary_id"] is not None:
-        return "this report is already linked"
+        return "duplicate-already-linked"
     return None
 
 
 def me_too_refusal(report: dict[str, Any], user: str) -> str | None:
+    """Why `user` may not say "me too": a problem slug, or None."""
     if report["reporter_id"] == user:
-        return "this is your own report"
+        return "me-too-own-report"
     if report["status"] in FINAL_STATUSES:
-        return "this report is already closed"
+        return "report-closed"
     if report["primary_id"] is not None:
-        return "add your voice to its primary report instead"
+        return "me-too-use-primary"
     return None

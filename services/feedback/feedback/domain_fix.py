@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 from pydantic_core import PydanticCustomError
 
 from feedback.domain import PLAIN
+from houqin_shared.field_errors import invalid_field
 
 LOW = 2  # a score at or below this needs a comment
 
@@ -30,7 +31,7 @@ class ConfirmationIn(BaseModel):
     @model_validator(mode="after")
     def _reason_when_not_fixed(self) -> ConfirmationIn:
         if not self.fixed and not self.reason:
-            raise ValueError("say why it is not fixed (reason)")
+            raise invalid_field("not_fixed_reason_required")
         return self
 
 
@@ -69,22 +70,25 @@ def is_reporter(report: dict[str, Any], subject: str) -> bool:
     return report["reporter_id"] is not None and report["reporter_id"] == subject
 
 
+# The refusals below answer a problem slug (houqin_shared.problem_types), or None when allowed.
+
+
 def answer_refusal(report: dict[str, Any]) -> str | None:
     if report["ticket_status"] != "cannot_handle":
-        return "there is no explanation waiting for an answer"
+        return "no-explanation-waiting"
     return None
 
 
 def confirmation_refusal(report: dict[str, Any]) -> str | None:
     if not report["awaiting_confirmation"]:
-        return "this report is not waiting for confirmation (not resolved, or already answered)"
+        return "confirmation-not-waiting"
     return None
 
 
 def rating_refusal(report: dict[str, Any], rater: str) -> str | None:
     """Why `rater` may not rate this report (None when they may)."""
     if rater in report["assignees"]:
-        return "nobody rates their own work"
+        return "rating-own-work"
     if report["resolved_at"] is None:
-        return "a report can be rated once it has been resolved"
+        return "rating-before-resolved"
     return None

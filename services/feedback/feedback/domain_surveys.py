@@ -15,6 +15,7 @@ from feedback.domain import CODE, PLAIN
 from feedback.domain_votes import OptionIn
 from houqin_shared.contracts.common import UnitType
 from houqin_shared.contracts.feedback import UnitScore
+from houqin_shared.field_errors import invalid_field
 
 
 class QuestionIn(BaseModel):
@@ -42,11 +43,11 @@ class SurveyIn(BaseModel):
     @model_validator(mode="after")
     def _consistent(self) -> SurveyIn:
         if self.period_end < self.period_start:
-            raise ValueError("period_end is before period_start")
+            raise invalid_field("period_reversed")
         if len({q.id for q in self.questions}) != len(self.questions):
-            raise ValueError("question ids must be unique")
+            raise invalid_field("question_ids_repeated")
         if len({(u.unit_type, u.unit_id) for u in self.units}) != len(self.units):
-            raise ValueError("each unit may be rated once")
+            raise invalid_field("unit_repeated")
         return self
 
 

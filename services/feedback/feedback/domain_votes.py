@@ -10,6 +10,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validato
 
 from feedback.domain import CODE, PLAIN
 from houqin_shared.contracts.common import UnitType
+from houqin_shared.field_errors import invalid_field
 
 
 class OptionIn(BaseModel):
@@ -32,10 +33,10 @@ class BallotIn(BaseModel):
     @model_validator(mode="after")
     def _consistent(self) -> BallotIn:
         if self.closes_at <= self.opens_at:
-            raise ValueError("closes_at must be after opens_at")
+            raise invalid_field("closes_before_opens")
         keys = [(o.unit_type, o.unit_id) for o in self.options]
         if len(keys) != len(set(keys)):
-            raise ValueError("each unit may be on a ballot once")
+            raise invalid_field("unit_repeated")
         return self
 
 
@@ -47,10 +48,11 @@ class VoteIn(BaseModel):
 
 
 def voting_refusal(opens_at: datetime, closes_at: datetime, now: datetime) -> str | None:
+    """Why no vote is taken now: a problem slug (houqin_shared.problem_types), or None."""
     if now < opens_at:
-        return "voting has not opened yet"
+        return "voting-not-open"
     if now >= closes_at:
-        return "voting has closed"
+        return "voting-closed"
     return None
 
 

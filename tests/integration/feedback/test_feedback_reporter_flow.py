@@ -21,6 +21,7 @@ from houqin_shared.contracts import (
     TicketStatusChanged,
     TicketTransferred,
 )
+from houqin_shared.problem_types import uri
 
 pytestmark = pytest.mark.infra
 REPORT: dict[str, Any] = {
@@ -297,7 +298,7 @@ async def test_nobody_rates_their_own_work(feedback: Feedback) -> None:
             json={"quality": 5, "timeliness": 5, "attitude": 5},
             headers=plumber,
         )
-    assert r.status_code == 403 and "own work" in r.json()["detail"]
+    assert r.status_code == 403 and r.json()["type"] == uri("rating-own-work")
     assert await feedback.events("houqin.feedback.SatisfactionRated.v1") == []
 
 

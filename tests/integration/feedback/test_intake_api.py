@@ -12,6 +12,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from feedback_support import Feedback
 
+from houqin_shared.problem_types import uri
+
 pytestmark = pytest.mark.infra
 FILED = "houqin.feedback.ComplaintFiled.v1"
 
@@ -36,6 +38,7 @@ async def test_report_and_its_event_are_stored_together(feedback: Feedback) -> N
         )
         assert refused.status_code == 422
         assert refused.headers["content-type"].startswith("application/problem+json")
+        assert refused.json()["type"] == uri("channel-front-desk-only")
     assert len(await feedback.fetch("SELECT 1 FROM reports")) == 1
     rows = await feedback.fetch("SELECT event_type, key FROM outbox WHERE event_type = $1", FILED)
     assert [(x["event_type"], x["key"]) for x in rows] == [(FILED, r.json()["id"])]
@@ -50,7 +53,15 @@ async def test_wrong_role_is_forbidden(feedback: Feedback) -> None:
             "/v1/reports", json=REPORT, headers=feedback.sso.auth("plumber", "staff")
         )
         assert r.status_code == 403
-        assert r.json()["title"] == "Forbidden"
+        assert r.json()["type"] == uri("role-required")
+        assert r.json()["title"] == "你的账号没有执行此操作的权限"  # zh-CN unless English is asked
+        english = await client.post(
+            "/v1/reports",
+            json=REPORT,
+            headers={**feedback.sso.auth("plumber", "staff"), "Accept-Language": "en;q=0.9"},
+        )
+        assert english.json()["title"] == "Your account may not do this"
+        assert english.headers["content-language"] == "en"
 
 
 async def test_tracking_numbers_count_per_campus_day_also_under_concurrency(
@@ -121,7 +132,7 @@ async def test_front_desk_transcribes_offline_reports_with_their_origin(feedback
             "/v1/reports", json={**REPORT, "channel": "suggestion_box"}, headers=desk
         )
         assert no_origin.status_code == 422
-        assert "origin" in no_origin.json()["detail"]
+        assert no_origin.json()["type"] == uri("origin-required")
         r = await client.post(
             "/v1/reports",
             json={

@@ -54,6 +54,6 @@ def test_link_and_me_too_refusals() -> None:
     assert dup.link_refusal(b, report(primary_id=uuid.uuid4())) is not None
     assert dup.link_refusal(report(primary_id=a["id"]), a) is not None
     assert dup.me_too_refusal(a, "b") is None
-    assert dup.me_too_refusal(a, "a") == "this is your own report"
+    assert dup.me_too_refusal(a, "a") == "me-too-own-report"
     assert dup.me_too_refusal(report(status="closed"), "b") is not None
     assert dup.me_too_refusal(report(primary_id=a["id"]), "b") is not None

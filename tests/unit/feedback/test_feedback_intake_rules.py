@@ -37,14 +37,14 @@ def test_tracking_number_has_the_day_and_at_least_four_digits() -> None:
     ("change", "roles", "refusal"),
     [
         ({}, (Role.reporter,), None),
-        ({"channel": "hotline"}, (Role.reporter,), "only front desk"),
+        ({"channel": "hotline"}, (Role.reporter,), "channel-front-desk-only"),
         ({"channel": "hotline"}, (Role.front_desk,), None),
-        ({"channel": "suggestion_box"}, (Role.front_desk,), "origin"),
+        ({"channel": "suggestion_box"}, (Role.front_desk,), "origin-required"),
         ({"channel": "suggestion_box", "origin": "box-1"}, (Role.front_desk,), None),
         ({"channel": "reception_day", "origin": "session-7"}, (Role.front_desk,), None),
-        ({"channel": "web", "origin": "box-1"}, (Role.reporter,), "only for offline"),
-        ({"on_behalf_of": "stu-2"}, (Role.reporter,), "on a reporter's behalf"),
-        ({"channel": "external"}, (Role.reporter,), "other campus systems"),
+        ({"channel": "web", "origin": "box-1"}, (Role.reporter,), "origin-offline-only"),
+        ({"on_behalf_of": "stu-2"}, (Role.reporter,), "on-behalf-front-desk-only"),
+        ({"channel": "external"}, (Role.reporter,), "channel-external-service-only"),
         ({"channel": "external"}, (Role.service,), None),
     ],
 )
@@ -55,7 +55,7 @@ def test_who_may_file_what(
     if refusal is None:
         assert answer is None
     else:
-        assert answer is not None and refusal in answer
+        assert answer == refusal
 
 
 def test_the_reporter_and_the_transcriber() -> None:
