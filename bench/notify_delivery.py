@@ -222,7 +222,9 @@ async def baseline(s: NotifySettings, smtp_port: int, http_port: int, n: int) ->
         channel_settings.EmailSettings(
             host="127.0.0.1", port=smtp_port, sender="houqin@campus.test", pool_size=8
         ),
+        s.allow(),
         10,
+        5,
     )
     hook = senders.WebhookSender(
         client,

@@ -102,6 +102,8 @@ def notify_peers(inst: Instance) -> dict[str, str]:
         "NOTIFY_SSO_TOKEN_URL": inst.sso_url + "/token",
         "NOTIFY_CLIENT_ID": "notify",
         "NOTIFY_CLIENT_SECRET": DEMO_NOTIFY_SECRET,
+        # the demo's and the tests' SMTP and webhook peers listen on this machine
+        "NOTIFY_WEBHOOK_ALLOW_HOSTS": "localhost,127.0.0.0/8,::1",
     }
 
 

@@ -4,6 +4,7 @@ id."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from datetime import UTC, datetime
 from typing import Annotated, Any
@@ -12,7 +13,7 @@ from fastapi import APIRouter, File, Request, Response, UploadFile, status
 from pydantic import BaseModel
 from starlette.datastructures import UploadFile as AnyUpload
 
-from feedback import repository
+from feedback import images, repository
 from feedback.deps import Settings, limit_address, limit_caller, may_read
 from feedback.photos import PhotoStore, sniff
 from feedback.repository import photos, timeline
@@ -24,6 +25,7 @@ from houqin_shared.webapp import DbPool
 router = APIRouter(prefix="/v1/photos", tags=["photos"])
 report_router = APIRouter(prefix="/v1/reports", tags=["photos"])
 CHUNK = 64 * 1024
+PHOTO_NOT_FOUND = "https://houqin.dev/problems/photo-not-found"
 PHOTO_PROBLEMS: dict[int | str, dict[str, Any]] = {
     413: {"description": "Too large"},
     415: {"description": "Not JPEG, PNG or WebP"},
@@ -56,6 +58,7 @@ async def checked(upload: AnyUpload, settings: FeedbackSettings) -> tuple[bytes,
     kind = sniff(data[:16])
     if kind is None:
         raise problem("photo-type", "photos must be JPEG, PNG or WebP images")
+    data = await asyncio.to_thread(images.upright, data, kind)  # before metadata is stripped
     return data, kind
 
 
@@ -173,9 +176,53 @@ async def read_photo(
     an unattached one only for its uploader."""
     async with pool.acquire() as conn:
         row = await photos.get_photo(conn, photo_id)
-    if row is None or (row["report_id"] is None and row["uploaded_by"] != who.subject):
+    if row is None or not may_see(row, who):
         raise problem("photo-not-found", f"no photo {photo_id}")
     data = await store_of(request).get(row["storage_key"])
     if data is None:
         raise problem("photo-not-found", f"photo {photo_id} is missing from storage")
     return Response(data, media_type=row["content_type"], headers={"Cache-Control": "private"})
+
+
+def may_see(photo: dict[str, Any], who: Principal) -> bool:
+    """A report's photo: anyone signed in; an unattached upload: only its uploader."""
+    return photo["report_id"] is not None or photo["uploaded_by"] == who.subject
+
+
+def thumb_key(storage_key: str) -> str:
+    return f"{storage_key}-thumb"
+
+
+@router.get(
+    "/{photo_id}/thumbnail",
+    response_class=Response,
+    responses={
+        200: {"content": {"image/jpeg": {}}, "description": "A JPEG thumbnail"},
+        404: {"description": "No such photo", "content": {"application/problem+json": {}}},
+    },
+)
+async def read_thumbnail(
+    photo_id: uuid.UUID, who: CurrentPrincipal, pool: DbPool, request: Request
+) -> Response:
+    """The photo as a JPEG at most 320 px on its long side, upright and without metadata, for
+    whoever may see the photo. Made on first request and kept (an unattached upload's is made
+    each time, so nothing outlives it)."""
+    async with pool.acquire() as conn:
+        row = await photos.get_photo(conn, photo_id)
+    if row is None or not may_see(row, who):
+        raise ProblemError(404, "Not Found", f"no photo {photo_id}", type_=PHOTO_NOT_FOUND)
+    store, key = store_of(request), thumb_key(row["storage_key"])
+    attached = row["report_id"] is not None
+    thumb = await store.get(key) if attached else None
+    if thumb is None:
+        data = await store.get(row["storage_key"])
+        thumb = await asyncio.to_thread(images.thumbnail, data) if data else None
+        if thumb is None:
+            raise ProblemError(
+                404, "Not Found", f"photo {photo_id} has no thumbnail", type_=PHOTO_NOT_FOUND
+            )
+        if attached:
+            await store.put(key, thumb)
+    return Response(
+        thumb, media_type="image/jpeg", headers={"Cache-Control": "private, max-age=86400"}
+    )

@@ -259,14 +259,15 @@ async def put_channel(
         parsed = channel_settings.parse(name, body.settings)
     except channel_settings.SettingsProblem as exc:
         raise invalid(f"settings of channel {name} are not valid", exc.errors) from exc
-    url = getattr(parsed, "url", None)
-    if url is not None:
-        settings: NotifySettings = request.app.state.settings
-        refused = await channel_settings.check_url(str(url), settings.allowed_hosts())
-        if refused:
-            raise invalid(
-                "the channel URL is refused", [{"loc": ["settings", "url"], "msg": refused}]
-            )
+    settings: NotifySettings = request.app.state.settings
+    refused = await channel_settings.check_target(
+        parsed, settings.allow(), settings.delivery_connect_timeout_s
+    )
+    if refused:
+        field = "host" if isinstance(parsed, channel_settings.EmailSettings) else "url"
+        raise invalid(
+            f"the channel {field} is refused", [{"loc": ["settings", field], "msg": refused}]
+        )
     stored = parsed.model_dump(mode="json")
     async with pool.acquire() as conn:
         await config.put_channel(conn, name, stored, body.enabled, body.rate_per_s, body.burst)

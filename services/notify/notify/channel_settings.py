@@ -1,15 +1,13 @@
-"""Each channel type's settings, validated; URLs must not point inside the campus network
-(private, loopback, link-local...) unless their host is explicitly allowed."""
+"""Each channel type's settings, validated; URLs and SMTP hosts must not point inside the
+campus network (private, loopback, link-local...) unless explicitly allowed."""
 
 from __future__ import annotations
 
-import asyncio
-import ipaddress
-import socket
 from typing import Any, Literal
-from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError
+
+from notify import outbound
 
 EMAIL = r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$"
 
@@ -92,37 +90,19 @@ def masked(settings: dict[str, Any]) -> dict[str, Any]:
     return {k: ("***" if k in SECRET_FIELDS and v else v) for k, v in settings.items()}
 
 
-def is_internal(address: str) -> bool:
-    ip = ipaddress.ip_address(address)
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    return bool(
-        ip.is_private
-        or ip.is_loopback
-        or ip.is_link_local
-        or ip.is_multicast
-        or ip.is_reserved
-        or ip.is_unspecified
-    )
-
-
-async def check_url(url: str, allowed_hosts: set[str]) -> str | None:
-    """None if the URL may be called; otherwise why not."""
-    parts = urlsplit(url)
-    host = (parts.hostname or "").lower()
-    if parts.scheme not in ("http", "https") or not host:
-        return f"{url!r} is not an http(s) URL"
-    if host in allowed_hosts:
+async def check_target(s: _Settings, allow: outbound.Allow, timeout_s: float) -> str | None:
+    """None if the channel's URL or SMTP host may be called now; otherwise why not. (Sends
+    check again when they connect: notify.outbound.)"""
+    if isinstance(s, EmailSettings):
+        host, port = s.host, s.port
+    elif isinstance(s, _Robot):
+        host, port = s.url.host or "", s.url.port or 443
+    else:
         return None
     try:
-        infos = await asyncio.get_running_loop().getaddrinfo(host, parts.port or 443)
-    except (socket.gaierror, UnicodeError) as exc:
-        return f"host {host!r} does not resolve: {exc}"
-    for info in infos:
-        address = str(info[4][0])
-        if is_internal(address):
-            return (
-                f"host {host!r} resolves to the internal address {address}; internal, private"
-                " and loopback addresses are refused (NOTIFY_WEBHOOK_ALLOW_HOSTS allows hosts)"
-            )
+        await outbound.resolve(host, port, allow, timeout_s)
+    except outbound.Refused as exc:
+        return str(exc)
+    except (OSError, TimeoutError) as exc:
+        return f"host {host!r} does not resolve: {exc or 'timed out'}"
     return None

@@ -18,7 +18,7 @@ import httpx
 from prometheus_client import Counter, Histogram
 
 from houqin_shared.logs import get_logger
-from notify import senders
+from notify import outbound, senders
 from notify.claims import Lease
 from notify.domain import backoff_s, refill
 from notify.repository import deliveries
@@ -156,18 +156,18 @@ class Deliverer:
         if held is not None:
             with contextlib.suppress(Exception):
                 await held[1].close()
+        s = self.settings
         if self._client is None:
-            self._client = httpx.AsyncClient(
-                timeout=self.settings.delivery_timeout_s,
-                follow_redirects=False,
-                limits=httpx.Limits(max_connections=100, max_keepalive_connections=50),
+            self._client = outbound.client(
+                s.allow(), s.delivery_timeout_s, s.delivery_connect_timeout_s
             )
         sender = await senders.build(
             channel,
             raw,
             self._client,
-            self.settings.allowed_hosts(),
-            self.settings.delivery_timeout_s,
+            s.allow(),
+            s.delivery_timeout_s,
+            s.delivery_connect_timeout_s,
         )
         self._senders[channel] = (raw, sender)
         return sender

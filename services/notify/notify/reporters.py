@@ -4,6 +4,7 @@ credentials, role service) and keeps nothing of the answer but the messages it a
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from uuid import UUID
 
@@ -38,9 +39,15 @@ class ReporterAudience:
         the report. Raises `Unavailable` when feedback or the SSO cannot answer now."""
         http, creds = self._clients()
         url = f"{self.settings.feedback_url.rstrip('/')}/v1/reports/{report_id}/audience"
+        deadline = self.settings.peer_timeout_s  # of each call: the token, then the audience
         for attempt in (1, 2):
             try:
-                r = await http.get(url, headers=await creds.header())
+                async with asyncio.timeout(deadline):
+                    headers = await creds.header()
+                async with asyncio.timeout(deadline):
+                    r = await http.get(url, headers=headers)
+            except TimeoutError as exc:
+                raise Unavailable(f"feedback or the SSO took over {deadline} s") from exc
             except httpx.HTTPError as exc:
                 raise Unavailable(f"feedback unreachable: {exc!r}") from exc
             if r.status_code == 401 and attempt == 1:
@@ -57,7 +64,8 @@ class ReporterAudience:
     def _clients(self) -> tuple[httpx.AsyncClient, ClientCredentials]:
         if self._http is None or self._creds is None:
             s = self.settings
-            self._http = httpx.AsyncClient(timeout=s.peer_timeout_s)
+            timeout = httpx.Timeout(s.peer_timeout_s, connect=s.peer_connect_timeout_s)
+            self._http = httpx.AsyncClient(timeout=timeout)
             self._creds = ClientCredentials(
                 self._http, s.token_url(), s.client_id, s.client_secret.get_secret_value()
             )

@@ -24,7 +24,7 @@ import aiosmtplib
 import httpx
 
 from notify import channel_settings as cs
-from notify import signing
+from notify import outbound, signing
 
 # httpcore imports sniffio on every request; when sniffio is not installed, each failed import
 # searches sys.path again (about a millisecond a request). Recording its absence once makes the
@@ -74,24 +74,36 @@ class Refused:
 
 
 class SmtpSender:
-    """SMTP with up to `pool_size` connections, opened on demand and reused across sends."""
+    """SMTP with up to `pool_size` connections, opened on demand and reused across sends;
+    each one to the address its host resolved to when checked (notify.outbound)."""
 
-    def __init__(self, s: cs.EmailSettings, timeout_s: float) -> None:
+    def __init__(
+        self, s: cs.EmailSettings, allow: outbound.Allow, timeout_s: float, connect_s: float
+    ) -> None:
         self.s = s
+        self.allow = allow
         self.timeout_s = timeout_s
+        self.connect_s = connect_s
         self.idle: list[aiosmtplib.SMTP] = []
         self.slots = asyncio.Semaphore(s.pool_size)
         self.opened = 0  # connections opened so far (the tests check reuse)
 
     async def _connect(self) -> aiosmtplib.SMTP:
-        client = aiosmtplib.SMTP(
-            hostname=self.s.host,
-            port=self.s.port,
-            use_tls=self.s.security == "tls",
-            start_tls=self.s.security == "starttls",
-            timeout=self.timeout_s,
-        )
-        await client.connect()
+        async with asyncio.timeout(self.connect_s):
+            addresses = await outbound.resolve(self.s.host, self.s.port, self.allow, self.connect_s)
+            sock = await outbound.open_socket(addresses, self.s.port, self.connect_s)
+            client = aiosmtplib.SMTP(
+                hostname=self.s.host,  # TLS checks the certificate against the name
+                sock=sock,
+                use_tls=self.s.security == "tls",
+                start_tls=self.s.security == "starttls",
+                timeout=self.timeout_s,
+            )
+            try:
+                await client.connect(timeout=self.connect_s)
+            except BaseException:
+                sock.close()
+                raise
         if self.s.username:
             await client.login(self.s.username, self.s.password or "")
         self.opened += 1
@@ -121,6 +133,8 @@ class SmtpSender:
                     client = await self._connect()
                 await client.sendmail(self.s.sender, [m.address], raw)
                 done = True
+            except outbound.Refused as exc:
+                raise SendError(str(exc), permanent=True) from exc
             except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
                 permanent = isinstance(exc, aiosmtplib.SMTPRecipientsRefused) or (
                     isinstance(exc, aiosmtplib.SMTPResponseException) and exc.code >= 500
@@ -158,6 +172,8 @@ class HttpSender:
         headers = {"Content-Type": "application/json; charset=utf-8", **headers}
         try:
             r = await self.client.post(url, content=body, headers=headers)
+        except outbound.Refused as exc:
+            raise SendError(str(exc), permanent=True) from exc
         except httpx.HTTPError as exc:
             raise SendError(f"http: {type(exc).__name__}: {exc}") from exc
         if r.status_code >= 300:
@@ -277,21 +293,18 @@ async def build(
     channel: str,
     raw: dict[str, Any],
     client: httpx.AsyncClient,
-    allowed_hosts: set[str],
+    allow: outbound.Allow,
     timeout_s: float,
+    connect_s: float,
 ) -> Sender:
-    """The sender for a channel's stored settings (checked again: the rules may have changed)."""
+    """The sender for a channel's stored settings (checked again: the rules may have changed;
+    where it may connect is checked at each connection). `client` is an outbound.client()."""
     try:
         s = cs.parse(channel, raw)
     except cs.SettingsProblem as exc:
         return Refused(f"settings of {channel} are not valid: {exc}")
-    url = getattr(s, "url", None)
-    if url is not None:
-        refused = await cs.check_url(str(url), allowed_hosts)
-        if refused:
-            return Refused(refused)
     if isinstance(s, cs.EmailSettings):
-        return SmtpSender(s, timeout_s)
+        return SmtpSender(s, allow, timeout_s, connect_s)
     if isinstance(s, cs.WecomSettings):
         return WecomSender(client, str(s.url))
     if isinstance(s, cs.DingtalkSettings):

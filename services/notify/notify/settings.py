@@ -8,6 +8,7 @@ from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from houqin_shared.settings import ServiceSettings
+from notify.outbound import Allow
 
 
 class NotifySettings(ServiceSettings):
@@ -19,8 +20,10 @@ class NotifySettings(ServiceSettings):
     relay_port: int = 8124
     webhook_allow_hosts: str = Field(
         "",
-        description="Hosts (comma separated) that channel URLs may name even though they resolve"
-        " to private, loopback or link-local addresses; all others such are refused.",
+        description="Host names, addresses or networks (comma separated, e.g."
+        " `localhost,127.0.0.1,10.8.0.0/16`) that webhooks, robots, the SMS gateway and SMTP"
+        " servers may be reached at although they are internal (private, loopback, link-local,"
+        " shared, reserved...); every other internal address is refused when connecting.",
     )
     delivery_every_ms: int = Field(
         100, ge=5, description="Delivery loop's pause between rounds, ms."
@@ -49,6 +52,12 @@ class NotifySettings(ServiceSettings):
     delivery_timeout_s: float = Field(
         10.0, gt=0, description="Deadline of one whole send (connect included), seconds."
     )
+    delivery_connect_timeout_s: float = Field(
+        5.0,
+        gt=0,
+        description="Deadline for resolving and connecting to a channel's server (HTTP or"
+        " SMTP, TLS handshake and SMTP greeting included), seconds.",
+    )
     digest_every_s: float = Field(
         60.0, gt=0, description="How often the worker looks for digests that are due, seconds."
     )
@@ -74,7 +83,13 @@ class NotifySettings(ServiceSettings):
         description="How often the worker tells reports' followers found through feedback, ms.",
     )
     peer_timeout_s: float = Field(
-        3.0, gt=0, description="Timeout of a call to the feedback API or the SSO, seconds."
+        3.0,
+        gt=0,
+        description="Deadline of one whole call to the feedback API or the SSO's token"
+        " endpoint, seconds.",
+    )
+    peer_connect_timeout_s: float = Field(
+        2.0, gt=0, description="Deadline for connecting to the feedback API or the SSO, seconds."
     )
 
     @model_validator(mode="after")
@@ -86,5 +101,5 @@ class NotifySettings(ServiceSettings):
     def token_url(self) -> str:
         return self.sso_token_url or self.jwt_issuer.rstrip("/") + "/token"
 
-    def allowed_hosts(self) -> set[str]:
-        return {h.strip().lower() for h in self.webhook_allow_hosts.split(",") if h.strip()}
+    def allow(self) -> Allow:
+        return Allow.parse(self.webhook_allow_hosts)

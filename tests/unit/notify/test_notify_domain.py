@@ -88,20 +88,3 @@ def test_channel_settings_are_checked_per_type() -> None:
         channel_settings.parse("sms", {"url": "ftp://x", "api_key": "k", "colour": 1})
     locs = {tuple(e["loc"]) for e in info.value.errors}
     assert ("settings", "url") in locs and ("settings", "colour") in locs
-
-
-@pytest.mark.parametrize(
-    ("address", "internal"),
-    [
-        ("10.0.0.1", True),
-        ("192.168.1.1", True),
-        ("127.0.0.1", True),
-        ("169.254.1.1", True),
-        ("::1", True),
-        ("::ffff:10.0.0.1", True),
-        ("fd00::1", True),
-        ("8.8.8.8", False),
-    ],
-)
-def test_internal_addresses(address: str, internal: bool) -> None:
-    assert channel_settings.is_internal(address) is internal

@@ -54,9 +54,11 @@ async def test_an_address_with_a_header_injected_is_refused_before_any_connectio
     import pytest
 
     from notify import channel_settings as cs
+    from notify.outbound import Allow
     from notify.senders import Outgoing, SendError, SmtpSender
 
-    sender = SmtpSender(cs.EmailSettings(host="smtp.invalid", sender="a@campus.test"), 1)
+    s = cs.EmailSettings(host="smtp.invalid", sender="a@campus.test")
+    sender = SmtpSender(s, Allow(), 1, 1)
     m = Outgoing(1, "t", "p", "p@campus.test\r\nBcc: all@campus.test", "s", "b", None, "k", "low")
     with pytest.raises(SendError) as info:
         await sender.send(m)
