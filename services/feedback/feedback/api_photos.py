@@ -25,7 +25,6 @@ from houqin_shared.webapp import DbPool
 router = APIRouter(prefix="/v1/photos", tags=["photos"])
 report_router = APIRouter(prefix="/v1/reports", tags=["photos"])
 CHUNK = 64 * 1024
-PHOTO_NOT_FOUND = "https://houqin.dev/problems/photo-not-found"
 PHOTO_PROBLEMS: dict[int | str, dict[str, Any]] = {
     413: {"description": "Too large"},
     415: {"description": "Not JPEG, PNG or WebP"},
@@ -210,7 +209,7 @@ async def read_thumbnail(
     async with pool.acquire() as conn:
         row = await photos.get_photo(conn, photo_id)
     if row is None or not may_see(row, who):
-        raise ProblemError(404, "Not Found", f"no photo {photo_id}", type_=PHOTO_NOT_FOUND)
+        raise problem("photo-not-found", f"no photo {photo_id}")
     store, key = store_of(request), thumb_key(row["storage_key"])
     attached = row["report_id"] is not None
     thumb = await store.get(key) if attached else None
@@ -218,9 +217,7 @@ async def read_thumbnail(
         data = await store.get(row["storage_key"])
         thumb = await asyncio.to_thread(images.thumbnail, data) if data else None
         if thumb is None:
-            raise ProblemError(
-                404, "Not Found", f"photo {photo_id} has no thumbnail", type_=PHOTO_NOT_FOUND
-            )
+            raise problem("photo-not-found", f"photo {photo_id} has no thumbnail")
         if attached:
             await store.put(key, thumb)
     return Response(
