@@ -113,6 +113,7 @@ _TICKETS = (
     P("ticket-not-reassignable", 409, "该工单当前状态不能改派", "A ticket in this state cannot be reassigned"),
     P("ticket-not-transferable", 409, "该工单当前状态不能转派", "A ticket in this state cannot be transferred"),
     P("staff-unknown", 422, "没有这位员工，请重新选择", "No such staff member: choose another"),
+    P("building-not-found", 404, "找不到该楼宇", "No such building"),
     P("staff-not-found", 404, "找不到该员工", "No such staff member"),
     P("staff-manage-forbidden", 403, "你不管理该员工所在的班组或部门", "You do not manage this person's team or department"),
     P("leave-not-found", 404, "找不到该请假记录", "No such leave"),
@@ -154,6 +155,10 @@ _SCORING = (
     P("work-mark-not-found", 404, "找不到该工作评分", "No work mark for this unit"),
     P("score-not-found", 404, "暂无该单位的得分", "No score for this unit (yet)"),
     P("score-read-forbidden", 403, "你无权查看该单位的得分", "You may not see this unit's score"),
+    P("campaign-period-invalid", 422, "所选时段超出考核期或过长，请重新选择", "The period is outside the campaign or too long: choose another"),
+    P("output-too-large", 422, "报表内容过多，请减少所选内容", "The report would be too large: choose fewer"),
+    P("render-busy", 503, "报表生成繁忙，请稍后重试", "Every report worker is busy: retry in a few seconds"),
+    P("render-timeout", 503, "报表生成超时，请缩小范围后重试", "The report took too long to make: narrow it and retry"),
     P("chart-font-missing", 503, "服务器缺少中文字体，暂时无法生成图表", "The server has no Chinese font: the chart cannot be drawn"),
 )
 _NOTIFY = (

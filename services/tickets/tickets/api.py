@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 from houqin_shared.contracts import Location
 from houqin_shared.db import Conn
 from houqin_shared.identity import Principal
-from houqin_shared.problems import ProblemError, forbidden, not_found
+from houqin_shared.problems import problem
 from houqin_shared.webapp import DbPool
 from tickets import (
     api_directory,
@@ -91,16 +91,17 @@ async def _check_read(conn: Conn, t: dict[str, Any], p: Principal) -> dict[str, 
         return t
     if may_read_ticket(p, *where, offered_to=await tr_repo.pending_of(conn, t["id"])):
         return t
-    raise forbidden(
+    raise problem(
+        "ticket-read-forbidden",
         "only the assignee, the team lead, the department head, a supervisor, a leader or the"
-        " side a transfer is offered to may read this ticket"
+        " side a transfer is offered to may read this ticket",
     )
 
 
 async def _readable(conn: Conn, ticket_id: uuid.UUID, p: Principal) -> dict[str, Any]:
     t = await repository.get_ticket(conn, ticket_id)
     if t is None:
-        raise not_found(f"no ticket {ticket_id}")
+        raise problem("ticket-not-found", f"no ticket {ticket_id}")
     return await _check_read(conn, t, p)
 
 
@@ -109,7 +110,7 @@ async def ticket_of_report(report_id: uuid.UUID, p: Reader, pool: DbPool) -> dic
     async with pool.acquire() as conn:
         row = await repository.find_ticket_by_report(conn, report_id)
         if row is None:
-            raise not_found(f"no ticket for report {report_id} (yet)")
+            raise problem("ticket-not-found", f"no ticket for report {report_id} (yet)")
         return await _check_read(conn, row, p)
 
 
@@ -141,7 +142,7 @@ async def request_transfer(
 ) -> dict[str, Any]:
     """Ask another team or department to take the ticket; it must accept or reject."""
     if not (body.to_team_id or body.to_department_id):
-        raise ProblemError(422, "No destination", "give to_team_id or to_department_id")
+        raise problem("transfer-destination-required", "give to_team_id or to_department_id")
     async with pool.acquire() as conn, conn.transaction():
         return await transfers_service.request(
             conn,

@@ -10,7 +10,8 @@ import yaml
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, ValidationError
 
-from houqin_shared.problems import ProblemError, forbidden, not_found
+from houqin_shared.http import field_error
+from houqin_shared.problems import ProblemError, problem
 from houqin_shared.webapp import DbPool
 from tickets import directory_events
 from tickets.access import Admin, Manager, Reader, may_manage
@@ -29,8 +30,8 @@ _DOC = {
 }
 
 
-def _invalid(title: str, errors: list[Any]) -> ProblemError:
-    return ProblemError(422, title, "; ".join(str(e) for e in errors[:20]), errors=errors)
+def _invalid(slug: str, errors: list[Any]) -> ProblemError:
+    return problem(slug, "; ".join(str(e) for e in errors[:20]), errors=errors)
 
 
 async def _parse(request: Request) -> Directory:
@@ -44,12 +45,12 @@ async def _parse(request: Request) -> Directory:
         else:
             raw = json.loads(body or b"null")
     except (ValueError, yaml.YAMLError) as exc:
-        raise ProblemError(422, "Unreadable directory document", str(exc)) from exc
+        raise problem("directory-unreadable", str(exc)) from exc
     try:
         return Directory.model_validate(raw)
     except ValidationError as exc:
-        errs = [{"loc": list(e["loc"]), "msg": e["msg"]} for e in exc.errors()]
-        raise _invalid("Invalid directory document", errs) from exc
+        errs = [field_error(e) for e in exc.errors()]
+        raise _invalid("directory-invalid", errs) from exc
 
 
 @router.put("", response_model=Directory, openapi_extra={"requestBody": _DOC})
@@ -61,11 +62,11 @@ async def import_directory(request: Request, _: Admin, pool: DbPool) -> Director
         await repo.lock(conn)
         problems = doc.problems(await repo.read(conn))
         if problems:
-            raise _invalid("Directory does not resolve", problems)
+            raise _invalid("directory-unresolved", problems)
         try:
             await repo.upsert(conn, doc)
         except asyncpg.ForeignKeyViolationError as exc:
-            raise ProblemError(422, "Directory does not resolve", exc.detail or str(exc)) from exc
+            raise problem("directory-unresolved", exc.detail or str(exc)) from exc
         return await directory_events.publish(conn)
 
 
@@ -92,14 +93,16 @@ class Duty(BaseModel):
 async def _staff_or_404(conn: Any, staff_id: str) -> dict[str, Any]:
     s = await repo.get_staff(conn, staff_id)
     if s is None:
-        raise not_found(f"no staff {staff_id}")
+        raise problem("staff-not-found", f"no staff {staff_id}")
     return s
 
 
 async def _editable(conn: Any, p: Any, staff_id: str) -> None:
     s = await _staff_or_404(conn, staff_id)
     if not may_manage(p, s["team_id"], s["department_id"]):
-        raise forbidden(f"you do not manage {staff_id}'s team or department")
+        raise problem(
+            "staff-manage-forbidden", f"you do not manage {staff_id}'s team or department"
+        )
 
 
 @router.get("/staff/{staff_id}", response_model=StaffOut)
@@ -138,7 +141,7 @@ async def delete_leave(staff_id: str, leave_id: int, p: Manager, pool: DbPool) -
         await repo.lock(conn)
         await _editable(conn, p, staff_id)
         if not await repo.delete_leave(conn, staff_id, leave_id):
-            raise not_found(f"no leave {leave_id} for {staff_id}")
+            raise problem("leave-not-found", f"no leave {leave_id} for {staff_id}")
         await directory_events.publish(conn)
     return Response(status_code=204)
 

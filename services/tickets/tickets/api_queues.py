@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
 from houqin_shared.identity import Principal, Role
-from houqin_shared.problems import ProblemError, forbidden
+from houqin_shared.problems import problem
 from houqin_shared.webapp import DbPool
 from tickets.access import Reader, may_read_team, read_scope
 from tickets.repository import directory as dir_repo
@@ -38,8 +38,9 @@ async def _team_readable(pool: Any, p: Principal, team_id: str, what: str) -> No
     async with pool.acquire() as conn:
         department = await dir_repo.department_of_team(conn, team_id)
     if not may_read_team(p, team_id, department):
-        raise forbidden(
-            f"you may read your own team's {what} (a department head: the department's teams')"
+        raise problem(
+            "queue-read-forbidden",
+            f"you may read your own team's {what} (a department head: the department's teams')",
         )
 
 
@@ -92,7 +93,7 @@ async def team_queue(
     an admin)."""
     team = team_id or p.team_id
     if team is None:
-        raise ProblemError(422, "Which team?", "give team_id; your token names no team")
+        raise problem("team-required", "give team_id; your token names no team")
     await _team_readable(pool, p, team, "queue")
     return await _page(
         pool, limit, offset, team_id=team, statuses=status, category=category, urgency=urgency
@@ -114,8 +115,9 @@ async def overdue_list(
     department heads their own department)."""
     own = p.has_any(Role.dept_head) and department_id and department_id == p.department_id
     if not p.has_any(Role.supervisor, Role.leader) and not own:
-        raise forbidden(
-            "the overdue list is for supervisors, leaders and heads of their department"
+        raise problem(
+            "overdue-read-forbidden",
+            "the overdue list is for supervisors, leaders and heads of their department",
         )
     return await _page(
         pool, limit, offset, department_id=department_id, team_id=team_id, category=category,

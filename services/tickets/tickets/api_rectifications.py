@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
 
 from houqin_shared.identity import Principal, Role, require_roles
-from houqin_shared.problems import forbidden, not_found
+from houqin_shared.problems import problem
 from houqin_shared.webapp import DbPool
 from tickets import rectification_service as svc
 from tickets import sla_service
@@ -47,7 +47,9 @@ async def open_item(body: svc.RectificationIn, p: Raiser, pool: DbPool) -> dict[
         None,
         p.department_id,
     ):
-        raise forbidden("department heads raise items for their own department")
+        raise problem(
+            "rectification-own-department", "department heads raise items for their own department"
+        )
     async with pool.acquire() as conn, conn.transaction():
         cal = await sla_service.calendar(conn)
         if not p.has_any(Role.supervisor, Role.leader) and body.department_id is None:
@@ -68,7 +70,9 @@ async def list_items(
     """The items I may read (supervisors, leaders and admins: all; a head: the department's; a
     lead: the team's; anyone: those they are responsible for). Naming another unit is 403."""
     if department_id and not may_read_department(p, department_id):
-        raise forbidden("you may list your own department's rectification items")
+        raise problem(
+            "rectification-list-forbidden", "you may list your own department's rectification items"
+        )
     async with pool.acquire() as conn:
         team_department = (
             await dir_repo.department_of_team(conn, team_id)
@@ -76,7 +80,10 @@ async def list_items(
             else None
         )
         if team_id and not may_read_team(p, team_id, team_department):
-            raise forbidden("you may list your own team's (or department's) items")
+            raise problem(
+                "rectification-list-forbidden",
+                "you may list your own team's (or department's) items",
+            )
         items, total = await repo.page(
             conn, status, department_id, team_id, limit, offset, read_scope(p)
         )
@@ -88,13 +95,14 @@ async def read_item(item_id: uuid.UUID, p: Reader, pool: DbPool) -> dict[str, An
     async with pool.acquire() as conn:
         item = await repo.get(conn, item_id)
         if item is None:
-            raise not_found(f"no rectification item {item_id}")
+            raise problem("rectification-not-found", f"no rectification item {item_id}")
         if not may_read_rectification(
             p, item["responsible_id"], item["team_id"], item["department_id"]
         ):
-            raise forbidden(
+            raise problem(
+                "rectification-read-forbidden",
                 "only the responsible person, their lead or head, a supervisor or a leader may"
-                " read this item"
+                " read this item",
             )
         return {**item, "notes": await repo.notes(conn, item_id)}
 

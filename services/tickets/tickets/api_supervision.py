@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
 
 from houqin_shared.identity import Principal, Role, require_roles
-from houqin_shared.problems import not_found
+from houqin_shared.problems import problem
 from houqin_shared.webapp import DbPool
 from tickets import sla_service
 from tickets import supervision_service as svc
@@ -52,7 +52,7 @@ async def read_inspection(inspection_id: uuid.UUID, _: Reader, pool: DbPool) -> 
     async with pool.acquire() as conn:
         x = await repo.get_inspection(conn, inspection_id)
     if x is None:
-        raise not_found(f"no inspection {inspection_id}")
+        raise problem("inspection-not-found", f"no inspection {inspection_id}")
     return x
 
 

@@ -10,7 +10,7 @@ from houqin_shared import outbox
 from houqin_shared.contracts import TicketAssigned
 from houqin_shared.db import Conn
 from houqin_shared.identity import Principal
-from houqin_shared.problems import ProblemError, conflict, forbidden
+from houqin_shared.problems import problem
 from tickets.access import may_manage
 from tickets.lifecycle import TRANSFERABLE
 from tickets.lifecycle_service import load
@@ -23,12 +23,17 @@ async def assign(
 ) -> dict[str, Any]:
     t = await load(conn, ticket_id, None)
     if not may_manage(p, t["team_id"], t["department_id"]):
-        raise forbidden("only the team lead, the department head or a supervisor assigns")
+        raise problem(
+            "ticket-assign-forbidden",
+            "only the team lead, the department head or a supervisor assigns",
+        )
     staff = await dir_repo.get_staff(conn, assignee_id)
     if staff is None:
-        raise ProblemError(422, "Unknown staff", f"no staff {assignee_id}")
+        raise problem("staff-unknown", f"no staff {assignee_id}")
     if t["status"] not in TRANSFERABLE:
-        raise conflict(f"a ticket that is {t['status']} cannot be reassigned")
+        raise problem(
+            "ticket-not-reassignable", f"a ticket that is {t['status']} cannot be reassigned"
+        )
     status = "assigned" if t["status"] in ("new", "assigned", "accepted") else t["status"]
     fields = {
         "assignee_id": assignee_id,

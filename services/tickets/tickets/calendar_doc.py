@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from houqin_shared.field_errors import invalid_field
 from tickets.sla import WorkingCalendar
 
 
@@ -43,20 +44,20 @@ class CalendarDoc(BaseModel):
         try:
             ZoneInfo(v)
         except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown time zone {v}") from exc
+            raise invalid_field("timezone_unknown") from exc
         return v
 
     @model_validator(mode="after")
     def _sane(self) -> CalendarDoc:
         if any(not 0 <= d <= 6 for d in self.weekdays):
-            raise ValueError("weekdays are 0 (Monday) to 6 (Sunday)")
+            raise invalid_field("weekday_out_of_range")
         spans = sorted((h.start, h.end) for h in self.hours)
         if any(a >= b for a, b in spans) or any(x[1] > y[0] for x, y in pairwise(spans)):
-            raise ValueError("working hours must be ordered, non-empty and not overlap")
+            raise invalid_field("working_hours_invalid")
         if any(p.start > p.end for p in self.closed):
-            raise ValueError("a closed period must not end before it starts")
+            raise invalid_field("closed_period_reversed")
         if not spans or not self.weekdays:
-            raise ValueError("a working calendar needs working hours and working weekdays")
+            raise invalid_field("calendar_empty")
         return self
 
     def calendar(self) -> WorkingCalendar:

@@ -11,6 +11,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from houqin_shared.field_errors import invalid_field
+
 _TICKET_NS = uuid.UUID("8f0c2b8e-2a55-4f0e-9a53-5a8f3b0d6c11")
 CODE = r"^[a-z0-9][a-z0-9_.-]{0,63}$"
 ANY_CATEGORY = "*"
@@ -57,9 +59,9 @@ class Leave(BaseModel):
     @model_validator(mode="after")
     def _ordered(self) -> Leave:
         if self.start.tzinfo is None or self.end.tzinfo is None:
-            raise ValueError("leave start and end need a time zone")
+            raise invalid_field("leave_timezone_required")
         if self.end <= self.start:
-            raise ValueError("leave must end after it starts")
+            raise invalid_field("leave_reversed")
         return self
 
 
@@ -105,7 +107,7 @@ class Responsibility(BaseModel):
     @model_validator(mode="after")
     def _target(self) -> Responsibility:
         if self.team_id is None and self.department_id is None:
-            raise ValueError("a responsibility needs a team_id or a department_id")
+            raise invalid_field("responsibility_unit_required")
         return self
 
 

@@ -11,7 +11,7 @@ from houqin_shared import outbox
 from houqin_shared.contracts import TicketStatusChanged
 from houqin_shared.db import Conn
 from houqin_shared.identity import Principal
-from houqin_shared.problems import ProblemError, conflict, forbidden, not_found
+from houqin_shared.problems import problem
 from tickets import sla_service
 from tickets.access import may_act
 from tickets.lifecycle import Action, InvalidTransition, NoteRequired, Transition, transition
@@ -26,10 +26,11 @@ async def load(conn: Conn, ticket_id: UUID, p: Principal | None) -> dict[str, An
     """The ticket, locked, if `p` may act on it (None: the system)."""
     t = await repo.get_ticket(conn, ticket_id, lock=True)
     if t is None:
-        raise not_found(f"no ticket {ticket_id}")
+        raise problem("ticket-not-found", f"no ticket {ticket_id}")
     if p is not None and not may_act(p, t["assignee_id"], t["team_id"], t["department_id"]):
-        raise forbidden(
-            "only the assignee, the team lead, the department head or a supervisor may act on this ticket"
+        raise problem(
+            "ticket-act-forbidden",
+            "only the assignee, the team lead, the department head or a supervisor may act on it",
         )
     return t
 
@@ -38,9 +39,9 @@ def check(t: dict[str, Any], action: Action, note: str | None) -> Transition:
     try:
         return transition(t["status"], action, t["paused_from"], note)
     except NoteRequired as exc:
-        raise ProblemError(422, "A note is required", str(exc)) from exc
+        raise problem("ticket-note-required", str(exc)) from exc
     except InvalidTransition as exc:
-        raise conflict(str(exc)) from exc
+        raise problem("ticket-transition-invalid", str(exc)) from exc
 
 
 async def apply(

@@ -17,7 +17,7 @@ from houqin_shared.contracts import (
 )
 from houqin_shared.db import Conn
 from houqin_shared.identity import Principal, Role
-from houqin_shared.problems import ProblemError, conflict, forbidden, not_found
+from houqin_shared.problems import problem
 from tickets.access import may_manage
 from tickets.escalation import deadline_limit, step
 from tickets.repository import directory as dir_repo
@@ -41,11 +41,9 @@ class RectificationIn(BaseModel):
 
 def _future(deadline: datetime, now: datetime) -> None:
     if deadline.tzinfo is None:
-        raise ProblemError(422, "Deadline needs a time zone", "give the deadline with an offset")
+        raise problem("deadline-timezone-required", "give the deadline with an offset")
     if deadline <= now:
-        raise ProblemError(
-            422, "Deadline in the past", f"the deadline {deadline.isoformat()} has passed"
-        )
+        raise problem("deadline-past", f"the deadline {deadline.isoformat()} has passed")
 
 
 def _schedule(
@@ -62,14 +60,12 @@ async def open_item(
     """Validate and store a new item with its RectificationOpened (caller checks who may)."""
     _future(body.deadline, now)
     if not (body.team_id or body.department_id):
-        raise ProblemError(422, "No unit", "give team_id or department_id")
+        raise problem("unit-required", "give team_id or department_id")
     unit = await dir_repo.unit_exists(conn, body.team_id, body.department_id)
     if unit is None:
-        raise ProblemError(
-            422, "Unknown unit", f"no team {body.team_id} / department {body.department_id}"
-        )
+        raise problem("unit-unknown", f"no team {body.team_id} / department {body.department_id}")
     if body.responsible_id and await dir_repo.get_staff(conn, body.responsible_id) is None:
-        raise ProblemError(422, "Unknown staff", f"no staff {body.responsible_id}")
+        raise problem("staff-unknown", f"no staff {body.responsible_id}")
     item = {
         **body.model_dump(),
         **unit,
@@ -104,7 +100,7 @@ async def open_item(
 async def _load(conn: Conn, item_id: uuid.UUID) -> dict[str, Any]:
     item = await repo.get(conn, item_id, lock=True)
     if item is None:
-        raise not_found(f"no rectification item {item_id}")
+        raise problem("rectification-not-found", f"no rectification item {item_id}")
     return item
 
 
@@ -115,11 +111,12 @@ async def note(
     if p.subject != item["responsible_id"] and not may_manage(
         p, item["team_id"], item["department_id"]
     ):
-        raise forbidden(
-            "only the responsible person, their lead or head, or a supervisor add progress"
+        raise problem(
+            "rectification-note-forbidden",
+            "only the responsible person, their lead or head, or a supervisor add progress",
         )
     if item["status"] != "open":
-        raise conflict("the item is already accepted")
+        raise problem("rectification-accepted", "the item is already accepted")
     await repo.add_note(conn, item_id, now, p.subject, "progress", text)
     return item
 
@@ -136,10 +133,10 @@ async def decide(
 ) -> dict[str, Any]:
     """Acceptance by a supervisor: pass closes the item; fail reopens it with a new deadline."""
     if not p.has_any(Role.supervisor):
-        raise forbidden("acceptance (验收) is for quality supervisors")
+        raise problem("acceptance-supervisors-only", "acceptance (验收) is for quality supervisors")
     item = await _load(conn, item_id)
     if item["status"] != "open":
-        raise conflict("the item is already accepted")
+        raise problem("rectification-accepted", "the item is already accepted")
     if passed:
         fields: dict[str, Any] = {
             "status": "accepted",
@@ -158,9 +155,7 @@ async def decide(
         )  # fmt: skip
         return {**item, **fields}
     if not (reason and reason.strip()) or new_deadline is None:
-        raise ProblemError(
-            422, "Reason and new deadline required", "a failed acceptance says why and until when"
-        )
+        raise problem("acceptance-reason-required", "a failed acceptance says why and until when")
     _future(new_deadline, now)
     fields = {
         "deadline": new_deadline,

@@ -12,8 +12,9 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from houqin_shared import outbox
 from houqin_shared.contracts import IncidentOverturned, IncidentVerified, InspectionRecorded
 from houqin_shared.db import Conn
+from houqin_shared.field_errors import invalid_field
 from houqin_shared.identity import Principal, Role
-from houqin_shared.problems import ProblemError, conflict, forbidden, not_found
+from houqin_shared.problems import problem
 from tickets import rectification_service
 from tickets.access import may_manage
 from tickets.repository import directory as dir_repo
@@ -30,7 +31,7 @@ class ChecklistItem(BaseModel):
     @model_validator(mode="after")
     def _within(self) -> ChecklistItem:
         if self.score > self.max_score:
-            raise ValueError(f"{self.name}: score above its maximum")
+            raise invalid_field("score_above_maximum", name=self.name)
         return self
 
 
@@ -73,7 +74,7 @@ async def _unit(conn: Conn, unit_type: str, unit_id: str) -> dict[str, Any]:
             unit_id if unit_type == "department" else None,
         )
     if found is None:
-        raise ProblemError(422, "Unknown unit", f"no {unit_type} {unit_id}")
+        raise problem("unit-unknown", f"no {unit_type} {unit_id}")
     return found
 
 
@@ -143,7 +144,7 @@ async def verify_incident(
     conn: Conn, body: IncidentIn, p: Principal, now: datetime
 ) -> dict[str, Any]:
     if body.occurred_at > now:
-        raise ProblemError(422, "Incident in the future", "occurred_at has not happened yet")
+        raise problem("incident-in-future", "occurred_at has not happened yet")
     unit = await _unit(conn, body.unit_type, body.unit_id)
     x = {
         **body.model_dump(),
@@ -178,7 +179,7 @@ async def verify_incident(
 async def _incident(conn: Conn, incident_id: uuid.UUID) -> dict[str, Any]:
     x = await repo.get_incident(conn, incident_id, lock=True)
     if x is None:
-        raise not_found(f"no incident {incident_id}")
+        raise problem("incident-not-found", f"no incident {incident_id}")
     return x
 
 
@@ -192,9 +193,11 @@ async def appeal(
         p.has_any(Role.team_lead, Role.dept_head)
         and may_manage(p, x["team_id"], x["department_id"])
     ):
-        raise forbidden("only the unit concerned appeals")
+        raise problem("incident-appeal-forbidden", "only the unit concerned appeals")
     if x["status"] != "verified":
-        raise conflict(f"an incident that is {x['status']} cannot be appealed")
+        raise problem(
+            "incident-not-appealable", f"an incident that is {x['status']} cannot be appealed"
+        )
     fields = {
         "status": "appealed",
         "appeal_reason": reason,
@@ -211,7 +214,7 @@ async def decide_appeal(
     """A supervisor or leader overturns (the veto is lifted) or upholds the incident."""
     x = await _incident(conn, incident_id)
     if x["status"] == "overturned" or (x["status"] == "verified" and not overturn):
-        raise conflict(f"the incident is {x['status']}")
+        raise problem("incident-not-appealed", f"the incident is {x['status']}")
     fields = {
         "status": "overturned" if overturn else "verified",
         "decided_by": p.subject,

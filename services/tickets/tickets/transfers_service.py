@@ -12,7 +12,7 @@ from houqin_shared.contracts import TicketAssigned, TicketTransferred
 from houqin_shared.contracts.base import Event
 from houqin_shared.db import Conn
 from houqin_shared.identity import Principal
-from houqin_shared.problems import ProblemError, conflict, forbidden, not_found
+from houqin_shared.problems import problem
 from tickets.access import may_manage
 from tickets.lifecycle import TRANSFERABLE
 from tickets.lifecycle_service import load
@@ -54,13 +54,13 @@ async def request(
     t = await load(conn, ticket_id, p)
     unit = await dir_repo.unit_exists(conn, to_team, to_dept)
     if unit is None:
-        raise ProblemError(
-            422, "Unknown unit", f"no team {to_team} / department {to_dept} to transfer to"
-        )
+        raise problem("unit-unknown", f"no team {to_team} / department {to_dept} to transfer to")
     if t["status"] not in TRANSFERABLE:
-        raise conflict(f"a ticket that is {t['status']} cannot be transferred")
+        raise problem(
+            "ticket-not-transferable", f"a ticket that is {t['status']} cannot be transferred"
+        )
     if (unit["team_id"], unit["department_id"]) == (t["team_id"], t["department_id"]):
-        raise conflict("the ticket is already there")
+        raise problem("transfer-same-place", "the ticket is already there")
     x = {
         "id": uuid.uuid4(),
         "ticket_id": t["id"],
@@ -73,7 +73,9 @@ async def request(
         "requested_at": now,
     }
     if not await tr_repo.insert(conn, x):
-        raise conflict("this ticket already has a transfer waiting for an answer")
+        raise problem(
+            "transfer-pending-exists", "this ticket already has a transfer waiting for an answer"
+        )
     await repo.add_action(conn, t["id"], now, p.subject, "transfer_requested", t["status"], t["status"], reason,
                           {"transfer_id": str(x["id"]), "to_team_id": x["to_team_id"], "to_department_id": x["to_department_id"]})  # fmt: skip
     await outbox.add(conn, _event(t, x, "requested", p.subject, t["transfer_count"], now))
@@ -90,16 +92,19 @@ async def decide(
 ) -> dict[str, Any]:
     x = await tr_repo.get(conn, transfer_id)
     if x is None:
-        raise not_found(f"no transfer {transfer_id}")
+        raise problem("transfer-not-found", f"no transfer {transfer_id}")
     t = await load(conn, x["ticket_id"], None)
     x = await tr_repo.get(conn, transfer_id)  # again, under the ticket's lock
     assert x is not None
     if not may_manage(p, x["to_team_id"], x["to_department_id"]):
-        raise forbidden("only the receiving team's lead, department's head or a supervisor decides")
+        raise problem(
+            "transfer-decide-forbidden",
+            "only the receiving team's lead, department's head or a supervisor decides",
+        )
     if x["state"] != "requested":
-        raise conflict(f"this transfer is already {x['state']}")
+        raise problem("transfer-not-pending", f"this transfer is already {x['state']}")
     if decision == "reject" and not (note and note.strip()):
-        raise ProblemError(422, "A reason is required", "say why the transfer is rejected")
+        raise problem("transfer-reason-required", "say why the transfer is rejected")
     state = "accepted" if decision == "accept" else "rejected"
     await tr_repo.decide(conn, transfer_id, state, p.subject, now, note)
     count = t["transfer_count"] + (1 if state == "accepted" else 0)
