@@ -1,14 +1,16 @@
 """The consumer runner: Kafka records in, handler effects and inbox rows out, exactly once.
 
 For each batch from `getmany` the runner, in one PostgreSQL transaction, inserts an inbox row per
-event id (skipping ids already there) and runs the handlers of the new ones; it commits the Kafka
-offsets only after that transaction commits (gathered, at most every `commit_every_s`; before
-partitions are given up; when the topics go quiet; on stop). If any handler fails, the batch is
-rolled back and replayed one event per transaction, retrying a failing event with exponential
-backoff and jitter; after the last attempt it goes to the dead-letter topic with the error, the
-original headers and the payload. Events that can never succeed (not CloudEvents, unknown type,
-invalid data) go there at once, and so do events a handler rejects by raising
-`BadEvent(reason, detail)` (valid CloudEvents that make no sense, such as an unknown category).
+event (keyed by ce_source and ce_id, which CloudEvents makes unique; skipping those already there)
+and runs the handlers of the new ones; it commits the Kafka offsets only after that transaction
+commits (gathered, at most every `commit_every_s`; before partitions are given up; when the
+topics go quiet; on stop). If any handler fails, the batch is rolled back and replayed one event
+per transaction, retrying a failing event with exponential backoff and jitter; after the last
+attempt it goes to the dead-letter topic with the error, the original headers and the payload.
+Events that can never succeed (not CloudEvents, unknown type, invalid data, a type on a topic
+that does not carry it, a ce_source that does not own it: see contracts.base.check_origin) go
+there at once, and so do events a handler rejects by raising `BadEvent(reason, detail)` (valid
+CloudEvents that make no sense, such as an unknown category).
 
 A type may have a batch handler instead, which is given the batch's new events of that type in
 runs (same transaction; each key's events in their order, see houqin_shared.runs; one event at a
@@ -75,10 +77,12 @@ def one_at_a_time(batch: BatchHandler) -> Handler:
 Record: TypeAlias = "ConsumerRecord[bytes, bytes]"
 
 _INBOX = """
-INSERT INTO inbox (consumer, event_id, event_type, topic, kafka_partition, kafka_offset, outcome)
-SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::int[], $6::bigint[], $7::text[])
+INSERT INTO inbox
+    (consumer, source, event_id, event_type, topic, kafka_partition, kafka_offset, outcome)
+SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::bigint[],
+                         $8::text[])
 ON CONFLICT DO NOTHING
-RETURNING event_id
+RETURNING source, event_id
 """
 
 
@@ -89,11 +93,13 @@ class Item:
     error: BadEvent | None = None
 
     @property
-    def event_id(self) -> str:
+    def event_key(self) -> tuple[str, str]:
+        """The inbox key: (ce_source, ce_id), which CloudEvents makes unique; for a record that
+        is no valid event, no source and its place in Kafka."""
         if self.envelope is not None:
-            return self.envelope.id
+            return self.envelope.source, self.envelope.id
         r = self.record
-        return f"{r.topic}/{r.partition}/{r.offset}"
+        return "", f"{r.topic}/{r.partition}/{r.offset}"
 
 
 @dataclass
@@ -189,7 +195,8 @@ class ConsumerRunner:
 
     def _decode(self, record: Record) -> Item:
         try:
-            return Item(record, envelope=decode(record.headers, record.value, self.registry))
+            envelope = decode(record.headers, record.value, self.registry, record.topic)
+            return Item(record, envelope=envelope)
         except BadEvent as exc:
             return Item(record, error=exc)
 
@@ -202,10 +209,10 @@ class ConsumerRunner:
             for item in items:
                 env = item.envelope
                 assert env is not None
-                if item.event_id not in fresh:
+                if item.event_key not in fresh:
                     metrics.EVENTS_CONSUMED.labels(self.group, env.type, "duplicate").inc()
                     continue
-                fresh.discard(item.event_id)  # a repeat inside the same batch runs once
+                fresh.discard(item.event_key)  # a repeat inside the same batch runs once
                 todo.append(item)
             for run in self._runs(todo):
                 if len(run) > 1:
@@ -274,19 +281,21 @@ class ConsumerRunner:
         await handler(conn, env)
         metrics.EVENTS_CONSUMED.labels(self.group, env.type, "handled").inc()
 
-    async def _claim(self, conn: Conn, items: list[Item], outcome: str) -> set[str]:
-        """Insert inbox rows; return the ids that were not there before (to be handled now)."""
+    async def _claim(self, conn: Conn, items: list[Item], outcome: str) -> set[tuple[str, str]]:
+        """Insert inbox rows; return the keys that were not there before (to be handled now)."""
+        keys = [i.event_key for i in items]
         rows = await conn.fetch(
             _INBOX,
             self.group,
-            [i.event_id for i in items],
+            [source for source, _ in keys],
+            [event_id for _, event_id in keys],
             [i.envelope.type if i.envelope else None for i in items],
             [i.record.topic for i in items],
             [i.record.partition for i in items],
             [i.record.offset for i in items],
             [outcome] * len(items),
         )
-        return {r["event_id"] for r in rows}
+        return {(r["source"], r["event_id"]) for r in rows}
 
     async def _dead_letter(self, item: Item, reason: str, detail: str, attempts: int) -> None:
         async with self.pool.acquire() as conn, conn.transaction():

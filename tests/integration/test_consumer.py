@@ -8,6 +8,7 @@ import json
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from typing import ClassVar
 
 import asyncpg
 import pytest
@@ -82,10 +83,11 @@ def make_handler(pool: asyncpg.Pool):  # type: ignore[no-untyped-def]
     return handle
 
 
-async def send(s: Setup, event: Event, event_id: str | None = None) -> str:
+async def send(s: Setup, event: Event, event_id: str | None = None, source: str = "") -> str:
     env = Envelope(event, id=event_id or str(uuid.uuid4()))
+    headers = {**env.headers(), **({"ce_source": source} if source else {})}
     await s.producer.send_and_wait(
-        s.topic, value=env.value(), key=event.key().encode(), headers=encode_headers(env.headers())
+        s.topic, value=env.value(), key=event.key().encode(), headers=encode_headers(headers)
     )
     return env.id
 
@@ -289,3 +291,58 @@ async def test_batch_handler_takes_runs_together_and_replays_one_by_one(
     assert sum(sizes) == 60  # committed calls cover every event once
     assert max(sizes) > 1  # events came together
     assert 1 in sizes  # the failed batch was replayed one event per call
+
+
+async def test_forged_source_and_wrong_topic_are_dead_lettered_and_consumer_carries_on(
+    infra: Infra, setup: Setup
+) -> None:
+    s = setup
+    other = ping_contract(await new_topic(infra.kafka))  # another topic's type
+    await send(s, s.ping(aggregate="a", seq=1), event_id="forged", source="/campus/intruder")
+    await send(s, other(aggregate="a", seq=2), event_id="wrong-topic")
+    await send(s, s.ping(aggregate="a", seq=3), event_id="genuine")
+    runner = runner_for(s, infra)
+    runner.registry[other.event_type] = other
+
+    async def done() -> bool:
+        return ("a", 3) in await effects(s.pool)
+
+    await run_until(runner, done)
+    letters = await read_all(infra.kafka, kafka.dead_letter_topic(s.group), expect=2)
+    reasons = {r["headers"]["ce_id"]: r["headers"]["dlq_reason"] for r in letters}
+    assert reasons == {"forged": "forged_source", "wrong-topic": "wrong_topic"}
+    details = {r["headers"]["ce_id"]: r["headers"]["dlq_detail"] for r in letters}
+    assert "/campus/intruder" in details["forged"] and other.topic in details["wrong-topic"]
+    assert await effects(s.pool) == {("a", 3): 1}
+
+
+async def test_one_id_from_two_sources_is_two_events_and_a_redelivery_is_one(
+    infra: Infra, setup: Setup
+) -> None:
+    """CloudEvents makes only (source, id) unique: two systems may both send event "1001"."""
+    s = setup
+
+    class Report(s.ping):  # type: ignore[name-defined,valid-type,misc]
+        action: ClassVar[str] = "receive"  # other systems publish it, each under its own source
+
+    await send(s, Report(aggregate="a", seq=1), event_id="1001", source="/campus/systems/a")
+    await send(s, Report(aggregate="b", seq=1), event_id="1001", source="/campus/systems/b")
+    await send(s, Report(aggregate="a", seq=1), event_id="1001", source="/campus/systems/a")
+    runner = runner_for(s, infra)
+    runner.registry = {Report.event_type: Report}
+    runner.handlers = {Report: make_handler(s.pool)}
+
+    async def done() -> bool:
+        return len(await effects(s.pool)) == 2
+
+    await run_until(runner, done)
+    await asyncio.sleep(0.5)  # let the repeat be consumed too
+    assert await effects(s.pool) == {("a", 1): 1, ("b", 1): 1}
+    async with s.pool.acquire() as conn:
+        rows = await conn.fetch(
+            "SELECT source, event_id FROM inbox WHERE consumer = $1 ORDER BY source", s.group
+        )
+    assert [tuple(r) for r in rows] == [
+        ("/campus/systems/a", "1001"),
+        ("/campus/systems/b", "1001"),
+    ]

@@ -5,12 +5,23 @@ from __future__ import annotations
 import copy
 import json
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 import pytest
 
-from houqin_shared.contracts import ALL_CONTRACTS, REGISTRY, ComplaintFiled, Location
-from houqin_shared.contracts.base import BadEvent, Envelope, decode, encode_headers
+from houqin_shared.contracts import (
+    ALL_CONTRACTS,
+    FEEDBACK_TOPIC,
+    INBOUND_TOPIC,
+    REGISTRY,
+    TICKETS_TOPIC,
+    ComplaintFiled,
+    DirectoryChanged,
+    Location,
+    ReportSubmitted,
+)
+from houqin_shared.contracts.base import BadEvent, Envelope, Event, decode, encode_headers
 from houqin_shared.contracts.schema import (
     ASYNCAPI_FILE,
     asyncapi,
@@ -115,8 +126,9 @@ def test_binary_mode_round_trip() -> None:
     headers = env.headers()
     assert headers["ce_type"] == "houqin.feedback.ComplaintFiled.v1"
     assert headers["ce_subject"] == str(event.report_id) and headers["ce_correlationid"] == "req-1"
-    back = decode(encode_headers(headers), env.value(), REGISTRY)
+    back = decode(encode_headers(headers), env.value(), REGISTRY, FEEDBACK_TOPIC)
     assert back.data == event and back.id == env.id and back.correlation_id == "req-1"
+    assert back.source == "/houqin/feedback"
 
 
 def test_decoding_ignores_fields_added_by_newer_producers() -> None:
@@ -124,35 +136,96 @@ def test_decoding_ignores_fields_added_by_newer_producers() -> None:
     value = json.loads(env.value())
     value["a_field_from_the_future"] = 1
     assert (
-        decode(encode_headers(env.headers()), json.dumps(value).encode(), REGISTRY).data == env.data
+        decode(
+            encode_headers(env.headers()), json.dumps(value).encode(), REGISTRY, FEEDBACK_TOPIC
+        ).data
+        == env.data
     )
+
+
+CE = {"ce_id": "1", "ce_source": "/houqin/feedback", "ce_specversion": "1.0"}
+FILED = "houqin.feedback.ComplaintFiled.v1"
 
 
 @pytest.mark.parametrize(
     ("headers", "value", "reason"),
     [
-        (
-            {"ce_type": "houqin.feedback.ComplaintFiled.v1", "ce_specversion": "1.0"},
-            b"{}",
-            "not_cloudevent",
-        ),
-        ({"ce_id": "1", "ce_type": "nope.v1", "ce_specversion": "1.0"}, b"{}", "unknown_type"),
-        (
-            {"ce_id": "1", "ce_type": "houqin.feedback.ComplaintFiled.v1", "ce_specversion": "1.0"},
-            b"{oops",
-            "invalid_data",
-        ),
-        (
-            {"ce_id": "1", "ce_type": "houqin.feedback.ComplaintFiled.v1", "ce_specversion": "0.3"},
-            b"{}",
-            "not_cloudevent",
-        ),
+        ({**CE, "ce_type": FILED, "ce_id": ""}, b"{}", "not_cloudevent"),
+        ({"ce_id": "1", "ce_type": FILED, "ce_specversion": "1.0"}, b"{}", "not_cloudevent"),
+        ({**CE, "ce_type": "nope.v1"}, b"{}", "unknown_type"),
+        ({**CE, "ce_type": FILED}, b"{oops", "invalid_data"),
+        ({**CE, "ce_type": FILED, "ce_specversion": "0.3"}, b"{}", "not_cloudevent"),
     ],
 )
 def test_bad_events_say_why(headers: dict[str, str], value: bytes, reason: str) -> None:
     with pytest.raises(BadEvent) as info:
-        decode(encode_headers(headers), value, REGISTRY)
+        decode(encode_headers(headers), value, REGISTRY, FEEDBACK_TOPIC)
     assert info.value.reason == reason
+
+
+def directory() -> DirectoryChanged:
+    return DirectoryChanged(
+        version=10**12, departments=[], teams=[], staff=[], changed_at=datetime.now(UTC)
+    )
+
+
+def report() -> ReportSubmitted:
+    return ReportSubmitted(
+        source_system="iot-leak-sensors",
+        external_id="1001",
+        category="plumbing",
+        location=Location(building="north-dorm-7", room="312"),
+        description="wet",
+        occurred_at=datetime.now(UTC),
+    )
+
+
+def decoded(event: Event, topic: str, source: str | None) -> Envelope:
+    """`event` as read from `topic` with that ce_source header (None: without one)."""
+    env = Envelope(event, source=source or "-")
+    headers = {k: v for k, v in env.headers().items() if source or k != "ce_source"}
+    return decode(encode_headers(headers), env.value(), REGISTRY, topic)
+
+
+@pytest.mark.parametrize(
+    ("event", "topic", "source", "reason"),
+    [
+        (directory, TICKETS_TOPIC, "/campus/systems/intruder", "forged_source"),
+        (directory, TICKETS_TOPIC, "/houqin/feedback", "forged_source"),
+        (directory, TICKETS_TOPIC, None, "not_cloudevent"),
+        (directory, FEEDBACK_TOPIC, "/houqin/tickets", "wrong_topic"),
+        (directory, INBOUND_TOPIC, "/houqin/tickets", "wrong_topic"),
+        (complaint, INBOUND_TOPIC, "/houqin/feedback", "wrong_topic"),
+        (complaint, INBOUND_TOPIC, "/campus/systems/fuzz", "wrong_topic"),
+        (report, FEEDBACK_TOPIC, "/campus/systems/iot", "wrong_topic"),
+        (report, INBOUND_TOPIC, "/houqin/tickets", "forged_source"),
+        (complaint, "test.private-copy", "/campus/systems/x", "forged_source"),
+    ],
+)
+def test_a_topic_takes_only_its_types_from_their_owner(
+    event: Callable[[], Event], topic: str, source: str | None, reason: str
+) -> None:
+    with pytest.raises(BadEvent) as info:
+        decoded(event(), topic, source)
+    assert info.value.reason == reason
+    assert info.value.detail
+
+
+def test_owners_events_and_other_systems_reports_are_taken() -> None:
+    assert decoded(directory(), TICKETS_TOPIC, "/houqin/tickets").source == "/houqin/tickets"
+    assert decoded(report(), INBOUND_TOPIC, "/campus/systems/iot").source == "/campus/systems/iot"
+    assert decoded(report(), INBOUND_TOPIC, "urn:campus:app").source == "urn:campus:app"
+    # a test's private topic copies a platform topic: the source is still checked
+    assert decoded(complaint(), "test.private-copy", "/houqin/feedback").data is not None
+
+
+def test_each_platform_topic_has_one_owner() -> None:
+    owners: dict[str, set[str]] = {}
+    for model in ALL_CONTRACTS:
+        owners.setdefault(model.topic, set()).add(model.source if model.action == "send" else "*")
+    assert all(len(o) == 1 for o in owners.values()), owners
+    assert owners[INBOUND_TOPIC] == {"*"}
+    assert all(o == {"*"} or next(iter(o)).startswith("/houqin/") for o in owners.values())
 
 
 def test_anonymous_contract_field_is_documented() -> None:

@@ -46,6 +46,13 @@ class Envelope:
     id: str = field(default_factory=lambda: str(uuid.uuid4()))
     time: datetime = field(default_factory=lambda: datetime.now(UTC))
     correlation_id: str | None = None
+    # ce_source: the contract's own unless given (an inbound report's names the system that
+    # sent it). CloudEvents makes only (source, id) unique, so the inbox keys on both.
+    source: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.source:
+            object.__setattr__(self, "source", self.data.source)
 
     @property
     def type(self) -> str:
@@ -55,7 +62,7 @@ class Envelope:
         out = {
             "ce_specversion": SPEC_VERSION,
             "ce_id": self.id,
-            "ce_source": self.data.source,
+            "ce_source": self.source,
             "ce_type": self.data.event_type,
             "ce_time": self.time.isoformat(),
             "ce_subject": self.data.key(),
@@ -100,12 +107,43 @@ def parse_time(value: str | None) -> datetime:
         raise BadEvent("bad_header", f"ce_time {value!r} is not RFC 3339") from exc
 
 
+# Every ce_source of the platform's own services starts so; no other system may use one.
+PLATFORM_SOURCE_PREFIX = "/houqin/"
+
+
+def check_origin(model: type[Event], topic: str, source: str, topics: set[str]) -> None:
+    """Raise BadEvent unless an event of `model` from `source` may come on `topic`.
+
+    A platform topic (one of `topics`, those of the registry's contracts) carries only the
+    types published on it: its owning service's, or on the inbound topic the external report.
+    A type the platform publishes comes only from its owning service's ce_source; a type other
+    systems publish from any source but the platform's own. A topic of no contract (a test's
+    private copy of a platform topic) is not checked. The headers can be forged by anyone who
+    can write the topic: broker ACLs are what stop that; this catches the rest."""
+    if topic in topics and topic != model.topic:
+        raise BadEvent(
+            "wrong_topic", f"{model.event_type} is published on {model.topic}, not {topic}"
+        )
+    if model.action == "send" and source != model.source:
+        raise BadEvent(
+            "forged_source", f"{model.event_type} comes from {model.source} only, not {source!r}"
+        )
+    if model.action != "send" and source.startswith(PLATFORM_SOURCE_PREFIX):
+        raise BadEvent(
+            "forged_source", f"{model.event_type} from {source!r}: a platform service's source"
+        )
+
+
 def decode(
-    headers: list[tuple[str, bytes]] | None, value: bytes | None, registry: dict[str, type[Event]]
+    headers: list[tuple[str, bytes]] | None,
+    value: bytes | None,
+    registry: dict[str, type[Event]],
+    topic: str,
 ) -> Envelope:
-    """Turn a Kafka record (binary-mode CloudEvent) back into an Envelope, or raise BadEvent."""
+    """Turn a Kafka record (binary-mode CloudEvent) read from `topic` back into an Envelope, or
+    raise BadEvent (see `check_origin` for which topic and source a type may come from)."""
     h = header_dict(headers)
-    for required in ("ce_id", "ce_type", "ce_specversion"):
+    for required in ("ce_id", "ce_source", "ce_type", "ce_specversion"):
         if not h.get(required):
             raise BadEvent("not_cloudevent", f"missing header {required}")
     if h["ce_specversion"] != SPEC_VERSION:
@@ -113,6 +151,7 @@ def decode(
     model = registry.get(h["ce_type"])
     if model is None:
         raise BadEvent("unknown_type", f"no contract for type {h['ce_type']}")
+    check_origin(model, topic, h["ce_source"], {m.topic for m in registry.values()})
     if value is None:
         raise BadEvent("invalid_data", "empty value")
     try:
@@ -124,6 +163,7 @@ def decode(
         id=h["ce_id"],
         time=parse_time(h.get("ce_time")),
         correlation_id=h.get("ce_correlationid"),
+        source=h["ce_source"],
     )
 
 

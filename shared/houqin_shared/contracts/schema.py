@@ -114,8 +114,15 @@ _CE_HEADERS: dict[str, Any] = {
     "required": ["ce_specversion", "ce_id", "ce_source", "ce_type", "content-type"],
     "properties": {
         "ce_specversion": {"type": "string", "const": "1.0"},
-        "ce_id": {"type": "string", "description": "Unique event id; consumers dedupe on it."},
-        "ce_source": {"type": "string", "description": "Producing service, e.g. /houqin/feedback."},
+        "ce_id": {
+            "type": "string",
+            "description": "Event id, unique per ce_source; consumers dedupe on (ce_source, ce_id).",
+        },
+        "ce_source": {
+            "type": "string",
+            "description": "Producing service, e.g. /houqin/feedback: a topic takes only its"
+            " owner's. On houqin.inbound.reports, the sending system's own (never /houqin/...).",
+        },
         "ce_type": {"type": "string", "description": "Versioned type, e.g. houqin.x.Name.v1."},
         "ce_time": {"type": "string", "format": "date-time"},
         "ce_subject": {"type": "string", "description": "Aggregate id (also the Kafka key)."},
