@@ -179,7 +179,8 @@ async def put_template(
     if entry is None:
         raise not_found(f"no template named {name!r}")
     context = template_context(SAMPLES[entry[0]], lang, "张师傅")
-    problems = templates.check(templates.Template(body.subject, body.body), context)
+    source = templates.Template(body.subject, body.body)
+    problems = await templates.check_bounded(source, context)
     if problems:
         raise invalid(f"template {name}/{lang} does not render", problems)
     async with pool.acquire() as conn:
@@ -224,7 +225,7 @@ async def preview(_: Overseer, pool: DbPool, body: PreviewIn) -> dict[str, str]:
         )
     context = template_context(_sample(event_type, body.data), body.lang, body.recipient_name)
     try:
-        subject, text = templates.render(source, context)
+        subject, text = await templates.preview(source, context)
     except templates.TemplateProblem as exc:
         raise invalid("the template does not render", [exc.as_error()]) from exc
     return {"subject": subject, "body": text}

@@ -3,20 +3,32 @@
 The built-in templates are `DEFAULTS`; operators may override any (name, language) through the
 API (stored in the `templates` table), and every override is rendered against the event type's
 sample before it is stored, so a template that cannot render is refused, not sent.
+
+Bounds: a rendering stops past MAX_OUTPUT_CHARS characters, and the sandbox refuses operations
+whose result alone would be larger (notify.template_sandbox). The API renders (previews, and the
+check before storing) in a worker thread of its own with a time limit (PREVIEW_TIMEOUT_S): a
+template that loops for ever neither holds the event loop nor keeps the thread.
 """
 
 from __future__ import annotations
 
+import asyncio
 import functools
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import jinja2
-from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2 import TemplateError, TemplateSyntaxError
+
+from notify import template_sandbox as sandbox
+from notify.template_sandbox import MAX_OUTPUT_CHARS, OutputTooLarge, TooSlow
 
 LANGS = ("zh-CN", "en")
-ENV = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
+PREVIEW_TIMEOUT_S = 1.0
+T = TypeVar("T")
+ENV = sandbox.environment()
 
 
 @dataclass(frozen=True)
@@ -45,7 +57,18 @@ def _compiled(source: str) -> jinja2.Template:
 
 def render_text(part: str, source: str, context: dict[str, Any]) -> str:
     try:
-        return _compiled(source).render(context)
+        out: list[str] = []
+        size = 0
+        for chunk in _compiled(source).generate(context):
+            size += len(chunk)
+            if size > MAX_OUTPUT_CHARS:
+                raise OutputTooLarge(f"it renders to more than {MAX_OUTPUT_CHARS} characters")
+            out.append(chunk)
+        return "".join(out)
+    except OutputTooLarge as exc:
+        raise TemplateProblem(part, str(exc)) from exc
+    except TooSlow as exc:
+        raise TemplateProblem(part, f"it takes longer than {PREVIEW_TIMEOUT_S} s") from exc
     except TemplateSyntaxError as exc:
         raise TemplateProblem(part, exc.message or str(exc), exc.lineno) from exc
     except TemplateError as exc:
@@ -69,6 +92,28 @@ def check(template: Template, context: dict[str, Any]) -> list[dict[str, Any]]:
         except TemplateProblem as exc:
             problems.append(exc.as_error())
     return problems
+
+
+_THREADS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="template")
+
+
+async def _bounded(fn: Callable[[], T]) -> T:
+    loop = asyncio.get_running_loop()
+    job = loop.run_in_executor(_THREADS, sandbox.within, PREVIEW_TIMEOUT_S, fn)
+    try:
+        return await asyncio.wait_for(job, PREVIEW_TIMEOUT_S + 2)
+    except TimeoutError as exc:  # stuck outside the template's code (or the threads are busy)
+        raise TemplateProblem("body", f"it takes longer than {PREVIEW_TIMEOUT_S} s") from exc
+
+
+async def preview(template: Template, context: dict[str, Any]) -> tuple[str, str]:
+    """render(), off the event loop and within the time limit."""
+    return await _bounded(lambda: render(template, context))
+
+
+async def check_bounded(template: Template, context: dict[str, Any]) -> list[dict[str, Any]]:
+    """check(), off the event loop and within the time limit."""
+    return await _bounded(lambda: check(template, context))
 
 
 def _t(subject: str, body: str) -> Template:

@@ -3,6 +3,8 @@ against the real PostgreSQL: bad input gives 422 problem+json and changes nothin
 
 from __future__ import annotations
 
+import asyncio
+import time
 import uuid
 from datetime import UTC, datetime
 
@@ -149,6 +151,43 @@ async def test_templates_preview_override_and_refuse_what_cannot_render(
         inbox = (await client.get("/v1/inbox", headers=sso.auth("stu-2", "reporter"))).json()
     assert inbox[0]["subject"] == f"回执 {report.tracking_no}"
     assert inbox[0]["body"] == "谢谢 投诉"
+
+
+async def test_a_preview_that_loops_for_ever_is_refused_in_time_and_healthz_answers(
+    notify_env: tuple[NotifySettings, asyncpg.Pool], sso: Sso
+) -> None:
+    settings, _ = notify_env
+    admin = sso.auth("admin", "admin")
+    forever = "{% for i in range(99999) %}{% for j in range(99999) %}{% endfor %}{% endfor %}"
+    async with api_client(create_app(settings)) as client:
+
+        async def health() -> float:
+            began = time.monotonic()
+            while time.monotonic() - began < 0.5:
+                assert (await client.get("/healthz")).status_code == 200
+            return time.monotonic() - began
+
+        began = time.monotonic()
+        slow, _ = await asyncio.gather(
+            client.post(
+                "/v1/templates/preview",
+                json={"name": "receipt", "body": forever},
+                headers=admin,
+            ),
+            health(),
+        )
+        took = time.monotonic() - began
+        assert slow.status_code == 422, slow.text
+        assert "longer than" in problem(slow)["errors"][0]["message"]  # type: ignore[index]
+        assert took < 3, took
+        put = await client.put(
+            "/v1/templates/receipt/en",
+            json={"subject": "{{ 'x' * 10000000 }}", "body": forever},
+            headers=admin,
+        )
+        assert put.status_code == 422, put.text
+        parts = {e["part"] for e in problem(put)["errors"]}  # type: ignore[union-attr]
+        assert parts == {"subject", "body"}
 
 
 async def test_channel_settings_are_validated_and_internal_urls_refused(

@@ -69,3 +69,62 @@ def test_level_3_escalations_never_wait_for_quiet_hours_whatever_the_rule_says()
     level3 = plan(event.model_copy(update={"level": 3}), rule, who, {"email"}, {}, night)
     assert level2[0].next_attempt_at == datetime(2026, 11, 20, 23, 0, tzinfo=UTC)
     assert level3[0].next_attempt_at == night
+
+
+def test_templates_render_in_a_sandbox() -> None:
+    from jinja2.sandbox import SandboxedEnvironment
+
+    assert isinstance(templates.ENV, SandboxedEnvironment)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "{{ 'x' * 1000000 }}",
+        "{{ 1000000 * 'x' }}",
+        "{{ [1, 2] * 100000 }}",
+        "{{ 10 ** 100000000 }}",
+        "{{ 7 ** 99999 }}",
+        "{{ '%999999999d' % 1 }}",
+        "{{ '%.999999999f' % 1 }}",
+        "{{ '%999999999d'|format(1) }}",
+        "{{ '{:>999999999}'.format(1) }}",
+        "{{ 'x'.ljust(999999999) }}",
+        "{{ 'x'|center(999999999) }}",
+        "{% set a = 'x' * 99999 %}{{ ([a] * 99999)|join }}",
+        "{% set a = 'x' * 99999 %}{{ ''.join([a] * 99999) }}",
+        "{{ ('x' * 99999).replace('x', 'xx') }}",
+        "{{ ('x' * 99999)|replace('x', 'xx') }}",
+        "{{ ('\t' * 99999).expandtabs(8) }}",
+        "{% for i in range(100000) %}xx{% endfor %}",
+    ],
+)
+def test_a_template_cannot_make_a_huge_value(source: str) -> None:
+    with pytest.raises(templates.TemplateProblem) as info:
+        templates.render(templates.Template("s", source), {})
+    assert "100000" in info.value.message
+
+
+async def test_a_preview_that_loops_for_ever_is_stopped_and_the_loop_keeps_turning() -> None:
+    import asyncio
+    import time
+
+    ticks = 0
+
+    async def tick() -> None:
+        nonlocal ticks
+        while True:
+            await asyncio.sleep(0.01)
+            ticks += 1
+
+    ticker = asyncio.create_task(tick())
+    forever = "{% for i in range(99999) %}{% for j in range(99999) %}{% endfor %}{% endfor %}"
+    began = time.monotonic()
+    with pytest.raises(templates.TemplateProblem) as info:
+        await templates.preview(templates.Template("s", forever), {})
+    took = time.monotonic() - began
+    ticker.cancel()
+    assert "longer than" in info.value.message
+    assert templates.PREVIEW_TIMEOUT_S <= took < templates.PREVIEW_TIMEOUT_S + 1
+    assert ticks > 30  # the event loop turned while the template ran
+    assert await templates.preview(templates.Template("{{ a }}", "b"), {"a": "ok"}) == ("ok", "b")
