@@ -9,7 +9,7 @@ from pydantic import BaseModel
 
 from houqin_shared.identity import Principal, Role, require_roles
 from houqin_shared.webapp import DbPool
-from scoring import api_campaigns, api_scores, repository
+from scoring import api_campaigns, api_reports, api_scores, repository
 
 router = APIRouter()
 volume_router = APIRouter(prefix="/v1", tags=["scores"])
@@ -31,3 +31,4 @@ async def volume(_: Viewer, pool: DbPool) -> list[dict[str, Any]]:
 router.include_router(volume_router)
 router.include_router(api_campaigns.router)
 router.include_router(api_scores.router)
+router.include_router(api_reports.router)

@@ -16,6 +16,7 @@ from houqin_shared.identity import CurrentPrincipal, Principal, Role, require_ro
 from houqin_shared.problems import conflict, not_found
 from houqin_shared.webapp import DbPool
 from scoring import compute, repository
+from scoring.refusals import refusals
 from scoring.schemas import CampaignIn, RulesIn, UnitIdPath, WorkMarkIn
 
 router = APIRouter(prefix="/v1/campaigns", tags=["campaigns"])
@@ -69,7 +70,7 @@ async def existing(conn: Conn, campaign_id: UUID, editable: bool = False) -> dic
     return campaign
 
 
-@router.post("", response_model=Campaign, status_code=201)
+@router.post("", response_model=Campaign, status_code=201, openapi_extra=refusals())
 async def create_campaign(body: CampaignIn, who: Leadership, pool: DbPool) -> dict[str, Any]:
     async with pool.acquire() as conn, conn.transaction():
         campaign = await repository.campaigns.create(
@@ -105,7 +106,7 @@ async def get_campaign(campaign_id: UUID, _: CurrentPrincipal, pool: DbPool) -> 
         return await existing(conn, campaign_id)
 
 
-@router.put("/{campaign_id}", response_model=Campaign)
+@router.put("/{campaign_id}", response_model=Campaign, openapi_extra=refusals())
 async def replace_campaign(
     campaign_id: UUID, body: CampaignIn, _: Leadership, pool: DbPool
 ) -> dict[str, Any]:

@@ -6,13 +6,13 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from houqin_shared.identity import CurrentPrincipal, Principal
-from houqin_shared.problems import ProblemError, forbidden, not_found
+from houqin_shared.problems import forbidden, not_found
 from houqin_shared.webapp import DbPool
-from scoring import charts, reports, repository, trends
+from scoring import repository
 from scoring.api_campaigns import UnitTypePath, existing
 from scoring.compute import period_bounds
 from scoring.domain import rating_score
@@ -20,7 +20,6 @@ from scoring.domain_access import Viewer, can_see
 from scoring.schemas import MAX_PAGE, UnitIdPath
 
 router = APIRouter(prefix="/v1/campaigns", tags=["scores"])
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class Score(BaseModel):
@@ -170,78 +169,3 @@ async def awards(campaign_id: UUID, who: CurrentPrincipal, pool: DbPool) -> list
             return await repository.campaigns.published_awards(conn, campaign_id)
         rows = await repository.scores.ranking(conn, campaign_id)
     return [r for r in rows if r["award"] and visible(who, r)]
-
-
-def _report_rows(rows: list[dict[str, Any]], who: Principal) -> list[dict[str, Any]]:
-    return [r for r in rows if visible(who, r)]
-
-
-@router.get(
-    "/{campaign_id}/report.csv",
-    response_class=Response,
-    responses={200: {"content": {"text/csv": {}}}},
-)
-async def report_csv(campaign_id: UUID, who: CurrentPrincipal, pool: DbPool) -> Response:
-    """All units the caller may see, Chinese headers, UTF-8 with BOM."""
-    async with pool.acquire() as conn:
-        campaign = await existing(conn, campaign_id)
-        rows = _report_rows(await repository.scores.ranking(conn, campaign_id), who)
-    body = reports.to_csv(rows, campaign["rules"]["weights"])
-    return Response(
-        body,
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="scores-{campaign_id}.csv"'},
-    )
-
-
-@router.get(
-    "/{campaign_id}/report.xlsx",
-    response_class=Response,
-    responses={200: {"content": {XLSX: {}}}},
-)
-async def report_xlsx(campaign_id: UUID, who: CurrentPrincipal, pool: DbPool) -> Response:
-    """One sheet per unit type (部门, 班组, 个人), Chinese headers, header row frozen."""
-    async with pool.acquire() as conn:
-        campaign = await existing(conn, campaign_id)
-        rows = _report_rows(await repository.scores.ranking(conn, campaign_id), who)
-    body = reports.to_xlsx(rows, campaign["rules"]["weights"], campaign["name"])
-    return Response(
-        body,
-        media_type=XLSX,
-        headers={"Content-Disposition": f'attachment; filename="scores-{campaign_id}.xlsx"'},
-    )
-
-
-@router.get(
-    "/{campaign_id}/report.png",
-    response_class=Response,
-    responses={
-        200: {"content": {"image/png": {}}},
-        503: {"description": "No CJK font is installed on the server (the body says which)."},
-    },
-)
-async def report_png(campaign_id: UUID, who: CurrentPrincipal, pool: DbPool) -> Response:
-    """A chart for the leadership's meeting: on-time rate (及时率) and satisfaction (满意度) of
-    each department the caller may see, per week of the campaign (per month when it is longer
-    than 62 days), each point from the facts dated in it. 1200 x 800 pixels, Chinese labels."""
-    try:
-        font = charts.find_cjk_font()
-    except charts.CjkFontMissing as exc:
-        raise ProblemError(503, "Service Unavailable", str(exc)) from exc
-    async with pool.acquire() as conn:
-        campaign = await existing(conn, campaign_id)
-        departments = [
-            u
-            for u in await repository.scores.units(conn, campaign["departments"])
-            if u.unit_type == "department"
-            and can_see(viewer(who), u.unit_type, u.unit_id, u.department_id, u.team_id)
-        ]
-        async with conn.transaction():  # the totals queries set local planner options
-            labels, series = await trends.department_series(conn, campaign, departments)
-    title = f"{campaign['name']}：各部门及时率与满意度"
-    body = charts.render(title, labels, series, font)
-    return Response(
-        body,
-        media_type="image/png",
-        headers={"Content-Disposition": f'inline; filename="trends-{campaign_id}.png"'},
-    )

@@ -1,6 +1,10 @@
 """Reports for the leadership's meeting: CSV and XLSX with Chinese headers (pure: rows in,
 bytes out). XLSX has one sheet per unit type with the header row frozen; CSV is UTF-8 with a
-byte-order mark so spreadsheet programs read the Chinese correctly."""
+byte-order mark so spreadsheet programs read the Chinese correctly.
+
+Names and other free text come from people: a cell that starts with = + - @ (or a tab or
+carriage return) would be a formula to a spreadsheet program (CSV injection, OWASP), so such
+text is prefixed with a single quote, and XLSX text cells are written as text explicitly."""
 
 from __future__ import annotations
 
@@ -10,10 +14,29 @@ from collections.abc import Callable
 from typing import Any
 
 from openpyxl import Workbook  # type: ignore[import-untyped]
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # type: ignore[import-untyped]
 from openpyxl.styles import Font  # type: ignore[import-untyped]
 
 SHEETS = {"department": "部门", "team": "班组", "staff": "个人"}
 AWARDS = {"organisation": "优秀组织奖", "team": "优秀班组", "individual": "优秀个人"}
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutral(value: Any) -> Any:
+    """Text as a spreadsheet shows it, never run: text that could start a formula gets a
+    leading single quote (numbers stay numbers)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _cell(value: Any) -> Any:
+    """An XLSX cell's value: neutral, without the control characters XML cannot carry."""
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    return neutral(value)
 
 
 def _pct(v: float | None) -> float | None:
@@ -59,7 +82,7 @@ def to_csv(rows: list[dict[str, Any]], weights: dict[str, int]) -> bytes:
     writer = csv.writer(out)
     writer.writerow([name for name, _ in cols])
     for r in rows:
-        writer.writerow(["" if (v := value(r)) is None else v for _, value in cols])
+        writer.writerow(["" if (v := value(r)) is None else neutral(v) for _, value in cols])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -76,7 +99,10 @@ def to_xlsx(rows: list[dict[str, Any]], weights: dict[str, int], title: str) -> 
             cell.font = Font(bold=True)
         for r in rows:
             if r["unit_type"] == unit_type:
-                sheet.append([value(r) for _, value in cols])
+                sheet.append([_cell(value(r)) for _, value in cols])
+                for cell in sheet[sheet.max_row]:
+                    if isinstance(cell.value, str):
+                        cell.data_type = "s"  # text, whatever it looks like
         sheet.freeze_panes = "A2"
         for i, (name, _) in enumerate(cols, start=1):
             sheet.column_dimensions[sheet.cell(1, i).column_letter].width = max(
