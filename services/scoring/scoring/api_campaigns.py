@@ -13,7 +13,7 @@ from pydantic import BaseModel
 from houqin_shared.contracts.scoring import Award
 from houqin_shared.db import Conn
 from houqin_shared.identity import CurrentPrincipal, Principal, Role, require_roles
-from houqin_shared.problems import conflict, not_found
+from houqin_shared.problems import problem
 from houqin_shared.webapp import DbPool
 from scoring import compute, repository
 from scoring.refusals import refusals
@@ -64,9 +64,12 @@ class Published(BaseModel):
 async def existing(conn: Conn, campaign_id: UUID, editable: bool = False) -> dict[str, Any]:
     campaign = await repository.campaigns.get(conn, campaign_id, lock=editable)
     if campaign is None:
-        raise not_found(f"no campaign {campaign_id}")
+        raise problem("campaign-not-found", f"no campaign {campaign_id}")
     if editable and campaign["published_at"] is not None:
-        raise conflict("the campaign's results are published (公示) and can no longer change")
+        raise problem(
+            "campaign-published",
+            "the campaign's results are published (公示) and can no longer change",
+        )
     return campaign
 
 
@@ -159,7 +162,7 @@ async def delete_mark(
     async with pool.acquire() as conn, conn.transaction():
         await existing(conn, campaign_id, editable=True)
         if not await repository.campaigns.delete_mark(conn, campaign_id, unit_type, unit_id):
-            raise not_found(f"no work mark for {unit_type} {unit_id}")
+            raise problem("work-mark-not-found", f"no work mark for {unit_type} {unit_id}")
         await repository.campaigns.touch(conn, campaign_id)
     return Response(status_code=204)
 

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from houqin_shared.identity import CurrentPrincipal, Principal
-from houqin_shared.problems import forbidden, not_found
+from houqin_shared.problems import problem
 from houqin_shared.webapp import DbPool
 from scoring import repository
 from scoring.api_campaigns import UnitTypePath, existing
@@ -94,9 +94,11 @@ async def _score(
 ) -> dict[str, Any]:
     row = await repository.scores.one(conn, campaign_id, unit_type, unit_id)
     if row is None:
-        raise not_found(f"no score for {unit_type} {unit_id} in campaign {campaign_id} (yet)")
+        raise problem(
+            "score-not-found", f"no score for {unit_type} {unit_id} in campaign {campaign_id} (yet)"
+        )
     if not visible(who, row):
-        raise forbidden(f"you may not see the score of {unit_type} {unit_id}")
+        raise problem("score-read-forbidden", f"you may not see the score of {unit_type} {unit_id}")
     return row
 
 

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from fastapi import Path
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from houqin_shared.field_errors import invalid_field
 from scoring.domain import MinSamples, VetoRules, Weights
 from scoring.domain_ranking import Quotas, Rules
 
@@ -56,7 +57,7 @@ class WeightsIn(_Strict):
     @model_validator(mode="after")
     def _sum(self) -> WeightsIn:
         if self.work + self.inspection + self.satisfaction != 100:
-            raise ValueError("weights must add up to 100")
+            raise invalid_field("weights_sum")
         return self
 
 
@@ -130,18 +131,20 @@ class CampaignIn(_Strict):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown time zone {value!r}") from exc
+            raise invalid_field("timezone_unknown") from exc
         return value
 
     @model_validator(mode="after")
     def _period(self) -> CampaignIn:
         for day in (self.period_start, self.period_end):
             if not FIRST_DAY <= day <= LAST_DAY:
-                raise ValueError(f"campaign days lie between {FIRST_DAY} and {LAST_DAY}")
+                raise invalid_field(
+                    "campaign_day_out_of_range", first=str(FIRST_DAY), last=str(LAST_DAY)
+                )
         if self.period_end < self.period_start:
-            raise ValueError("period_end is before period_start")
+            raise invalid_field("period_reversed")
         if self.period_end > period_end_limit(self.period_start):
-            raise ValueError(f"a campaign lasts at most {MAX_PERIOD_YEARS} years")
+            raise invalid_field("campaign_too_long", years=MAX_PERIOD_YEARS)
         return self
 
 
