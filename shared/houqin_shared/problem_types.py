@@ -77,6 +77,8 @@ _FEEDBACK = (
     P("photo-add-forbidden", 403, "只有报修人、前台或督查可以添加照片", "Only the reporter, the front desk or a supervisor adds photos"),
     P("photo-not-found", 404, "找不到该照片", "No such photo"),
     P("photos-refused", 422, "只能附上你自己上传、尚未用于其他报修的照片", "Attach only your own uploads that are not on another report"),
+    P("photo-quota-count", 429, "未使用的照片太多，请先提交报修或稍后再传", "Too many photos not yet on a report: file your report first, or wait"),
+    P("photo-quota-bytes", 413, "未使用的照片总量已达上限，请先提交报修或稍后再传", "Your photos not yet on a report take too much space: file your report first, or wait"),
     P("me-too-own-report", 409, "这是你自己的报修", "This is your own report"),
     P("report-closed", 409, "该报修已经结束", "This report is already closed"),
     P("me-too-use-primary", 409, "请在该问题的主报修上表示“我也遇到”", "Add your voice to the group's primary report instead"),

@@ -29,6 +29,14 @@ PHOTO_PROBLEMS: dict[int | str, dict[str, Any]] = {
     413: {"description": "Too large"},
     415: {"description": "Not JPEG, PNG or WebP"},
 }
+UPLOAD_PROBLEMS: dict[int | str, dict[str, Any]] = {
+    **PHOTO_PROBLEMS,
+    413: {
+        "description": "Too large (photo-too-large), or so are your unattached uploads"
+        " (photo-quota-bytes)"
+    },
+    429: {"description": "Too many unattached uploads (photo-quota-count)"},
+}
 
 
 class PhotoOut(BaseModel):
@@ -80,7 +88,7 @@ ImageFile = Annotated[UploadFile, File(description="A JPEG, PNG or WebP image.")
     "",
     status_code=status.HTTP_201_CREATED,
     response_model=PhotoOut,
-    responses=PHOTO_PROBLEMS,
+    responses=UPLOAD_PROBLEMS,
 )
 async def upload_photo(
     file: ImageFile,
@@ -94,12 +102,38 @@ async def upload_photo(
         raise problem(
             "role-required", "uploading photos needs the reporter, front_desk or service role"
         )
+    async with pool.acquire() as conn:  # a quick refusal before the upload is read
+        check_quota(*await photos.unattached_of(conn, who.subject), 0, settings)
     data, kind = await checked(file, settings)
     row = photo_row(data, kind, who.subject)
-    await store_of(request).put(row["storage_key"], data)
-    async with pool.acquire() as conn:
-        await photos.insert_photo(conn, row)
+    store = store_of(request)
+    await store.put(row["storage_key"], data)
+    try:
+        async with pool.acquire() as conn, conn.transaction():
+            await photos.hold_uploads_of(conn, who.subject)  # concurrent uploads count in turn
+            check_quota(*await photos.unattached_of(conn, who.subject), len(data), settings)
+            await photos.insert_photo(conn, row)
+    except ProblemError:
+        await store.delete(row["storage_key"])
+        raise
     return PhotoOut(id=row["id"], content_type=kind, size=len(data))
+
+
+def check_quota(count: int, used: int, adding: int, settings: FeedbackSettings) -> None:
+    """A user holds at most `photo_unattached_max` uploads not yet on a report, of at most
+    `photo_unattached_max_bytes` in all (they expire after `photo_unattached_hours`)."""
+    if count >= settings.photo_unattached_max:
+        raise problem(
+            "photo-quota-count",
+            f"at most {settings.photo_unattached_max} photos not yet on a report; file the"
+            f" report or wait (uploads expire after {settings.photo_unattached_hours:g} h)",
+        )
+    if used + adding > settings.photo_unattached_max_bytes:
+        raise problem(
+            "photo-quota-bytes",
+            f"photos not yet on a report may take at most {settings.photo_unattached_max_bytes}"
+            " bytes; file the report or wait",
+        )
 
 
 def too_many_photos(limit: int) -> ProblemError:

@@ -1,6 +1,6 @@
 """The worker's periodic work: auto-confirm fixes nobody answered; close surveys whose period
-has ended; make tomorrow's tracking sequence ahead of time. All are safe with several worker
-replicas."""
+has ended; make tomorrow's tracking sequence ahead of time; delete photo uploads never attached
+to a report. All are safe with several worker replicas."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from zoneinfo import ZoneInfo
 import asyncpg
 
 from feedback import repository
-from feedback.repository import fix, surveys, timeline
+from feedback.photos import LocalDiskStore, PhotoStore
+from feedback.repository import fix, photos, surveys, timeline
 from feedback.settings import FeedbackSettings
 from feedback.survey_close import publish_closed
 from houqin_shared import outbox
@@ -72,6 +73,26 @@ async def close_ended_surveys(
     return total
 
 
+async def expire_uploads(
+    pool: asyncpg.Pool, store: PhotoStore, hours: float, now: datetime | None = None
+) -> int:
+    """Delete every upload still unattached `hours` after it was made: its row, then its file
+    (a file whose row is gone is never served). Returns how many."""
+    before = (now or datetime.now(UTC)) - timedelta(hours=hours)
+    total = 0
+    while True:
+        async with pool.acquire() as conn, conn.transaction():
+            keys = await photos.delete_unattached_before(conn, before, BATCH)
+        for key in keys:
+            await store.delete(key)
+        total += len(keys)
+        if len(keys) < BATCH:
+            break
+    if total:
+        log.info("uploads_expired", count=total)
+    return total
+
+
 async def prepare_sequences(pool: asyncpg.Pool, zone: ZoneInfo) -> None:
     today = datetime.now(UTC).astimezone(zone).date()
     async with pool.acquire() as conn:
@@ -91,8 +112,14 @@ def tasks(settings: FeedbackSettings) -> list[Periodic]:
     async def close_surveys(pool: asyncpg.Pool) -> None:
         await close_ended_surveys(pool, zone)
 
+    store = LocalDiskStore(settings.photo_dir)
+
+    async def expire(pool: asyncpg.Pool) -> None:
+        await expire_uploads(pool, store, settings.photo_unattached_hours)
+
     return [
         Periodic("auto_confirm", settings.auto_confirm_every_s, confirm),
         Periodic("survey_close", settings.survey_close_every_s, close_surveys),
         Periodic("tracking_sequences", 3600, sequences),
+        Periodic("photo_expiry", settings.photo_sweep_every_s, expire),
     ]

@@ -79,3 +79,20 @@ class FeedbackSettings(ServiceSettings):
     )
     photo_max_bytes: int = Field(5_000_000, ge=1, description="Largest photo accepted, bytes.")
     photo_max_per_report: int = Field(6, ge=1, description="Photos one report may carry.")
+    photo_unattached_hours: float = Field(
+        24.0,
+        gt=0,
+        description="An upload not attached to a report within this many hours is deleted"
+        " (its file and its row), by the worker.",
+    )
+    photo_unattached_max: int = Field(
+        20, ge=1, description="Unattached uploads one user may hold at once (429 beyond)."
+    )
+    photo_unattached_max_bytes: int = Field(
+        50_000_000,
+        ge=1,
+        description="Bytes of unattached uploads one user may hold at once (413 beyond).",
+    )
+    photo_sweep_every_s: float = Field(
+        600.0, gt=0, description="How often the worker deletes expired uploads, seconds."
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -62,3 +63,33 @@ async def attached_photo(conn: Conn, photo_id: UUID) -> dict[str, Any] | None:
         photo_id,
     )
     return dict(row) if row else None
+
+
+async def hold_uploads_of(conn: Conn, uploader: str) -> None:
+    """Serialise one uploader's quota checks until the transaction ends."""
+    await conn.execute("SELECT pg_advisory_xact_lock(hashtext('photos:' || $1))", uploader)
+
+
+async def unattached_of(conn: Conn, uploader: str) -> tuple[int, int]:
+    """How many unattached uploads the uploader holds, and their bytes."""
+    row = await conn.fetchrow(
+        "SELECT count(*) AS n, coalesce(sum(size), 0) AS bytes FROM photos"
+        " WHERE uploaded_by = $1 AND report_id IS NULL",
+        uploader,
+    )
+    assert row is not None
+    return int(row["n"]), int(row["bytes"])
+
+
+async def delete_unattached_before(conn: Conn, before: datetime, limit: int) -> list[str]:
+    """Delete up to `limit` uploads still unattached that were made before `before` (a filing
+    that attaches one at the same moment wins: the row is then no longer unattached); returns
+    their storage keys."""
+    rows = await conn.fetch(
+        "DELETE FROM photos WHERE id IN (SELECT id FROM photos WHERE report_id IS NULL"
+        " AND uploaded_at < $1 ORDER BY uploaded_at LIMIT $2 FOR UPDATE SKIP LOCKED)"
+        " AND report_id IS NULL RETURNING storage_key",
+        before,
+        limit,
+    )
+    return [r["storage_key"] for r in rows]
