@@ -15,6 +15,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.exceptions import HTTPException
+from starlette.routing import BaseRoute, Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from houqin_shared import metrics
@@ -149,6 +150,8 @@ def install_problem_handlers(app: FastAPI) -> None:
     async def on_http(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, HTTPException)
         headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            headers["Allow"] = allowed_methods(request)
         slug = HTTP_SLUGS.get(exc.status_code, "http-error")
         answer = problem(slug, str(exc.detail), status=exc.status_code, headers=headers)
         return problem_response(request, answer)
@@ -198,6 +201,18 @@ def field_error(error: Any) -> dict[str, Any]:
     if ctx:
         out["ctx"] = ctx
     return out
+
+
+def allowed_methods(request: Request) -> str:
+    """Every method a route answers at the request's path: Starlette's 405 names only the
+    first matching route's, and FastAPI makes one route per method."""
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        if isinstance(route, BaseRoute) and getattr(route, "methods", None):
+            match, _ = route.matches(request.scope)
+            if match != Match.NONE:
+                methods |= set(route.methods)  # type: ignore[attr-defined]
+    return ", ".join(sorted(methods))
 
 
 def db_check(pool: asyncpg.Pool) -> Check:

@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
+from houqin_shared.problem_types import CATALOGUE, PREFIX, uri
 from houqin_shared.problems import PROBLEM_JSON
 
 PROBLEM_SCHEMA: dict[str, Any] = {
@@ -55,6 +56,42 @@ def _problem(description: str) -> dict[str, Any]:
     }
 
 
+def refusals(*slugs: str) -> dict[int | str, dict[str, Any]]:
+    """`responses=` for a route whose domain rules may refuse schema-valid input (an unknown
+    category, a period too long): each refusal a catalogued problem type (docs/problems.md),
+    documented per status as an enum of the problem's `type`. The API fuzz test expects every
+    other operation to accept whatever its schema allows."""
+    grouped: dict[int, list[str]] = {}
+    for slug in slugs:
+        kind = CATALOGUE[slug]
+        grouped.setdefault(kind.status, []).append(kind.uri)
+    return {
+        status: {
+            "description": "Refused: " + ", ".join(u.removeprefix(PREFIX) for u in uris),
+            "content": {PROBLEM_JSON: {"schema": _typed(uris)}},
+        }
+        for status, uris in grouped.items()
+    }
+
+
+def _typed(uris: list[str]) -> dict[str, Any]:
+    return {
+        "allOf": [
+            {"$ref": "#/components/schemas/Problem"},
+            {"properties": {"type": {"enum": uris}}},
+        ]
+    }
+
+
+def _typed_uris(response: dict[str, Any] | None) -> list[str] | None:
+    """The problem types a response documents (None: any)."""
+    schema = (response or {}).get("content", {}).get(PROBLEM_JSON, {}).get("schema", {})
+    for part in schema.get("allOf", []):
+        if "enum" in part.get("properties", {}).get("type", {}):
+            return list(part["properties"]["type"]["enum"])
+    return None
+
+
 def _secured(operation: dict[str, Any]) -> bool:
     return bool(operation.get("security"))
 
@@ -78,9 +115,16 @@ def problem_openapi(app: FastAPI) -> None:
                 codes += ["404"] if "{" in route or mutating else []
                 codes += ["409", "429"] if mutating else []
                 for code in codes:
-                    responses[code] = _problem(_DESCRIPTIONS[code])
+                    typed = _typed_uris(responses.get(code))
+                    if typed is None:
+                        responses[code] = _problem(_DESCRIPTIONS[code])
+                    elif code == "422":  # any body may also fail validation or storage
+                        always = [uri("validation"), uri("value-not-storable")]
+                        responses[code]["content"][PROBLEM_JSON]["schema"] = _typed(
+                            always + [u for u in typed if u not in always]
+                        )
                 for code, response in responses.items():
-                    if code[0] in "45" and code not in codes:
+                    if code[0] in "45" and code not in codes and _typed_uris(response) is None:
                         response["content"] = _problem(
                             response.get("description", _DESCRIPTIONS.get(code, "Error"))
                         )["content"]

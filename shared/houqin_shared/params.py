@@ -1,0 +1,44 @@
+"""Strict date and time types for query parameters and request bodies.
+
+pydantic reads a plain `datetime` leniently: `?before=0.5` or `"closes_at": 12` is a Unix time
+and `"2026-09-01"` a midnight, though the OpenAPI document promises an RFC 3339 date-time. These
+types accept exactly what the document says (`Instant`: a date-time string with its UTC offset;
+`Day`: a `YYYY-MM-DD` string) and refuse the rest with pydantic's own error codes, so a client
+sees `datetime_parsing` / `date_parsing` as for any other malformed value. Python callers may
+still pass `datetime` and `date` objects.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator
+from pydantic_core import PydanticCustomError
+
+_INSTANT = re.compile(
+    r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})", re.ASCII
+)
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+
+
+def _instant(value: Any) -> Any:
+    if isinstance(value, datetime) or (isinstance(value, str) and _INSTANT.fullmatch(value)):
+        return value
+    raise PydanticCustomError(
+        "datetime_parsing",
+        "Input should be an RFC 3339 date-time with its offset, such as 2026-09-01T08:00:00+08:00",
+    )
+
+
+def _day(value: Any) -> Any:
+    if (isinstance(value, date) and not isinstance(value, datetime)) or (
+        isinstance(value, str) and _DAY.fullmatch(value)
+    ):
+        return value
+    raise PydanticCustomError("date_parsing", "Input should be a date such as 2026-09-01")
+
+
+Instant = Annotated[datetime, BeforeValidator(_instant)]
+Day = Annotated[date, BeforeValidator(_day)]
