@@ -28,6 +28,8 @@ INFRA = ROOT / "deploy" / "local" / "infra.sh"
 DEMO = ROOT / "deploy" / "demo"
 API_PORTS = {"feedback": 8101, "tickets": 8102, "scoring": 8103, "notify": 8104}
 SSO_PORT = 8900
+CONSOLE_PORT = 8100
+DEMO_CONSOLE_SECRET = "demo-console-secret"  # noqa: S105 (the demo SSO's client, deploy/demo)
 DEMO_NOTIFY_SECRET = "demo-notify-secret"  # noqa: S105 (the demo SSO's client, deploy/demo)
 ROLES = ("api", "worker", "relay")
 PORT_OFFSETS = {"demo": 0, "test": 1000, "fault": 2000}  # so instances can run side by side
@@ -107,6 +109,22 @@ def notify_peers(inst: Instance) -> dict[str, str]:
     }
 
 
+def console_url(inst: Instance) -> str:
+    return f"http://127.0.0.1:{CONSOLE_PORT + inst.port_offset}"
+
+
+def console_env(inst: Instance) -> dict[str, str]:
+    """The web console: the four APIs, and the demo SSO as its OpenID Connect provider."""
+    return {
+        "CONSOLE_HTTP_PORT": str(CONSOLE_PORT + inst.port_offset),
+        "CONSOLE_PUBLIC_URL": console_url(inst),
+        "CONSOLE_OIDC_DISCOVERY_URL": inst.sso_url + "/.well-known/openid-configuration",
+        "CONSOLE_OIDC_CLIENT_ID": "console",
+        "CONSOLE_OIDC_CLIENT_SECRET": DEMO_CONSOLE_SECRET,
+        **{f"CONSOLE_{s.upper()}_URL": inst.url(s) for s in API_PORTS},
+    }
+
+
 @dataclass(frozen=True)
 class Proc:
     name: str
@@ -139,6 +157,14 @@ def processes(inst: Instance) -> list[Proc]:
             inst.sso_url + "/.well-known/jwks.json",
         )
     ]
+    procs.append(
+        Proc(
+            "console-api",
+            [sys.executable, "-m", "console", "api"],
+            console_env(inst),
+            console_url(inst) + "/healthz",
+        )
+    )
     for service in SERVICES:
         for role in ROLES:
             procs.append(
@@ -273,7 +299,11 @@ def load_demo(inst: Instance) -> None:
 
 def banner(inst: Instance) -> str:
     users = ", ".join(u["username"] for u in json.loads((DEMO / "users.json").read_text()))
-    lines = ["", "Houqin is running:"]
+    lines = [
+        "",
+        "Houqin is running:",
+        f"  console        {console_url(inst)}/  (web pages: sign in as any demo user)",
+    ]
     lines += [f"  {s:<9} API  {inst.url(s)}/docs" for s in SERVICES]
     lines += [
         f'  demo SSO       {inst.sso_url}  (POST /demo-login {{"username": ...}}; users: {users})',

@@ -7,7 +7,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-SERVICES = ("feedback", "tickets", "scoring", "notify")
+SERVICES = ("feedback", "tickets", "scoring", "notify", "console")
 
 
 def imported_roots(path: Path) -> set[str]:
@@ -61,3 +61,11 @@ def test_only_repositories_hold_sql() -> None:
             if any(f'"{k}' in text or f"'{k}" in text for k in keywords):
                 offenders.append(str(py.relative_to(ROOT)))
     assert offenders == []
+
+
+def test_console_has_no_database_or_kafka() -> None:
+    """The console calls the services' HTTP APIs only: no database, no Kafka, no service code."""
+    found = violations(
+        ROOT / "services" / "console" / "console", {"asyncpg", "aiokafka", "psycopg"}
+    )
+    assert found == []

@@ -1,0 +1,393 @@
+"""A typed client of the four services' APIs, called with the signed-in person's token.
+
+A problem+json answer becomes `ApiProblem` (its `type`, title, detail and per-field errors), which
+the pages show in the reader's language next to the field; an API that cannot be reached or
+answers 5xx becomes `ApiDown`, which the app turns into a friendly page with a retry button.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any, Literal
+
+import httpx
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+
+from console.settings import ConsoleSettings
+
+Service = Literal["feedback", "tickets", "scoring", "notify"]
+CATALOGUE_TTL_S = 30.0
+# API field names whose form field has another name.
+FIELD_ALIASES = {"location": "building", "photo_ids": "photos"}
+
+
+class ApiDown(Exception):
+    def __init__(self, service: str, reason: str) -> None:
+        super().__init__(f"{service}: {reason}")
+        self.service = service
+
+
+class ApiProblem(Exception):
+    """An RFC 9457 answer: the API refused the request."""
+
+    def __init__(self, status: int, body: Mapping[str, Any]) -> None:
+        self.status = status
+        self.type = str(body.get("type") or "about:blank")
+        self.title = str(body.get("title") or "")
+        self.detail = str(body.get("detail") or "")
+        self.errors: list[dict[str, Any]] = [
+            e for e in body.get("errors", []) or [] if isinstance(e, dict)
+        ]
+        super().__init__(f"{status} {self.type}: {self.detail or self.title}")
+
+    def fields(self) -> dict[str, dict[str, Any]]:
+        """Validation errors by the form field they are about (the last part of `loc`)."""
+        out: dict[str, dict[str, Any]] = {}
+        for error in self.errors:
+            loc = [str(p) for p in error.get("loc", []) if not isinstance(p, int)]
+            name = loc[-1] if loc and loc[-1] not in ("body", "query") else "_form"
+            out.setdefault(FIELD_ALIASES.get(name, name), error)
+        return out
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+
+class Location(Model):
+    campus: str | None = None
+    building: str | None = None
+    floor: str | None = None
+    room: str | None = None
+    text: str | None = None
+
+
+class Limits(Model):
+    urgency: str
+    accept_minutes: int | None = None
+    arrive_minutes: int | None = None
+    finish_minutes: int | None = None
+
+
+class CatalogService(Model):
+    code: str
+    name: str
+    description: str = ""
+    standard: str = ""
+    fee: str = ""
+    limits: list[Limits] = Field(default_factory=list)
+    calendar: str = "working_hours"
+    service_phone: str | None = None
+    complaint_phone: str | None = None
+    department_id: str | None = None
+
+    def limit_for(self, urgency: str = "normal") -> Limits | None:
+        return next((lim for lim in self.limits if lim.urgency == urgency), None)
+
+
+class Duplicate(Model):
+    id: uuid.UUID
+    tracking_no: str
+    summary: str
+    filed_at: datetime
+    status: str
+    supporters: int = 0
+    photo_count: int = 0
+    first_photo_id: uuid.UUID | None = None
+
+
+class Report(Model):
+    id: uuid.UUID
+    tracking_no: str
+    kind: str
+    category: str
+    channel: str
+    urgency: str
+    location: Location
+    description: str
+    anonymous: bool
+    status: str
+    filed_at: datetime
+    ticket_status: str | None = None
+    explanation: str | None = None
+    awaiting_confirmation: bool = False
+    confirmation: str | None = None
+    photo_ids: list[uuid.UUID] = Field(default_factory=list)
+    access_code: str | None = None
+    possible_duplicates: list[Duplicate] | None = None
+
+
+class Step(Model):
+    kind: str
+    status: str | None = None
+    note: str | None = None
+    by_reporter: bool = False
+    of_linked_report: bool = False
+    at: datetime
+
+
+class Tracked(Model):
+    """What anyone with the tracking number and access code sees: no names, place or text."""
+
+    tracking_no: str
+    kind: str
+    category: str
+    category_name: str | None = None
+    status: str
+    stage: str
+    filed_at: datetime
+    steps: list[Step]
+
+
+class Rating(Model):
+    quality: int
+    timeliness: int
+    attitude: int
+    comment: str | None = None
+    rated_at: datetime
+
+
+class BoardLine(Model):
+    key: str | None
+    reports: int
+    resolved: int
+    on_time_share: float | None = None
+    ratings: int = 0
+    average_rating: float | None = None
+
+
+class Board(Model):
+    start: datetime
+    end: datetime
+    by_category: list[BoardLine]
+    by_department: list[BoardLine]
+
+
+class Message(Model):
+    id: int
+    subject: str
+    body: str
+    tracking_no: str | None = None
+    kind: str = ""
+    created_at: datetime
+    read_at: datetime | None = None
+
+
+class Room(Model):
+    code: str
+    name: str
+
+
+class Floor(Model):
+    code: str
+    name: str
+    rooms: list[Room] = Field(default_factory=list)
+
+
+class Building(Model):
+    code: str
+    name: str
+    floors: list[Floor] = Field(default_factory=list)
+
+
+class Photo(Model):
+    id: uuid.UUID
+
+
+_SERVICES = TypeAdapter(list[CatalogService])
+_REPORTS = TypeAdapter(list[Report])
+_STEPS = TypeAdapter(list[Step])
+_MESSAGES = TypeAdapter(list[Message])
+_DUPLICATES = TypeAdapter(list[Duplicate])
+_BUILDINGS = TypeAdapter(list[Building])
+
+
+class Api:
+    """One pooled httpx client for all four APIs; every call has the configured timeout."""
+
+    def __init__(
+        self, settings: ConsoleSettings, transport: httpx.AsyncBaseTransport | None = None
+    ):
+        self.base: dict[str, str] = {
+            "feedback": settings.feedback_url.rstrip("/"),
+            "tickets": settings.tickets_url.rstrip("/"),
+            "scoring": settings.scoring_url.rstrip("/"),
+            "notify": settings.notify_url.rstrip("/"),
+        }
+        self.http = httpx.AsyncClient(
+            timeout=settings.api_timeout_s,
+            transport=transport,
+            limits=httpx.Limits(max_connections=200, max_keepalive_connections=50),
+        )
+        self._catalogue: tuple[float, list[CatalogService]] | None = None
+
+    async def close(self) -> None:
+        await self.http.aclose()
+
+    async def call(
+        self,
+        service: Service,
+        method: str,
+        path: str,
+        token: str | None = None,
+        *,
+        json: Any = None,
+        params: Mapping[str, str | int] | None = None,
+        files: Any = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> httpx.Response:
+        sent = dict(headers or {})
+        if token:
+            sent["Authorization"] = "Bearer " + token
+        try:
+            response = await self.http.request(
+                method,
+                self.base[service] + path,
+                json=json,
+                params=params,
+                files=files,
+                headers=sent,
+            )
+        except httpx.HTTPError as exc:
+            raise ApiDown(service, type(exc).__name__) from exc
+        if response.status_code >= 500:
+            raise ApiDown(service, f"HTTP {response.status_code}")
+        if response.status_code >= 400:
+            body = response.json() if _is_problem(response) else {"title": response.text[:200]}
+            raise ApiProblem(response.status_code, body)
+        return response
+
+    async def _json(self, service: Service, path: str, token: str | None = None, **kw: Any) -> Any:
+        return (await self.call(service, "GET", path, token, **kw)).json()
+
+    # --- feedback: public ---------------------------------------------------------------------
+
+    async def catalogue(self) -> list[CatalogService]:
+        """The public catalogue, kept for CATALOGUE_TTL_S (and used stale while feedback is
+        down, so a form can still come back filled in)."""
+        cached = self._catalogue
+        if cached is not None and time.monotonic() - cached[0] < CATALOGUE_TTL_S:
+            return cached[1]
+        try:
+            services = _SERVICES.validate_python(await self._json("feedback", "/v1/catalog"))
+        except ApiDown:
+            if cached is None:
+                raise
+            return cached[1]
+        self._catalogue = (time.monotonic(), services)
+        return services
+
+    async def board(self) -> Board:
+        return Board.model_validate(await self._json("feedback", "/v1/board"))
+
+    async def track(self, tracking_no: str, code: str, client: str) -> Tracked:
+        """A report's progress by tracking number and access code (no sign-in); `client` is
+        the browser's address, which feedback rate-limits (the console is its trusted proxy)."""
+        response = await self.call(
+            "feedback", "POST", "/v1/track", json={"tracking_no": tracking_no, "code": code},
+            headers={"X-Forwarded-For": client},
+        )  # fmt: skip
+        return Tracked.model_validate(response.json())
+
+    # --- feedback: the reporter ---------------------------------------------------------------
+
+    async def file_report(self, token: str, report: dict[str, Any], key: str) -> Report:
+        response = await self.call(
+            "feedback", "POST", "/v1/reports", token, json=report,
+            headers={"Idempotency-Key": key},
+        )  # fmt: skip
+        return Report.model_validate(response.json())
+
+    async def upload_photo(self, token: str, name: str, data: bytes, content_type: str) -> Photo:
+        files = {"file": (name, data, content_type)}
+        response = await self.call("feedback", "POST", "/v1/photos", token, files=files)
+        return Photo.model_validate(response.json())
+
+    async def photo(self, token: str, photo_id: uuid.UUID) -> tuple[bytes, str]:
+        response = await self.call("feedback", "GET", f"/v1/photos/{photo_id}", token)
+        return response.content, response.headers.get("content-type", "image/jpeg")
+
+    async def duplicates(
+        self, token: str, category: str, building: str, room: str
+    ) -> list[Duplicate]:
+        params = {"category": category, "building": building, "room": room}
+        return _DUPLICATES.validate_python(
+            await self._json("feedback", "/v1/duplicates", token, params=params)
+        )
+
+    async def places(self, token: str) -> list[Building] | None:
+        """Buildings with their floors and rooms the reporter may choose from (None while the
+        API does not offer them: the form then asks for the place as text)."""
+        try:
+            body = await self._json("feedback", "/v1/places", token)
+        except ApiProblem as problem:
+            if problem.status in (404, 405):
+                return None
+            raise
+        return _BUILDINGS.validate_python(
+            body.get("buildings", body) if isinstance(body, dict) else body
+        )
+
+    async def me_too(self, token: str, report_id: uuid.UUID) -> None:
+        await self.call("feedback", "POST", f"/v1/reports/{report_id}/me-too", token)
+
+    async def my_reports(self, token: str, supported: bool = False) -> list[Report]:
+        params = {"limit": 100, "supported": "true" if supported else "false"}
+        return _REPORTS.validate_python(
+            await self._json("feedback", "/v1/reports", token, params=params)
+        )
+
+    async def report(self, token: str, report_id: uuid.UUID) -> Report:
+        return Report.model_validate(
+            await self._json("feedback", f"/v1/reports/{report_id}", token)
+        )
+
+    async def report_by_no(self, token: str, tracking_no: str) -> Report:
+        path = f"/v1/reports/by-tracking-no/{tracking_no}"
+        return Report.model_validate(await self._json("feedback", path, token))
+
+    async def timeline(self, token: str, report_id: uuid.UUID) -> list[Step]:
+        return _STEPS.validate_python(
+            await self._json("feedback", f"/v1/reports/{report_id}/timeline", token)
+        )
+
+    async def rating(self, token: str, report_id: uuid.UUID) -> Rating | None:
+        try:
+            body = await self._json("feedback", f"/v1/reports/{report_id}/rating", token)
+        except ApiProblem as problem:
+            if problem.status == 404:
+                return None
+            raise
+        return Rating.model_validate(body)
+
+    async def confirm(
+        self, token: str, report_id: uuid.UUID, fixed: bool, reason: str | None
+    ) -> None:
+        body = {"fixed": fixed, "reason": reason or None}
+        await self.call(
+            "feedback", "POST", f"/v1/reports/{report_id}/confirmation", token, json=body
+        )
+
+    async def rate(self, token: str, report_id: uuid.UUID, scores: dict[str, Any]) -> None:
+        await self.call("feedback", "POST", f"/v1/reports/{report_id}/rating", token, json=scores)
+
+    # --- notify: the inbox --------------------------------------------------------------------
+
+    async def inbox(self, token: str) -> list[Message]:
+        return _MESSAGES.validate_python(
+            await self._json("notify", "/v1/inbox", token, params={"limit": 100})
+        )
+
+    async def unread(self, token: str) -> int:
+        return int((await self._json("notify", "/v1/inbox/unread-count", token))["unread"])
+
+    async def mark_read(self, token: str, ids: list[int] | None) -> None:
+        await self.call("notify", "POST", "/v1/inbox/read", token, json={"ids": ids})
+
+
+def _is_problem(response: httpx.Response) -> bool:
+    content_type: str = response.headers.get("content-type", "")
+    return content_type.startswith("application/problem+json")

@@ -1,0 +1,227 @@
+"""Sign-in with OpenID Connect: the authorization code flow with PKCE (Authlib's httpx client).
+
+Everything about the provider comes from its discovery document, so the demo SSO and a campus
+provider differ only in settings. Tokens stay in the server-side session; the id_token is
+checked (signature against the provider's JWKS, issuer, audience, nonce) before a session is
+signed in, and the person's name and roles come from the userinfo endpoint.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+import time
+import warnings
+from typing import Any
+
+import jwt
+
+from console.sessions import PendingLogin, Session, Tokens, User
+from console.settings import ConsoleSettings
+from houqin_shared.identity import ALGORITHMS, JwksCache, JwksUnavailableError
+
+with warnings.catch_warnings():  # Authlib 1.9 prefers httpx2 and warns while using httpx
+    warnings.simplefilter("ignore")
+    from authlib.integrations.httpx_client import (  # type: ignore[import-untyped]
+        AsyncOAuth2Client,
+        OAuthError,
+    )
+
+import httpx
+
+LOGIN_TTL_S = 600  # a sign-in must come back from the SSO within this
+REFRESH_MARGIN_S = 30  # refresh a token this close to its expiry
+
+
+class SsoDown(Exception):
+    """The SSO cannot be reached or answered nonsense."""
+
+
+class LoginFailed(Exception):
+    """The sign-in came back wrong (state, code, id_token): start again."""
+
+
+class Oidc:
+    def __init__(self, settings: ConsoleSettings) -> None:
+        self.settings = settings
+        self._metadata: dict[str, Any] | None = None
+        self._fetched_at = 0.0
+        self._lock = asyncio.Lock()
+        self._jwks: JwksCache | None = None
+
+    def client(self) -> AsyncOAuth2Client:
+        s = self.settings
+        return AsyncOAuth2Client(
+            client_id=s.oidc_client_id,
+            client_secret=s.oidc_client_secret.get_secret_value(),
+            scope=s.oidc_scope,
+            redirect_uri=s.redirect_uri,
+            code_challenge_method="S256",
+            timeout=s.sso_timeout_s,
+        )
+
+    async def metadata(self) -> dict[str, Any]:
+        """The discovery document, fetched once and again every hour."""
+        if self._metadata is not None and time.monotonic() - self._fetched_at < 3600:
+            return self._metadata
+        async with self._lock:
+            if self._metadata is None or time.monotonic() - self._fetched_at >= 3600:
+                try:
+                    async with httpx.AsyncClient(timeout=self.settings.sso_timeout_s) as http:
+                        response = await http.get(self.settings.oidc_discovery_url)
+                        response.raise_for_status()
+                        document = response.json()
+                except (httpx.HTTPError, ValueError) as exc:
+                    raise SsoDown(repr(exc)) from exc
+                if not isinstance(document, dict) or "authorization_endpoint" not in document:
+                    raise SsoDown("not a discovery document")
+                self._metadata, self._fetched_at = document, time.monotonic()
+                self._jwks = JwksCache(
+                    str(document["jwks_uri"]), timeout_s=self.settings.sso_timeout_s
+                )
+            return self._metadata
+
+    async def start(self, session: Session, next_path: str) -> str:
+        """Where to send the browser to sign in; the session remembers the state and verifier."""
+        meta = await self.metadata()
+        verifier = secrets.token_urlsafe(48)
+        state, nonce = secrets.token_urlsafe(24), secrets.token_urlsafe(24)
+        async with self.client() as client:
+            url, _ = client.create_authorization_url(
+                meta["authorization_endpoint"], state=state, code_verifier=verifier, nonce=nonce
+            )
+        session.login = PendingLogin(state, verifier, nonce, next_path, time.monotonic())
+        return str(url)
+
+    async def finish(self, session: Session, code: str, state: str) -> str:
+        """Exchange the code, check the id_token, sign the session in; the path to go next."""
+        pending = session.login
+        session.login = None
+        if (
+            pending is None
+            or not secrets.compare_digest(pending.state, state)
+            or time.monotonic() - pending.started_at > LOGIN_TTL_S
+        ):
+            raise LoginFailed("no sign-in of this browser is waiting for this answer")
+        meta = await self.metadata()
+        try:
+            async with self.client() as client:
+                token = await client.fetch_token(
+                    meta["token_endpoint"], code=code, code_verifier=pending.verifier
+                )
+        except OAuthError as exc:
+            raise LoginFailed(f"the SSO refused the code: {exc}") from exc
+        except httpx.HTTPError as exc:
+            raise SsoDown(repr(exc)) from exc
+        claims = await self._check_id_token(meta, str(token.get("id_token", "")), pending.nonce)
+        profile = await self._userinfo(meta, str(token["access_token"]))
+        session.user = User(
+            subject=str(claims["sub"]),
+            name=str(profile.get("name") or claims.get("name") or claims["sub"]),
+            roles=frozenset(str(r) for r in profile.get("roles", []) if isinstance(r, str)),
+        )
+        session.tokens = tokens_of(token)
+        return pending.next_path
+
+    async def fresh_token(self, session: Session) -> str | None:
+        """The session's access token, refreshed when it is about to expire; None when the
+        session is not (or no longer) signed in."""
+        tokens = session.tokens
+        if tokens is None:
+            return None
+        if tokens.expires_at - time.time() > REFRESH_MARGIN_S:
+            return tokens.access
+        if tokens.refresh is None:
+            sign_out(session)
+            return None
+        meta = await self.metadata()
+        try:
+            async with self.client() as client:
+                token = await client.refresh_token(
+                    meta["token_endpoint"], refresh_token=tokens.refresh
+                )
+        except OAuthError:
+            sign_out(session)
+            return None
+        except httpx.HTTPError as exc:
+            raise SsoDown(repr(exc)) from exc
+        renewed = tokens_of(token)
+        renewed.id_token = renewed.id_token or tokens.id_token
+        session.tokens = renewed
+        return renewed.access
+
+    async def logout_url(self, id_token: str | None) -> str | None:
+        """The SSO's end-session address, coming back to the console's home page."""
+        try:
+            meta = await self.metadata()
+        except SsoDown:
+            return None
+        end = meta.get("end_session_endpoint")
+        if not end:
+            return None
+        params = {
+            "post_logout_redirect_uri": self.settings.public_url.rstrip("/") + "/",
+            "client_id": self.settings.oidc_client_id,
+        }
+        if id_token:
+            params["id_token_hint"] = id_token
+        return str(httpx.URL(str(end), params=params))
+
+    async def _check_id_token(
+        self, meta: dict[str, Any], id_token: str, nonce: str
+    ) -> dict[str, Any]:
+        assert self._jwks is not None
+        try:
+            kid = jwt.get_unverified_header(id_token).get("kid", "")
+            key = await self._jwks.get_key(str(kid))
+        except JwksUnavailableError as exc:
+            raise SsoDown(str(exc)) from exc
+        except jwt.PyJWTError as exc:
+            raise LoginFailed(f"malformed id_token: {exc}") from exc
+        if key is None:
+            raise LoginFailed("id_token signed with an unknown key")
+        try:
+            claims: dict[str, Any] = jwt.decode(
+                id_token,
+                key,
+                algorithms=list(ALGORITHMS),
+                audience=self.settings.oidc_client_id,
+                issuer=str(meta["issuer"]),
+                leeway=30,
+                options={"require": ["exp", "iat", "sub"]},
+            )
+        except jwt.PyJWTError as exc:
+            raise LoginFailed(f"id_token refused: {exc}") from exc
+        if not secrets.compare_digest(str(claims.get("nonce", "")), nonce):
+            raise LoginFailed("id_token nonce differs")
+        return claims
+
+    async def _userinfo(self, meta: dict[str, Any], access_token: str) -> dict[str, Any]:
+        endpoint = meta.get("userinfo_endpoint")
+        if not endpoint:
+            return {}
+        try:
+            async with httpx.AsyncClient(timeout=self.settings.sso_timeout_s) as http:
+                response = await http.get(
+                    str(endpoint), headers={"Authorization": "Bearer " + access_token}
+                )
+                response.raise_for_status()
+                body = response.json()
+        except (httpx.HTTPError, ValueError) as exc:
+            raise SsoDown(repr(exc)) from exc
+        return body if isinstance(body, dict) else {}
+
+
+def tokens_of(token: dict[str, Any]) -> Tokens:
+    expires_in = float(token.get("expires_in") or 300)
+    return Tokens(
+        access=str(token["access_token"]),
+        expires_at=time.time() + expires_in,
+        refresh=token.get("refresh_token"),
+        id_token=token.get("id_token"),
+    )
+
+
+def sign_out(session: Session) -> None:
+    session.user = None
+    session.tokens = None
