@@ -94,6 +94,10 @@ RULES = {
     "leave_timezone_required": ("请假的开始和结束时间请带上时区", "Leave start and end need a time zone"),
     "leave_reversed": ("请假的结束须晚于开始", "Leave must end after it starts"),
     "responsibility_unit_required": ("责任划分须指定班组或部门", "A responsibility needs a team or a department"),
+    "event_type_unhandled": ("通知服务不处理该事件类型", "Notify does not handle this event type"),
+    "event_field_unknown": ("该事件没有此字段", "The event has no such field"),
+    "template_unknown": ("没有该消息模板", "No such template"),
+    "template_event_mismatch": ("该模板属于另一事件类型", "The template is for another event type"),
     "score_above_maximum": ("{name}：得分超过满分", "{name}: the score is above its maximum"),
 }
 # fmt: on

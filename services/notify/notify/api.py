@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
 
 from houqin_shared.identity import CurrentPrincipal, Principal, Role, require_roles
-from houqin_shared.problems import conflict, not_found
+from houqin_shared.problems import problem
 from houqin_shared.webapp import DbPool
 from notify.repository import messages
 
@@ -110,7 +110,7 @@ async def delivery(_: Overseer, pool: DbPool, message_id: int) -> dict[str, Any]
     async with pool.acquire() as conn:
         found = await messages.get(conn, message_id)
         if found is None:
-            raise not_found(f"no delivery {message_id}")
+            raise problem("delivery-not-found", f"no delivery {message_id}")
         return {**found, "log": await messages.attempts(conn, message_id)}
 
 
@@ -119,11 +119,12 @@ async def resend(_: Operator, pool: DbPool, message_id: int) -> dict[str, Any]:
     async with pool.acquire() as conn, conn.transaction():
         found = await messages.get(conn, message_id)
         if found is None:
-            raise not_found(f"no delivery {message_id}")
+            raise problem("delivery-not-found", f"no delivery {message_id}")
         again = await messages.resend(conn, message_id)
         if again is None:
-            raise conflict(
+            raise problem(
+                "delivery-not-resendable",
                 f"delivery {message_id} is {found['status']} on channel {found['channel']};"
-                " only dead or sent deliveries (not inbox messages) can be resent"
+                " only dead or sent deliveries (not inbox messages) can be resent",
             )
         return again

@@ -9,8 +9,9 @@ from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel, Field, ValidationError
 
 from houqin_shared.contracts import REGISTRY
+from houqin_shared.http import field_error
 from houqin_shared.identity import Principal, Role, require_roles
-from houqin_shared.problems import ProblemError, conflict, not_found
+from houqin_shared.problems import ProblemError, problem
 from houqin_shared.webapp import DbPool
 from notify import channel_settings, templates
 from notify.domain import AUDIENCES, CHANNEL_TYPES, PRIORITIES, Rule, template_context
@@ -26,14 +27,9 @@ Lang = Literal["zh-CN", "en"]
 Scalar = str | int | float | bool | None
 
 
-def invalid(detail: str, errors: list[dict[str, Any]]) -> ProblemError:
-    return ProblemError(
-        422,
-        "Unprocessable Content",
-        detail,
-        type_="https://houqin.dev/problems/validation",
-        errors=errors,
-    )
+def invalid(slug: str, detail: str, errors: list[dict[str, Any]]) -> ProblemError:
+    """422 naming what is wrong (`slug`), with an `errors` item per field (`loc`, `msg`)."""
+    return problem(slug, detail, errors=errors)
 
 
 class RuleIn(BaseModel):
@@ -59,18 +55,42 @@ def _check_rule(r: RuleIn) -> dict[str, Any]:
     errors = []
     model = REGISTRY.get(r.event_type)
     if model is None or model not in HANDLERS or r.event_type not in SAMPLES:
-        errors.append({"loc": ["event_type"], "msg": f"notify does not handle {r.event_type!r}"})
+        errors.append(
+            {
+                "loc": ["event_type"],
+                "type": "event_type_unhandled",
+                "msg": f"notify does not handle {r.event_type!r}",
+            }
+        )
     else:
         for key in r.match:
             if key not in model.model_fields:
-                errors.append({"loc": ["match", key], "msg": f"{model.__name__} has no {key!r}"})
+                errors.append(
+                    {
+                        "loc": ["match", key],
+                        "type": "event_field_unknown",
+                        "msg": f"{model.__name__} has no {key!r}",
+                    }
+                )
     entry = templates.DEFAULTS.get(r.template)
     if entry is None:
-        errors.append({"loc": ["template"], "msg": f"no template named {r.template!r}"})
+        errors.append(
+            {
+                "loc": ["template"],
+                "type": "template_unknown",
+                "msg": f"no template named {r.template!r}",
+            }
+        )
     elif model is not None and entry[0] != r.event_type:
-        errors.append({"loc": ["template"], "msg": f"template {r.template!r} is for {entry[0]}"})
+        errors.append(
+            {
+                "loc": ["template"],
+                "type": "template_event_mismatch",
+                "msg": f"template {r.template!r} is for {entry[0]}",
+            }
+        )
     if errors:
-        raise invalid("the rule is not valid", errors)
+        raise invalid("rule-invalid", "the rule is not valid", errors)
     return {**r.model_dump(), "channels": list(dict.fromkeys(r.channels))}
 
 
@@ -86,7 +106,7 @@ async def add_rule(_: Admin, pool: DbPool, body: RuleIn) -> dict[str, Any]:
     async with pool.acquire() as conn, conn.transaction():
         made = await config.add_rule(conn, r)
         if made is None:
-            raise conflict("a rule for this event type, match and audience exists")
+            raise problem("rule-exists", "a rule for this event type, match and audience exists")
         return _rule_out(made)
 
 
@@ -95,9 +115,11 @@ async def update_rule(_: Admin, pool: DbPool, rule_id: int, body: RuleIn) -> dic
     r = _check_rule(body)
     async with pool.acquire() as conn, conn.transaction():
         if await config.rule(conn, rule_id) is None:
-            raise not_found(f"no rule {rule_id}")
+            raise problem("rule-not-found", f"no rule {rule_id}")
         if await config.rule_clash(conn, r, rule_id):
-            raise conflict("another rule for this event type, match and audience exists")
+            raise problem(
+                "rule-exists", "another rule for this event type, match and audience exists"
+            )
         done = await config.update_rule(conn, rule_id, r)
         assert done is not None
         return _rule_out(done)
@@ -107,7 +129,7 @@ async def update_rule(_: Admin, pool: DbPool, rule_id: int, body: RuleIn) -> dic
 async def delete_rule(_: Admin, pool: DbPool, rule_id: int) -> Response:
     async with pool.acquire() as conn:
         if not await config.delete_rule(conn, rule_id):
-            raise not_found(f"no rule {rule_id}")
+            raise problem("rule-not-found", f"no rule {rule_id}")
     return Response(status_code=204)
 
 
@@ -163,12 +185,18 @@ async def list_templates(_: Overseer, pool: DbPool) -> list[dict[str, Any]]:
 def _sample(event_type: str, data: dict[str, Any]) -> Any:
     base = SAMPLES.get(event_type)
     if base is None:
-        raise invalid("unknown event type", [{"loc": ["event_type"], "msg": event_type}])
+        raise invalid(
+            "event-type-unknown",
+            "unknown event type",
+            [{"loc": ["event_type"], "type": "event_type_unhandled", "msg": event_type}],
+        )
     try:
         return type(base).model_validate({**base.model_dump(mode="json"), **data})
     except ValidationError as exc:
-        errors = [{"loc": ["data", *e["loc"]], "msg": e["msg"]} for e in exc.errors()]
-        raise invalid("the sample data do not fit the event", errors) from exc
+        errors = [field_error(e) | {"loc": ["data", *e["loc"]]} for e in exc.errors()]
+        raise invalid(
+            "sample-data-invalid", "the sample data do not fit the event", errors
+        ) from exc
 
 
 @router.put("/templates/{name}/{lang}", response_model=TemplateOut)
@@ -177,12 +205,12 @@ async def put_template(
 ) -> dict[str, Any]:
     entry = templates.DEFAULTS.get(name)
     if entry is None:
-        raise not_found(f"no template named {name!r}")
+        raise problem("template-not-found", f"no template named {name!r}")
     context = template_context(SAMPLES[entry[0]], lang, "张师傅")
     source = templates.Template(body.subject, body.body)
     problems = await templates.check_bounded(source, context)
     if problems:
-        raise invalid(f"template {name}/{lang} does not render", problems)
+        raise invalid("template-invalid", f"template {name}/{lang} does not render", problems)
     async with pool.acquire() as conn:
         await config.put_template(conn, name, lang, body.subject, body.body)
     return {
@@ -198,7 +226,7 @@ async def put_template(
 async def reset_template(_: Admin, pool: DbPool, name: str, lang: Lang) -> Response:
     async with pool.acquire() as conn:
         if not await config.delete_template(conn, name, lang):
-            raise not_found(f"template {name}/{lang} is not overridden")
+            raise problem("template-not-overridden", f"template {name}/{lang} is not overridden")
     return Response(status_code=204)
 
 
@@ -209,7 +237,7 @@ async def preview(_: Overseer, pool: DbPool, body: PreviewIn) -> dict[str, str]:
     if body.name is not None:
         entry = templates.DEFAULTS.get(body.name)
         if entry is None:
-            raise not_found(f"no template named {body.name!r}")
+            raise problem("template-not-found", f"no template named {body.name!r}")
         event_type = event_type or entry[0]
         async with pool.acquire() as conn:
             overrides = {(t["name"], t["lang"]): t for t in await config.template_overrides(conn)}
@@ -220,6 +248,7 @@ async def preview(_: Overseer, pool: DbPool, body: PreviewIn) -> dict[str, str]:
         source = templates.Template(body.subject or base.subject, body.body or base.body)
     if source is None or event_type is None:
         raise invalid(
+            "preview-empty",
             "nothing to preview",
             [{"loc": ["name"], "msg": "give a template name, or event_type with subject/body"}],
         )
@@ -227,7 +256,7 @@ async def preview(_: Overseer, pool: DbPool, body: PreviewIn) -> dict[str, str]:
     try:
         subject, text = await templates.preview(source, context)
     except templates.TemplateProblem as exc:
-        raise invalid("the template does not render", [exc.as_error()]) from exc
+        raise invalid("template-invalid", "the template does not render", [exc.as_error()]) from exc
     return {"subject": subject, "body": text}
 
 
@@ -255,11 +284,15 @@ async def put_channel(
     _: Admin, pool: DbPool, request: Request, name: str, body: ChannelIn
 ) -> dict[str, Any]:
     if name not in CHANNEL_TYPES:
-        raise not_found(f"no channel type {name!r}; known: {', '.join(CHANNEL_TYPES)}")
+        raise problem(
+            "channel-type-unknown", f"no channel type {name!r}; known: {', '.join(CHANNEL_TYPES)}"
+        )
     try:
         parsed = channel_settings.parse(name, body.settings)
     except channel_settings.SettingsProblem as exc:
-        raise invalid(f"settings of channel {name} are not valid", exc.errors) from exc
+        raise invalid(
+            "channel-settings-invalid", f"settings of channel {name} are not valid", exc.errors
+        ) from exc
     settings: NotifySettings = request.app.state.settings
     refused = await channel_settings.check_target(
         parsed, settings.allow(), settings.delivery_connect_timeout_s
@@ -267,7 +300,9 @@ async def put_channel(
     if refused:
         field = "host" if isinstance(parsed, channel_settings.EmailSettings) else "url"
         raise invalid(
-            f"the channel {field} is refused", [{"loc": ["settings", field], "msg": refused}]
+            "channel-url-refused",
+            f"the channel {field} is refused",
+            [{"loc": ["settings", field], "msg": refused}],
         )
     stored = parsed.model_dump(mode="json")
     async with pool.acquire() as conn:

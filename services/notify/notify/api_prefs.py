@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field, field_validator, model_validator
 
+from houqin_shared.field_errors import invalid_field
 from houqin_shared.identity import CurrentPrincipal, Principal, Role, require_roles
 from houqin_shared.webapp import DbPool
 from notify.domain import CHANNEL_TYPES
@@ -37,15 +38,15 @@ class PreferencesIn(BaseModel):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown time zone {value!r}") from exc
+            raise invalid_field("timezone_unknown") from exc
         return value
 
     @model_validator(mode="after")
     def quiet_hours_whole(self) -> PreferencesIn:
         if (self.quiet_start is None) != (self.quiet_end is None):
-            raise ValueError("give both quiet_start and quiet_end, or neither")
+            raise invalid_field("quiet_hours_pair")
         if self.quiet_start is not None and self.quiet_start == self.quiet_end:
-            raise ValueError("quiet hours must not start and end at the same time")
+            raise invalid_field("quiet_hours_empty")
         return self
 
 
