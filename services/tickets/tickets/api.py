@@ -35,6 +35,7 @@ router.include_router(api_queues.router)
 router.include_router(api_rectifications.router)
 router.include_router(api_supervision.router)
 router.include_router(api_places.router)
+router.include_router(api_places.units_router)
 
 
 class TicketOut(BaseModel):

@@ -1,6 +1,7 @@
 """The place picker: campuses and buildings, then one building's floors and rooms, for anyone
-signed in (reporters and front desk pick where the problem is). Cacheable: an ETag of the
-answer and a short private max-age."""
+signed in (reporters and front desk pick where the problem is); and the names of departments and
+teams, which a report's timeline gives by id. Cacheable: an ETag of the answer and a short
+private max-age."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from tickets.domain import CODE
 from tickets.repository import places as repo
 
 router = APIRouter(prefix="/places", tags=["places"])
+units_router = APIRouter(prefix="/units", tags=["directory"])
 MAX_AGE_S = 300
 PLACE_PROBLEMS: dict[int | str, dict[str, Any]] = {
     304: {"description": "Not modified (If-None-Match matched the ETag)"},
@@ -44,6 +46,15 @@ async def list_places(_: CurrentPrincipal, pool: DbPool, request: Request) -> Re
     async with pool.acquire() as conn:
         rows = await repo.campuses_and_buildings(conn, places.MAX_BUILDINGS + 1)
     return _cached(request, places.campuses(rows))
+
+
+@units_router.get("", response_model=places.UnitNamesOut, responses=PLACE_PROBLEMS)
+async def unit_names(_: CurrentPrincipal, pool: DbPool, request: Request) -> Response:
+    """Every department's and team's name (zh-CN, English) by id, for anyone signed in: a
+    report's timeline names the team that took it on by id (at most 1,000 of each)."""
+    async with pool.acquire() as conn:
+        names = await repo.unit_names(conn, places.MAX_UNITS)
+    return _cached(request, places.UnitNamesOut.model_validate(names))
 
 
 @router.get(

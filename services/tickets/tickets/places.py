@@ -165,3 +165,23 @@ def building_places(
 
 def _floor(code: str | None, source: Source) -> FloorOut:
     return FloorOut(code=code, name=f"{code}层" if code else "其他", source=source, rooms=[])
+
+
+MAX_UNITS = 1000
+
+
+class DepartmentName(BaseModel):
+    id: str
+    name: str
+    name_en: str | None = None
+
+
+class TeamName(DepartmentName):
+    department_id: str
+
+
+class UnitNamesOut(BaseModel):
+    """How a department or team id reads, for pages that show a timeline to a reporter."""
+
+    departments: list[DepartmentName]
+    teams: list[TeamName]

@@ -67,3 +67,17 @@ async def test_floors_and_rooms_of_a_building(tickets_env: Env) -> None:
     assert campus.status_code == 404
     bad = await e.client.get("/v1/places/Not%20A%20Code", headers=e.as_user("student"))
     assert bad.status_code == 422
+
+
+async def test_unit_names_for_a_timeline(tickets_env: Env) -> None:
+    e = tickets_env
+    r = await e.client.get("/v1/units", headers=e.as_user("student"))
+    assert r.status_code == 200, r.text
+    depts = {d["id"]: d for d in r.json()["departments"]}
+    assert (depts["maintenance"]["name"], depts["maintenance"]["name_en"]) == (
+        "维修管理科",
+        "Maintenance",
+    )
+    teams = {t["id"]: t for t in r.json()["teams"]}
+    assert teams["plumbers"]["department_id"] == "maintenance"
+    assert "etag" in r.headers

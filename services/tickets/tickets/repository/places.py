@@ -45,3 +45,15 @@ async def reported_rooms(conn: Conn, building_id: str, limit: int) -> list[tuple
         limit,
     )
     return [(r["floor"], r["room"]) for r in rows]
+
+
+async def unit_names(conn: Conn, limit: int) -> dict[str, list[dict[str, Any]]]:
+    """Departments and teams by name (zh, en): what a timeline's ids read as."""
+    depts = await conn.fetch(
+        "SELECT id, name, name_en FROM departments ORDER BY id LIMIT $1", limit
+    )
+    teams = await conn.fetch(
+        "SELECT id, department_id, name, name_en FROM teams ORDER BY department_id, id LIMIT $1",
+        limit,
+    )
+    return {"departments": [dict(r) for r in depts], "teams": [dict(r) for r in teams]}
