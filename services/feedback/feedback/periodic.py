@@ -4,6 +4,7 @@ to a report. All are safe with several worker replicas."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -93,6 +94,26 @@ async def expire_uploads(
     return total
 
 
+async def sweep_orphans(pool: asyncpg.Pool, store: LocalDiskStore, hours: float) -> int:
+    """Delete files older than `hours` that no photo owns (an upload whose row was never
+    written, a file whose row was expired but not the file, an unfinished write); a photo's
+    derived files (`<key>-thumb`) live as long as it does. Returns how many."""
+    names = await store.older_than(hours * 3600)
+    gone = 0
+    for i in range(0, len(names), 1000):
+        chunk = names[i : i + 1000]
+        bases = {name: re.split(r"[-.]", name, maxsplit=1)[0] for name in chunk}
+        async with pool.acquire() as conn:
+            known = await photos.known_keys(conn, sorted(set(bases.values())))
+        for name, base in bases.items():
+            if name.endswith(".tmp") or base not in known:
+                await store.delete(name)
+                gone += 1
+    if gone:
+        log.info("photo_files_swept", count=gone)
+    return gone
+
+
 async def prepare_sequences(pool: asyncpg.Pool, zone: ZoneInfo) -> None:
     today = datetime.now(UTC).astimezone(zone).date()
     async with pool.acquire() as conn:
@@ -117,9 +138,13 @@ def tasks(settings: FeedbackSettings) -> list[Periodic]:
     async def expire(pool: asyncpg.Pool) -> None:
         await expire_uploads(pool, store, settings.photo_unattached_hours)
 
+    async def orphans(pool: asyncpg.Pool) -> None:
+        await sweep_orphans(pool, store, settings.photo_unattached_hours)
+
     return [
         Periodic("auto_confirm", settings.auto_confirm_every_s, confirm),
         Periodic("survey_close", settings.survey_close_every_s, close_surveys),
         Periodic("tracking_sequences", 3600, sequences),
         Periodic("photo_expiry", settings.photo_sweep_every_s, expire),
+        Periodic("photo_orphans", 3600, orphans),
     ]

@@ -5,8 +5,10 @@ and a copy without metadata (EXIF GPS position, camera serial, comments) for pub
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import struct
+import time
 from pathlib import Path
 from typing import Protocol
 
@@ -55,6 +57,19 @@ class LocalDiskStore:
 
     async def delete(self, key: str) -> None:
         await asyncio.to_thread(self._path(key).unlink, missing_ok=True)
+
+    async def older_than(self, seconds: float) -> list[str]:
+        """Keys of the files last written more than `seconds` ago (unfinished writes too)."""
+        return await asyncio.to_thread(self._older_than, time.time() - seconds)
+
+    def _older_than(self, cutoff: float) -> list[str]:
+        keys = []
+        for folder in self.root.iterdir() if self.root.is_dir() else ():
+            for path in folder.iterdir() if folder.is_dir() else ():
+                with contextlib.suppress(FileNotFoundError):
+                    if path.is_file() and path.stat().st_mtime < cutoff:
+                        keys.append(path.name)
+        return keys
 
     @staticmethod
     def _write(path: Path, data: bytes) -> None:

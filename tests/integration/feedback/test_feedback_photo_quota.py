@@ -1,17 +1,19 @@
 """Uploads never attached to a report cannot fill the disk: each user holds only so many (count
 and bytes, answered as typed 429/413 problems), and the worker deletes those older than
-FEEDBACK_PHOTO_UNATTACHED_HOURS, file and row."""
+FEEDBACK_PHOTO_UNATTACHED_HOURS, file and row, and any file no photo owns once that old."""
 
 from __future__ import annotations
 
 import asyncio
+import os
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 from feedback_support import Feedback
 
-from feedback.periodic import expire_uploads, tasks
+from feedback.periodic import expire_uploads, sweep_orphans, tasks
 from feedback.photos import LocalDiskStore
 
 pytestmark = pytest.mark.infra
@@ -111,3 +113,22 @@ async def test_the_worker_deletes_uploads_never_attached(
     names = {p.name for p in await on_disk(tmp_path)}
     assert len(names) == 2 and ids[1].replace("-", "") not in names
     assert "photo_expiry" in [p.name for p in tasks(feedback.settings())]
+
+
+async def test_files_no_photo_owns_are_swept_once_old(feedback: Feedback, tmp_path: Path) -> None:
+    student = feedback.sso.auth("stu-1", "reporter")
+    async with feedback.client(photo_dir=str(tmp_path)) as client:
+        kept = (await client.post("/v1/photos", files=files(), headers=student)).json()["id"]
+    key = kept.replace("-", "")
+    store = LocalDiskStore(tmp_path)
+    for name in ("ab" * 16, "cd" * 16 + ".tmp", key + "-thumb", "ef" * 16):
+        await store.put(name, b"x")
+    day_ago = time.time() - 25 * 3600
+    for path in await on_disk(tmp_path):
+        if not path.name.startswith("ef"):  # that one is young: perhaps an upload under way
+            os.utime(path, (day_ago, day_ago))
+    async with feedback.pool() as pool:
+        assert await sweep_orphans(pool, store, 24) == 2
+    names = sorted(p.name for p in await on_disk(tmp_path))
+    assert names == sorted([key, key + "-thumb", "ef" * 16])
+    assert "photo_orphans" in [p.name for p in tasks(feedback.settings())]

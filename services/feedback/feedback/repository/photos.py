@@ -93,3 +93,11 @@ async def delete_unattached_before(conn: Conn, before: datetime, limit: int) -> 
         limit,
     )
     return [r["storage_key"] for r in rows]
+
+
+async def known_keys(conn: Conn, keys: list[str]) -> set[str]:
+    """Which of these storage keys belong to a photo."""
+    rows = await conn.fetch(
+        "SELECT storage_key FROM photos WHERE storage_key = ANY($1::text[])", keys
+    )
+    return {r["storage_key"] for r in rows}
