@@ -19,8 +19,8 @@ PROBLEM_SCHEMA: dict[str, Any] = {
     "properties": {
         "type": {
             "type": "string",
-            "description": "https://houqin.dev/problems/<slug>: a stable slug from the catalogue"
-            " (docs/problems.md) a client can translate",
+            "description": "A stable `https://houqin.dev/problems/<slug>` from the catalogue"
+            " (docs/problems.md) that a client can translate",
         },
         "title": {"type": "string", "description": "zh-CN, or English if Accept-Language asks"},
         "status": {"type": "integer"},

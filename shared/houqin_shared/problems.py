@@ -23,7 +23,7 @@ class ProblemError(Exception):
         title: str,
         detail: str | None = None,
         *,
-        type_: str = "about:blank",
+        type_: str,
         headers: dict[str, str] | None = None,
         **extra: Any,
     ) -> None:
@@ -68,15 +68,3 @@ def problem(
 def unauthorized(slug: str, detail: str) -> ProblemError:
     """401 with RFC 6750's WWW-Authenticate (slug: token-missing, token-invalid, token-expired)."""
     return problem(slug, detail, headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
-
-
-def forbidden(detail: str) -> ProblemError:
-    return ProblemError(403, "Forbidden", detail, type_="https://houqin.dev/problems/forbidden")
-
-
-def not_found(detail: str) -> ProblemError:
-    return ProblemError(404, "Not Found", detail, type_="https://houqin.dev/problems/not-found")
-
-
-def conflict(detail: str) -> ProblemError:
-    return ProblemError(409, "Conflict", detail, type_="https://houqin.dev/problems/conflict")

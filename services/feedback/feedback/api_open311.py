@@ -49,7 +49,8 @@ Route = Callable[..., Awaitable[Response]]
 def render(fmt: str, root: str, value: Any, status: int = 200) -> Response:
     if fmt == "xml":
         return Response(o311.to_xml(root, value), status, media_type="text/xml; charset=utf-8")
-    body = json.dumps(value, ensure_ascii=False).encode()
+    # a lone surrogate (stored before intake refused them) becomes "?" rather than a crash
+    body = json.dumps(value, ensure_ascii=False).encode("utf-8", "replace")
     return Response(body, status, media_type="application/json; charset=utf-8")
 
 

@@ -19,7 +19,8 @@ OFFLINE_CHANNELS: frozenset[str] = frozenset(
 # Offline channels whose reports must say where they came from (which box, session, round).
 ORIGIN_REQUIRED: frozenset[str] = frozenset({"suggestion_box", "reception_day", "inspection"})
 CODE = r"^[a-z0-9][a-z0-9_-]*$"
-PLAIN = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"  # no control characters (newlines allowed)
+# No control characters (newlines allowed), nor U+FFFE/U+FFFF, which XML cannot carry (Open311).
+PLAIN = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]*$"
 
 
 class LocationIn(BaseModel):

@@ -3,6 +3,7 @@ reports look to Open311 clients, in JSON and XML, and the spec's error format. N
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
@@ -15,6 +16,9 @@ KINDS = ("repair", "complaint", "suggestion", "praise", "consultation")
 URGENCIES = ("low", "normal", "urgent", "emergency")
 CLOSED = frozenset({"closed", "confirmed"})
 MEDIA_URL_MAX = 2000
+# Characters XML 1.0 cannot carry (https://www.w3.org/TR/xml/#charsets); intake refuses them,
+# and any that are stored anyway (older reports, names from elsewhere) are dropped on output.
+NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 # The element name of one item in each XML list (the spec's examples).
 ITEM_TAGS = {
     "services": "service",
@@ -145,10 +149,15 @@ def request(row: Mapping[str, Any], photo_url: str | None = None) -> dict[str, A
     }
 
 
+def xml_text(text: str) -> str:
+    """`text` without the characters XML cannot carry."""
+    return NOT_XML.sub("", text)
+
+
 def _text(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
-    return "" if value is None else str(value)
+    return "" if value is None else xml_text(str(value))
 
 
 def _fill(element: ET.Element, value: Any) -> None:

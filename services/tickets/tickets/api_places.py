@@ -12,7 +12,7 @@ from fastapi import APIRouter, Path, Request, Response
 from pydantic import BaseModel
 
 from houqin_shared.identity import CurrentPrincipal
-from houqin_shared.problems import ProblemError
+from houqin_shared.problems import problem
 from houqin_shared.webapp import DbPool
 from tickets import places
 from tickets.domain import CODE
@@ -77,12 +77,7 @@ async def building_places(
     async with pool.acquire() as conn:
         found = await repo.area(conn, building)
         if found is None or found["kind"] != "building":
-            raise ProblemError(
-                404,
-                "Not Found",
-                f"no building {building} in the area map",
-                type_="https://houqin.dev/problems/building-not-found",
-            )
+            raise problem("building-not-found", f"no building {building} in the area map")
         campus = await repo.area(conn, found["parent_id"]) if found["parent_id"] else None
         children = await repo.below(conn, building, places.MAX_ROOMS + 1)
         reported = await repo.reported_rooms(conn, building, places.MAX_ROOMS + 1)
