@@ -11,14 +11,14 @@ from uuid import UUID
 from fastapi import APIRouter, Response
 
 from houqin_shared.identity import CurrentPrincipal, Principal
-from houqin_shared.problems import ProblemError
+from houqin_shared.problems import problem
 from houqin_shared.webapp import DbPool
 from scoring import charts, reports, repository, trends
 from scoring.api_campaigns import existing
 from scoring.api_scores import viewer, visible
 from scoring.domain_access import can_see
 from scoring.refusals import refusals
-from scoring.rendering import PROBLEMS, RENDERER, too_large
+from scoring.rendering import RENDERER, too_large
 from scoring.schemas import LAST_DAY, MAX_PERIOD_YEARS, period_end_limit
 
 router = APIRouter(prefix="/v1/campaigns", tags=["scores"])
@@ -84,12 +84,10 @@ def _chartable(campaign: dict[str, Any]) -> None:
     """Campaigns stored before periods were bounded may be too long to chart."""
     start, end = campaign["period_start"], campaign["period_end"]
     if end > min(period_end_limit(start), LAST_DAY):
-        raise ProblemError(
-            422,
-            "Unprocessable Content",
+        raise problem(
+            "campaign-period-invalid",
             f"the campaign runs from {start} to {end}; a chart covers at most"
             f" {MAX_PERIOD_YEARS} years: shorten the campaign's period",
-            type_=PROBLEMS + "campaign-period-invalid",
         )
 
 
@@ -106,9 +104,7 @@ async def report_png(campaign_id: UUID, who: CurrentPrincipal, pool: DbPool) -> 
     try:
         font = charts.find_cjk_font()
     except charts.CjkFontMissing as exc:
-        raise ProblemError(
-            503, "Service Unavailable", str(exc), type_=PROBLEMS + "chart-font-missing"
-        ) from exc
+        raise problem("chart-font-missing", str(exc)) from exc
     async with pool.acquire() as conn:
         campaign = await existing(conn, campaign_id)
         _chartable(campaign)

@@ -8,16 +8,8 @@ from typing import Any
 
 from fastapi import FastAPI
 
-PREFIX = "https://houqin.dev/problems/"
-# slug -> status of the types scoring's operations declare
-STATUS = {
-    "validation": 422,
-    "campaign-period-invalid": 422,
-    "output-too-large": 422,
-    "chart-font-missing": 503,
-    "render-busy": 503,
-    "render-timeout": 503,
-}
+from houqin_shared.problem_types import CATALOGUE, PREFIX
+
 KEY = "x-refusals"
 
 
@@ -53,7 +45,8 @@ def document(app: FastAPI) -> None:
                     continue
                 by_status: dict[int, list[str]] = {}
                 for slug in slugs:
-                    by_status.setdefault(STATUS[slug], []).append(PREFIX + slug)
+                    kind = CATALOGUE[slug]
+                    by_status.setdefault(kind.status, []).append(kind.uri)
                 responses = operation.setdefault("responses", {})
                 for status, uris in by_status.items():
                     _typed(responses.setdefault(str(status), {"description": "Refused"}), uris)

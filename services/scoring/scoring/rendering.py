@@ -24,7 +24,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Any
 
-from houqin_shared.problems import ProblemError
+from houqin_shared.problems import ProblemError, problem
 
 WORKERS = 2
 QUEUE_WAIT = 5.0  # seconds
@@ -34,7 +34,6 @@ CACHE_ENTRIES = 64
 CACHE_BYTES = 64 * 1024 * 1024
 CACHE_SECONDS = 600.0
 PRELOAD = ["scoring.charts", "scoring.reports"]
-PROBLEMS = "https://houqin.dev/problems/"
 
 
 class OutputTooLarge(Exception):
@@ -54,32 +53,26 @@ def _bounded(fn: Callable[..., bytes], args: tuple[Any, ...], max_bytes: int) ->
 
 
 def busy() -> ProblemError:
-    return ProblemError(
-        503,
-        "Service Unavailable",
+    return problem(
+        "render-busy",
         f"every report worker is busy; retry in a few seconds ({WORKERS} at a time)",
-        type_=PROBLEMS + "render-busy",
         headers={"Retry-After": "5"},
     )
 
 
 def timed_out(limit: float) -> ProblemError:
-    return ProblemError(
-        503,
-        "Service Unavailable",
+    return problem(
+        "render-timeout",
         f"the report took longer than {limit:g} s to make and was stopped",
-        type_=PROBLEMS + "render-timeout",
         headers={"Retry-After": "30"},
     )
 
 
 def too_large(size: int, limit: int) -> ProblemError:
-    return ProblemError(
-        422,
-        "Unprocessable Content",
-        f"the report would be {size} bytes, more than the {limit} allowed: choose fewer"
-        " departments for the campaign",
-        type_=PROBLEMS + "output-too-large",
+    return problem(
+        "output-too-large",
+        f"the report would be {size} (bytes or rows), more than the {limit} allowed: choose"
+        " fewer departments for the campaign",
     )
 
 
