@@ -239,6 +239,7 @@ async def main(seconds: float, clients: int, workers: int, load: str) -> None:
         "FEEDBACK_HTTP_PORT": str(api_port),
         "FEEDBACK_JWT_ISSUER": sso_url,
         "FEEDBACK_JWT_JWKS_URL": sso_url + "/.well-known/jwks.json",
+        "HOUQIN_DEMO": "1",  # the bench's SSO is the demo one, on http
         "FEEDBACK_LOG_LEVEL": "WARNING",
         "FEEDBACK_RATE_REPORTER_PER_MIN": "1000000",
         "FEEDBACK_RATE_REPORTER_BURST": "1000000",

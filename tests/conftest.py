@@ -21,6 +21,10 @@ from helpers import INFRA, INSTANCE, ROOT, Infra, Sso, free_port, unique
 from houqin_shared import devsso
 from houqin_shared.identity import LocalIssuer
 
+# The tests' SSO is the demo one, on http: the services accept an http JWKS only in demo mode
+# (and the processes the tests start inherit it).
+os.environ.setdefault("HOUQIN_DEMO", "1")
+
 
 @pytest.fixture(scope="session")
 def infra() -> Infra:

@@ -93,6 +93,7 @@ def service_env(inst: Instance, service: str) -> dict[str, str]:
         p + "JWT_ISSUER": inst.sso_url,
         p + "JWT_JWKS_URL": inst.sso_url + "/.well-known/jwks.json",
         p + "JWT_AUDIENCE": "houqin",
+        "HOUQIN_DEMO": "1",  # the local demo SSO serves its JWKS over http
         **(notify_peers(inst) if service == "notify" else {}),
     }
 

@@ -2,8 +2,11 @@
 
 `python -m houqin_shared.bootstrap --admin-dsn postgresql://postgres:...@host/houqin feedback ...`
 Each role owns exactly its schema and gets no rights on any other; PUBLIC loses CREATE on the
-database and the public schema. Passwords come from `HOUQIN_DB_PASSWORD_<SERVICE>`, else a dev
-default printed nowhere but here: `<service>-dev-password`.
+database and the public schema. Each role's sessions default to the services' statement and
+idle-in-transaction timeouts (a backstop for clients that set none, such as psql or a migration;
+the services send their own `DB_*` settings at connect, which take precedence). Passwords come
+from `HOUQIN_DB_PASSWORD_<SERVICE>`, else a dev default printed nowhere but here:
+`<service>-dev-password`.
 """
 
 from __future__ import annotations
@@ -15,8 +18,14 @@ import re
 
 import asyncpg
 
+from houqin_shared.db import Timeouts
+
 SERVICES = ("feedback", "tickets", "scoring", "notify")
 _NAME = re.compile(r"^[a-z][a-z0-9_]{0,30}$")
+ROLE_DEFAULTS = {
+    "statement_timeout": Timeouts.statement_ms,
+    "idle_in_transaction_session_timeout": Timeouts.idle_in_transaction_ms,
+}
 
 
 def password_for(service: str) -> str:
@@ -39,6 +48,8 @@ async def bootstrap(admin_dsn: str, services: tuple[str, ...] = SERVICES) -> Non
             await conn.execute(f"CREATE SCHEMA IF NOT EXISTS {service} AUTHORIZATION {service}")
             await conn.execute(f"REVOKE ALL ON SCHEMA {service} FROM PUBLIC")
             await conn.execute(f"ALTER ROLE {service} SET search_path = {service}")
+            for name, value in ROLE_DEFAULTS.items():
+                await conn.execute(f"ALTER ROLE {service} SET {name} = {value}")
             await conn.execute(f'GRANT CONNECT ON DATABASE "{database}" TO {service}')
     finally:
         await conn.close()

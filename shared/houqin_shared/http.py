@@ -31,9 +31,12 @@ BAD_VALUE_ERRORS: tuple[type[Exception], ...] = (
     asyncpg.DataError,
     asyncpg.exceptions._base.DataError,
 )
-# The database going away mid-request: 503 with Retry-After, not 500.
+# The database going away mid-request: 503 with Retry-After, not 500. OSError includes
+# TimeoutError: no pooled connection free in time, or a server that stopped answering
+# (houqin_shared.db); a statement over its statement_timeout is a QueryCanceledError (57014).
 DATABASE_DOWN_ERRORS: tuple[type[Exception], ...] = (
     OSError,
+    asyncpg.exceptions.IdleInTransactionSessionTimeoutError,
     asyncpg.PostgresConnectionError,
     asyncpg.exceptions.OperatorInterventionError,
     asyncpg.InterfaceError,

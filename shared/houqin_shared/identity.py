@@ -19,11 +19,13 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import functools
 import hashlib
 import json
 import logging
 import math
 import os
+import ssl
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Iterable, Mapping
@@ -31,7 +33,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 
+import certifi
 import httpx
 import jwt
 from cryptography.hazmat.primitives import serialization
@@ -41,7 +45,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from jwt.algorithms import RSAAlgorithm
 
 from houqin_shared.problems import ProblemError, problem, unauthorized
-from houqin_shared.settings import ServiceSettings
+from houqin_shared.settings import DEMO_ENV, ServiceSettings
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +53,8 @@ ALGORITHMS = ("RS256", "ES256")
 """The only signature algorithms accepted: never 'none', never HS* (a shared secret)."""
 
 REQUIRED_CLAIMS = ("exp", "iat", "iss", "aud", "sub")
+
+MAX_JWKS_BYTES = 1 << 20  # a JWKS holds a few keys; a larger answer is not one
 
 _ALGORITHM_FOR_KTY = {"RSA": "RS256", "EC": "ES256"}
 
@@ -165,19 +171,37 @@ class JwksCache:
 
     async def _refresh(self) -> None:
         self._attempted_at = self._clock()
-        try:
-            async with httpx.AsyncClient(timeout=self.timeout_s) as client:
-                response = await client.get(self.url)
-                response.raise_for_status()
-                document = response.json()
-            keys = parse_jwks(document)
-        except (httpx.HTTPError, ValueError) as exc:
+        try:  # one deadline for the whole fetch: httpx's timeout is per read, not per answer
+            async with asyncio.timeout(self.timeout_s):
+                keys = parse_jwks(json.loads(await self._download()))
+        except (httpx.HTTPError, ValueError, TimeoutError) as exc:
             log.warning("jwks fetch from %s failed: %r", self.url, exc)
             self._last_error = exc
             return
+        finally:  # the next fetch is min_refetch_s after this one ended, however slow it was
+            self._attempted_at = self._clock()
         self._keys = keys
         self._fetched_at = self._attempted_at
         self._last_error = None
+
+    async def _download(self) -> bytes:
+        body = bytearray()
+        async with (
+            httpx.AsyncClient(timeout=self.timeout_s, verify=_tls()) as client,
+            client.stream("GET", self.url) as response,
+        ):
+            response.raise_for_status()
+            async for chunk in response.aiter_bytes():
+                body += chunk
+                if len(body) > MAX_JWKS_BYTES:
+                    raise ValueError(f"JWKS larger than {MAX_JWKS_BYTES} bytes")
+        return bytes(body)
+
+
+@functools.cache
+def _tls() -> ssl.SSLContext:
+    """httpx's default verification, built once (a new context per fetch costs ~0.1 s of CPU)."""
+    return ssl.create_default_context(cafile=certifi.where())
 
 
 def parse_jwks(document: object) -> dict[str, jwt.PyJWK]:
@@ -306,11 +330,31 @@ def _reason(exc: jwt.PyJWTError) -> str:
             return f"token is invalid: {exc}"
 
 
+class InsecureJwksError(ValueError):
+    """The service was told to fetch its signing keys in a way anyone on the path could forge."""
+
+
+def check_jwks_url(url: str, demo_mode: bool) -> None:
+    """At start-up: the JWKS comes over https; plain http only in the explicit demo mode (the
+    local demo SSO). Whoever can answer an http fetch can publish a key and sign any token."""
+    scheme = urlsplit(url).scheme.lower()
+    if scheme == "https" or (scheme == "http" and demo_mode):
+        return
+    if scheme == "http":
+        raise InsecureJwksError(
+            f"refusing to start: the JWKS URL {url} is plain http, so anyone on the way could"
+            " hand this service a key of their own and sign any token with it. Use the SSO's"
+            f" https URL, or set {DEMO_ENV}=1 to run with the local demo SSO."
+        )
+    raise InsecureJwksError(f"refusing to start: the JWKS URL {url!r} is not an https URL")
+
+
 def verifier_from_settings(settings: ServiceSettings) -> TokenVerifier:
+    check_jwks_url(settings.jwt_jwks_url, settings.demo_mode)
     return TokenVerifier(
         issuer=settings.jwt_issuer,
         audience=settings.jwt_audience,
-        jwks=JwksCache(settings.jwt_jwks_url),
+        jwks=JwksCache(settings.jwt_jwks_url, timeout_s=settings.jwt_jwks_timeout_s),
         leeway_s=settings.jwt_leeway_s,
     )
 

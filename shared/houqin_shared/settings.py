@@ -7,12 +7,17 @@ Each service subclasses `ServiceSettings` and sets `env_prefix` (for example `FE
 
 from __future__ import annotations
 
-from pydantic import Field
+from typing import Any
+
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEMO_ENV = "HOUQIN_DEMO"
+"""The one switch of the demo mode, shared by every service and the demo SSO (no prefix)."""
 
 
 class ServiceSettings(BaseSettings):
-    model_config = SettingsConfigDict(extra="ignore", frozen=True)
+    model_config = SettingsConfigDict(extra="ignore", frozen=True, populate_by_name=True)
 
     database_url: str = Field(
         "postgresql://postgres@127.0.0.1:5432/houqin",
@@ -21,6 +26,48 @@ class ServiceSettings(BaseSettings):
     db_schema: str = Field("public", description="The schema this service owns; the search_path.")
     db_pool_min: int = Field(1, ge=1, description="Minimum connections in the asyncpg pool.")
     db_pool_max: int = Field(10, ge=1, description="Maximum connections in the asyncpg pool.")
+    db_acquire_timeout_s: float = Field(
+        5,
+        gt=0,
+        description="Longest a request waits for a free pooled connection; then it is answered"
+        " 503 (Retry-After) instead of queueing on, seconds.",
+    )
+    db_connect_timeout_s: float = Field(
+        10, gt=0, description="Longest opening a database connection may take, seconds."
+    )
+    db_command_timeout_s: float = Field(
+        35,
+        gt=0,
+        description="Client-side limit on every query (asyncpg command_timeout): a server that"
+        " stops answering is given up after this long, seconds (a little above"
+        " DB_STATEMENT_TIMEOUT_MS, so the server's own limit normally fires first).",
+    )
+    db_statement_timeout_ms: int = Field(
+        30_000,
+        ge=0,
+        description="PostgreSQL statement_timeout of this service's connections (0: none;"
+        " migrations and benchmarks may raise it), ms.",
+    )
+    db_idle_in_transaction_timeout_ms: int = Field(
+        60_000,
+        ge=0,
+        description="PostgreSQL idle_in_transaction_session_timeout of this service's"
+        " connections: a session left idle inside a transaction this long is ended, its locks"
+        " freed (0: none), ms.",
+    )
+    db_tcp_keepalive_idle_s: int = Field(
+        10,
+        ge=1,
+        description="TCP keepalive on every database connection, both ends: first probe after"
+        " this much silence, then every half of it, 3 probes (a silent peer is noticed after"
+        " about 2.5 times this), seconds.",
+    )
+    db_tcp_user_timeout_ms: int = Field(
+        20_000,
+        ge=0,
+        description="TCP_USER_TIMEOUT on every database connection, both ends: a connection"
+        " whose sent data stays unacknowledged this long is closed (0: the kernel's default), ms.",
+    )
     kafka_bootstrap: str = Field(
         "127.0.0.1:9092", description="Kafka bootstrap servers, comma separated."
     )
@@ -49,11 +96,25 @@ class ServiceSettings(BaseSettings):
     relay_port: int = Field(
         0, description="Port of the relay's health and metrics endpoint (0: none)."
     )
-    jwt_issuer: str = Field("http://127.0.0.1:8900", description="Expected `iss` of bearer tokens.")
+    jwt_issuer: str = Field(
+        "https://sso.campus.invalid",
+        description="Expected `iss` of bearer tokens (the default names no real host: set it).",
+    )
     jwt_audience: str = Field("houqin", description="Expected `aud` of bearer tokens.")
     jwt_jwks_url: str = Field(
-        "http://127.0.0.1:8900/.well-known/jwks.json",
-        description="JWKS of the campus SSO (or the local demo issuer); fetched and cached.",
+        "https://sso.campus.invalid/.well-known/jwks.json",
+        description="JWKS of the campus SSO, fetched and cached; https, unless HOUQIN_DEMO is"
+        " set (the local demo SSO speaks http).",
+    )
+    jwt_jwks_timeout_s: float = Field(
+        5, gt=0, description="Deadline of one JWKS fetch, whole answer included, seconds."
+    )
+    demo_mode: bool = Field(
+        False,
+        validation_alias=DEMO_ENV,
+        description="No prefix (1 or true): the demo mode of `./houqin run`, the"
+        " tests and compose's demo SSO. Only then may the JWKS come over http; the demo SSO"
+        " refuses to start without it.",
     )
     jwt_leeway_s: int = Field(30, ge=0, description="Clock skew tolerated on `exp`/`nbf`, seconds.")
     log_level: str = Field("INFO", description="Log level: DEBUG, INFO, WARNING, ERROR.")
@@ -95,3 +156,8 @@ class ServiceSettings(BaseSettings):
     consumer_stall_s: int = Field(
         60, ge=1, description="Liveness fails when the consumer loop has not turned for this long."
     )
+
+    @field_validator("demo_mode", mode="before")
+    @classmethod
+    def _unset_is_off(cls, value: Any) -> Any:
+        return False if value == "" else value

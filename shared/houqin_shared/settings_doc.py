@@ -15,7 +15,9 @@ def table() -> str:
     ]
     for name, info in ServiceSettings.model_fields.items():
         default = "" if info.default is None else f"`{info.default}`"
-        rows.append(f"| `{name.upper()}` | {default} | {info.description} |")
+        alias = info.validation_alias  # a variable without the prefix, e.g. HOUQIN_DEMO
+        variable = alias if isinstance(alias, str) else name.upper()
+        rows.append(f"| `{variable}` | {default} | {info.description} |")
     return "\n".join(rows)
 
 
