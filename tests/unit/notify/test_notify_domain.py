@@ -88,3 +88,15 @@ def test_channel_settings_are_checked_per_type() -> None:
         channel_settings.parse("sms", {"url": "ftp://x", "api_key": "k", "colour": 1})
     locs = {tuple(e["loc"]) for e in info.value.errors}
     assert ("settings", "url") in locs and ("settings", "colour") in locs
+
+
+def test_a_delivery_lease_must_outlive_a_send() -> None:
+    from pydantic import ValidationError
+
+    from notify.claims import margin_s
+    from notify.settings import NotifySettings
+
+    with pytest.raises(ValidationError, match="at least DELIVERY_TIMEOUT_S"):
+        NotifySettings(delivery_lease_s=10, delivery_timeout_s=9.5)
+    ok = NotifySettings(delivery_lease_s=60, delivery_timeout_s=10)
+    assert margin_s(ok.delivery_lease_s, ok.delivery_timeout_s) == 25
