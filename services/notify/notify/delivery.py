@@ -102,7 +102,10 @@ class Deliverer:
     async def _send_all(
         self, sender: senders.Sender, rows: list[dict[str, Any]], lease: Lease
     ) -> list[Outcome]:
-        gate = asyncio.Semaphore(self.settings.delivery_concurrency)
+        # no more at once than the sender can take: a send waiting for an SMTP connection
+        # would spend its deadline waiting
+        limit = min(self.settings.delivery_concurrency, getattr(sender, "capacity", 1 << 30))
+        gate = asyncio.Semaphore(limit)
 
         async def one(row: dict[str, Any]) -> Outcome | None:
             async with gate:

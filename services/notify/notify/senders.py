@@ -86,6 +86,7 @@ class SmtpSender:
         self.connect_s = connect_s
         self.idle: list[aiosmtplib.SMTP] = []
         self.slots = asyncio.Semaphore(s.pool_size)
+        self.capacity = s.pool_size  # sends in flight beyond this would only wait for a slot
         self.opened = 0  # connections opened so far (the tests check reuse)
 
     async def _connect(self) -> aiosmtplib.SMTP:
