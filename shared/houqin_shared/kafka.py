@@ -9,14 +9,23 @@ from typing import Any
 from aiokafka import AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import KafkaError, TopicAlreadyExistsError
+from aiokafka.record.default_records import DefaultRecordBatchBuilder
 
 from houqin_shared.logs import get_logger
 
 log = get_logger(__name__)
 DEFAULT_PARTITIONS = 4
+# The broker's message.max.bytes: Kafka's default (1 MiB and the 12-byte log overhead), which
+# deploy/local/kafka/server.properties.template and docker-compose.yml leave as it is. A record
+# whose batch would be larger is refused by the broker; the producer refuses it first.
+BROKER_MESSAGE_MAX_BYTES = 1_048_588
 
 
-def producer(bootstrap: str, client_id: str) -> AIOKafkaProducer:
+def producer(
+    bootstrap: str, client_id: str, max_request_size: int = BROKER_MESSAGE_MAX_BYTES
+) -> AIOKafkaProducer:
+    """The idempotent producer; `max_request_size` must match the broker's message.max.bytes
+    (aiokafka checks each record's upper-bound batch size, headers included, against it)."""
     return AIOKafkaProducer(
         bootstrap_servers=bootstrap,
         client_id=client_id,
@@ -24,8 +33,16 @@ def producer(bootstrap: str, client_id: str) -> AIOKafkaProducer:
         enable_idempotence=True,
         linger_ms=2,
         max_batch_size=256 * 1024,
+        max_request_size=max_request_size,
         request_timeout_ms=15000,
     )
+
+
+def record_size(key: bytes | None, value: bytes | None, headers: list[tuple[str, bytes]]) -> int:
+    """Upper bound of the bytes one record takes in a batch of its own, as the producer counts
+    them against max_request_size (and the broker against message.max.bytes)."""
+    size: int = DefaultRecordBatchBuilder.estimate_size_in_bytes(key, value, headers)
+    return size
 
 
 async def start_when_reachable(client: Any, what: str, stop: asyncio.Event | None = None) -> bool:

@@ -32,6 +32,15 @@ OUTBOX_BACKLOG = Gauge("houqin_outbox_backlog", "Outbox rows not yet published")
 OUTBOX_OLDEST_AGE = Gauge(
     "houqin_outbox_oldest_age_seconds", "Age of the oldest unpublished outbox row"
 )
+# Alert on either: a quarantined event reached nobody (houqin_shared.relay).
+OUTBOX_QUARANTINED = Counter(
+    "houqin_outbox_quarantined_total",
+    "Outbox rows the relay set aside (too large to publish) instead of publishing",
+    ["topic", "type"],
+)
+OUTBOX_QUARANTINE_ROWS = Gauge(
+    "houqin_outbox_quarantine_rows", "Rows waiting in outbox_quarantine for an operator"
+)
 CONSUMER_LAG = Gauge(
     "houqin_consumer_lag", "Records behind the partition's end", ["consumer", "topic", "partition"]
 )

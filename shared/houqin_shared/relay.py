@@ -7,6 +7,15 @@ consumers dedupe on the CloudEvents id, so effects happen once. The relay polls 
 LISTEN/NOTIFY, so committing transactions never queue behind NOTIFY's global lock: every
 `poll_s` while there is traffic, backing off to `idle_poll_s` while its outbox stays empty (a
 quiet service's relay costs the database 20 queries a second, not 200).
+
+A row too large to publish (its record's upper-bound size over `max_message_bytes`, the broker's
+message.max.bytes and the producer's max_request_size) is never sent: it is moved to
+`outbox_quarantine` with the reason, counted in `houqin_outbox_quarantined_total` and
+`houqin_outbox_quarantine_rows`, and logged at ERROR (`outbox_row_quarantined`); the rows behind
+it are published as usual. Alert rule: `houqin_outbox_quarantine_rows > 0`. (Checking before
+sending matters: a batch the broker refuses leaves the idempotent producer's sequence numbers
+out of step, and every later send fails until the producer is replaced. No topic is given a
+max.message.bytes below the broker's.)
 """
 
 from __future__ import annotations
@@ -19,9 +28,9 @@ from typing import Any
 
 import asyncpg
 from aiokafka import AIOKafkaProducer
-from aiokafka.errors import KafkaError
+from aiokafka.errors import KafkaError, MessageSizeTooLargeError
 
-from houqin_shared import db, metrics
+from houqin_shared import db, kafka, metrics
 from houqin_shared.contracts.base import encode_headers
 from houqin_shared.db import Conn
 from houqin_shared.logs import get_logger
@@ -33,7 +42,19 @@ _LEADER_LOCK = (
 )
 _FETCH = "SELECT id, topic, key, event_type, headers, payload FROM outbox ORDER BY id LIMIT $1"
 _DELETE = "DELETE FROM outbox WHERE id = ANY($1::bigint[])"
-_BACKLOG = "SELECT count(*), extract(epoch FROM clock_timestamp() - min(created_at)) FROM outbox"
+_QUARANTINE = """
+WITH moved AS (DELETE FROM outbox WHERE id = ANY($1::bigint[]) RETURNING *)
+INSERT INTO outbox_quarantine
+    (id, event_id, topic, key, event_type, headers, payload, created_at, size_bytes, reason)
+SELECT m.id, m.event_id, m.topic, m.key, m.event_type, m.headers, m.payload, m.created_at,
+       r.size, r.reason
+FROM moved m JOIN unnest($1::bigint[], $2::int[], $3::text[]) AS r (id, size, reason) USING (id)
+"""
+_BACKLOG = """
+SELECT count(*), extract(epoch FROM clock_timestamp() - min(created_at)),
+       (SELECT count(*) FROM outbox_quarantine)
+FROM outbox
+"""
 
 
 @dataclass
@@ -46,6 +67,7 @@ class Relay:
     idle_poll_s: float = 0.05  # an outbox that stays empty is looked at less and less often
     standby_s: float = 1.0
     backlog_every_s: float = 5.0
+    max_message_bytes: int = kafka.BROKER_MESSAGE_MAX_BYTES  # the producer's max_request_size
     is_leader: bool = False
     last_round: float = field(default_factory=time.monotonic)
     published: int = 0
@@ -98,33 +120,67 @@ class Relay:
                 await _sleep(stop, pause)
 
     async def publish_once(self, conn: Conn) -> int:
+        """Publish a batch; return how many rows it took (published or quarantined)."""
         rows = await conn.fetch(_FETCH, self.batch)
         if not rows:
             return 0
-        futures = [await self._send(row) for row in rows]
-        await asyncio.gather(*futures)
-        await conn.execute(_DELETE, [r["id"] for r in rows])
-        for r in rows:
+        refused: dict[int, str] = {}  # row id -> why it cannot be published
+        sent: list[tuple[asyncpg.Record, Any]] = []
+        for row in rows:
+            key, value, headers = _record(row)
+            size = kafka.record_size(key, value, headers)
+            if size > self.max_message_bytes:
+                refused[row["id"]] = f"{size} bytes, over {self.max_message_bytes}"
+                continue
+            try:
+                future = await self.producer.send(row["topic"], value, key=key, headers=headers)
+            except MessageSizeTooLargeError as exc:  # not sent: the producer's own check
+                refused[row["id"]] = f"refused by the producer: {exc!r}"
+                continue
+            sent.append((row, future))
+        await asyncio.gather(*(f for _, f in sent))  # on error nothing is deleted: sent again
+        published = [r for r, _ in sent]
+        async with conn.transaction():
+            await conn.execute(_DELETE, [r["id"] for r in published])
+            if refused:
+                await self._quarantine(conn, [r for r in rows if r["id"] in refused], refused)
+        for r in published:
             metrics.EVENTS_PRODUCED.labels(r["topic"], r["event_type"]).inc()
-        self.published += len(rows)
+        self.published += len(published)
         return len(rows)
 
-    async def _send(self, row: asyncpg.Record) -> Any:
-        return await self.producer.send(
-            row["topic"],
-            value=row["payload"],
-            key=row["key"].encode(),
-            headers=encode_headers(row["headers"]),
-        )
+    async def _quarantine(
+        self, conn: Conn, rows: list[asyncpg.Record], refused: dict[int, str]
+    ) -> None:
+        sizes = [kafka.record_size(*_record(r)) for r in rows]
+        reasons = [refused[r["id"]] for r in rows]
+        await conn.execute(_QUARANTINE, [r["id"] for r in rows], sizes, reasons)
+        for r, size, reason in zip(rows, sizes, reasons, strict=True):
+            metrics.OUTBOX_QUARANTINED.labels(r["topic"], r["event_type"]).inc()
+            log.error(
+                "outbox_row_quarantined",
+                outbox_id=r["id"],
+                event_type=r["event_type"],
+                topic=r["topic"],
+                key=r["key"],
+                size_bytes=size,
+                reason=reason,
+            )
 
     async def _measure_backlog(self, conn: Conn) -> None:
         row = await conn.fetchrow(_BACKLOG)
         assert row is not None
         metrics.OUTBOX_BACKLOG.set(row[0])
         metrics.OUTBOX_OLDEST_AGE.set(float(row[1] or 0))
+        metrics.OUTBOX_QUARANTINE_ROWS.set(row[2])
 
     def stalled(self, limit_s: float) -> bool:
         return time.monotonic() - self.last_round > limit_s
+
+
+def _record(row: asyncpg.Record) -> tuple[bytes, bytes, list[tuple[str, bytes]]]:
+    """An outbox row as the Kafka record it becomes: key, value and headers."""
+    return row["key"].encode(), bytes(row["payload"]), encode_headers(row["headers"])
 
 
 async def _sleep(stop: asyncio.Event, seconds: float) -> None:

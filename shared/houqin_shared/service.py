@@ -112,7 +112,9 @@ async def _run_background(
     stop = asyncio.Event()
     _stop_on_signals(stop)
     pool = await db.create_pool(settings, min_size=1, max_size=pool_max)
-    producer = kafka.producer(settings.kafka_bootstrap, f"{spec.group}-{process}")
+    producer = kafka.producer(
+        settings.kafka_bootstrap, f"{spec.group}-{process}", settings.kafka_max_message_bytes
+    )
     try:
         if not await kafka.start_when_reachable(producer, f"{process} producer", stop):
             return
@@ -168,6 +170,7 @@ async def run_relay(spec: ServiceSpec, settings: ServiceSettings) -> None:
             batch=settings.relay_batch,
             poll_s=settings.relay_poll_ms / 1000,
             idle_poll_s=settings.relay_idle_poll_ms / 1000,
+            max_message_bytes=settings.kafka_max_message_bytes,
         )
         return relay.run, lambda: relay.stalled(settings.consumer_stall_s)
 

@@ -71,6 +71,13 @@ class ServiceSettings(BaseSettings):
     kafka_bootstrap: str = Field(
         "127.0.0.1:9092", description="Kafka bootstrap servers, comma separated."
     )
+    kafka_max_message_bytes: int = Field(
+        1_048_588,
+        ge=65536,
+        description="The broker's message.max.bytes (Kafka's default, which deploy/local and"
+        " compose keep): the producers' max_request_size, and the largest outbox row a relay"
+        " publishes (a larger one is moved to outbox_quarantine, counted and logged), bytes.",
+    )
     http_host: str = Field("127.0.0.1", description="Address the HTTP API binds to.")
     http_port: int = Field(8000, description="Port of the HTTP API.")
     http_max_body_bytes: int = Field(

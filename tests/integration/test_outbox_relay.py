@@ -8,8 +8,12 @@ import subprocess
 from collections import defaultdict
 
 import pytest
+from aiokafka.admin import AIOKafkaAdminClient
+from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 from helpers import INFRA, INSTANCE, ROOT, Infra
 from kafka_helpers import new_topic, ping_contract, read_all
+from prometheus_client import REGISTRY
+from structlog.testing import capture_logs
 
 from houqin_shared import db, kafka, outbox
 from houqin_shared.relay import Relay
@@ -199,3 +203,79 @@ async def test_relays_of_different_schemas_lead_independently(
     finally:
         await admin.execute(f"DROP SCHEMA {other} CASCADE")
         await admin.close()
+
+
+LIMIT = 1_048_588  # the test broker's message.max.bytes (Kafka's default)
+
+
+def quarantined(topic: str, event_type: str) -> float:
+    """houqin_outbox_quarantined_total of that topic and type, in this process."""
+    labels = {"topic": topic, "type": event_type}
+    return REGISTRY.get_sample_value("houqin_outbox_quarantined_total", labels) or 0.0
+
+
+async def test_oversized_row_is_quarantined_and_the_rows_behind_it_flow(
+    infra: Infra, scratch_schema: str
+) -> None:
+    """One row over the broker's limit among normal ones: every normal row is published once,
+    the big one is moved to outbox_quarantine with the reason, counted and logged at ERROR,
+    and the relay keeps going (before: it stopped at the big row for good and sent the rows
+    before it again every second)."""
+    topic = await new_topic(infra.kafka)
+    ping = ping_contract(topic)
+
+    class Padded(ping):  # type: ignore[valid-type,misc]
+        padding: str = ""
+
+    size = LIMIT + 1000
+    pool = await db.create_pool(
+        ServiceSettings(database_url=infra.admin_dsn, db_schema=scratch_schema)
+    )
+    for seq in range(11):
+        async with pool.acquire() as conn, conn.transaction():
+            padding = "x" * size if seq == 5 else ""
+            await outbox.add(conn, Padded(aggregate=f"k{seq % 3}", seq=seq, padding=padding))
+    before = quarantined(topic, ping.event_type)
+    stop = asyncio.Event()
+    with capture_logs() as logs:
+        task = asyncio.create_task(_run_relay(infra, scratch_schema, stop))
+        await read_all(infra.kafka, topic, expect=10, timeout_s=20)
+        async with pool.acquire() as conn, conn.transaction():  # the relay keeps going
+            await outbox.add(conn, Padded(aggregate="k0", seq=11))
+        records = await read_all(infra.kafka, topic, expect=11, timeout_s=20)
+        stop.set()
+        await task
+    ids = [r["headers"]["ce_id"] for r in records]
+    assert sorted(json.loads(r["value"])["seq"] for r in records) == [
+        s for s in range(12) if s != 5
+    ], "the rows behind the big one were not all published"
+    assert len(ids) == len(set(ids)) == 11, "a row was published twice"
+    async with pool.acquire() as conn:
+        left = await conn.fetchval("SELECT count(*) FROM outbox")
+        held = await conn.fetch("SELECT payload, size_bytes, reason FROM outbox_quarantine")
+    await pool.close()
+    assert left == 0
+    assert len(held) == 1 and json.loads(held[0]["payload"])["seq"] == 5
+    assert held[0]["size_bytes"] > LIMIT
+    assert f"over {LIMIT}" in held[0]["reason"]
+    assert quarantined(topic, ping.event_type) == before + 1
+    errors = [e for e in logs if e["event"] == "outbox_row_quarantined"]
+    assert [e["log_level"] for e in errors] == ["error"]
+    assert errors[0]["event_type"] == ping.event_type and errors[0]["topic"] == topic
+
+
+async def test_producer_takes_what_the_broker_takes(infra: Infra) -> None:
+    """The producer's max_request_size is the broker's message.max.bytes, read from the broker."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=infra.kafka)
+    await admin.start()
+    try:
+        [answer] = await admin.describe_configs(
+            [ConfigResource(ConfigResourceType.BROKER, "1", {"message.max.bytes": None})]
+        )
+    finally:
+        await admin.close()
+    configs = {c[0]: c[1] for c in answer.resources[0][4]}
+    assert int(configs["message.max.bytes"]) == LIMIT == kafka.BROKER_MESSAGE_MAX_BYTES
+    assert ServiceSettings().kafka_max_message_bytes == kafka.BROKER_MESSAGE_MAX_BYTES
+    producer = kafka.producer(infra.kafka, "size-check")
+    assert producer._max_request_size == kafka.BROKER_MESSAGE_MAX_BYTES
