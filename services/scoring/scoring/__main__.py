@@ -13,14 +13,11 @@ from houqin_shared.webapp import service_app
 from scoring.api import router
 from scoring.compute import run_touched
 from scoring.handlers import BATCH_HANDLERS, HANDLERS
-from scoring.refusals import document
 from scoring.settings import ScoringSettings
 
 
 def create_app(settings: ServiceSettings) -> FastAPI:
-    app = service_app("Houqin scoring", settings, router)
-    document(app)
-    return app
+    return service_app("Houqin scoring", settings, router)
 
 
 SPEC = ServiceSpec(

@@ -13,10 +13,10 @@ from pydantic import BaseModel
 from houqin_shared.contracts.scoring import Award
 from houqin_shared.db import Conn
 from houqin_shared.identity import CurrentPrincipal, Principal, Role, require_roles
+from houqin_shared.openapi import refusals
 from houqin_shared.problems import problem
 from houqin_shared.webapp import DbPool
 from scoring import compute, repository
-from scoring.refusals import refusals
 from scoring.schemas import CampaignIn, RulesIn, UnitIdPath, WorkMarkIn
 
 router = APIRouter(prefix="/v1/campaigns", tags=["campaigns"])
@@ -73,7 +73,7 @@ async def existing(conn: Conn, campaign_id: UUID, editable: bool = False) -> dic
     return campaign
 
 
-@router.post("", response_model=Campaign, status_code=201, openapi_extra=refusals())
+@router.post("", response_model=Campaign, status_code=201, responses=refusals("validation"))
 async def create_campaign(body: CampaignIn, who: Leadership, pool: DbPool) -> dict[str, Any]:
     async with pool.acquire() as conn, conn.transaction():
         campaign = await repository.campaigns.create(
@@ -109,7 +109,7 @@ async def get_campaign(campaign_id: UUID, _: CurrentPrincipal, pool: DbPool) -> 
         return await existing(conn, campaign_id)
 
 
-@router.put("/{campaign_id}", response_model=Campaign, openapi_extra=refusals())
+@router.put("/{campaign_id}", response_model=Campaign, responses=refusals("validation"))
 async def replace_campaign(
     campaign_id: UUID, body: CampaignIn, _: Leadership, pool: DbPool
 ) -> dict[str, Any]:

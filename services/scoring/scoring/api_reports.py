@@ -11,13 +11,13 @@ from uuid import UUID
 from fastapi import APIRouter, Response
 
 from houqin_shared.identity import CurrentPrincipal, Principal
+from houqin_shared.openapi import refusals
 from houqin_shared.problems import problem
 from houqin_shared.webapp import DbPool
 from scoring import charts, reports, repository, trends
 from scoring.api_campaigns import existing
 from scoring.api_scores import viewer, visible
 from scoring.domain_access import can_see
-from scoring.refusals import refusals
 from scoring.rendering import RENDERER, too_large
 from scoring.schemas import LAST_DAY, MAX_PERIOD_YEARS, period_end_limit
 
@@ -39,8 +39,7 @@ async def _rows(pool: Any, campaign_id: UUID, who: Principal) -> tuple[dict[str,
 @router.get(
     "/{campaign_id}/report.csv",
     response_class=Response,
-    responses={200: {"content": {"text/csv": {}}}},
-    openapi_extra=refusals(*RENDERED),
+    responses={200: {"content": {"text/csv": {}}}, **refusals(*RENDERED)},
 )
 async def report_csv(campaign_id: UUID, who: CurrentPrincipal, pool: DbPool) -> Response:
     """All units the caller may see, Chinese headers, UTF-8 with BOM; text that a spreadsheet
@@ -59,8 +58,7 @@ async def report_csv(campaign_id: UUID, who: CurrentPrincipal, pool: DbPool) -> 
 @router.get(
     "/{campaign_id}/report.xlsx",
     response_class=Response,
-    responses={200: {"content": {XLSX: {}}}},
-    openapi_extra=refusals(*RENDERED),
+    responses={200: {"content": {XLSX: {}}}, **refusals(*RENDERED)},
 )
 async def report_xlsx(campaign_id: UUID, who: CurrentPrincipal, pool: DbPool) -> Response:
     """One sheet per unit type (部门, 班组, 个人), Chinese headers, header row frozen; text cells
@@ -94,8 +92,10 @@ def _chartable(campaign: dict[str, Any]) -> None:
 @router.get(
     "/{campaign_id}/report.png",
     response_class=Response,
-    responses={200: {"content": {"image/png": {}}}},
-    openapi_extra=refusals(*RENDERED, "campaign-period-invalid", "chart-font-missing"),
+    responses={
+        200: {"content": {"image/png": {}}},
+        **refusals(*RENDERED, "campaign-period-invalid", "chart-font-missing"),
+    },
 )
 async def report_png(campaign_id: UUID, who: CurrentPrincipal, pool: DbPool) -> Response:
     """A chart for the leadership's meeting: on-time rate (及时率) and satisfaction (满意度) of
