@@ -163,11 +163,17 @@ class Renderer:
     async def _run(self, fn: Callable[..., bytes], args: tuple[Any, ...]) -> bytes:
         pool = self._ensure_pool()
 
-        async def submitted() -> bytes:
+        async def submit() -> Future[bytes]:
             # starting a worker talks to the forkserver (which may first import matplotlib)
-            future: Future[bytes] = await asyncio.to_thread(
-                pool.submit, _bounded, fn, args, self.max_output
-            )
+            return await asyncio.to_thread(pool.submit, _bounded, fn, args, self.max_output)
+
+        async def submitted() -> bytes:
+            nonlocal pool
+            try:
+                future = await submit()
+            except RuntimeError:  # the pool was just stopped with another job: a new one
+                pool = self._ensure_pool()
+                future = await submit()
             return await asyncio.wrap_future(future)
 
         try:
@@ -177,9 +183,9 @@ class Renderer:
             raise timed_out(self.time_limit) from exc
         except OutputTooLarge as exc:
             raise too_large(exc.size, exc.limit) from exc
-        except BrokenProcessPool as exc:  # killed with another job that ran out of time
+        except BrokenProcessPool as exc:  # a worker died, or was stopped with another job
             self._kill(pool)
-            raise timed_out(self.time_limit) from exc
+            raise busy() from exc
 
     def _ensure_pool(self) -> ProcessPoolExecutor:
         if self._pool is None:
