@@ -5,8 +5,9 @@ Each role owns exactly its schema and gets no rights on any other; PUBLIC loses 
 database and the public schema. Each role's sessions default to the services' statement and
 idle-in-transaction timeouts (a backstop for clients that set none, such as psql or a migration;
 the services send their own `DB_*` settings at connect, which take precedence). Passwords come
-from `HOUQIN_DB_PASSWORD_<SERVICE>`, else a dev default printed nowhere but here:
-`<service>-dev-password`.
+from `HOUQIN_DB_PASSWORD_<SERVICE>`, else the file `db-password-<service>` in HOUQIN_SECRETS_DIR
+(docker-compose: `houqin_shared.first_start`), else a dev default printed nowhere but here:
+`<service>-dev-password`. `--admin-password-file` gives the superuser's password.
 """
 
 from __future__ import annotations
@@ -15,10 +16,12 @@ import argparse
 import asyncio
 import os
 import re
+from pathlib import Path
 
 import asyncpg
 
 from houqin_shared.db import Timeouts
+from houqin_shared.settings import read_secret
 
 SERVICES = ("feedback", "tickets", "scoring", "notify")
 _NAME = re.compile(r"^[a-z][a-z0-9_]{0,30}$")
@@ -29,11 +32,14 @@ ROLE_DEFAULTS = {
 
 
 def password_for(service: str) -> str:
-    return os.environ.get(f"HOUQIN_DB_PASSWORD_{service.upper()}", f"{service}-dev-password")
+    given = os.environ.get(f"HOUQIN_DB_PASSWORD_{service.upper()}")
+    return given or read_secret(f"db-password-{service}") or f"{service}-dev-password"
 
 
-async def bootstrap(admin_dsn: str, services: tuple[str, ...] = SERVICES) -> None:
-    conn = await asyncpg.connect(admin_dsn)
+async def bootstrap(
+    admin_dsn: str, services: tuple[str, ...] = SERVICES, admin_password: str | None = None
+) -> None:
+    conn = await asyncpg.connect(admin_dsn, password=admin_password)
     try:
         database = await conn.fetchval("SELECT current_database()")
         await conn.execute(f'REVOKE CREATE, TEMPORARY ON DATABASE "{database}" FROM PUBLIC')
@@ -65,9 +71,12 @@ def service_dsn(admin_dsn: str, service: str) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--admin-dsn", required=True)
+    parser.add_argument("--admin-password-file", type=Path, help="the superuser's password")
     parser.add_argument("services", nargs="*", default=list(SERVICES))
     args = parser.parse_args()
-    asyncio.run(bootstrap(args.admin_dsn, tuple(args.services)))
+    file = args.admin_password_file
+    password = file.read_text().strip() if file is not None else None
+    asyncio.run(bootstrap(args.admin_dsn, tuple(args.services), password))
 
 
 if __name__ == "__main__":

@@ -7,13 +7,30 @@ Each service subclasses `ServiceSettings` and sets `env_prefix` (for example `FE
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any
 
 from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SecretsSettingsSource,
+    SettingsConfigDict,
+)
 
 DEMO_ENV = "HOUQIN_DEMO"
 """The one switch of the demo mode, shared by every service and the demo SSO (no prefix)."""
+SECRETS_ENV = "HOUQIN_SECRETS_DIR"
+"""A directory of secret files named like the variables (`FEEDBACK_DATABASE_URL`), read for
+what the environment does not set (docker-compose keeps them in a volume: first_start)."""
+
+
+def read_secret(name: str) -> str | None:
+    """The file `name` in HOUQIN_SECRETS_DIR, when that is set and the file exists."""
+    directory = os.environ.get(SECRETS_ENV)
+    path = Path(directory) / name if directory else None
+    return path.read_text().strip() if path is not None and path.is_file() else None
 
 
 class ServiceSettings(BaseSettings):
@@ -163,6 +180,20 @@ class ServiceSettings(BaseSettings):
     consumer_stall_s: int = Field(
         60, ge=1, description="Liveness fails when the consumer loop has not turned for this long."
     )
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Arguments, then the environment, then HOUQIN_SECRETS_DIR's files when it is set."""
+        directory = os.environ.get(SECRETS_ENV)
+        files = (SecretsSettingsSource(settings_cls, secrets_dir=directory),) if directory else ()
+        return (init_settings, env_settings, dotenv_settings, *files)
 
     @field_validator("demo_mode", mode="before")
     @classmethod
