@@ -3,6 +3,10 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
 
 from houqin_shared.identity import InsecureJwksError, check_jwks_url, verifier_from_settings
@@ -52,3 +56,22 @@ def test_the_demo_mode_is_one_unprefixed_variable(
 ) -> None:
     monkeypatch.setenv("HOUQIN_DEMO", value)
     assert ServiceSettings().demo_mode is on
+
+
+def test_an_api_process_refuses_to_start_with_a_clear_error() -> None:
+    env = {
+        "PATH": os.environ["PATH"],
+        "TICKETS_JWT_JWKS_URL": DEMO_JWKS,
+        "TICKETS_HTTP_PORT": "1",  # never bound: the refusal comes first
+        "HOUQIN_DEMO": "",
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "tickets", "api"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode != 0
+    assert "InsecureJwksError: refusing to start" in done.stderr, done.stderr[-2000:]
