@@ -26,6 +26,7 @@ from feedback.repository import duplicates, photos, reception, track
 from houqin_shared.db import Conn
 from houqin_shared.identity import CurrentPrincipal, Principal, Role
 from houqin_shared.logs import get_logger
+from houqin_shared.params import Instant
 from houqin_shared.problems import ProblemError, problem
 from houqin_shared.webapp import DbPool, get_pool
 
@@ -198,7 +199,7 @@ async def read_report(report_id: uuid.UUID, who: CurrentPrincipal, pool: DbPool)
 async def my_reports(
     who: CurrentPrincipal,
     pool: DbPool,
-    before: datetime | None = None,
+    before: Instant | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     supported: Annotated[
         bool, Query(description="The reports you said 'me too' to, instead of your own.")

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
 from feedback.repository import board
+from houqin_shared.params import Instant
 from houqin_shared.problems import problem
 from houqin_shared.webapp import DbPool
 
@@ -41,8 +42,8 @@ def _line(row: dict[str, Any]) -> Line:
 @router.get("", response_model=Board)
 async def read_board(
     pool: DbPool,
-    start: Annotated[datetime | None, Query(description="Default: 30 days before end.")] = None,
-    end: Annotated[datetime | None, Query(description="Default: now.")] = None,
+    start: Annotated[Instant | None, Query(description="Default: 30 days before end.")] = None,
+    end: Annotated[Instant | None, Query(description="Default: now.")] = None,
 ) -> Board:
     end = end or datetime.now(UTC)
     start = start or end - timedelta(days=30)

@@ -18,6 +18,7 @@ from feedback.domain import PLAIN
 from feedback.repository import catalog, reception, timeline
 from houqin_shared.contracts.common import ReportKind, Urgency
 from houqin_shared.identity import Principal, Role, require_roles
+from houqin_shared.params import Day
 from houqin_shared.problems import problem
 from houqin_shared.webapp import DbPool
 
@@ -28,7 +29,7 @@ Clerk = Annotated[Principal, Depends(require_roles(Role.front_desk, Role.supervi
 class SessionIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    held_on: date
+    held_on: Day
     place: str = Field(min_length=1, max_length=200, pattern=PLAIN)
     leaders: list[str] = Field(min_length=1, max_length=20, description="Attending leaders.")
 

@@ -16,6 +16,7 @@ from feedback.repository import audit
 from houqin_shared.contracts.common import Channel
 from houqin_shared.identity import Principal, Role, require_roles
 from houqin_shared.logs import get_logger
+from houqin_shared.params import Instant
 from houqin_shared.problems import problem
 from houqin_shared.webapp import DbPool
 
@@ -74,7 +75,7 @@ async def all_reports(
     status: Annotated[str | None, Query(max_length=32)] = None,
     category: Annotated[str | None, Query(max_length=64)] = None,
     channel: Channel | None = None,
-    before: datetime | None = None,
+    before: Instant | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> list[ReportOut]:
     """Every report, newest first, for supervisors (anonymous reporters stay masked)."""

@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import secrets
 import uuid
-from datetime import date
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -16,6 +15,7 @@ from feedback.domain_votes import OptionIn
 from houqin_shared.contracts.common import UnitType
 from houqin_shared.contracts.feedback import UnitScore
 from houqin_shared.field_errors import invalid_field
+from houqin_shared.params import Day
 
 
 class QuestionIn(BaseModel):
@@ -30,8 +30,8 @@ class SurveyIn(BaseModel):
 
     title: str = Field(min_length=1, max_length=200, pattern=PLAIN)
     campaign_id: uuid.UUID | None = None
-    period_start: date
-    period_end: date
+    period_start: Day
+    period_end: Day
     questions: list[QuestionIn] = Field(min_length=1, max_length=30)
     units: list[OptionIn] = Field(min_length=1, max_length=200, description="The units rated.")
     audience: list[str] = Field(

@@ -6,11 +6,12 @@ import hashlib
 import uuid
 from datetime import datetime
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from feedback.domain import CODE, PLAIN
 from houqin_shared.contracts.common import UnitType
 from houqin_shared.field_errors import invalid_field
+from houqin_shared.params import Instant
 
 
 class OptionIn(BaseModel):
@@ -26,8 +27,8 @@ class BallotIn(BaseModel):
 
     title: str = Field(min_length=1, max_length=200, pattern=PLAIN)
     campaign_id: uuid.UUID | None = None
-    opens_at: AwareDatetime
-    closes_at: AwareDatetime
+    opens_at: Instant
+    closes_at: Instant
     options: list[OptionIn] = Field(min_length=2, max_length=200)
 
     @model_validator(mode="after")

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
 
 from houqin_shared.identity import Principal, Role, require_roles
+from houqin_shared.params import Instant
 from houqin_shared.problems import problem
 from houqin_shared.webapp import DbPool
 from tickets import rectification_service as svc
@@ -37,7 +38,7 @@ class NoteIn(BaseModel):
 class DecisionIn(BaseModel):
     passed: bool
     reason: str | None = Field(None, max_length=4000)
-    new_deadline: datetime | None = None
+    new_deadline: Instant | None = None
 
 
 @router.post("", status_code=201)

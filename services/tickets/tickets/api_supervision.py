@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
 
 from houqin_shared.identity import Principal, Role, require_roles
+from houqin_shared.params import Instant
 from houqin_shared.problems import problem
 from houqin_shared.webapp import DbPool
 from tickets import sla_service
@@ -69,7 +70,7 @@ async def list_incidents(
     pool: DbPool,
     unit_id: str | None = None,
     status: str | None = None,
-    since: datetime | None = None,
+    since: Instant | None = None,
 ) -> list[dict[str, Any]]:
     async with pool.acquire() as conn:
         return await repo.incidents(conn, unit_id, status, since)

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from houqin_shared.field_errors import invalid_field
+from houqin_shared.params import Day
 from tickets.sla import WorkingCalendar
 
 
@@ -25,8 +26,8 @@ class Period(BaseModel):
     """A closed period (vacation), both days inclusive."""
 
     model_config = ConfigDict(extra="forbid")
-    start: date
-    end: date
+    start: Day
+    end: Day
 
 
 class CalendarDoc(BaseModel):

@@ -6,12 +6,12 @@ from __future__ import annotations
 import csv
 import io
 import uuid
-from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from houqin_shared.field_errors import invalid_field
+from houqin_shared.params import Instant
 
 _TICKET_NS = uuid.UUID("8f0c2b8e-2a55-4f0e-9a53-5a8f3b0d6c11")
 CODE = r"^[a-z0-9][a-z0-9_.-]{0,63}$"
@@ -52,8 +52,8 @@ class Leave(BaseModel):
     """A period a member of staff is away (start inclusive, end exclusive)."""
 
     model_config = ConfigDict(extra="forbid")
-    start: datetime
-    end: datetime
+    start: Instant
+    end: Instant
     reason: str | None = Field(None, max_length=500)
 
     @model_validator(mode="after")

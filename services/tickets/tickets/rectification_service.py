@@ -17,6 +17,7 @@ from houqin_shared.contracts import (
 )
 from houqin_shared.db import Conn
 from houqin_shared.identity import Principal, Role
+from houqin_shared.params import Instant
 from houqin_shared.problems import problem
 from tickets.access import may_manage
 from tickets.escalation import deadline_limit, step
@@ -36,7 +37,7 @@ class RectificationIn(BaseModel):
     responsible_id: str | None = Field(None, max_length=64)
     team_id: str | None = Field(None, max_length=64)
     department_id: str | None = Field(None, max_length=64)
-    deadline: datetime
+    deadline: Instant
 
 
 def _future(deadline: datetime, now: datetime) -> None:

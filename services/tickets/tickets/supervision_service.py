@@ -14,6 +14,7 @@ from houqin_shared.contracts import IncidentOverturned, IncidentVerified, Inspec
 from houqin_shared.db import Conn
 from houqin_shared.field_errors import invalid_field
 from houqin_shared.identity import Principal, Role
+from houqin_shared.params import Instant
 from houqin_shared.problems import problem
 from tickets import rectification_service
 from tickets.access import may_manage
@@ -40,7 +41,7 @@ class Finding(BaseModel):
     problem: str = Field(min_length=1, max_length=4000)
     measures: str | None = Field(None, max_length=4000)
     responsible_id: str | None = Field(None, max_length=64)
-    deadline: datetime
+    deadline: Instant
     hazard: bool = False
 
 
@@ -52,7 +53,7 @@ class InspectionIn(BaseModel):
     items: list[ChecklistItem] = Field(min_length=1, max_length=200)
     photos: list[str] = Field([], max_length=50)
     findings: list[Finding] = Field([], max_length=100)
-    inspected_at: datetime | None = None
+    inspected_at: Instant | None = None
 
     def score(self) -> float:
         """The checklist as a 0-100 score."""
@@ -137,7 +138,7 @@ class IncidentIn(BaseModel):
     ticket_id: uuid.UUID | None = None
     summary: str = Field(min_length=1, max_length=4000)
     evidence: list[str] = Field(min_length=1, max_length=50)
-    occurred_at: datetime
+    occurred_at: Instant
 
 
 async def verify_incident(
