@@ -39,7 +39,12 @@ def password_for(service: str) -> str:
 async def bootstrap(
     admin_dsn: str, services: tuple[str, ...] = SERVICES, admin_password: str | None = None
 ) -> None:
-    conn = await asyncpg.connect(admin_dsn, password=admin_password)
+    conn = await asyncpg.connect(
+        admin_dsn,
+        password=admin_password,
+        timeout=Timeouts.connect_s,
+        command_timeout=Timeouts.command_s,
+    )
     try:
         database = await conn.fetchval("SELECT current_database()")
         await conn.execute(f'REVOKE CREATE, TEMPORARY ON DATABASE "{database}" FROM PUBLIC')

@@ -19,6 +19,7 @@ from helpers import Infra, Sso, serving, settings_for
 from silent_proxy import SilentProxy, silent_proxy
 
 from houqin_shared import db
+from houqin_shared.bootstrap import bootstrap, service_dsn
 from houqin_shared.settings import ServiceSettings
 from houqin_shared.webapp import DbPool, service_app
 
@@ -177,3 +178,17 @@ async def test_every_connection_has_keepalives_and_a_tcp_user_timeout(infra: Inf
     finally:
         await single.close()
         await pool.close()
+
+
+async def test_the_service_roles_carry_the_limits_for_any_client(infra: Infra) -> None:
+    """Bootstrap sets them on each role, so psql or a migration session is bounded too."""
+    await bootstrap(infra.admin_dsn)
+    conn = await asyncpg.connect(service_dsn(infra.admin_dsn, "scoring"))
+    try:
+        limits = await conn.fetchrow(
+            "SELECT current_setting('statement_timeout') AS statement,"
+            " current_setting('idle_in_transaction_session_timeout') AS idle"
+        )
+        assert limits is not None and (limits["statement"], limits["idle"]) == ("30s", "1min")
+    finally:
+        await conn.close()
