@@ -8,16 +8,17 @@ from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from houqin_shared.contracts.scoring import Award
 from houqin_shared.db import Conn
+from houqin_shared.http import field_error
 from houqin_shared.identity import CurrentPrincipal, Principal, Role, require_roles
 from houqin_shared.openapi import refusals
 from houqin_shared.problems import problem
 from houqin_shared.webapp import DbPool
 from scoring import compute, repository
-from scoring.schemas import CampaignIn, RulesIn, UnitIdPath, WorkMarkIn
+from scoring.schemas import CampaignIn, CheckedCampaign, RulesIn, UnitIdPath, WorkMarkIn
 
 router = APIRouter(prefix="/v1/campaigns", tags=["campaigns"])
 Leadership = Annotated[Principal, Depends(require_roles(Role.leader, Role.admin))]
@@ -61,6 +62,19 @@ class Published(BaseModel):
     awards: list[Award]
 
 
+def checked(body: CampaignIn) -> CheckedCampaign:
+    """The rules between the body's fields, which its schema cannot state: a typed domain
+    refusal with the same `errors` items as a validation problem."""
+    try:
+        return CheckedCampaign.model_validate(body.model_dump())
+    except ValidationError as exc:
+        raise problem(
+            "campaign-invalid",
+            "the campaign's settings do not fit together: see `errors`",
+            errors=[{**field_error(e), "loc": ["body", *e["loc"]]} for e in exc.errors()],
+        ) from exc
+
+
 async def existing(conn: Conn, campaign_id: UUID, editable: bool = False) -> dict[str, Any]:
     campaign = await repository.campaigns.get(conn, campaign_id, lock=editable)
     if campaign is None:
@@ -73,8 +87,9 @@ async def existing(conn: Conn, campaign_id: UUID, editable: bool = False) -> dic
     return campaign
 
 
-@router.post("", response_model=Campaign, status_code=201, responses=refusals("validation"))
+@router.post("", response_model=Campaign, status_code=201, responses=refusals("campaign-invalid"))
 async def create_campaign(body: CampaignIn, who: Leadership, pool: DbPool) -> dict[str, Any]:
+    body = checked(body)
     async with pool.acquire() as conn, conn.transaction():
         campaign = await repository.campaigns.create(
             conn,
@@ -109,10 +124,11 @@ async def get_campaign(campaign_id: UUID, _: CurrentPrincipal, pool: DbPool) -> 
         return await existing(conn, campaign_id)
 
 
-@router.put("/{campaign_id}", response_model=Campaign, responses=refusals("validation"))
+@router.put("/{campaign_id}", response_model=Campaign, responses=refusals("campaign-invalid"))
 async def replace_campaign(
     campaign_id: UUID, body: CampaignIn, _: Leadership, pool: DbPool
 ) -> dict[str, Any]:
+    body = checked(body)
     async with pool.acquire() as conn, conn.transaction():
         await existing(conn, campaign_id, editable=True)
         campaign = await repository.campaigns.update(

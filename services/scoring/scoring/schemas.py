@@ -48,14 +48,17 @@ class _Strict(BaseModel):
 
 
 class WeightsIn(_Strict):
-    """Percent per component; they must add up to 100 (seed 002: 40/30/30)."""
+    """Percent per component; they must add up to 100 (seed 002: 40/30/30): a rule its schema
+    cannot state, checked by CheckedWeights."""
 
     work: int = Field(40, ge=0, le=100, description="部门工作特色和工作成绩 (leadership's marks).")
     inspection: int = Field(30, ge=0, le=100, description="后勤服务质量监督小组检查.")
     satisfaction: int = Field(30, ge=0, le=100, description="满意度测评 (ratings and surveys).")
 
+
+class CheckedWeights(WeightsIn):
     @model_validator(mode="after")
-    def _sum(self) -> WeightsIn:
+    def _sum(self) -> CheckedWeights:
         if self.work + self.inspection + self.satisfaction != 100:
             raise invalid_field("weights_sum")
         return self
@@ -108,7 +111,15 @@ class RulesIn(_Strict):
     veto: VetoIn = Field(default_factory=VetoIn)
 
 
+class CheckedRules(RulesIn):
+    weights: CheckedWeights = Field(default_factory=CheckedWeights)
+
+
 class CampaignIn(_Strict):
+    """A campaign as its schema states it. The rules between its fields (a known time zone, the
+    period's bounds, weights adding up to 100) are CheckedCampaign's, answered as the typed
+    problem `campaign-invalid`."""
+
     name: str = Field(min_length=1, max_length=200, pattern=ONE_LINE, examples=["2026 优质服务月"])
     period_start: CampaignDay
     period_end: CampaignDay = Field(
@@ -116,7 +127,10 @@ class CampaignIn(_Strict):
         f" day), and no later than {LAST_DAY}."
     )
     timezone: str = Field(
-        "Asia/Shanghai", max_length=64, description="Periods are calendar days here."
+        "Asia/Shanghai",
+        min_length=1,
+        max_length=64,
+        description="An IANA time zone; periods are calendar days there.",
     )
     departments: list[UnitId] | None = Field(
         None,
@@ -124,6 +138,10 @@ class CampaignIn(_Strict):
         description="Departments evaluated (with their teams and staff); null: all.",
     )
     rules: RulesIn = Field(default_factory=RulesIn)
+
+
+class CheckedCampaign(CampaignIn):
+    rules: CheckedRules = Field(default_factory=CheckedRules)
 
     @field_validator("timezone")
     @classmethod
@@ -135,7 +153,7 @@ class CampaignIn(_Strict):
         return value
 
     @model_validator(mode="after")
-    def _period(self) -> CampaignIn:
+    def _period(self) -> CheckedCampaign:
         for day in (self.period_start, self.period_end):
             if not FIRST_DAY <= day <= LAST_DAY:
                 raise invalid_field(
@@ -154,7 +172,7 @@ class WorkMarkIn(_Strict):
 
 
 def to_rules(raw: dict[str, object]) -> Rules:
-    r = RulesIn.model_validate(raw)
+    r = CheckedRules.model_validate(raw)
     return Rules(
         weights=Weights(r.weights.work, r.weights.inspection, r.weights.satisfaction),
         min_samples=MinSamples(

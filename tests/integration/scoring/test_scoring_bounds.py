@@ -32,7 +32,10 @@ async def test_the_1813_year_campaign_is_refused_and_nothing_stored(
     app = create_app(scoring.settings)
     async with api_client(app) as client:
         forever = {**BODY, "period_start": "0186-01-01", "period_end": "2000-12-31"}
-        refused(await client.post("/v1/campaigns", json=forever, headers=leader(sso)))
+        r = await client.post("/v1/campaigns", json=forever, headers=leader(sso))
+        refused(r)
+        assert r.json()["type"] == "https://houqin.dev/problems/campaign-invalid"
+        assert [e["type"] for e in r.json()["errors"]] == ["campaign_day_out_of_range"]
         assert await scoring.fetch("SELECT id FROM campaigns") == []
 
         r = await client.post("/v1/campaigns", json=BODY, headers=leader(sso))
@@ -40,6 +43,10 @@ async def test_the_1813_year_campaign_is_refused_and_nothing_stored(
         cid = r.json()["id"]
         r = await client.put(f"/v1/campaigns/{cid}", json=forever, headers=leader(sso))
         refused(r)
+        weights = {"rules": {"weights": {"work": 0, "inspection": 0, "satisfaction": 0}}}
+        r = await client.put(f"/v1/campaigns/{cid}", json={**BODY, **weights}, headers=leader(sso))
+        refused(r)
+        assert r.json()["errors"][0]["loc"] == ["body", "rules", "weights"]
     stored = await scoring.fetch("SELECT period_start, period_end FROM campaigns")
     assert [(str(s["period_start"]), str(s["period_end"])) for s in stored] == [
         ("2026-01-01", "2026-12-31")
@@ -107,4 +114,8 @@ async def test_periods_counts_lists_and_names_are_bounded(scoring: Scoring, sso:
     assert campaign["name"]["maxLength"] == 200
     assert schemas["QuotasIn"]["properties"]["teams"]["maximum"] == 100_000
     params = {p["name"]: p for p in doc["paths"]["/v1/campaigns"]["get"]["parameters"]}
+    # the rules between fields, which the schema cannot state, are a documented domain refusal
+    refusal = doc["paths"]["/v1/campaigns"]["post"]["responses"]["422"]
+    types = refusal["content"]["application/problem+json"]["schema"]["allOf"][1]
+    assert "https://houqin.dev/problems/campaign-invalid" in types["properties"]["type"]["enum"]
     assert params["limit"]["schema"]["maximum"] == 500
