@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
-from pydantic_core import PydanticCustomError
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from feedback.domain import PLAIN
+from houqin_shared.field_errors import invalid_field
 from houqin_shared.field_errors import invalid_field
 
 LOW = 2  # a score at or below this needs a comment
@@ -26,13 +26,23 @@ class ConfirmationIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     fixed: bool
-    reason: str | None = Field(None, min_length=1, max_length=2000, pattern=PLAIN)
+    reason: str | None = Field(
+        None,
+        min_length=1,
+        max_length=2000,
+        pattern=PLAIN,
+        validate_default=True,
+        description="Required when not fixed (error type not_fixed_reason_required at"
+        " body.reason).",
+    )
 
-    @model_validator(mode="after")
-    def _reason_when_not_fixed(self) -> ConfirmationIn:
-        if not self.fixed and not self.reason:
+    @field_validator("reason")
+    @classmethod
+    def _reason_when_not_fixed(cls, reason: str | None, info: ValidationInfo) -> str | None:
+        """Not fixed needs a reason, named at the field so a form shows it next to the box."""
+        if info.data.get("fixed") is False and not reason:
             raise invalid_field("not_fixed_reason_required")
-        return self
+        return reason
 
 
 class RatingIn(BaseModel):
@@ -58,11 +68,7 @@ class RatingIn(BaseModel):
         can show it next to the comment box in the reader's language."""
         scores = [info.data.get(k) for k in ("quality", "timeliness", "attitude")]
         if not comment and any(s is not None and s <= LOW for s in scores):
-            raise PydanticCustomError(
-                "rating_comment_required",
-                "a score of {low} or below needs a comment",
-                {"low": LOW},
-            )
+            raise invalid_field("rating_comment_required", low=LOW)
         return comment
 
 
