@@ -9,7 +9,6 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 
 from feedback.domain import PLAIN
 from houqin_shared.field_errors import invalid_field
-from houqin_shared.field_errors import invalid_field
 
 LOW = 2  # a score at or below this needs a comment
 
