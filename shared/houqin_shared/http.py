@@ -26,6 +26,7 @@ from houqin_shared.settings import ServiceSettings
 
 log = get_logger(__name__)
 Check = Callable[[], Awaitable[None]]
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 # Values PostgreSQL refuses (class 22, and asyncpg's own argument checks): the client's fault.
 BAD_VALUE_ERRORS: tuple[type[Exception], ...] = (
     asyncpg.DataError,
@@ -207,15 +208,16 @@ def field_error(error: Any) -> dict[str, Any]:
 
 
 def allowed_methods(request: Request) -> str:
-    """Every method a route answers at the request's path: Starlette's 405 names only the
-    first matching route's, and FastAPI makes one route per method."""
-    methods: set[str] = set()
-    for route in request.app.router.routes:
-        if isinstance(route, BaseRoute) and getattr(route, "methods", None):
-            match, _ = route.matches(request.scope)
-            if match != Match.NONE:
-                methods |= set(route.methods)  # type: ignore[attr-defined]
-    return ", ".join(sorted(methods))
+    """Every method some route answers at the request's path: Starlette's 405 names only the
+    first matching route's, and FastAPI makes one route per method (and nests included
+    routers), so each method is tried against the app's routes."""
+    routes = [r for r in request.app.router.routes if isinstance(r, BaseRoute)]
+    allowed = [
+        method
+        for method in _METHODS
+        if any(r.matches({**request.scope, "method": method})[0] == Match.FULL for r in routes)
+    ]
+    return ", ".join(allowed)
 
 
 def db_check(pool: asyncpg.Pool) -> Check:

@@ -14,6 +14,7 @@ import re
 from datetime import date, datetime
 from typing import Annotated, Any
 
+from fastapi import Path
 from pydantic import BeforeValidator
 from pydantic_core import PydanticCustomError
 
@@ -42,3 +43,5 @@ def _day(value: Any) -> Any:
 
 Instant = Annotated[datetime, BeforeValidator(_instant)]
 Day = Annotated[date, BeforeValidator(_day)]
+# A row id in a path: PostgreSQL's bigint, so a larger number is "not found", never a 422.
+SerialId = Annotated[int, Path(ge=1, le=2**63 - 1, description="A positive 64-bit id.")]

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import httpx
 import pytest
-from fastapi import Query
+from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
 from houqin_shared.http import base_app
@@ -37,6 +37,18 @@ async def client() -> AsyncIterator[httpx.AsyncClient]:
     async def put() -> None:
         return None
 
+    router = APIRouter(prefix="/v1")  # FastAPI nests an included router's routes
+
+    @router.get("/tickets/{ticket_id}/actions")
+    async def actions(ticket_id: str) -> list[str]:
+        return []
+
+    @router.delete("/tickets/{ticket_id}/actions")
+    async def clear(ticket_id: str) -> None:
+        return None
+
+    app.include_router(router)
+
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as c:
         yield c
@@ -49,6 +61,8 @@ async def test_allow_names_every_method_of_the_path(client: httpx.AsyncClient) -
     assert r.json()["type"].endswith("/method-not-allowed")
     r = await client.options("/things")
     assert (r.status_code, r.headers["allow"]) == (405, "PUT")
+    r = await client.post("/v1/tickets/1/actions")
+    assert (r.status_code, r.headers["allow"]) == (405, "GET, DELETE")
 
 
 @pytest.mark.parametrize(

@@ -26,6 +26,7 @@ from feedback.repository import duplicates, photos, reception, track
 from houqin_shared.db import Conn
 from houqin_shared.identity import CurrentPrincipal, Principal, Role
 from houqin_shared.logs import get_logger
+from houqin_shared.openapi import refusals
 from houqin_shared.params import Instant
 from houqin_shared.problems import ProblemError, problem
 from houqin_shared.webapp import DbPool, get_pool
@@ -90,7 +91,24 @@ async def _active(request: Request, conn: Conn, category: str) -> bool:
     return active
 
 
-@router.post("/reports", status_code=status.HTTP_201_CREATED, response_model=ReportOut)
+@router.post(
+    "/reports",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ReportOut,
+    responses=refusals(
+        "validation",
+        "channel-external-service-only",
+        "channel-front-desk-only",
+        "on-behalf-front-desk-only",
+        "origin-offline-only",
+        "origin-required",
+        "origin-session-unknown",
+        "category-unknown",
+        "too-many-photos",
+        "photos-refused",
+        "idempotency-key-reused",
+    ),
+)
 async def file_report(
     report: domain.ReportIn,
     who: CurrentPrincipal,

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
 from feedback.repository import board
+from houqin_shared.openapi import refusals
 from houqin_shared.params import Instant
 from houqin_shared.problems import problem
 from houqin_shared.webapp import DbPool
@@ -39,7 +40,7 @@ def _line(row: dict[str, Any]) -> Line:
     return Line(**row, on_time_share=share)
 
 
-@router.get("", response_model=Board)
+@router.get("", response_model=Board, responses=refusals("board-period-invalid"))
 async def read_board(
     pool: DbPool,
     start: Annotated[Instant | None, Query(description="Default: 30 days before end.")] = None,

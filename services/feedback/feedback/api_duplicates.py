@@ -16,6 +16,7 @@ from feedback.domain import CODE
 from feedback.repository import duplicates, timeline
 from houqin_shared.db import Conn
 from houqin_shared.identity import CurrentPrincipal, Principal, Role, require_roles
+from houqin_shared.openapi import refusals
 from houqin_shared.problems import problem
 from houqin_shared.webapp import DbPool
 
@@ -59,7 +60,11 @@ async def find_duplicates(
     ]
 
 
-@router.get("/duplicates", response_model=list[DuplicateOut])
+@router.get(
+    "/duplicates",
+    response_model=list[DuplicateOut],
+    responses=refusals("coordinates-incomplete"),
+)
 async def search_duplicates(
     who: CurrentPrincipal,
     pool: DbPool,

@@ -19,6 +19,7 @@ from feedback.photos import PhotoStore, sniff
 from feedback.repository import photos, timeline
 from feedback.settings import FeedbackSettings
 from houqin_shared.identity import CurrentPrincipal, Principal, Role
+from houqin_shared.openapi import refusals
 from houqin_shared.problems import ProblemError, problem
 from houqin_shared.webapp import DbPool
 
@@ -27,7 +28,7 @@ report_router = APIRouter(prefix="/v1/reports", tags=["photos"])
 CHUNK = 64 * 1024
 PHOTO_PROBLEMS: dict[int | str, dict[str, Any]] = {
     413: {"description": "Too large"},
-    415: {"description": "Not JPEG, PNG or WebP"},
+    **refusals("photo-type", "too-many-photos"),
 }
 UPLOAD_PROBLEMS: dict[int | str, dict[str, Any]] = {
     **PHOTO_PROBLEMS,

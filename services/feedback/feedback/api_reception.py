@@ -10,7 +10,7 @@ from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Query, Request, status
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from feedback import domain, domain_track, intake
 from feedback.deps import ReportOut, Settings, numbers_of, present
@@ -18,6 +18,7 @@ from feedback.domain import PLAIN
 from feedback.repository import catalog, reception, timeline
 from houqin_shared.contracts.common import ReportKind, Urgency
 from houqin_shared.identity import Principal, Role, require_roles
+from houqin_shared.openapi import refusals
 from houqin_shared.params import Day
 from houqin_shared.problems import problem
 from houqin_shared.webapp import DbPool
@@ -31,7 +32,9 @@ class SessionIn(BaseModel):
 
     held_on: Day
     place: str = Field(min_length=1, max_length=200, pattern=PLAIN)
-    leaders: list[str] = Field(min_length=1, max_length=20, description="Attending leaders.")
+    leaders: list[Annotated[str, Field(min_length=1, max_length=100, pattern=PLAIN)]] = Field(
+        min_length=1, max_length=20, description="Attending leaders."
+    )
 
 
 class SessionOut(BaseModel):
@@ -51,7 +54,7 @@ class SessionReportIn(BaseModel):
     urgency: Urgency = "normal"
     location: domain.LocationIn
     description: str = Field(min_length=1, max_length=4000, pattern=PLAIN)
-    anonymous: bool = False
+    anonymous: StrictBool = False
     contact: str | None = Field(None, min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f]*$")
     on_behalf_of: str | None = Field(
         None, min_length=1, max_length=128, pattern=r"^[^\s\x00-\x1f]+$"
@@ -91,7 +94,12 @@ async def read_session(session_id: uuid.UUID, who: Clerk, pool: DbPool) -> dict[
     return {"session": SessionOut(**session), "reports": reports}
 
 
-@router.post("/{session_id}/reports", status_code=status.HTTP_201_CREATED, response_model=ReportOut)
+@router.post(
+    "/{session_id}/reports",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ReportOut,
+    responses=refusals("validation", "category-unknown"),
+)
 async def log_report(
     session_id: uuid.UUID,
     body: SessionReportIn,

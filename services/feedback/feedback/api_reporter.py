@@ -16,6 +16,7 @@ from houqin_shared import outbox
 from houqin_shared.contracts import FixConfirmed, FixRejected, SatisfactionRated
 from houqin_shared.db import Conn
 from houqin_shared.identity import CurrentPrincipal, Principal
+from houqin_shared.openapi import refusals
 from houqin_shared.problems import problem
 from houqin_shared.webapp import DbPool
 
@@ -108,7 +109,10 @@ async def answer_explanation(
     return TimelineEntry(kind="reporter_answer", note=body.text, by_reporter=True, at=now)
 
 
-@router.post("/{report_id}/confirmation")
+@router.post(
+    "/{report_id}/confirmation",
+    responses=refusals("validation"),  # not_fixed_reason_required
+)
 async def confirm_fix(
     report_id: uuid.UUID, body: domain_fix.ConfirmationIn, who: CurrentPrincipal, pool: DbPool
 ) -> dict[str, Any]:
@@ -145,7 +149,12 @@ async def confirm_fix(
     return {"report_id": report_id, "confirmation": outcome, "status": new_status}
 
 
-@router.post("/{report_id}/rating", status_code=status.HTTP_201_CREATED, response_model=RatingOut)
+@router.post(
+    "/{report_id}/rating",
+    status_code=status.HTTP_201_CREATED,
+    response_model=RatingOut,
+    responses=refusals("validation"),  # rating_comment_required
+)
 async def rate_fix(
     report_id: uuid.UUID, body: domain_fix.RatingIn, who: CurrentPrincipal, pool: DbPool
 ) -> RatingOut:

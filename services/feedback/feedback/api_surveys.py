@@ -17,6 +17,7 @@ from feedback.survey_close import publish_closed
 from houqin_shared import outbox
 from houqin_shared.contracts import SurveyResponded
 from houqin_shared.identity import Principal, Role, require_roles
+from houqin_shared.openapi import refusals
 from houqin_shared.problems import problem
 from houqin_shared.webapp import DbPool
 
@@ -59,7 +60,12 @@ async def _issue(pool: Any, survey_id: uuid.UUID, users: list[str]) -> dict[str,
     return {u: tokens[u] for u in fresh}
 
 
-@router.post("/surveys", status_code=status.HTTP_201_CREATED, response_model=Links)
+@router.post(
+    "/surveys",
+    status_code=status.HTTP_201_CREATED,
+    response_model=Links,
+    responses=refusals("validation"),  # question_ids_repeated, period_reversed ...
+)
 async def create_survey(body: rules.SurveyIn, who: Supervisor, pool: DbPool) -> Links:
     survey_id = uuid.uuid4()
     row: dict[str, Any] = {

@@ -16,6 +16,7 @@ from feedback.repository import votes
 from houqin_shared import outbox
 from houqin_shared.contracts import VoteCast
 from houqin_shared.identity import CurrentPrincipal, Principal, Role, require_roles
+from houqin_shared.openapi import refusals
 from houqin_shared.problems import problem
 from houqin_shared.webapp import DbPool
 
@@ -39,7 +40,12 @@ class BallotOut(BaseModel):
     options: list[OptionOut] = []
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, response_model=BallotOut)
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=BallotOut,
+    responses=refusals("validation"),  # closes_before_opens
+)
 async def create_ballot(body: domain_votes.BallotIn, who: Organiser, pool: DbPool) -> BallotOut:
     row = {
         "id": uuid.uuid4(),

@@ -7,7 +7,7 @@ import json
 import uuid
 from datetime import date
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, model_validator
 
 from houqin_shared.contracts.common import Channel, Location, ReportKind, Urgency
 from houqin_shared.field_errors import invalid_field
@@ -61,7 +61,7 @@ class ReportIn(BaseModel):
     urgency: Urgency = "normal"
     location: LocationIn
     description: str = Field(min_length=1, max_length=4000, pattern=PLAIN)
-    anonymous: bool = False
+    anonymous: StrictBool = False
     contact: str | None = Field(None, min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f]*$")
     on_behalf_of: str | None = Field(
         None,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, model_validator
 
 from houqin_shared.contracts.common import Urgency
 from houqin_shared.contracts.feedback import StageLimits
@@ -48,7 +48,7 @@ class ServiceIn(BaseModel):
     department_id: str | None = Field(
         None, min_length=1, max_length=64, pattern=r"^[a-z0-9][a-z0-9_-]*$"
     )
-    active: bool = True
+    active: StrictBool = True
 
     @model_validator(mode="after")
     def _one_limit_per_urgency(self) -> ServiceIn:

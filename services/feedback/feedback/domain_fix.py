@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationInfo, field_validator
 
 from feedback.domain import PLAIN
 from houqin_shared.field_errors import invalid_field
@@ -24,7 +24,7 @@ class AnswerIn(BaseModel):
 class ConfirmationIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    fixed: bool
+    fixed: StrictBool
     reason: str | None = Field(
         None,
         min_length=1,

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
 
 from houqin_shared.identity import CurrentPrincipal, Principal, Role, require_roles
+from houqin_shared.params import SerialId
 from houqin_shared.problems import problem
 from houqin_shared.webapp import DbPool
 from notify.repository import messages
@@ -106,7 +107,7 @@ async def list_deliveries(
 
 
 @router.get("/deliveries/{message_id}", response_model=DeliveryOut)
-async def delivery(_: Overseer, pool: DbPool, message_id: int) -> dict[str, Any]:
+async def delivery(_: Overseer, pool: DbPool, message_id: SerialId) -> dict[str, Any]:
     async with pool.acquire() as conn:
         found = await messages.get(conn, message_id)
         if found is None:
@@ -115,7 +116,7 @@ async def delivery(_: Overseer, pool: DbPool, message_id: int) -> dict[str, Any]
 
 
 @router.post("/deliveries/{message_id}/resend", response_model=MessageOut)
-async def resend(_: Operator, pool: DbPool, message_id: int) -> dict[str, Any]:
+async def resend(_: Operator, pool: DbPool, message_id: SerialId) -> dict[str, Any]:
     async with pool.acquire() as conn, conn.transaction():
         found = await messages.get(conn, message_id)
         if found is None:

@@ -6,11 +6,13 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Request, Response
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field, StrictBool, ValidationError
 
 from houqin_shared.contracts import REGISTRY
 from houqin_shared.http import field_error
 from houqin_shared.identity import Principal, Role, require_roles
+from houqin_shared.openapi import refusals
+from houqin_shared.params import SerialId
 from houqin_shared.problems import ProblemError, problem
 from houqin_shared.webapp import DbPool
 from notify import channel_settings, templates
@@ -40,7 +42,7 @@ class RuleIn(BaseModel):
     priority: Literal[PRIORITIES]  # type: ignore[valid-type]
     channels: list[Literal[CHANNEL_TYPES]] = Field(min_length=1)  # type: ignore[valid-type]
     template: str
-    enabled: bool = True
+    enabled: StrictBool = True
 
 
 class RuleOut(RuleIn):
@@ -100,7 +102,7 @@ async def list_rules(_: Overseer, pool: DbPool) -> list[dict[str, Any]]:
         return [_rule_out(r) for r in await config.rules(conn)]
 
 
-@router.post("/rules", response_model=RuleOut, status_code=201)
+@router.post("/rules", response_model=RuleOut, status_code=201, responses=refusals("rule-invalid"))
 async def add_rule(_: Admin, pool: DbPool, body: RuleIn) -> dict[str, Any]:
     r = _check_rule(body)
     async with pool.acquire() as conn, conn.transaction():
@@ -110,8 +112,8 @@ async def add_rule(_: Admin, pool: DbPool, body: RuleIn) -> dict[str, Any]:
         return _rule_out(made)
 
 
-@router.put("/rules/{rule_id}", response_model=RuleOut)
-async def update_rule(_: Admin, pool: DbPool, rule_id: int, body: RuleIn) -> dict[str, Any]:
+@router.put("/rules/{rule_id}", response_model=RuleOut, responses=refusals("rule-invalid"))
+async def update_rule(_: Admin, pool: DbPool, rule_id: SerialId, body: RuleIn) -> dict[str, Any]:
     r = _check_rule(body)
     async with pool.acquire() as conn, conn.transaction():
         if await config.rule(conn, rule_id) is None:
@@ -126,7 +128,7 @@ async def update_rule(_: Admin, pool: DbPool, rule_id: int, body: RuleIn) -> dic
 
 
 @router.delete("/rules/{rule_id}", status_code=204)
-async def delete_rule(_: Admin, pool: DbPool, rule_id: int) -> Response:
+async def delete_rule(_: Admin, pool: DbPool, rule_id: SerialId) -> Response:
     async with pool.acquire() as conn:
         if not await config.delete_rule(conn, rule_id):
             raise problem("rule-not-found", f"no rule {rule_id}")
@@ -199,7 +201,11 @@ def _sample(event_type: str, data: dict[str, Any]) -> Any:
         ) from exc
 
 
-@router.put("/templates/{name}/{lang}", response_model=TemplateOut)
+@router.put(
+    "/templates/{name}/{lang}",
+    response_model=TemplateOut,
+    responses=refusals("template-invalid"),
+)
 async def put_template(
     _: Admin, pool: DbPool, name: str, lang: Lang, body: TemplateIn
 ) -> dict[str, Any]:
@@ -230,7 +236,13 @@ async def reset_template(_: Admin, pool: DbPool, name: str, lang: Lang) -> Respo
     return Response(status_code=204)
 
 
-@router.post("/templates/preview", response_model=PreviewOut)
+@router.post(
+    "/templates/preview",
+    response_model=PreviewOut,
+    responses=refusals(
+        "preview-empty", "event-type-unknown", "sample-data-invalid", "template-invalid"
+    ),
+)
 async def preview(_: Overseer, pool: DbPool, body: PreviewIn) -> dict[str, str]:
     event_type = body.event_type
     source: templates.Template | None = None
@@ -262,7 +274,7 @@ async def preview(_: Overseer, pool: DbPool, body: PreviewIn) -> dict[str, str]:
 
 class ChannelIn(BaseModel):
     settings: dict[str, Any] = Field(default_factory=dict)
-    enabled: bool = True
+    enabled: StrictBool = True
     rate_per_s: float | None = Field(None, gt=0, le=10000, description="None: no limit.")
     burst: int = Field(1, ge=1, le=10000)
 
@@ -279,7 +291,11 @@ async def list_channels(_: Admin, pool: DbPool) -> list[dict[str, Any]]:
     return [{**r, "settings": channel_settings.masked(r["settings"])} for r in rows]
 
 
-@router.put("/channels/{name}", response_model=ChannelOut)
+@router.put(
+    "/channels/{name}",
+    response_model=ChannelOut,
+    responses=refusals("channel-settings-invalid", "channel-url-refused"),
+)
 async def put_channel(
     _: Admin, pool: DbPool, request: Request, name: str, body: ChannelIn
 ) -> dict[str, Any]:

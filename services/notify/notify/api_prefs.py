@@ -8,10 +8,11 @@ from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from fastapi import APIRouter, Depends
-from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic import BaseModel, Field, StrictBool, field_validator, model_validator
 
 from houqin_shared.field_errors import invalid_field
 from houqin_shared.identity import CurrentPrincipal, Principal, Role, require_roles
+from houqin_shared.openapi import refusals
 from houqin_shared.webapp import DbPool
 from notify.domain import CHANNEL_TYPES
 from notify.repository import config
@@ -29,7 +30,7 @@ class PreferencesIn(BaseModel):
     quiet_start: time | None = Field(None, description="Local time quiet hours begin, e.g. 22:00.")
     quiet_end: time | None = Field(None, description="Local time they end (working hours begin).")
     timezone: str = "Asia/Shanghai"
-    digest: bool = Field(False, description="Gather low-priority items into a daily digest.")
+    digest: StrictBool = Field(False, description="Gather low-priority items into a daily digest.")
     digest_at: time = Field(time(8, 30), description="Local time the digest is sent.")
 
     @field_validator("timezone")
@@ -74,7 +75,11 @@ async def my_preferences(who: CurrentPrincipal, pool: DbPool) -> dict[str, Any]:
     return await _get(pool, who.subject)
 
 
-@router.put("/preferences/me", response_model=PreferencesOut)
+@router.put(
+    "/preferences/me",
+    response_model=PreferencesOut,
+    responses=refusals("validation"),  # quiet_hours_pair, quiet_hours_empty
+)
 async def set_my_preferences(
     who: CurrentPrincipal, pool: DbPool, body: PreferencesIn
 ) -> dict[str, Any]:
@@ -86,7 +91,11 @@ async def preferences_of(_: Admin, pool: DbPool, person_id: str) -> dict[str, An
     return await _get(pool, person_id)
 
 
-@router.put("/preferences/{person_id}", response_model=PreferencesOut)
+@router.put(
+    "/preferences/{person_id}",
+    response_model=PreferencesOut,
+    responses=refusals("validation"),  # quiet_hours_pair, quiet_hours_empty
+)
 async def set_preferences_of(
     _: Admin, pool: DbPool, person_id: str, body: PreferencesIn
 ) -> dict[str, Any]:

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import UTC, datetime
 from typing import Any, Literal
 
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
+from starlette.convertors import Convertor, register_url_convertor
 
 from houqin_shared.contracts import Location
 from houqin_shared.db import Conn
 from houqin_shared.identity import Principal
+from houqin_shared.openapi import refusals
 from houqin_shared.problems import problem
 from houqin_shared.webapp import DbPool
 from tickets import (
@@ -137,7 +140,12 @@ async def assign_ticket(
         return await assign_service.assign(conn, ticket_id, p, body.assignee_id, datetime.now(UTC))
 
 
-@router.post("/tickets/{ticket_id}/transfers", tags=["transfers"], status_code=201)
+@router.post(
+    "/tickets/{ticket_id}/transfers",
+    tags=["transfers"],
+    status_code=201,
+    responses=refusals("transfer-destination-required", "transfer-reason-required", "unit-unknown"),
+)
 async def request_transfer(
     ticket_id: uuid.UUID, body: TransferIn, p: Worker, pool: DbPool
 ) -> dict[str, Any]:
@@ -188,7 +196,25 @@ _ACTIONS: dict[str, Action] = {
 }
 
 
-@router.post("/tickets/{ticket_id}/{move}", tags=["tickets"], response_model=TicketOut)
+class _MoveConvertor(Convertor[str]):
+    """Only a move matches `{move}` (and only an id `{ticket_id}`), so a POST to another
+    resource of a ticket (`/actions`, `/tickets/by-report/...`) is 405 there, not a 422 here."""
+
+    regex = "|".join(re.escape(move) for move in _ACTIONS)
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return value
+
+
+register_url_convertor("ticket_move", _MoveConvertor())
+
+
+@router.post(
+    "/tickets/{ticket_id:uuid}/{move:ticket_move}", tags=["tickets"], response_model=TicketOut
+)
 async def move_ticket(
     ticket_id: uuid.UUID,
     move: Literal["accept", "on-site", "resolve", "cannot-handle", "pause", "resume"],

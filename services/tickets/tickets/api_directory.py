@@ -8,9 +8,10 @@ from typing import Any
 import asyncpg
 import yaml
 from fastapi import APIRouter, Request, Response
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, StrictBool, ValidationError
 
 from houqin_shared.http import field_error
+from houqin_shared.openapi import refusals
 from houqin_shared.problems import ProblemError, problem
 from houqin_shared.webapp import DbPool
 from tickets import directory_events
@@ -53,7 +54,12 @@ async def _parse(request: Request) -> Directory:
         raise _invalid("directory-invalid", errs) from exc
 
 
-@router.put("", response_model=Directory, openapi_extra={"requestBody": _DOC})
+@router.put(
+    "",
+    response_model=Directory,
+    openapi_extra={"requestBody": _DOC},
+    responses=refusals("directory-invalid", "directory-unreadable", "directory-unresolved"),
+)
 async def import_directory(request: Request, _: Admin, pool: DbPool) -> Directory:
     """Load or update departments, teams, areas, staff, posts and the responsibility map
     (upsert by id; a JSON or YAML document, or a CSV of staff rows). Emits DirectoryChanged."""
@@ -87,7 +93,7 @@ class StaffOut(BaseModel):
 
 
 class Duty(BaseModel):
-    on_duty: bool
+    on_duty: StrictBool
 
 
 async def _staff_or_404(conn: Any, staff_id: str) -> dict[str, Any]:
@@ -124,7 +130,11 @@ async def set_on_duty(staff_id: str, body: Duty, p: Manager, pool: DbPool) -> di
         return {**s, "leave": await repo.leave_rows(conn, staff_id)}
 
 
-@router.post("/staff/{staff_id}/leave", status_code=201)
+@router.post(
+    "/staff/{staff_id}/leave",
+    status_code=201,
+    responses=refusals("validation"),  # leave_reversed
+)
 async def add_leave(staff_id: str, body: Leave, p: Manager, pool: DbPool) -> dict[str, Any]:
     """Record a leave period (start inclusive, end exclusive)."""
     async with pool.acquire() as conn, conn.transaction():
@@ -146,7 +156,11 @@ async def delete_leave(staff_id: str, leave_id: int, p: Manager, pool: DbPool) -
     return Response(status_code=204)
 
 
-@router.put("/calendar", response_model=CalendarDoc)
+@router.put(
+    "/calendar",
+    response_model=CalendarDoc,
+    responses=refusals("validation"),  # working_hours_invalid, calendar_empty ...
+)
 async def put_calendar(body: CalendarDoc, _: Admin, pool: DbPool) -> CalendarDoc:
     """The working calendar (hours, weekdays, holidays, make-up days, vacations) time limits
     count on; due times of tickets opened or resumed from now on follow it."""
@@ -161,7 +175,11 @@ async def get_calendar(_: Reader, pool: DbPool) -> CalendarDoc:
         return await policy_repo.get_calendar(conn)
 
 
-@router.put("/rules", response_model=TicketRules)
+@router.put(
+    "/rules",
+    response_model=TicketRules,
+    responses=refusals("validation"),  # limits_shrink, urgency_repeated
+)
 async def put_rules(body: TicketRules, _: Admin, pool: DbPool) -> TicketRules:
     """Service rules: when a place and category count as a recurring problem (N in D days)."""
     async with pool.acquire() as conn, conn.transaction():

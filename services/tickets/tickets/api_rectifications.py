@@ -7,9 +7,10 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictBool
 
 from houqin_shared.identity import Principal, Role, require_roles
+from houqin_shared.openapi import refusals
 from houqin_shared.params import Instant
 from houqin_shared.problems import problem
 from houqin_shared.webapp import DbPool
@@ -36,12 +37,22 @@ class NoteIn(BaseModel):
 
 
 class DecisionIn(BaseModel):
-    passed: bool
+    passed: StrictBool
     reason: str | None = Field(None, max_length=4000)
     new_deadline: Instant | None = None
 
 
-@router.post("", status_code=201)
+@router.post(
+    "",
+    status_code=201,
+    responses=refusals(
+        "unit-required",
+        "unit-unknown",
+        "staff-unknown",
+        "deadline-past",
+        "deadline-timezone-required",
+    ),
+)
 async def open_item(body: svc.RectificationIn, p: Raiser, pool: DbPool) -> dict[str, Any]:
     """Raise an item (supervisors, leaders; department heads for their own department)."""
     if not p.has_any(Role.supervisor, Role.leader) and body.department_id not in (
@@ -116,7 +127,10 @@ async def add_note(item_id: uuid.UUID, body: NoteIn, p: Worker, pool: DbPool) ->
         return {"item_id": item_id, "notes": await repo.notes(conn, item_id)}
 
 
-@router.post("/{item_id}/acceptance")
+@router.post(
+    "/{item_id}/acceptance",
+    responses=refusals("acceptance-reason-required", "deadline-past", "deadline-timezone-required"),
+)
 async def acceptance(
     item_id: uuid.UUID, body: DecisionIn, p: Supervisor, pool: DbPool
 ) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
 
 from houqin_shared.identity import Principal, Role, require_roles
+from houqin_shared.openapi import refusals
 from houqin_shared.params import Instant
 from houqin_shared.problems import problem
 from houqin_shared.webapp import DbPool
@@ -28,7 +29,14 @@ class ReasonIn(BaseModel):
     reason: str = Field(min_length=1, max_length=4000)
 
 
-@router.post("/inspections", tags=["inspections"], status_code=201)
+@router.post(
+    "/inspections",
+    tags=["inspections"],
+    status_code=201,
+    responses=refusals(
+        "validation", "unit-unknown", "staff-unknown", "deadline-past", "deadline-timezone-required"
+    ),
+)
 async def record_inspection(body: svc.InspectionIn, p: Supervisor, pool: DbPool) -> dict[str, Any]:
     """A scored checklist of a team or department; each finding becomes a rectification item."""
     async with pool.acquire() as conn, conn.transaction():
@@ -57,7 +65,12 @@ async def read_inspection(inspection_id: uuid.UUID, _: Reader, pool: DbPool) -> 
     return x
 
 
-@router.post("/incidents", tags=["incidents"], status_code=201)
+@router.post(
+    "/incidents",
+    tags=["incidents"],
+    status_code=201,
+    responses=refusals("validation", "unit-unknown", "incident-in-future"),
+)
 async def verify_incident(body: svc.IncidentIn, p: Supervisor, pool: DbPool) -> dict[str, Any]:
     """A verified service-quality or safety incident, with evidence (the one-vote veto)."""
     async with pool.acquire() as conn, conn.transaction():

@@ -8,7 +8,7 @@ import io
 import uuid
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, model_validator
 
 from houqin_shared.field_errors import invalid_field
 from houqin_shared.params import Instant
@@ -77,7 +77,7 @@ class Staff(BaseModel):
     wecom: str | None = Field(None, max_length=120)
     dingtalk: str | None = Field(None, max_length=120)
     feishu: str | None = Field(None, max_length=120)
-    on_duty: bool = True
+    on_duty: StrictBool = True
     leave: list[Leave] | None = Field(
         None, description="Leave periods; when given they replace the stored ones."
     )

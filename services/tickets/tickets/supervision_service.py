@@ -7,7 +7,7 @@ import uuid
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, model_validator
 
 from houqin_shared import outbox
 from houqin_shared.contracts import IncidentOverturned, IncidentVerified, InspectionRecorded
@@ -42,7 +42,7 @@ class Finding(BaseModel):
     measures: str | None = Field(None, max_length=4000)
     responsible_id: str | None = Field(None, max_length=64)
     deadline: Instant
-    hazard: bool = False
+    hazard: StrictBool = False
 
 
 class InspectionIn(BaseModel):
