@@ -18,6 +18,7 @@ from houqin_shared.contracts import (
     TICKETS_TOPIC,
     ComplaintFiled,
     DirectoryChanged,
+    DirectoryUpdated,
     Location,
     ReportSubmitted,
 )
@@ -230,3 +231,30 @@ def test_each_platform_topic_has_one_owner() -> None:
 
 def test_anonymous_contract_field_is_documented() -> None:
     assert "null when anonymous" in BASE["properties"]["reporter_id"]["description"]
+
+
+def update(version: int, previous: int, reset: bool = False) -> DirectoryUpdated:
+    return DirectoryUpdated(
+        version=version, previous_version=previous, reset=reset, changed_at=datetime.now(UTC)
+    )
+
+
+@pytest.mark.parametrize(
+    ("event", "held", "step"),
+    [
+        (update(1, 0), None, "apply"),  # the first change of a new directory
+        (update(8, 7), 7, "apply"),  # the next change
+        (update(8, 8), 8, "apply"),  # a further page of the change the copy is at
+        (update(8, 7), 8, "skip"),  # had it (a redelivery)
+        (update(8, 7), 9, "skip"),  # older than the copy
+        (update(8, 7), 5, "gap"),  # missed 6 and 7: wait for a snapshot
+        (update(8, 7), None, "gap"),  # a fresh reader amid the history
+        (update(8, 8), 5, "gap"),  # a later page of a change whose first page it missed
+        (update(8, 0, reset=True), None, "reset"),  # a snapshot for a fresh reader
+        (update(8, 0, reset=True), 5, "reset"),  # ... or one that missed changes
+        (update(8, 0, reset=True), 8, "skip"),  # up to date already
+        (update(8, 0, reset=True), 9, "skip"),  # an old snapshot
+    ],
+)
+def test_directory_update_steps(event: DirectoryUpdated, held: int | None, step: str) -> None:
+    assert event.step(held) == step

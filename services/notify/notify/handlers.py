@@ -11,6 +11,7 @@ from houqin_shared.contracts import (
     AwardsPublished,
     ComplaintFiled,
     DirectoryChanged,
+    DirectoryUpdated,
     RectificationOverdue,
     RecurringProblemDetected,
     ScoreComputed,
@@ -36,6 +37,21 @@ async def on_directory(conn: Conn, env: Envelope) -> None:
         conn, d.version, d.changed_at, d.departments, d.teams, d.staff
     )
     log.info("directory_snapshot", version=d.version, replaced=replaced, staff=len(d.staff))
+
+
+async def on_directory_update(conn: Conn, env: Envelope) -> None:
+    """Apply what changed in the directory to the copy, if it follows on from the copy's version
+    (a gap waits for the next snapshot; see DirectoryUpdated.step)."""
+    d = env.data
+    assert isinstance(d, DirectoryUpdated)
+    held = await directory.version_for_update(conn)
+    step = d.step(held)
+    if step in ("reset", "apply"):
+        await directory.store(
+            conn, d.version, d.changed_at, d.departments, d.teams, d.staff, reset=step == "reset"
+        )
+    log_step = log.warning if step == "gap" else log.info
+    log_step("directory_update", step=step, held=held, version=d.version, page=d.page)
 
 
 async def on_events(conn: Conn, envs: list[Envelope]) -> None:
@@ -103,5 +119,6 @@ BATCH_HANDLERS: dict[type[Event], BatchHandler] = {
 }
 HANDLERS: dict[type[Event], Handler] = {
     DirectoryChanged: on_directory,
+    DirectoryUpdated: on_directory_update,
     **{t: one_at_a_time(h) for t, h in BATCH_HANDLERS.items()},
 }

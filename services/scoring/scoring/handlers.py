@@ -6,10 +6,12 @@ rest from the totals."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, time
+from typing import Any
 
 from houqin_shared.consumer import BatchHandler, Handler, one_at_a_time
 from houqin_shared.contracts import (
     DirectoryChanged,
+    DirectoryUpdated,
     FixConfirmed,
     FixRejected,
     IncidentOverturned,
@@ -255,19 +257,36 @@ async def on_incident_overturned(conn: Conn, env: Envelope) -> None:
     )
 
 
+def _directory_rows(e: DirectoryChanged | DirectoryUpdated) -> dict[str, Any]:
+    return {
+        "departments": [(d.id, d.name, d.lead_id) for d in e.departments],
+        "teams": [(t.id, t.name, t.department_id, t.lead_id) for t in e.teams],
+        "staff": [(s.id, s.name, s.department_id, s.team_id, list(s.roles)) for s in e.staff],
+    }
+
+
 async def on_directory(conn: Conn, env: Envelope) -> None:
     e = env.data
     assert isinstance(e, DirectoryChanged)
-    replaced = await facts.replace_directory(
-        conn,
-        e.version,
-        [(d.id, d.name, d.lead_id) for d in e.departments],
-        [(t.id, t.name, t.department_id, t.lead_id) for t in e.teams],
-        [(s.id, s.name, s.department_id, s.team_id, list(s.roles)) for s in e.staff],
-    )
+    replaced = await facts.replace_directory(conn, e.version, **_directory_rows(e))
     if replaced:  # which department a team's facts count for may have changed
         await totals.invalidate(conn)
     log.info("directory_received", version=e.version, replaced=replaced)
+
+
+async def on_directory_update(conn: Conn, env: Envelope) -> None:
+    """Apply what changed to the copy if it follows on from its version (DirectoryUpdated.step)."""
+    e = env.data
+    assert isinstance(e, DirectoryUpdated)
+    held = await facts.directory_version_for_update(conn)
+    step = e.step(held)
+    if step in ("reset", "apply"):
+        rows = _directory_rows(e)
+        await facts.store_directory(conn, e.version, **rows, reset=step == "reset")
+        if step == "reset" or any(rows.values()):  # a team's department may have changed
+            await totals.invalidate(conn)
+    log_step = log.warning if step == "gap" else log.info
+    log_step("directory_update", step=step, held=held, version=e.version, page=e.page)
 
 
 def scope_of(e: Event, s: totals.Scope | None = None) -> totals.Scope:
@@ -325,6 +344,7 @@ _RECORDERS: dict[type[Event], Handler] = {
     IncidentVerified: on_incident_verified,
     IncidentOverturned: on_incident_overturned,
     DirectoryChanged: on_directory,
+    DirectoryUpdated: on_directory_update,
 }
 # One batch handler for every type: the worker hands it runs of mixed events (houqin_shared.runs).
 BATCH_HANDLERS: dict[type[Event], BatchHandler] = dict.fromkeys(_RECORDERS, on_events)

@@ -10,6 +10,7 @@ from houqin_shared.contracts import FEEDBACK_TOPIC, TICKETS_TOPIC
 from houqin_shared.service import ServiceSpec, main
 from houqin_shared.settings import ServiceSettings
 from houqin_shared.webapp import service_app
+from tickets import directory_events
 from tickets.api import router
 from tickets.handlers import BATCH_HANDLERS, HANDLERS
 from tickets.settings import TicketsSettings
@@ -29,7 +30,7 @@ SPEC = ServiceSpec(
     consumes=[FEEDBACK_TOPIC],
     handlers=HANDLERS,
     batch_handlers=BATCH_HANDLERS,
-    periodic=[PERIODIC],
+    periodic=[PERIODIC, directory_events.SNAPSHOT],
 )
 
 if __name__ == "__main__":

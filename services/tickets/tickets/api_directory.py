@@ -62,18 +62,31 @@ async def _parse(request: Request) -> Directory:
 )
 async def import_directory(request: Request, _: Admin, pool: DbPool) -> Directory:
     """Load or update departments, teams, areas, staff, posts and the responsibility map
-    (upsert by id; a JSON or YAML document, or a CSV of staff rows). Emits DirectoryChanged."""
+    (upsert by id; a JSON or YAML document, or a CSV of staff rows). Emits DirectoryUpdated."""
     doc = await _parse(request)
     async with pool.acquire() as conn, conn.transaction():
         await repo.lock(conn)
-        problems = doc.problems(await repo.read(conn))
+        before = await repo.read(conn)
+        problems = doc.problems(before)
         if problems:
             raise _invalid("directory-unresolved", problems)
         try:
             await repo.upsert(conn, doc)
         except asyncpg.ForeignKeyViolationError as exc:
             raise problem("directory-unresolved", exc.detail or str(exc)) from exc
-        return await directory_events.publish(conn)
+        return await directory_events.publish(conn, before)
+
+
+class SnapshotOut(BaseModel):
+    version: int
+
+
+@router.post("/snapshot", status_code=202, response_model=SnapshotOut)
+async def publish_snapshot(_: Admin, pool: DbPool) -> SnapshotOut:
+    """Publish the whole directory (DirectoryUpdated pages, the first with `reset`) for readers
+    that start afresh or missed a change; the worker also does so every few hours."""
+    async with pool.acquire() as conn, conn.transaction():
+        return SnapshotOut(version=await directory_events.publish_snapshot(conn))
 
 
 @router.get("", response_model=Directory)
@@ -125,7 +138,7 @@ async def set_on_duty(staff_id: str, body: Duty, p: Manager, pool: DbPool) -> di
         await repo.lock(conn)
         await _editable(conn, p, staff_id)
         await repo.set_on_duty(conn, staff_id, body.on_duty)
-        await directory_events.publish(conn)
+        await directory_events.publish_version(conn)
         s = await _staff_or_404(conn, staff_id)
         return {**s, "leave": await repo.leave_rows(conn, staff_id)}
 
@@ -141,7 +154,7 @@ async def add_leave(staff_id: str, body: Leave, p: Manager, pool: DbPool) -> dic
         await repo.lock(conn)
         await _editable(conn, p, staff_id)
         leave_id = await repo.add_leave(conn, staff_id, body)
-        await directory_events.publish(conn)
+        await directory_events.publish_version(conn)
     return {"id": leave_id, **body.model_dump(mode="json")}
 
 
@@ -152,7 +165,7 @@ async def delete_leave(staff_id: str, leave_id: int, p: Manager, pool: DbPool) -
         await _editable(conn, p, staff_id)
         if not await repo.delete_leave(conn, staff_id, leave_id):
             raise problem("leave-not-found", f"no leave {leave_id} for {staff_id}")
-        await directory_events.publish(conn)
+        await directory_events.publish_version(conn)
     return Response(status_code=204)
 
 

@@ -23,6 +23,7 @@ from houqin_shared.contracts.scoring import SCORING_TOPIC, AwardsPublished, Scor
 from houqin_shared.contracts.tickets import (
     TICKETS_TOPIC,
     DirectoryChanged,
+    DirectoryUpdated,
     IncidentOverturned,
     IncidentVerified,
     InspectionRecorded,
@@ -53,6 +54,7 @@ __all__ = [
     "BadEvent",
     "ComplaintFiled",
     "DirectoryChanged",
+    "DirectoryUpdated",
     "Envelope",
     "Event",
     "FixConfirmed",

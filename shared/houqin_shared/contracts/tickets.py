@@ -342,12 +342,13 @@ class UnitEntry(BaseModel):
 
 class DirectoryChanged(Event):
     """The directory changed; this is the whole current directory, so a reader can replace its
-    copy (it is small: departments, teams and staff, with contact handles)."""
+    copy. Superseded by DirectoryUpdated (only what changed): still published when an import
+    changes the directory and the whole of it fits in one event, for readers that know no other."""
 
     event_type = "houqin.tickets.DirectoryChanged.v1"
     topic = TICKETS_TOPIC
     source = TICKETS_SOURCE
-    summary = "The organisation directory changed (full snapshot)."
+    summary = "The organisation directory changed (full snapshot, while it is small)."
 
     version: int = Field(ge=1)
     departments: list[UnitEntry]
@@ -357,6 +358,53 @@ class DirectoryChanged(Event):
 
     def key(self) -> str:
         return "directory"
+
+
+DirectoryStep = Literal["reset", "apply", "skip", "gap"]
+
+
+class DirectoryUpdated(Event):
+    """What one directory change added or changed (departments, teams, staff, each whole), or,
+    with `reset`, the first page of the whole directory (a snapshot: published periodically and
+    on request, for a reader that starts afresh or missed a change). A change too large for one
+    event comes in pages: the first moves a copy from `previous_version` to `version`, the
+    others have `previous_version` = `version`. Leave and duty are not in it (a leave change is
+    an event with no entries). `step` says what a reader whose copy is at a version does."""
+
+    event_type = "houqin.tickets.DirectoryUpdated.v1"
+    topic = TICKETS_TOPIC
+    source = TICKETS_SOURCE
+    summary = "The organisation directory changed (only what changed, or a snapshot in pages)."
+
+    version: int = Field(ge=1, description="The directory's version with this change.")
+    previous_version: int = Field(
+        ge=0,
+        description="The version of the copy this applies to (0: an empty directory). A reader"
+        " whose copy is at another, older version missed a change: it waits for a snapshot.",
+    )
+    reset: bool = Field(
+        False, description="First page of a snapshot: a reader with an older copy empties it."
+    )
+    page: int = Field(1, ge=1, description="This page's number, from 1.")
+    pages: int = Field(1, ge=1, description="How many pages this change or snapshot has.")
+    departments: list[UnitEntry] = Field([], description="Departments added or changed.")
+    teams: list[UnitEntry] = Field([], description="Teams added or changed.")
+    staff: list[StaffEntry] = Field([], description="Staff added or changed.")
+    changed_at: datetime
+
+    def key(self) -> str:
+        return "directory"
+
+    def step(self, copy_version: int | None) -> DirectoryStep:
+        """What a reader whose copy is at `copy_version` (None: no copy) does with this event:
+        reset (empty the copy, then apply), apply (upsert the entries, take `version`), skip
+        (it has this already) or gap (it missed a change: ignore, wait for a snapshot)."""
+        held = copy_version or 0
+        if self.reset:
+            return "reset" if self.version > held else "skip"
+        if self.previous_version == held and self.version >= held:
+            return "apply"  # the next change, or a further page of the one the copy is at
+        return "skip" if self.version <= held else "gap"
 
 
 CONTRACTS: tuple[type[Event], ...] = (
@@ -373,4 +421,5 @@ CONTRACTS: tuple[type[Event], ...] = (
     IncidentOverturned,
     RecurringProblemDetected,
     DirectoryChanged,
+    DirectoryUpdated,
 )

@@ -71,7 +71,7 @@ async def test_forged_directory_is_dead_lettered_and_does_not_freeze_the_copy(
     stop = asyncio.Event()
     task = asyncio.create_task(runner.run(stop))
     try:
-        for _ in range(150):  # until both records are settled
+        for _ in range(300):  # until both records are settled
             if await pool.fetchval("SELECT count(*) FROM inbox") == 2:
                 break
             await asyncio.sleep(0.1)

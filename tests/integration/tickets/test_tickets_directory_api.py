@@ -1,5 +1,6 @@
-"""The directory through the API (JSON and YAML, backward compatible), with DirectoryChanged in
-the same transaction; duty and leave edits; refusals change nothing."""
+"""The directory through the API (JSON and YAML, backward compatible), with DirectoryUpdated (and,
+while small, DirectoryChanged) in the same transaction; duty and leave edits; refusals change
+nothing."""
 
 from __future__ import annotations
 
@@ -136,7 +137,11 @@ async def test_duty_and_leave_edits_by_the_lead_only(tickets_env: Env) -> None:
         f"/v1/directory/staff/plumber/leave/{leave_id}", headers=e.as_user("maintenance-head")
     )
     assert r.status_code == 204
-    assert [s["data"]["version"] for s in await e.outbox("DirectoryChanged")] == [1, 2, 3, 4]
+    # duty and leave are not in the directory's events: an update with no entries each
+    assert [s["data"]["version"] for s in await e.outbox("DirectoryChanged")] == [1]
+    updates = [s["data"] for s in await e.outbox("DirectoryUpdated")]
+    assert [u["version"] for u in updates] == [1, 2, 3, 4]
+    assert all(u["staff"] == [] for u in updates[1:])
 
 
 async def test_staff_from_a_spreadsheet(tickets_env: Env) -> None:

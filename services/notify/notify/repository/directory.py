@@ -19,27 +19,50 @@ async def replace(
     staff: list[StaffEntry],
 ) -> bool:
     """Replace the copy with this snapshot unless a newer (or the same) one is already held."""
-    current = await conn.fetchval("SELECT version FROM directory_state FOR UPDATE")
+    current = await version_for_update(conn)
     if current is not None and current >= version:
         return False
+    await store(conn, version, changed_at, departments, teams, staff, reset=True)
+    return True
+
+
+async def version_for_update(conn: Conn) -> int | None:
+    """The copy's version, locked until the transaction ends (None: no copy yet)."""
+    v = await conn.fetchval("SELECT version FROM directory_state FOR UPDATE")
+    return int(v) if v is not None else None
+
+
+async def store(
+    conn: Conn,
+    version: int,
+    changed_at: datetime,
+    departments: list[UnitEntry],
+    teams: list[UnitEntry],
+    staff: list[StaffEntry],
+    reset: bool,
+) -> None:
+    """Take these entries (added or changed; after emptying the copy when `reset`) and `version`."""
     await conn.execute(
         "INSERT INTO directory_state (version, changed_at) VALUES ($1, $2)"
         " ON CONFLICT (only_row) DO UPDATE SET version = $1, changed_at = $2",
         version,
         changed_at,
     )
-    await conn.execute("DELETE FROM directory_units")
-    await conn.execute("DELETE FROM directory_staff")
+    if reset:
+        await conn.execute("DELETE FROM directory_units")
+        await conn.execute("DELETE FROM directory_staff")
     await conn.executemany(
         "INSERT INTO directory_units (kind, id, name, department_id, lead_id)"
-        " VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+        " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (kind, id) DO UPDATE SET name = $3,"
+        " department_id = $4, lead_id = $5",
         [("department", u.id, u.name, u.department_id, u.lead_id) for u in departments]
         + [("team", u.id, u.name, u.department_id, u.lead_id) for u in teams],
     )
     await conn.executemany(
         "INSERT INTO directory_staff (id, name, department_id, team_id, roles, email, phone,"
         " wecom, dingtalk, feishu) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
-        " ON CONFLICT DO NOTHING",
+        " ON CONFLICT (id) DO UPDATE SET name = $2, department_id = $3, team_id = $4,"
+        " roles = $5, email = $6, phone = $7, wecom = $8, dingtalk = $9, feishu = $10",
         [
             (
                 s.id,
@@ -56,7 +79,6 @@ async def replace(
             for s in staff
         ],
     )
-    return True
 
 
 async def version(conn: Conn) -> int | None:

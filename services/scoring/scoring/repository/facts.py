@@ -248,21 +248,52 @@ async def replace_directory(
     staff: list[tuple[str, str, str | None, str | None, list[str]]],
 ) -> bool:
     """Replace the copy of the directory with a newer snapshot; an older one is ignored."""
-    newer = await conn.fetchval(
-        "INSERT INTO directory_version (id, version) VALUES (true, $1) ON CONFLICT (id) DO UPDATE"
-        " SET version = EXCLUDED.version WHERE directory_version.version < EXCLUDED.version"
-        " RETURNING version",
+    held = await directory_version_for_update(conn)
+    if held is not None and held >= version:
+        return False
+    await store_directory(conn, version, departments, teams, staff, reset=True)
+    return True
+
+
+async def directory_version_for_update(conn: Conn) -> int | None:
+    """The copy's version, locked until the transaction ends (None: no copy yet)."""
+    v = await conn.fetchval("SELECT version FROM directory_version FOR UPDATE")
+    return int(v) if v is not None else None
+
+
+async def store_directory(
+    conn: Conn,
+    version: int,
+    departments: list[tuple[str, str, str | None]],
+    teams: list[tuple[str, str, str | None, str | None]],
+    staff: list[tuple[str, str, str | None, str | None, list[str]]],
+    reset: bool,
+) -> None:
+    """Take these entries (added or changed; after emptying the copy when `reset`) and `version`."""
+    await conn.execute(
+        "INSERT INTO directory_version (id, version) VALUES (true, $1)"
+        " ON CONFLICT (id) DO UPDATE SET version = EXCLUDED.version",
         version,
     )
-    if newer is None:
-        return False
-    await conn.execute("DELETE FROM departments")
-    await conn.execute("DELETE FROM teams")
-    await conn.execute("DELETE FROM staff")
-    await conn.executemany("INSERT INTO departments VALUES ($1, $2, $3)", departments)
-    await conn.executemany("INSERT INTO teams VALUES ($1, $2, $3, $4)", teams)
-    await conn.executemany("INSERT INTO staff VALUES ($1, $2, $3, $4, $5)", staff)
-    return True
+    if reset:
+        await conn.execute("DELETE FROM departments")
+        await conn.execute("DELETE FROM teams")
+        await conn.execute("DELETE FROM staff")
+    await conn.executemany(
+        "INSERT INTO departments VALUES ($1, $2, $3)"
+        " ON CONFLICT (id) DO UPDATE SET name = $2, lead_id = $3",
+        departments,
+    )
+    await conn.executemany(
+        "INSERT INTO teams VALUES ($1, $2, $3, $4)"
+        " ON CONFLICT (id) DO UPDATE SET name = $2, department_id = $3, lead_id = $4",
+        teams,
+    )
+    await conn.executemany(
+        "INSERT INTO staff VALUES ($1, $2, $3, $4, $5)"
+        " ON CONFLICT (id) DO UPDATE SET name = $2, department_id = $3, team_id = $4, roles = $5",
+        staff,
+    )
 
 
 async def touch_open_campaigns(conn: Conn) -> None:
