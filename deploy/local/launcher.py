@@ -325,6 +325,11 @@ def banner(inst: Instance) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description="Run the whole Houqin platform locally.")
     parser.add_argument("--instance", default="demo")
+    parser.add_argument(
+        "--no-demo-data",
+        action="store_true",
+        help="skip seeding campus life (deploy/demo/seed_life.py)",
+    )
     args = parser.parse_args()
     inst = instance(args.instance)
     migrate_all(inst)
@@ -339,6 +344,11 @@ def main() -> int:
     try:
         platform.start()
         load_demo(inst)
+        if not args.no_demo_data:
+            sys.path.insert(0, str(DEMO))
+            import seed_life  # deploy/demo/seed_life.py: reports, tickets, ratings, a campaign
+
+            seed_life.run(inst.url, inst.sso_url)
         print(banner(inst), flush=True)
         while not stop["now"]:
             for name, popen in platform.running.items():
