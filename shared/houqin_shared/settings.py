@@ -131,7 +131,10 @@ class ServiceSettings(BaseSettings):
         " set (the local demo SSO speaks http).",
     )
     jwt_jwks_timeout_s: float = Field(
-        5, gt=0, description="Deadline of one JWKS fetch, whole answer included, seconds."
+        10,
+        gt=0,
+        description="Deadline of one JWKS fetch, whole answer included (only a token with a key"
+        " id not seen before waits for one), seconds.",
     )
     demo_mode: bool = Field(
         False,
