@@ -1,7 +1,12 @@
 """The outbox relay: publishes committed outbox rows to Kafka, in id order, then deletes them.
 
 Several replicas may run: each holds a dedicated connection and tries a session advisory lock;
-the one that gets it publishes, the others stand by and take over when its connection drops.
+the one that gets it publishes, the others stand by (trying every `standby_s`) and take over
+when its connection drops. The lock's connection has the service's timeouts (db.Timeouts): when
+the leader's host goes silent, PostgreSQL ends its session after the keepalives or
+tcp_user_timeout sent at connect, which frees the lock; the leader itself gives up when a query
+finds its connection dead (client-side keepalives, tcp_user_timeout, command_timeout), drops
+the socket and stands by.
 Publishing is at-least-once (a crash between Kafka's ack and the delete re-sends that batch);
 consumers dedupe on the CloudEvents id, so effects happen once. The relay polls instead of
 LISTEN/NOTIFY, so committing transactions never queue behind NOTIFY's global lock: every
@@ -68,6 +73,7 @@ class Relay:
     standby_s: float = 1.0
     backlog_every_s: float = 5.0
     max_message_bytes: int = kafka.BROKER_MESSAGE_MAX_BYTES  # the producer's max_request_size
+    timeouts: db.Timeouts = field(default_factory=db.Timeouts)  # of the leader lock's connection
     is_leader: bool = False
     last_round: float = field(default_factory=time.monotonic)
     published: int = 0
@@ -76,9 +82,9 @@ class Relay:
         while not stop.is_set():
             self.last_round = time.monotonic()
             try:
-                conn = await db.connect(self.database_url, self.schema)
-            except (OSError, asyncpg.PostgresError) as exc:
-                log.warning("relay_db_unavailable", error=str(exc))
+                conn = await db.connect(self.database_url, self.schema, self.timeouts)
+            except (OSError, TimeoutError, asyncpg.PostgresError) as exc:
+                log.warning("relay_db_unavailable", error=repr(exc))
                 await _sleep(stop, self.standby_s)
                 continue
             try:
@@ -88,15 +94,18 @@ class Relay:
                     await self._lead(conn, stop)
                 else:
                     await _sleep(stop, self.standby_s)
-            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
-                log.warning("relay_db_error", error=str(exc))
+            except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+                # The connection died (or stopped answering): whatever lock it held is the
+                # server's to free (it ends a silent client's session after its keepalives or
+                # tcp_user_timeout), so this replica stops publishing and stands by.
+                log.warning("relay_db_error", error=repr(exc), was_leader=self.is_leader)
                 await _sleep(stop, self.standby_s)
             except Exception:
                 log.exception("relay_failed")
                 await _sleep(stop, self.standby_s)
             finally:
                 self.is_leader = False
-                await conn.close(timeout=5)
+                await _close(conn)
 
     async def _lead(self, conn: Conn, stop: asyncio.Event) -> None:
         next_backlog = 0.0
@@ -181,6 +190,15 @@ class Relay:
 def _record(row: asyncpg.Record) -> tuple[bytes, bytes, list[tuple[str, bytes]]]:
     """An outbox row as the Kafka record it becomes: key, value and headers."""
     return row["key"].encode(), bytes(row["payload"]), encode_headers(row["headers"])
+
+
+async def _close(conn: asyncpg.Connection) -> None:
+    """Close gracefully if the server answers within a second, else drop the socket (a close
+    waits for an answer a dead connection never gives)."""
+    try:
+        await conn.close(timeout=1)
+    except Exception:
+        conn.terminate()
 
 
 async def _sleep(stop: asyncio.Event, seconds: float) -> None:

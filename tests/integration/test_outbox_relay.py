@@ -5,7 +5,10 @@ from __future__ import annotations
 import asyncio
 import json
 import subprocess
+import time
 from collections import defaultdict
+from collections.abc import Callable
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from aiokafka.admin import AIOKafkaAdminClient
@@ -13,6 +16,7 @@ from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 from helpers import INFRA, INSTANCE, ROOT, Infra
 from kafka_helpers import new_topic, ping_contract, read_all
 from prometheus_client import REGISTRY
+from silent_proxy import silent_proxy
 from structlog.testing import capture_logs
 
 from houqin_shared import db, kafka, outbox
@@ -279,3 +283,69 @@ async def test_producer_takes_what_the_broker_takes(infra: Infra) -> None:
     assert ServiceSettings().kafka_max_message_bytes == kafka.BROKER_MESSAGE_MAX_BYTES
     producer = kafka.producer(infra.kafka, "size-check")
     assert producer._max_request_size == kafka.BROKER_MESSAGE_MAX_BYTES
+
+
+async def test_leader_whose_database_goes_silent_stands_down_and_a_standby_takes_over(
+    infra: Infra, scratch_schema: str
+) -> None:
+    """The leader's link to PostgreSQL stops passing bytes (nothing is closed): within seconds
+    the leader finds its connection dead, drops it and stands by (its loop goes on); once the
+    server ends the silent session (its keepalives or tcp_user_timeout do that for a real
+    silent host; here the test ends it, as a userspace proxy keeps TCP itself alive), the
+    standby holds the lock within a second or two and publishes."""
+    topic = await new_topic(infra.kafka)
+    ping = ping_contract(topic)
+    pool = await db.create_pool(
+        ServiceSettings(database_url=infra.admin_dsn, db_schema=scratch_schema)
+    )
+    target = urlsplit(infra.admin_dsn)
+    tight = db.Timeouts(connect_s=2, command_s=2, keepalive_idle_s=1, tcp_user_timeout_ms=1000)
+    producer = kafka.producer(infra.kafka, "silent-relays")
+    await producer.start()
+    stop = asyncio.Event()
+    async with silent_proxy(target.hostname or "127.0.0.1", target.port or 5432) as proxy:
+        via_proxy = target._replace(netloc=f"{target.netloc.rsplit(':', 1)[0]}:{proxy.port}")
+        leader, standby = (
+            Relay(dsn, scratch_schema, producer, standby_s=0.2, timeouts=tight)
+            for dsn in (urlunsplit(via_proxy), infra.admin_dsn)
+        )
+        tasks = [asyncio.create_task(leader.run(stop))]
+        await until(lambda: leader.is_leader, 10, "the first relay leads")
+        tasks.append(asyncio.create_task(standby.run(stop)))
+        await asyncio.sleep(0.6)
+        assert not standby.is_leader
+        proxy.hang()
+        hung = time.monotonic()
+        await until(lambda: not leader.is_leader, 10, "the leader stands down")
+        stood_down = time.monotonic() - hung
+        assert not tasks[0].done(), "the leader's loop must go on"
+        ended_sessions = await pool.fetchval(  # the silent leader's, holding the schema's lock
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_locks WHERE locktype = 'advisory'"
+            " AND granted AND database = (SELECT oid FROM pg_database"
+            "                             WHERE datname = current_database())"
+            " AND ((classid::bigint << 32) | objid::bigint)"
+            "     = hashtextextended('houqin.outbox.relay/' || $1, 7)",
+            scratch_schema,
+        )
+        assert ended_sessions == 1
+        ended = time.monotonic()
+        await until(lambda: standby.is_leader, 10, "the standby takes over")
+        took_over = time.monotonic() - ended
+        async with pool.acquire() as conn, conn.transaction():
+            await outbox.add(conn, ping(aggregate="after", seq=1))
+        records = await read_all(infra.kafka, topic, expect=1, timeout_s=20)
+        stop.set()
+        proxy.resume()
+        await asyncio.gather(*tasks)
+    await producer.stop()
+    await pool.close()
+    assert [json.loads(r["value"])["seq"] for r in records] == [1]
+    assert stood_down < 5, f"the leader took {stood_down:.1f} s to stand down"
+    assert took_over < 3, f"the standby took {took_over:.1f} s to take over"
+
+
+async def until(check: Callable[[], bool], timeout_s: float, what: str) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not check():
+        assert time.monotonic() < deadline, f"not within {timeout_s} s: {what}"
+        await asyncio.sleep(0.05)
