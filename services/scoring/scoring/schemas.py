@@ -21,7 +21,8 @@ MAX_COUNT = 100_000
 MAX_DEPARTMENTS = 500
 TEXT = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]*$"  # no control characters
 ONE_LINE = r"^[^\x00-\x1f\x7f\ufffe\uffff]*$"
-UNIT_ID = r"^[^\s\x00-\x1f\x7f\ufffe\uffff]+$"
+# no space, C0 or C1 control (the same in JSON Schema's and Rust's regex: no \s)
+UNIT_ID = r"^[^ \x00-\x1f\x7f-\x9f\ufffe\uffff]+$"
 UnitId = Annotated[str, Field(min_length=1, max_length=128, pattern=UNIT_ID)]
 UnitIdPath = Annotated[str, Path(min_length=1, max_length=128, pattern=UNIT_ID)]
 MAX_PAGE = 10_000  # rows one list answers at most (a campus has a few thousand staff)
@@ -51,9 +52,13 @@ class WeightsIn(_Strict):
     """Percent per component; they must add up to 100 (seed 002: 40/30/30): a rule its schema
     cannot state, checked by CheckedWeights."""
 
-    work: int = Field(40, ge=0, le=100, description="部门工作特色和工作成绩 (leadership's marks).")
-    inspection: int = Field(30, ge=0, le=100, description="后勤服务质量监督小组检查.")
-    satisfaction: int = Field(30, ge=0, le=100, description="满意度测评 (ratings and surveys).")
+    work: int = Field(
+        40, ge=0, le=100, strict=True, description="部门工作特色和工作成绩 (leadership's marks)."
+    )
+    inspection: int = Field(30, ge=0, le=100, strict=True, description="后勤服务质量监督小组检查.")
+    satisfaction: int = Field(
+        30, ge=0, le=100, strict=True, description="满意度测评 (ratings and surveys)."
+    )
 
 
 class CheckedWeights(WeightsIn):
@@ -66,24 +71,34 @@ class CheckedWeights(WeightsIn):
 
 class QuotasIn(_Strict):
     departments: int = Field(
-        2, ge=0, le=MAX_DEPARTMENTS, description="优秀组织奖: best departments."
+        2, ge=0, le=MAX_DEPARTMENTS, strict=True, description="优秀组织奖: best departments."
     )
-    teams: int = Field(7, ge=0, le=MAX_COUNT, description="优秀班组: best teams.")
-    staff_percent: float = Field(10, ge=0, le=100, description="优秀个人: percent of head count.")
+    teams: int = Field(7, ge=0, le=MAX_COUNT, strict=True, description="优秀班组: best teams.")
+    staff_percent: float = Field(
+        10, ge=0, le=100, strict=True, description="优秀个人: percent of head count."
+    )
     rounding: Literal["half_up", "floor", "ceil"] = Field(
         "half_up", description="How the staff quota is rounded (half_up: 2.5 -> 3)."
     )
     staff_min: int = Field(
-        1, ge=0, le=MAX_COUNT, description="At least this many 优秀个人 when anyone is evaluated."
+        1,
+        ge=0,
+        le=MAX_COUNT,
+        strict=True,
+        description="At least this many 优秀个人 when anyone is evaluated.",
     )
 
 
 class MinSamplesIn(_Strict):
     satisfaction: int = Field(
-        5, ge=0, le=MAX_COUNT, description="Ratings + survey answers a unit needs."
+        5, ge=0, le=MAX_COUNT, strict=True, description="Ratings + survey answers a unit needs."
     )
-    inspections: int = Field(1, ge=0, le=MAX_COUNT, description="Quality inspections a unit needs.")
-    tickets: int = Field(0, ge=0, le=MAX_COUNT, description="Tickets in the period a unit needs.")
+    inspections: int = Field(
+        1, ge=0, le=MAX_COUNT, strict=True, description="Quality inspections a unit needs."
+    )
+    tickets: int = Field(
+        0, ge=0, le=MAX_COUNT, strict=True, description="Tickets in the period a unit needs."
+    )
 
 
 IncidentKind = Literal["service_quality", "safety"]
@@ -100,7 +115,9 @@ class VetoIn(_Strict):
         description="Incident kinds that rule a unit out (一票否决).",
     )
     cascade: bool = Field(
-        True, description="A person's incident also rules out their team and department."
+        True,
+        strict=True,
+        description="A person's incident also rules out their team and department.",
     )
 
 
@@ -167,7 +184,7 @@ class CheckedCampaign(CampaignIn):
 
 
 class WorkMarkIn(_Strict):
-    mark: float = Field(ge=0, le=100, description="0-100.")
+    mark: float = Field(ge=0, le=100, strict=True, description="0-100.")
     justification: str = Field(min_length=1, max_length=4000, pattern=TEXT)
 
 

@@ -77,6 +77,11 @@ async def test_periods_counts_lists_and_names_are_bounded(scoring: Scoring, sso:
             {**BODY, "rules": {"quotas": {"staff_min": 100_001}}},
             {**BODY, "rules": {"min_samples": {"satisfaction": 10**12}}},
             {**BODY, "rules": {"veto": {"kinds": ["safety"] * 3}}},
+            # wrong types are refused, not coerced (schemathesis found false taken for 0)
+            {**BODY, "rules": {"quotas": {"staff_percent": False}}},
+            {**BODY, "rules": {"quotas": {"teams": "7"}}},
+            {**BODY, "rules": {"veto": {"cascade": "yes"}}},
+            {**BODY, "rules": {"weights": {"work": 40.0, "inspection": 30, "satisfaction": 30}}},
         ]
         for b in bad:
             r = await client.post("/v1/campaigns", json=b, headers=leader(sso))
@@ -100,6 +105,12 @@ async def test_periods_counts_lists_and_names_are_bounded(scoring: Scoring, sso:
         refused(r)
         r = await client.get(f"/v1/campaigns/{cid}/scores/team/{long_id}", headers=leader(sso))
         refused(r)
+        # the documented pattern is the one applied: a C1 control (\x85 is no \s to JSON
+        # Schema but is to Rust's regex) is refused, any other non-ASCII id looked up
+        r = await client.get(f"/v1/campaigns/{cid}/scores/team/%C2%85x", headers=leader(sso))
+        refused(r)
+        r = await client.get(f"/v1/campaigns/{cid}/scores/team/%C3%B2'%C3%A8", headers=leader(sso))
+        assert r.status_code == 404, r.text
         r = await client.get("/v1/campaigns?limit=1&offset=0", headers=leader(sso))
         assert r.status_code == 200 and len(r.json()) == 1
         doc = (await client.get("/openapi.json")).json()
