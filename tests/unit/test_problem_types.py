@@ -71,6 +71,13 @@ def offences(path: Path) -> list[str]:
             first = _string(node.args[0]) if node.args else None
             if name in SLUG_TAKERS and first is not None and first not in CATALOGUE:
                 found.append(f"{where}:{node.lineno}: uncatalogued slug {first!r}")
+            if name == "refusals":  # the OpenAPI declaration of a route's refusals
+                named = [_string(a) for a in node.args]
+                found += [
+                    f"{where}:{node.lineno}: uncatalogued refusal {n!r}"
+                    for n in named
+                    if n not in CATALOGUE
+                ]
             if name == "invalid_field" and first not in RULES:
                 found.append(f"{where}:{node.lineno}: uncatalogued field error {first!r}")
             if any(k.arg == "type_" for k in node.keywords) and path.name != "problems.py":
@@ -115,9 +122,10 @@ def test_the_walk_can_fail(tmp_path: Path) -> None:
         "def v():\n"
         "    raise invalid_field('some_new_rule')\n"
         "ERRORS = [{'loc': ['x'], 'type': 'made_up', 'msg': 'no'}]\n"
+        "DOC = refusals('report-not-found', 'not-in-the-catalogue')\n"
     )
     found = offences(bad)
-    assert len(found) == 8, found
+    assert len(found) == 9, found
 
 
 def test_every_type_has_a_slug_a_status_and_text_in_both_languages() -> None:
