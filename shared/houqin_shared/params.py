@@ -45,3 +45,5 @@ Instant = Annotated[datetime, BeforeValidator(_instant)]
 Day = Annotated[date, BeforeValidator(_day)]
 # A row id in a path: PostgreSQL's bigint, so a larger number is "not found", never a 422.
 SerialId = Annotated[int, Path(ge=1, le=2**63 - 1, description="A positive 64-bit id.")]
+# A name or user id in a path (a person, a template, a channel, a member of staff).
+PathName = Annotated[str, Path(min_length=1, max_length=64)]

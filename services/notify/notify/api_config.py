@@ -12,7 +12,7 @@ from houqin_shared.contracts import REGISTRY
 from houqin_shared.http import field_error
 from houqin_shared.identity import Principal, Role, require_roles
 from houqin_shared.openapi import refusals
-from houqin_shared.params import SerialId
+from houqin_shared.params import PathName, SerialId
 from houqin_shared.problems import ProblemError, problem
 from houqin_shared.webapp import DbPool
 from notify import channel_settings, templates
@@ -35,13 +35,13 @@ def invalid(slug: str, detail: str, errors: list[dict[str, Any]]) -> ProblemErro
 
 
 class RuleIn(BaseModel):
-    event_type: str
-    match: dict[str, Scalar] = Field(default_factory=dict)
+    event_type: str = Field(max_length=100)
+    match: dict[str, Scalar] = Field(default_factory=dict, max_length=20)
     audience: Literal[AUDIENCES]  # type: ignore[valid-type]
     kind: str = Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")
     priority: Literal[PRIORITIES]  # type: ignore[valid-type]
-    channels: list[Literal[CHANNEL_TYPES]] = Field(min_length=1)  # type: ignore[valid-type]
-    template: str
+    channels: list[Literal[CHANNEL_TYPES]] = Field(min_length=1, max_length=10)  # type: ignore[valid-type]
+    template: str = Field(max_length=64)
     enabled: StrictBool = True
 
 
@@ -148,13 +148,19 @@ class TemplateOut(TemplateIn):
 
 
 class PreviewIn(BaseModel):
-    name: str | None = Field(None, description="A stored template; or give subject and body.")
-    event_type: str | None = Field(None, description="Whose sample to render (default: name's).")
+    name: str | None = Field(
+        None, max_length=64, description="A stored template; or give subject and body."
+    )
+    event_type: str | None = Field(
+        None, max_length=100, description="Whose sample to render (default: name's)."
+    )
     lang: Lang = "zh-CN"
     subject: str | None = Field(None, max_length=500)
     body: str | None = Field(None, max_length=20000)
-    data: dict[str, Any] = Field(default_factory=dict, description="Fields over the sample's.")
-    recipient_name: str = "张师傅"
+    data: dict[str, Any] = Field(
+        default_factory=dict, max_length=50, description="Fields over the sample's."
+    )
+    recipient_name: str = Field("张师傅", max_length=100)
 
 
 class PreviewOut(BaseModel):
@@ -207,7 +213,7 @@ def _sample(event_type: str, data: dict[str, Any]) -> Any:
     responses=refusals("template-invalid"),
 )
 async def put_template(
-    _: Admin, pool: DbPool, name: str, lang: Lang, body: TemplateIn
+    _: Admin, pool: DbPool, name: PathName, lang: Lang, body: TemplateIn
 ) -> dict[str, Any]:
     entry = templates.DEFAULTS.get(name)
     if entry is None:
@@ -229,7 +235,7 @@ async def put_template(
 
 
 @router.delete("/templates/{name}/{lang}", status_code=204)
-async def reset_template(_: Admin, pool: DbPool, name: str, lang: Lang) -> Response:
+async def reset_template(_: Admin, pool: DbPool, name: PathName, lang: Lang) -> Response:
     async with pool.acquire() as conn:
         if not await config.delete_template(conn, name, lang):
             raise problem("template-not-overridden", f"template {name}/{lang} is not overridden")
@@ -273,7 +279,7 @@ async def preview(_: Overseer, pool: DbPool, body: PreviewIn) -> dict[str, str]:
 
 
 class ChannelIn(BaseModel):
-    settings: dict[str, Any] = Field(default_factory=dict)
+    settings: dict[str, Any] = Field(default_factory=dict, max_length=20)
     enabled: StrictBool = True
     rate_per_s: float | None = Field(None, gt=0, le=10000, description="None: no limit.")
     burst: int = Field(1, ge=1, le=10000)
@@ -297,7 +303,7 @@ async def list_channels(_: Admin, pool: DbPool) -> list[dict[str, Any]]:
     responses=refusals("channel-settings-invalid", "channel-url-refused"),
 )
 async def put_channel(
-    _: Admin, pool: DbPool, request: Request, name: str, body: ChannelIn
+    _: Admin, pool: DbPool, request: Request, name: PathName, body: ChannelIn
 ) -> dict[str, Any]:
     if name not in CHANNEL_TYPES:
         raise problem(

@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field, StrictBool, field_validator, model_valida
 from houqin_shared.field_errors import invalid_field
 from houqin_shared.identity import CurrentPrincipal, Principal, Role, require_roles
 from houqin_shared.openapi import refusals
+from houqin_shared.params import PathName
 from houqin_shared.webapp import DbPool
 from notify.domain import CHANNEL_TYPES
 from notify.repository import config
@@ -29,7 +30,7 @@ class PreferencesIn(BaseModel):
     )
     quiet_start: time | None = Field(None, description="Local time quiet hours begin, e.g. 22:00.")
     quiet_end: time | None = Field(None, description="Local time they end (working hours begin).")
-    timezone: str = "Asia/Shanghai"
+    timezone: str = Field("Asia/Shanghai", max_length=64)
     digest: StrictBool = Field(False, description="Gather low-priority items into a daily digest.")
     digest_at: time = Field(time(8, 30), description="Local time the digest is sent.")
 
@@ -87,7 +88,7 @@ async def set_my_preferences(
 
 
 @router.get("/preferences/{person_id}", response_model=PreferencesOut)
-async def preferences_of(_: Admin, pool: DbPool, person_id: str) -> dict[str, Any]:
+async def preferences_of(_: Admin, pool: DbPool, person_id: PathName) -> dict[str, Any]:
     return await _get(pool, person_id)
 
 
@@ -97,6 +98,6 @@ async def preferences_of(_: Admin, pool: DbPool, person_id: str) -> dict[str, An
     responses=refusals("validation"),  # quiet_hours_pair, quiet_hours_empty
 )
 async def set_preferences_of(
-    _: Admin, pool: DbPool, person_id: str, body: PreferencesIn
+    _: Admin, pool: DbPool, person_id: PathName, body: PreferencesIn
 ) -> dict[str, Any]:
     return await _put(pool, person_id, body)

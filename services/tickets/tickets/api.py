@@ -74,8 +74,8 @@ class Move(BaseModel):
 
 
 class TransferIn(BaseModel):
-    to_team_id: str | None = None
-    to_department_id: str | None = None
+    to_team_id: str | None = Field(None, max_length=64)
+    to_department_id: str | None = Field(None, max_length=64)
     reason: str = Field(min_length=1, max_length=4000)
 
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from houqin_shared.identity import Principal, Role
 from houqin_shared.problems import problem
@@ -19,7 +19,8 @@ from tickets.repository import transfers as tr_repo
 router = APIRouter(tags=["queues"])
 Limit = Annotated[int, Query(ge=1, le=200)]
 Offset = Annotated[int, Query(ge=0, le=100_000)]
-Statuses = Annotated[list[str] | None, Query()]
+Statuses = Annotated[list[Annotated[str, Field(max_length=32)]] | None, Query(max_length=10)]
+Code = Annotated[str | None, Query(max_length=64)]
 
 
 class Page(BaseModel):
@@ -61,8 +62,8 @@ async def my_queue(
     p: Reader,
     pool: DbPool,
     status: Statuses = None,
-    category: str | None = None,
-    urgency: str | None = None,
+    category: Code = None,
+    urgency: Code = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> dict[str, Any]:
@@ -82,10 +83,10 @@ async def my_queue(
 async def team_queue(
     p: Reader,
     pool: DbPool,
-    team_id: str | None = None,
+    team_id: Code = None,
     status: Statuses = None,
-    category: str | None = None,
-    urgency: str | None = None,
+    category: Code = None,
+    urgency: Code = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> dict[str, Any]:
@@ -104,10 +105,10 @@ async def team_queue(
 async def overdue_list(
     p: Reader,
     pool: DbPool,
-    department_id: str | None = None,
-    team_id: str | None = None,
-    category: str | None = None,
-    urgency: str | None = None,
+    department_id: Code = None,
+    team_id: Code = None,
+    category: Code = None,
+    urgency: Code = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> dict[str, Any]:
@@ -126,9 +127,7 @@ async def overdue_list(
 
 
 @router.get("/transfers/incoming", tags=["transfers"])
-async def incoming_transfers(
-    p: Reader, pool: DbPool, team_id: str | None = None
-) -> list[dict[str, Any]]:
+async def incoming_transfers(p: Reader, pool: DbPool, team_id: Code = None) -> list[dict[str, Any]]:
     """Transfers waiting for my team's answer (and my department's, for its head); with
     `team_id`, that team's (its members, its department's head, supervisors, leaders, admins)."""
     team: str | None
@@ -145,7 +144,7 @@ async def incoming_transfers(
 
 @router.get("/tickets", tags=["tickets"])
 async def list_tickets(
-    p: Reader, pool: DbPool, team_id: str | None = None, limit: Limit = 50, offset: Offset = 0
+    p: Reader, pool: DbPool, team_id: Code = None, limit: Limit = 50, offset: Offset = 0
 ) -> list[dict[str, Any]]:
     """The tickets I may read, or a team's (as its queue), a page at a time (kept for older
     clients; see /v1/queues)."""

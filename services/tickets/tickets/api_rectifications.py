@@ -73,9 +73,9 @@ async def open_item(body: svc.RectificationIn, p: Raiser, pool: DbPool) -> dict[
 async def list_items(
     p: Reader,
     pool: DbPool,
-    status: str | None = None,
-    department_id: str | None = None,
-    team_id: str | None = None,
+    status: Annotated[str | None, Query(max_length=32)] = None,
+    department_id: Annotated[str | None, Query(max_length=64)] = None,
+    team_id: Annotated[str | None, Query(max_length=64)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
 ) -> dict[str, Any]:
