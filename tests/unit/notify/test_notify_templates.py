@@ -125,6 +125,8 @@ async def test_a_preview_that_loops_for_ever_is_stopped_and_the_loop_keeps_turni
     took = time.monotonic() - began
     ticker.cancel()
     assert "longer than" in info.value.message
-    assert templates.PREVIEW_TIMEOUT_S <= took < templates.PREVIEW_TIMEOUT_S + 1
-    assert ticks > 30  # the event loop turned while the template ran
+    assert templates.PREVIEW_TIMEOUT_S <= took < templates.PREVIEW_TIMEOUT_S + 5  # a loaded CI host
+    # The loop turned while the template ran (a blocked loop turns once, after the render);
+    # the rendering thread holds the GIL most of the time, so only a few turns are certain.
+    assert ticks >= 5
     assert await templates.preview(templates.Template("{{ a }}", "b"), {"a": "ok"}) == ("ok", "b")
