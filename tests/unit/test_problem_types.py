@@ -76,7 +76,7 @@ def offences(path: Path) -> list[str]:
                 found += [
                     f"{where}:{node.lineno}: uncatalogued refusal {n!r}"
                     for n in named
-                    if n not in CATALOGUE
+                    if n is not None and n not in CATALOGUE
                 ]
             if name == "invalid_field" and first not in RULES:
                 found.append(f"{where}:{node.lineno}: uncatalogued field error {first!r}")
