@@ -220,7 +220,11 @@ class Api:
         self.http = httpx.AsyncClient(
             timeout=settings.api_timeout_s,
             transport=transport,
-            limits=httpx.Limits(max_connections=200, max_keepalive_connections=50),
+            # Idle connections are dropped before the APIs' own keep-alive timeout (uvicorn:
+            # 5 s) closes them: reusing one the server is closing fails the call.
+            limits=httpx.Limits(
+                max_connections=200, max_keepalive_connections=50, keepalive_expiry=2.0
+            ),
         )
         self._catalogue: tuple[float, list[CatalogService]] | None = None
 
