@@ -128,7 +128,7 @@ class ReportOut(BaseModel):
     stage: Stage | None = Field(
         None,
         description="The reporter's tab: 待受理 received, 处理中 in_progress, 待确认评价"
-        " to_confirm, 已完成 done (on reads; not on the filing answer).",
+        " to_confirm, 已完成 done.",
     )
     filed_at: datetime
     access_code: str | None = Field(

@@ -32,6 +32,7 @@ async def test_a_caller_tracks_with_number_and_code(feedback: Feedback) -> None:
         )
         assert filed.status_code == 201, filed.text
         report = filed.json()
+        assert report["stage"] == "received"
         code = report["access_code"]
         assert len(code) == 8 and code.isalnum() and not set(code) & set("01OIL")
         # Only its hash is stored.
