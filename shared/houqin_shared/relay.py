@@ -88,7 +88,7 @@ class Relay:
                 await _sleep(stop, self.standby_s)
                 continue
             try:
-                if await conn.fetchval(_LEADER_LOCK):
+                if not stop.is_set() and await conn.fetchval(_LEADER_LOCK):
                     self.is_leader = True
                     log.info("relay_leader")
                     await self._lead(conn, stop)
