@@ -58,6 +58,11 @@ class Session:
     uploads: dict[str, list[str]] = field(default_factory=dict)
     busy: asyncio.Lock = field(default_factory=asyncio.Lock)
 
+    def remember_upload(self, key: str, photo_ids: list[str]) -> None:
+        self.uploads[key] = photo_ids
+        while len(self.uploads) > 20:
+            del self.uploads[next(iter(self.uploads))]
+
     def remember_filed(self, report_id: str, access_code: str | None) -> None:
         if access_code:
             self.filed[report_id] = access_code

@@ -37,6 +37,7 @@ USERS = [
     },
 ]
 REPORT_ID = uuid.UUID("6f1c1a8e-7a3b-4d55-9a8e-0f1f2e3d4c5b")
+PHOTO_ID = uuid.UUID("0b7d5e2c-1111-4c1e-9a8e-0f1f2e3d4c5b")
 NOW = datetime.now(UTC).isoformat()
 SERVICE = {
     "code": "plumbing", "name": "水电维修·给排水", "description": "", "standard": "", "fee": "免费",
@@ -72,6 +73,8 @@ class FakeApis:
         path, method = request.url.path, request.method
         if path == "/v1/catalog":
             return httpx.Response(200, json=[SERVICE])
+        if path == "/v1/photos" and method == "POST":
+            return httpx.Response(201, json={"id": str(PHOTO_ID), "content_type": "image/jpeg"})
         if path == "/v1/places":
             return httpx.Response(404, json={"title": "Not Found"})
         if path == "/v1/duplicates":
@@ -209,12 +212,15 @@ async def test_file_a_report_with_an_idempotency_key(console: Console) -> None:
         "category": "plumbing", "building": "north-dorm-7", "room": "312",
         "description": "水龙头漏水", "urgency": "normal",
     }  # fmt: skip
-    first = await console.client.post("/report", data=data)
-    second = await console.client.post("/report", data=data)  # the double click
+    photo = {"photos": ("leak.jpg", b"\xff\xd8\xff\xe0 a jpeg", "image/jpeg")}
+    first = await console.client.post("/report", data=data, files=photo)
+    second = await console.client.post("/report", data=data, files=photo)  # the double click
     assert first.status_code == second.status_code == 303
     filed = console.apis.bodies("/v1/reports")
     assert [r.headers["idempotency-key"] for r in filed] == [key.group(1)] * 2
     assert json.loads(filed[0].content) == json.loads(filed[1].content)
+    assert json.loads(filed[0].content)["photo_ids"] == [str(PHOTO_ID)]
+    assert len(console.apis.bodies("/v1/photos")) == 1  # the second click reused the photo
     done = await console.client.get(first.headers["location"])
     assert "FK20261204-0001" in done.text and "7KQ4MZ2P" in done.text
 

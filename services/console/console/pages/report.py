@@ -8,8 +8,9 @@ import uuid
 from datetime import timedelta
 from typing import Any
 
-from fastapi import APIRouter, UploadFile
+from fastapi import APIRouter
 from fastapi.responses import RedirectResponse, Response
+from starlette.datastructures import UploadFile
 
 from console import errors
 from console.api import ApiDown, ApiProblem, Building, CatalogService, Duplicate
@@ -119,7 +120,8 @@ async def file_report(ctx: Page) -> Response:
         if not problems:
             try:
                 if form.key not in session.uploads:
-                    session.uploads[form.key] = form.photo_ids + await _upload(ctx, token, files)
+                    uploaded = form.photo_ids + await _upload(ctx, token, files)
+                    session.remember_upload(form.key, uploaded)
                 form.photo_ids = session.uploads[form.key][:MAX_PHOTOS]
                 report = await ctx.api.file_report(token, form.body(form.photo_ids), form.key)
             except ApiProblem as problem:
@@ -137,7 +139,6 @@ async def file_report(ctx: Page) -> Response:
         except ApiDown:
             places = None
         return _form_page(ctx, form, catalogue, places, [], problems, status=422, message=message)
-    session.uploads.pop(form.key, None)
     session.remember_filed(str(report.id), report.access_code)
     return RedirectResponse(f"/report/done/{report.id}", status_code=303)
 

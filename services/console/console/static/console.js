@@ -7,7 +7,8 @@
     if (!form.hasAttribute("data-once")) return;
     if (form.dataset.sent) { event.preventDefault(); return; }
     form.dataset.sent = "1";
-    form.querySelectorAll("button[type=submit]").forEach(function (b) {
+    Array.prototype.forEach.call(form.elements, function (b) {
+      if (b.type !== "submit") return;
       b.setAttribute("aria-busy", "true");
       b.disabled = true;
     });
