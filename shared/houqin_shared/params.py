@@ -11,10 +11,10 @@ still pass `datetime` and `date` objects.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Annotated, Any
 
-from fastapi import Path
+from fastapi import Path, Query
 from pydantic import BeforeValidator
 from pydantic_core import PydanticCustomError
 
@@ -22,6 +22,7 @@ _INSTANT = re.compile(
     r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})", re.ASCII
 )
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+_CLOCK = re.compile(r"\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?", re.ASCII)
 
 
 def _instant(value: Any) -> Any:
@@ -41,9 +42,20 @@ def _day(value: Any) -> Any:
     raise PydanticCustomError("date_parsing", "Input should be a date such as 2026-09-01")
 
 
+def _clock(value: Any) -> Any:
+    if isinstance(value, time) or (isinstance(value, str) and _CLOCK.fullmatch(value)):
+        return value
+    raise PydanticCustomError("time_parsing", "Input should be a local time such as 08:30")
+
+
 Instant = Annotated[datetime, BeforeValidator(_instant)]
+# A local clock time ("08:30", "08:30:00"), never a number of seconds nor with an offset.
+ClockTime = Annotated[time, BeforeValidator(_clock)]
 Day = Annotated[date, BeforeValidator(_day)]
 # A row id in a path: PostgreSQL's bigint, so a larger number is "not found", never a 422.
 SerialId = Annotated[int, Path(ge=1, le=2**63 - 1, description="A positive 64-bit id.")]
 # A name or user id in a path (a person, a template, a channel, a member of staff).
 PathName = Annotated[str, Path(min_length=1, max_length=64)]
+# An optional code filter in a query (a team, a department, a status): lower-case letters,
+# digits, _ and -, so a NUL or a stray character is a 422 rather than a database error.
+CodeFilter = Annotated[str | None, Query(max_length=64, pattern=r"^[a-z0-9][a-z0-9_-]*$")]

@@ -5,15 +5,16 @@ dates and times are read as the OpenAPI document says (`?before=0.5` is not a Un
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import time
 from typing import Annotated
 
 import httpx
 import pytest
 from fastapi import APIRouter, Query
-from pydantic import BaseModel
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from houqin_shared.http import base_app
-from houqin_shared.params import Day, Instant
+from houqin_shared.params import ClockTime, CodeFilter, Day, Instant
 
 
 class Window(BaseModel):
@@ -95,3 +96,17 @@ async def test_body_dates_in_their_format_are_read(client: httpx.AsyncClient) ->
         "/items/1", json={"opens_at": "2026-09-01T08:00:00Z", "held_on": "2026-09-01"}
     )
     assert (r.status_code, r.json()) == (200, "2026-09-01T08:00:00+00:00")
+
+
+@pytest.mark.parametrize("value", [0, 3600, "08:30+08:00", "08:30:00Z", "8:30"])
+def test_a_clock_time_is_a_local_time_string(value: object) -> None:
+    with pytest.raises(ValidationError):
+        TypeAdapter(ClockTime).validate_python(value)
+    assert TypeAdapter(ClockTime).validate_python("08:30") == time(8, 30)
+
+
+@pytest.mark.parametrize("value", ["a\x00", "Team", "", "x" * 65])
+def test_a_code_filter_is_a_bounded_code(value: str) -> None:
+    with pytest.raises(ValidationError):
+        TypeAdapter(CodeFilter).validate_python(value)
+    assert TypeAdapter(CodeFilter).validate_python("north-dorm_7") == "north-dorm_7"

@@ -14,6 +14,7 @@ from feedback.repository import catalog as repo
 from houqin_shared import outbox
 from houqin_shared.contracts import ServiceCatalogChanged
 from houqin_shared.identity import Principal, Role, require_roles
+from houqin_shared.openapi import refusals
 from houqin_shared.problems import problem
 from houqin_shared.webapp import DbPool
 
@@ -57,7 +58,10 @@ async def read_service(code: Code, pool: DbPool) -> dict[str, Any]:
     "/{code}",
     response_model=ServiceOut,
     summary="Publish or change a service (admin)",
-    responses={201: {"model": ServiceOut, "description": "Created (version 1)"}},
+    responses={
+        201: {"model": ServiceOut, "description": "Created (version 1)"},
+        **refusals("validation"),  # limits_shrink, urgency_repeated
+    },
 )
 async def put_service(
     code: Code,

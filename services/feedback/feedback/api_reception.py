@@ -66,7 +66,12 @@ def origin_of(session_id: uuid.UUID) -> str:
     return str(session_id)
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, response_model=SessionOut)
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=SessionOut,
+    responses=refusals("validation"),  # a leader's name blank once trimmed
+)
 async def create_session(body: SessionIn, who: Clerk, pool: DbPool) -> dict[str, Any]:
     row = {"id": uuid.uuid4(), **body.model_dump(), "created_by": who.subject}
     row["created_at"] = datetime.now(UTC)

@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field, StrictBool, field_validator, model_valida
 from houqin_shared.field_errors import invalid_field
 from houqin_shared.identity import CurrentPrincipal, Principal, Role, require_roles
 from houqin_shared.openapi import refusals
-from houqin_shared.params import PathName
+from houqin_shared.params import ClockTime, PathName
 from houqin_shared.webapp import DbPool
 from notify.domain import CHANNEL_TYPES
 from notify.repository import config
@@ -28,11 +28,15 @@ class PreferencesIn(BaseModel):
     channels: dict[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")], list[ChannelName]] = (
         Field(default_factory=dict, description="Kind of message -> channels (else the rule's).")
     )
-    quiet_start: time | None = Field(None, description="Local time quiet hours begin, e.g. 22:00.")
-    quiet_end: time | None = Field(None, description="Local time they end (working hours begin).")
+    quiet_start: ClockTime | None = Field(
+        None, description="Local time quiet hours begin, e.g. 22:00."
+    )
+    quiet_end: ClockTime | None = Field(
+        None, description="Local time they end (working hours begin)."
+    )
     timezone: str = Field("Asia/Shanghai", max_length=64)
     digest: StrictBool = Field(False, description="Gather low-priority items into a daily digest.")
-    digest_at: time = Field(time(8, 30), description="Local time the digest is sent.")
+    digest_at: ClockTime = Field(time(8, 30), description="Local time the digest is sent.")
 
     @field_validator("timezone")
     @classmethod

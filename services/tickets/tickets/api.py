@@ -132,7 +132,12 @@ async def ticket_actions(ticket_id: uuid.UUID, p: Reader, pool: DbPool) -> list[
         return await repository.actions_of(conn, ticket_id)
 
 
-@router.post("/tickets/{ticket_id}/assign", tags=["tickets"], response_model=TicketOut)
+@router.post(
+    "/tickets/{ticket_id}/assign",
+    tags=["tickets"],
+    response_model=TicketOut,
+    responses=refusals("staff-unknown"),
+)
 async def assign_ticket(
     ticket_id: uuid.UUID, body: AssignIn, p: Manager, pool: DbPool
 ) -> dict[str, Any]:
@@ -213,7 +218,10 @@ register_url_convertor("ticket_move", _MoveConvertor())
 
 
 @router.post(
-    "/tickets/{ticket_id:uuid}/{move:ticket_move}", tags=["tickets"], response_model=TicketOut
+    "/tickets/{ticket_id:uuid}/{move:ticket_move}",
+    tags=["tickets"],
+    response_model=TicketOut,
+    responses=refusals("ticket-note-required"),
 )
 async def move_ticket(
     ticket_id: uuid.UUID,

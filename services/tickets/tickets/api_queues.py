@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from houqin_shared.identity import Principal, Role
+from houqin_shared.params import CodeFilter
 from houqin_shared.problems import problem
 from houqin_shared.webapp import DbPool
 from tickets.access import Reader, may_read_team, read_scope
@@ -19,8 +20,9 @@ from tickets.repository import transfers as tr_repo
 router = APIRouter(tags=["queues"])
 Limit = Annotated[int, Query(ge=1, le=200)]
 Offset = Annotated[int, Query(ge=0, le=100_000)]
-Statuses = Annotated[list[Annotated[str, Field(max_length=32)]] | None, Query(max_length=10)]
-Code = Annotated[str | None, Query(max_length=64)]
+Statuses = Annotated[
+    list[Annotated[str, Field(max_length=32, pattern=r"^[a-z_]+$")]] | None, Query(max_length=10)
+]
 
 
 class Page(BaseModel):
@@ -62,8 +64,8 @@ async def my_queue(
     p: Reader,
     pool: DbPool,
     status: Statuses = None,
-    category: Code = None,
-    urgency: Code = None,
+    category: CodeFilter = None,
+    urgency: CodeFilter = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> dict[str, Any]:
@@ -83,10 +85,10 @@ async def my_queue(
 async def team_queue(
     p: Reader,
     pool: DbPool,
-    team_id: Code = None,
+    team_id: CodeFilter = None,
     status: Statuses = None,
-    category: Code = None,
-    urgency: Code = None,
+    category: CodeFilter = None,
+    urgency: CodeFilter = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> dict[str, Any]:
@@ -105,10 +107,10 @@ async def team_queue(
 async def overdue_list(
     p: Reader,
     pool: DbPool,
-    department_id: Code = None,
-    team_id: Code = None,
-    category: Code = None,
-    urgency: Code = None,
+    department_id: CodeFilter = None,
+    team_id: CodeFilter = None,
+    category: CodeFilter = None,
+    urgency: CodeFilter = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> dict[str, Any]:
@@ -127,7 +129,9 @@ async def overdue_list(
 
 
 @router.get("/transfers/incoming", tags=["transfers"])
-async def incoming_transfers(p: Reader, pool: DbPool, team_id: Code = None) -> list[dict[str, Any]]:
+async def incoming_transfers(
+    p: Reader, pool: DbPool, team_id: CodeFilter = None
+) -> list[dict[str, Any]]:
     """Transfers waiting for my team's answer (and my department's, for its head); with
     `team_id`, that team's (its members, its department's head, supervisors, leaders, admins)."""
     team: str | None
@@ -144,7 +148,7 @@ async def incoming_transfers(p: Reader, pool: DbPool, team_id: Code = None) -> l
 
 @router.get("/tickets", tags=["tickets"])
 async def list_tickets(
-    p: Reader, pool: DbPool, team_id: Code = None, limit: Limit = 50, offset: Offset = 0
+    p: Reader, pool: DbPool, team_id: CodeFilter = None, limit: Limit = 50, offset: Offset = 0
 ) -> list[dict[str, Any]]:
     """The tickets I may read, or a team's (as its queue), a page at a time (kept for older
     clients; see /v1/queues)."""

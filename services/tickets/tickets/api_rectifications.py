@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field, StrictBool
 
 from houqin_shared.identity import Principal, Role, require_roles
 from houqin_shared.openapi import refusals
-from houqin_shared.params import Instant
+from houqin_shared.params import CodeFilter, Instant
 from houqin_shared.problems import problem
 from houqin_shared.webapp import DbPool
 from tickets import rectification_service as svc
@@ -73,9 +73,9 @@ async def open_item(body: svc.RectificationIn, p: Raiser, pool: DbPool) -> dict[
 async def list_items(
     p: Reader,
     pool: DbPool,
-    status: Annotated[str | None, Query(max_length=32)] = None,
-    department_id: Annotated[str | None, Query(max_length=64)] = None,
-    team_id: Annotated[str | None, Query(max_length=64)] = None,
+    status: CodeFilter = None,
+    department_id: CodeFilter = None,
+    team_id: CodeFilter = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
 ) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 
 from houqin_shared.identity import Principal, Role, require_roles
 from houqin_shared.openapi import refusals
-from houqin_shared.params import Instant
+from houqin_shared.params import CodeFilter, Instant
 from houqin_shared.problems import problem
 from houqin_shared.webapp import DbPool
 from tickets import sla_service
@@ -48,7 +48,7 @@ async def record_inspection(body: svc.InspectionIn, p: Supervisor, pool: DbPool)
 async def list_inspections(
     _: Reader,
     pool: DbPool,
-    unit_id: Annotated[str | None, Query(max_length=64)] = None,
+    unit_id: CodeFilter = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
 ) -> list[dict[str, Any]]:
@@ -81,8 +81,8 @@ async def verify_incident(body: svc.IncidentIn, p: Supervisor, pool: DbPool) -> 
 async def list_incidents(
     _: Reader,
     pool: DbPool,
-    unit_id: Annotated[str | None, Query(max_length=64)] = None,
-    status: Annotated[str | None, Query(max_length=32)] = None,
+    unit_id: CodeFilter = None,
+    status: CodeFilter = None,
     since: Instant | None = None,
 ) -> list[dict[str, Any]]:
     async with pool.acquire() as conn:

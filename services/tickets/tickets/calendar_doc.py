@@ -3,14 +3,14 @@ days and closed periods (vacations), in a time zone."""
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import time
 from itertools import pairwise
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from houqin_shared.field_errors import invalid_field
-from houqin_shared.params import Day
+from houqin_shared.params import ClockTime, Day
 from tickets.sla import WorkingCalendar
 
 
@@ -18,8 +18,8 @@ class Span(BaseModel):
     """A working-hours span of a day, start before end (local clock times)."""
 
     model_config = ConfigDict(extra="forbid")
-    start: time
-    end: time
+    start: ClockTime
+    end: ClockTime
 
 
 class Period(BaseModel):
@@ -32,12 +32,16 @@ class Period(BaseModel):
 
 class CalendarDoc(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    tz: str = "Asia/Shanghai"
-    hours: list[Span] = [Span(start=time(8), end=time(12)), Span(start=time(14), end=time(18))]
-    weekdays: list[int] = Field([0, 1, 2, 3, 4], description="0 Monday .. 6 Sunday")
-    holidays: list[date] = []
-    workdays: list[date] = Field([], description="Make-up working days (调休) on weekends.")
-    closed: list[Period] = Field([], description="Closed periods, inclusive.")
+    tz: str = Field("Asia/Shanghai", max_length=64)
+    hours: list[Span] = Field(
+        [Span(start=time(8), end=time(12)), Span(start=time(14), end=time(18))], max_length=12
+    )
+    weekdays: list[int] = Field([0, 1, 2, 3, 4], max_length=7, description="0 Monday .. 6 Sunday")
+    holidays: list[Day] = Field([], max_length=400)
+    workdays: list[Day] = Field(
+        [], max_length=400, description="Make-up working days (调休) on weekends."
+    )
+    closed: list[Period] = Field([], max_length=100, description="Closed periods, inclusive.")
 
     @field_validator("tz")
     @classmethod
