@@ -288,4 +288,10 @@ async def test_the_worker_prepares_tomorrows_sequence_and_lists_its_tasks(
             async with conn.transaction():  # inside a transaction, a missing day is made too
                 assert await repository.next_day_seqs(conn, tomorrow + timedelta(days=5)) == [1]
     names = [t.name for t in periodic.tasks(feedback.settings(auto_confirm_every_s=60))]
-    assert names == ["auto_confirm", "survey_close", "tracking_sequences"]
+    assert names == [
+        "auto_confirm",
+        "survey_close",
+        "tracking_sequences",
+        "photo_expiry",
+        "photo_orphans",
+    ]
