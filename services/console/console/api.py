@@ -176,21 +176,15 @@ class Message(Model):
     read_at: datetime | None = None
 
 
-class Room(Model):
-    code: str
-    name: str
-
-
-class Floor(Model):
-    code: str
-    name: str
-    rooms: list[Room] = Field(default_factory=list)
-
-
 class Building(Model):
     code: str
     name: str
-    floors: list[Floor] = Field(default_factory=list)
+
+
+class Campus(Model):
+    code: str | None = None
+    name: str | None = None
+    buildings: list[Building] = Field(default_factory=list)
 
 
 class Photo(Model):
@@ -202,7 +196,7 @@ _REPORTS = TypeAdapter(list[Report])
 _STEPS = TypeAdapter(list[Step])
 _MESSAGES = TypeAdapter(list[Message])
 _DUPLICATES = TypeAdapter(list[Duplicate])
-_BUILDINGS = TypeAdapter(list[Building])
+_CAMPUSES = TypeAdapter(list[Campus])
 
 
 class Api:
@@ -322,18 +316,14 @@ class Api:
             await self._json("feedback", "/v1/duplicates", token, params=params)
         )
 
-    async def places(self, token: str) -> list[Building] | None:
-        """Buildings with their floors and rooms the reporter may choose from (None while the
-        API does not offer them: the form then asks for the place as text)."""
+    async def places(self, token: str) -> list[Campus] | None:
+        """Campuses and their buildings the reporter chooses from (tickets' place picker);
+        None when it cannot be had: the form then asks for the building's code."""
         try:
-            body = await self._json("feedback", "/v1/places", token)
-        except ApiProblem as problem:
-            if problem.status in (404, 405):
-                return None
-            raise
-        return _BUILDINGS.validate_python(
-            body.get("buildings", body) if isinstance(body, dict) else body
-        )
+            body = await self._json("tickets", "/v1/places", token)
+        except ApiProblem:
+            return None
+        return _CAMPUSES.validate_python(body.get("campuses", []))
 
     async def me_too(self, token: str, report_id: uuid.UUID) -> None:
         await self.call("feedback", "POST", f"/v1/reports/{report_id}/me-too", token)

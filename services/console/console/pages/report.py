@@ -13,7 +13,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
 from console import errors
-from console.api import ApiDown, ApiProblem, Building, CatalogService, Duplicate
+from console.api import ApiDown, ApiProblem, Campus, CatalogService, Duplicate
 from console.report_form import MAX_PHOTOS, ReportForm
 from console.web import Page
 
@@ -34,7 +34,7 @@ def _form_page(
     ctx: Page,
     form: ReportForm,
     catalogue: list[CatalogService],
-    places: list[Building] | None,
+    places: list[Campus] | None,
     duplicates: list[Duplicate],
     problems: dict[str, str] | None = None,
     status: int = 200,
