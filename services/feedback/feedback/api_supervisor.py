@@ -16,7 +16,7 @@ from feedback.repository import audit
 from houqin_shared.contracts.common import Channel
 from houqin_shared.identity import Principal, Role, require_roles
 from houqin_shared.logs import get_logger
-from houqin_shared.params import Instant
+from houqin_shared.params import CodeFilter, Instant
 from houqin_shared.problems import problem
 from houqin_shared.webapp import DbPool
 
@@ -72,8 +72,8 @@ async def unmask(report_id: uuid.UUID, body: UnmaskIn, who: Supervisor, pool: Db
 async def all_reports(
     who: Supervisor,
     pool: DbPool,
-    status: Annotated[str | None, Query(max_length=32)] = None,
-    category: Annotated[str | None, Query(max_length=64)] = None,
+    status: CodeFilter = None,
+    category: CodeFilter = None,
     channel: Channel | None = None,
     before: Instant | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictInt
 
 from houqin_shared.identity import CurrentPrincipal, Principal, Role, require_roles
 from houqin_shared.params import SerialId
@@ -56,7 +56,9 @@ class UnreadOut(BaseModel):
 
 
 class MarkRead(BaseModel):
-    ids: list[int] | None = Field(None, max_length=1000, description="None: all of them.")
+    ids: list[Annotated[StrictInt, Field(ge=1, le=2**63 - 1)]] | None = Field(
+        None, max_length=1000, description="None: all of them."
+    )
 
 
 class MarkedOut(BaseModel):
@@ -88,7 +90,9 @@ async def mark_read(who: CurrentPrincipal, pool: DbPool, body: MarkRead) -> dict
 
 @router.get("/messages", response_model=list[MessageOut])
 async def messages_about(
-    _: Overseer, pool: DbPool, tracking_no: Annotated[str, Query(min_length=1, max_length=64)]
+    _: Overseer,
+    pool: DbPool,
+    tracking_no: Annotated[str, Query(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9-]+$")],
 ) -> list[dict[str, Any]]:
     async with pool.acquire() as conn:
         return await messages.by_tracking_no(conn, tracking_no)

@@ -12,6 +12,7 @@ from pydantic import BaseModel, StrictBool, ValidationError
 
 from houqin_shared.http import field_error
 from houqin_shared.openapi import refusals
+from houqin_shared.params import PathName, SerialId
 from houqin_shared.problems import ProblemError, problem
 from houqin_shared.webapp import DbPool
 from tickets import directory_events
@@ -159,7 +160,9 @@ async def add_leave(staff_id: str, body: Leave, p: Manager, pool: DbPool) -> dic
 
 
 @router.delete("/staff/{staff_id}/leave/{leave_id}", status_code=204)
-async def delete_leave(staff_id: str, leave_id: int, p: Manager, pool: DbPool) -> Response:
+async def delete_leave(
+    staff_id: PathName, leave_id: SerialId, p: Manager, pool: DbPool
+) -> Response:
     async with pool.acquire() as conn, conn.transaction():
         await repo.lock(conn)
         await _editable(conn, p, staff_id)
