@@ -236,21 +236,31 @@ class Api:
         params: Mapping[str, str | int] | None = None,
         files: Any = None,
         headers: Mapping[str, str] | None = None,
+        retry_safe: bool = False,
     ) -> httpx.Response:
         sent = dict(headers or {})
         if token:
             sent["Authorization"] = "Bearer " + token
-        try:
-            response = await self.http.request(
-                method,
-                self.base[service] + path,
-                json=json,
-                params=params,
-                files=files,
-                headers=sent,
-            )
-        except httpx.HTTPError as exc:
-            raise ApiDown(service, type(exc).__name__) from exc
+        # A request that may be repeated (a read, or a write with an idempotency key or without
+        # effect) is tried once more when the connection fails: a kept-alive connection the
+        # server has just closed is no reason for an error page.
+        attempts = 2 if retry_safe or method == "GET" or "Idempotency-Key" in sent else 1
+        for attempt in range(attempts):
+            try:
+                response = await self.http.request(
+                    method,
+                    self.base[service] + path,
+                    json=json,
+                    params=params,
+                    files=files,
+                    headers=sent,
+                )
+                break
+            except httpx.TransportError as exc:
+                if attempt + 1 == attempts:
+                    raise ApiDown(service, type(exc).__name__) from exc
+            except httpx.HTTPError as exc:
+                raise ApiDown(service, type(exc).__name__) from exc
         if response.status_code >= 500:
             raise ApiDown(service, f"HTTP {response.status_code}")
         if response.status_code >= 400:
@@ -286,7 +296,7 @@ class Api:
         the browser's address, which feedback rate-limits (the console is its trusted proxy)."""
         response = await self.call(
             "feedback", "POST", "/v1/track", json={"tracking_no": tracking_no, "code": code},
-            headers={"X-Forwarded-For": client},
+            headers={"X-Forwarded-For": client}, retry_safe=True,
         )  # fmt: skip
         return Tracked.model_validate(response.json())
 
