@@ -15,7 +15,7 @@ from datetime import date, datetime, time
 from typing import Annotated, Any
 
 from fastapi import Path, Query
-from pydantic import BeforeValidator
+from pydantic import BeforeValidator, Field
 from pydantic_core import PydanticCustomError
 
 _INSTANT = re.compile(
@@ -52,10 +52,23 @@ Instant = Annotated[datetime, BeforeValidator(_instant)]
 # A local clock time ("08:30", "08:30:00"), never a number of seconds nor with an offset.
 ClockTime = Annotated[time, BeforeValidator(_clock)]
 Day = Annotated[date, BeforeValidator(_day)]
-# A row id in a path: PostgreSQL's bigint, so a larger number is "not found", never a 422.
-SerialId = Annotated[int, Path(ge=1, le=2**63 - 1, description="A positive 64-bit id.")]
+# Ids are PostgreSQL bigints; the bound is one a JSON number holds exactly (2**53 - 1), so a
+# schema-valid id never overflows the database's (a 422) and a client can compare it.
+MAX_ID = 2**53 - 1
+# A row id in a path.
+SerialId = Annotated[int, Path(ge=1, le=MAX_ID, description="A positive id.")]
 # A name or user id in a path (a person, a template, a channel, a member of staff).
 PathName = Annotated[str, Path(min_length=1, max_length=64)]
 # An optional code filter in a query (a team, a department, a status): lower-case letters,
 # digits, _ and -, so a NUL or a stray character is a 422 rather than a database error.
 CodeFilter = Annotated[str | None, Query(max_length=64, pattern=r"^[a-z0-9][a-z0-9_-]*$")]
+
+
+def _whole_number(value: Any) -> Any:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise PydanticCustomError("int_type", "Input should be a JSON integer")
+    return value
+
+
+# A row id in a body: a JSON integer (not true, not "5"), 1 .. MAX_ID.
+BodyId = Annotated[int, BeforeValidator(_whole_number), Field(ge=1, le=MAX_ID)]

@@ -14,7 +14,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from houqin_shared.http import base_app
-from houqin_shared.params import ClockTime, CodeFilter, Day, Instant
+from houqin_shared.params import BodyId, ClockTime, CodeFilter, Day, Instant
 
 
 class Window(BaseModel):
@@ -110,3 +110,10 @@ def test_a_code_filter_is_a_bounded_code(value: str) -> None:
     with pytest.raises(ValidationError):
         TypeAdapter(CodeFilter).validate_python(value)
     assert TypeAdapter(CodeFilter).validate_python("north-dorm_7") == "north-dorm_7"
+
+
+@pytest.mark.parametrize("value", [True, "5", 0, 2**53, 1.5])
+def test_a_body_id_is_a_json_integer_in_range(value: object) -> None:
+    with pytest.raises(ValidationError):
+        TypeAdapter(BodyId).validate_python(value)
+    assert TypeAdapter(BodyId).validate_python(96.0) == 96  # JSON Schema: 96.0 is an integer

@@ -7,10 +7,10 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
-from pydantic import BaseModel, Field, StrictInt
+from pydantic import BaseModel, Field
 
 from houqin_shared.identity import CurrentPrincipal, Principal, Role, require_roles
-from houqin_shared.params import SerialId
+from houqin_shared.params import BodyId, SerialId
 from houqin_shared.problems import problem
 from houqin_shared.webapp import DbPool
 from notify.repository import messages
@@ -56,9 +56,7 @@ class UnreadOut(BaseModel):
 
 
 class MarkRead(BaseModel):
-    ids: list[Annotated[StrictInt, Field(ge=1, le=2**63 - 1)]] | None = Field(
-        None, max_length=1000, description="None: all of them."
-    )
+    ids: list[BodyId] | None = Field(None, max_length=1000, description="None: all of them.")
 
 
 class MarkedOut(BaseModel):

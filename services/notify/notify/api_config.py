@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Request, Response
-from pydantic import BaseModel, Field, StrictBool, ValidationError
+from pydantic import BaseModel, Field, StrictBool, StrictFloat, ValidationError
 
 from houqin_shared.contracts import REGISTRY
 from houqin_shared.http import field_error
@@ -281,7 +281,7 @@ async def preview(_: Overseer, pool: DbPool, body: PreviewIn) -> dict[str, str]:
 class ChannelIn(BaseModel):
     settings: dict[str, Any] = Field(default_factory=dict, max_length=20)
     enabled: StrictBool = True
-    rate_per_s: float | None = Field(None, gt=0, le=10000, description="None: no limit.")
+    rate_per_s: StrictFloat | None = Field(None, gt=0, le=10000, description="None: no limit.")
     burst: int = Field(1, ge=1, le=10000)
 
 
