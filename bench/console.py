@@ -176,11 +176,11 @@ def api_calls(
 
 
 async def speed(args: argparse.Namespace, inst: launcher.Instance) -> None:
-    console = launcher.console_url(inst)
+    console = args.console or launcher.console_url(inst)
     feedback = inst.url("feedback")
     token = launcher.token(inst, USER)
     pids = {
-        "console": listener_pid(launcher.CONSOLE_PORT + inst.port_offset),
+        "console": listener_pid(int(console.rsplit(":", 1)[1].strip("/"))),
         "feedback": listener_pid(inst.port("feedback", "api")),
     }
     pids = {k: v for k, v in pids.items() if v is not None}
@@ -206,6 +206,8 @@ async def speed(args: argparse.Namespace, inst: launcher.Instance) -> None:
     }  # fmt: skip
     try:
         for title, (path, urls) in pages.items():
+            if args.page and args.page not in path:
+                continue
             for s in sessions[:3]:  # warm: connections, caches, JWKS
                 await page_call(s, console + path)()
                 await api_calls(api, urls, token)()
@@ -280,6 +282,8 @@ def main() -> int:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--console", help="the console's URL (default: the instance's)")
+    parser.add_argument("--page", help="only the page whose path contains this")
     parser.add_argument("--skip-speed", action="store_true")
     parser.add_argument("--skip-transfer", action="store_true")
     args = parser.parse_args()
