@@ -71,4 +71,4 @@ def _whole_number(value: Any) -> Any:
 
 
 # A row id in a body: a JSON integer (not true, not "5"), 1 .. MAX_ID.
-BodyId = Annotated[int, BeforeValidator(_whole_number), Field(ge=1, le=MAX_ID)]
+BodyId = Annotated[int, Field(ge=1, le=MAX_ID), BeforeValidator(_whole_number)]

@@ -117,3 +117,5 @@ def test_a_body_id_is_a_json_integer_in_range(value: object) -> None:
     with pytest.raises(ValidationError):
         TypeAdapter(BodyId).validate_python(value)
     assert TypeAdapter(BodyId).validate_python(96.0) == 96  # JSON Schema: 96.0 is an integer
+    schema = TypeAdapter(BodyId).json_schema()  # the bounds are documented, not just enforced
+    assert (schema["minimum"], schema["maximum"]) == (1, 2**53 - 1)
