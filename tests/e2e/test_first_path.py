@@ -149,7 +149,8 @@ def test_health_ready_metrics_openapi_on_every_process(platform: launcher.Platfo
         assert httpx.get(base + "/healthz").status_code == 200
         ready = httpx.get(base + "/readyz")
         assert ready.status_code == 200, (proc.name, ready.text)
-        assert ready.json()["checks"]["database"] == "ok"
+        if proc.name != "console-api":  # the console has no database: the APIs are its data
+            assert ready.json()["checks"]["database"] == "ok"
         metrics = httpx.get(base + "/metrics").text
         assert "houqin_" in metrics
     for service in launcher.SERVICES:

@@ -196,7 +196,7 @@ def test_suggestion_box_note_is_transcribed_by_the_front_desk(stage: Stage) -> N
     }
     # Only the front desk transcribes offline channels.
     refused = campus.call("POST", "feedback", "/v1/reports", "student", 422, json=note)
-    assert "front desk" in refused.json()["detail"]
+    assert refused.json()["type"].endswith("/channel-front-desk-only")
 
     filed = file_report(campus, "frontdesk", note)
     assert filed["channel"] == "suggestion_box"

@@ -174,53 +174,36 @@ def test_metacharacters_as_search_and_filter_values_match_only_themselves(api: A
         "GET", "feedback", "/v1/supervision/reports", supervisor, params={"limit": 5}
     )
     assert everything, "no reports at all: the filters below would prove nothing"
+
+    def nothing(service: str, path: str, who: dict[str, str], **params: str) -> None:
+        """No rows for the value, or a typed refusal (a code filter refuses what no code is)."""
+        r = api.call("GET", service, path, who, params=params)
+        if r.status_code == 422:
+            assert_problem(r, 422)
+            return
+        assert r.status_code == 200, r.text[:500]
+        body = r.json()
+        if isinstance(body, dict):
+            assert (body["items"], body["total"]) == ([], 0)
+        else:
+            assert body == []
+
     for value in NASTY:
-        assert (
-            api.ok(
-                "GET", "feedback", "/v1/supervision/reports", supervisor, params={"category": value}
-            )
-            == []
+        nothing("feedback", "/v1/supervision/reports", supervisor, category=value)
+        nothing("feedback", "/v1/supervision/reports", supervisor, status=value)
+        nothing(
+            "feedback",
+            "/v1/duplicates",
+            reporter,
+            category="plumbing",
+            building=value,
+            room=value,
         )
-        assert (
-            api.ok(
-                "GET", "feedback", "/v1/supervision/reports", supervisor, params={"status": value}
-            )
-            == []
-        )
-        assert (
-            api.ok(
-                "GET",
-                "feedback",
-                "/v1/duplicates",
-                reporter,
-                params={"category": "plumbing", "building": value, "room": value},
-            )
-            == []
-        )
-        assert (
-            api.ok("GET", "notify", "/v1/messages", supervisor, params={"tracking_no": value}) == []
-        )
-        assert (
-            api.ok("GET", "notify", "/v1/deliveries", supervisor, params={"channel": value[:20]})
-            == []
-        )
-        page = api.ok(
-            "GET",
-            "tickets",
-            "/v1/queues/team",
-            plumber,
-            params={"category": value, "status": value, "urgency": value},
-        )
-        assert (page["items"], page["total"]) == ([], 0)
-        assert api.ok("GET", "tickets", "/v1/tickets", supervisor, params={"team_id": value}) == []
-        page = api.ok(
-            "GET",
-            "tickets",
-            "/v1/rectifications",
-            supervisor,
-            params={"department_id": value, "status": value},
-        )
-        assert (page["items"], page["total"]) == ([], 0)
+        nothing("notify", "/v1/messages", supervisor, tracking_no=value)
+        nothing("notify", "/v1/deliveries", supervisor, channel=value[:20])
+        nothing("tickets", "/v1/queues/team", plumber, category=value, status=value, urgency=value)
+        nothing("tickets", "/v1/tickets", supervisor, team_id=value)
+        nothing("tickets", "/v1/rectifications", supervisor, department_id=value, status=value)
         # as path values: nothing of that name (and never an error)
         quoted = value.replace("%", "%25").replace("\\", "%5C").replace("'", "%27")
         quoted = quoted.replace('"', "%22").replace(" ", "%20").replace(";", "%3B")
