@@ -136,6 +136,8 @@ ACCESS: dict[str, dict[tuple[str, str], Access]] = {
             FILER, probe=lambda f: {"files": {"file": ("p.png", PNG, "image/png")}}
         ),
         ("GET", "/v1/photos/{photo_id}"): Access(ALL),
+        ("GET", "/v1/photos/{photo_id}/thumbnail"): Access(ALL),
+        ("POST", "/v1/track"): PUBLIC,  # a tracking number and its access code, no account
         ("POST", "/v1/reports/{report_id}/photos"): Access(ALL),  # then the report's own rules
     },
     "open311": {  # feedback's Open311 GeoReport v2 app, mounted at /open311: no bearer tokens
@@ -157,6 +159,10 @@ ACCESS: dict[str, dict[tuple[str, str], Access]] = {
     "tickets": {
         **OPS,
         ("GET", "/v1/directory"): Access(READER),
+        ("POST", "/v1/directory/snapshot"): Access(ADMIN),
+        ("GET", "/v1/places"): Access(ALL),  # the place picker of the report form
+        ("GET", "/v1/places/{building}"): Access(ALL),
+        ("GET", "/v1/units"): Access(ALL),  # names of departments and teams
         ("PUT", "/v1/directory"): Access(ADMIN),
         ("GET", "/v1/directory/staff/{staff_id}"): Access(READER),
         ("PUT", "/v1/directory/staff/{staff_id}/on-duty"): Access(MANAGER),
