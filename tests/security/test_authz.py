@@ -15,7 +15,6 @@ identity never shows anywhere else, nor in the events and notifications).
 
 from __future__ import annotations
 
-import asyncio
 import json
 import uuid
 from collections.abc import Callable, Iterator
@@ -27,6 +26,7 @@ import httpx
 import launcher
 import pytest
 from aiokafka import AIOKafkaConsumer, TopicPartition
+from helpers import run_sync
 from security_support import (
     PLUMBING_REPORT,
     PROBLEM_JSON,
@@ -699,7 +699,7 @@ def test_only_supervisors_unmask_anonymous_reporters_and_it_is_audited(api: Api)
     text = json.dumps(messages, ensure_ascii=False)
     assert subject not in text and contact not in text, text
     for topic in ("houqin.feedback.events", "houqin.tickets.events"):
-        records = asyncio.run(_events_about(inst.kafka, topic, rid))
+        records = run_sync(_events_about(inst.kafka, topic, rid))
         assert records, topic
         leaked = [rec for rec in records if subject in rec or contact in rec]
         assert leaked == [], leaked

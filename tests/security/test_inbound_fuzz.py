@@ -6,7 +6,6 @@ all still turned into reports (nothing lost, nothing doubled)."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import time
 import uuid
@@ -17,6 +16,7 @@ import launcher
 import psycopg
 import pytest
 from aiokafka import AIOKafkaProducer
+from helpers import run_sync
 from kafka_helpers import read_all
 
 from houqin_shared.contracts import INBOUND_TOPIC, ReportSubmitted
@@ -149,7 +149,7 @@ def test_fuzzed_inbound_events_are_dead_lettered_and_valid_ones_all_processed(
         (f"{source}:padded".encode(), ce_headers(), payload(source, 5, padding="x" * 600_000))
     )
     valid_ids.append("ok-5")
-    asyncio.run(publish(inst.kafka, records))
+    run_sync(publish(inst.kafka, records))
 
     def reports() -> list[str]:
         with psycopg.connect(inst.admin_dsn) as conn:
@@ -163,7 +163,7 @@ def test_fuzzed_inbound_events_are_dead_lettered_and_valid_ones_all_processed(
         time.sleep(0.5)
     assert reports() == sorted(valid_ids), "valid inbound events lost or doubled"
 
-    dead = asyncio.run(read_all(inst.kafka, DLQ, expect=10**9, timeout_s=20))
+    dead = run_sync(read_all(inst.kafka, DLQ, expect=10**9, timeout_s=20))
     ours = {
         d["key"].removeprefix(f"{source}:bad:"): d
         for d in dead
