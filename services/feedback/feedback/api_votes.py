@@ -89,7 +89,11 @@ async def read_ballot(ballot_id: uuid.UUID, who: CurrentPrincipal, pool: DbPool)
     )
 
 
-@router.post("/{ballot_id}/votes", status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/{ballot_id}/votes",
+    status_code=status.HTTP_201_CREATED,
+    responses=refusals("voting-not-open", "voting-closed", "vote-option-unknown"),
+)
 async def cast_vote(
     ballot_id: uuid.UUID,
     body: domain_votes.VoteIn,
