@@ -82,6 +82,7 @@ _FEEDBACK = (
     P("me-too-own-report", 409, "这是你自己的报修", "This is your own report"),
     P("report-closed", 409, "该报修已经结束", "This report is already closed"),
     P("me-too-use-primary", 409, "请在该问题的主报修上表示“我也遇到”", "Add your voice to the group's primary report instead"),
+    P("duplicate-target-unknown", 422, "要合并到的报修不存在，请核对编号", "The report to link to does not exist: check it"),
     P("duplicate-of-itself", 409, "报修不能与自身合并", "A report cannot duplicate itself"),
     P("duplicate-category-differs", 409, "只有同一类别的报修才能合并", "Only reports of the same category are duplicates"),
     P("duplicate-link-to-primary", 409, "请合并到该组的主报修", "Link to the primary report of that group instead"),

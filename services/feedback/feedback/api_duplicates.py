@@ -128,7 +128,16 @@ class LinkIn(BaseModel):
     duplicate_of: uuid.UUID
 
 
-@router.post("/reports/{report_id}/link")
+@router.post(
+    "/reports/{report_id}/link",
+    responses=refusals(
+        "duplicate-target-unknown",
+        "duplicate-of-itself",
+        "duplicate-category-differs",
+        "duplicate-link-to-primary",
+        "duplicate-already-linked",
+    ),
+)
 async def link_duplicate(
     report_id: uuid.UUID, body: LinkIn, who: Linker, pool: DbPool
 ) -> dict[str, Any]:
@@ -136,8 +145,10 @@ async def link_duplicate(
     async with pool.acquire() as conn, conn.transaction():
         row = await repository.get_report(conn, report_id, for_update=True)
         primary = await repository.get_report(conn, body.duplicate_of, for_update=True)
-        if row is None or primary is None:
+        if row is None:
             raise problem("report-not-found", "no such report")
+        if primary is None:
+            raise problem("duplicate-target-unknown")
         if refusal := dup.link_refusal(row, primary):
             raise problem(refusal)
         now = datetime.now(UTC)

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from datetime import time
 from itertools import pairwise
+from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator, model_validator
 
 from houqin_shared.field_errors import invalid_field
 from houqin_shared.params import ClockTime, Day
@@ -36,7 +37,9 @@ class CalendarDoc(BaseModel):
     hours: list[Span] = Field(
         [Span(start=time(8), end=time(12)), Span(start=time(14), end=time(18))], max_length=12
     )
-    weekdays: list[int] = Field([0, 1, 2, 3, 4], max_length=7, description="0 Monday .. 6 Sunday")
+    weekdays: list[Annotated[StrictInt, Field(ge=0, le=6)]] = Field(
+        [0, 1, 2, 3, 4], max_length=7, description="0 Monday .. 6 Sunday"
+    )
     holidays: list[Day] = Field([], max_length=400)
     workdays: list[Day] = Field(
         [], max_length=400, description="Make-up working days (调休) on weekends."

@@ -114,6 +114,11 @@ async def test_me_too_links_and_the_audience(feedback: Feedback) -> None:
             f"/v1/reports/{aid}/link", json={"duplicate_of": aid}, headers=lead
         )
         assert self_link.status_code == 409
+        unknown = await client.post(
+            f"/v1/reports/{aid}/link", json={"duplicate_of": str(uuid.uuid4())}, headers=lead
+        )
+        assert unknown.status_code == 422
+        assert unknown.json()["type"].endswith("/duplicate-target-unknown")
         canteen = (
             await client.post(
                 "/v1/reports",

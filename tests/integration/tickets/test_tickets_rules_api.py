@@ -58,10 +58,13 @@ async def test_the_working_calendar_is_data(tickets_env: Env) -> None:
     t = await opened(e)  # normal urgency: 60 working minutes to accept
     due = datetime.fromisoformat(t["accept_due_at"]).astimezone(SH)
     assert (due.date(), due.hour, due.minute) == (day, 9, 0)
-    bad = {"hours": [{"start": "12:00", "end": "08:00"}]}
-    assert (
-        await e.client.put("/v1/directory/calendar", json=bad, headers=e.as_user("admin"))
-    ).status_code == 422
+    for bad in (
+        {"hours": [{"start": "12:00", "end": "08:00"}]},
+        {"weekdays": [False]},  # a boolean is not a weekday (found by the fuzzer)
+        {"weekdays": [7]},
+    ):
+        r = await e.client.put("/v1/directory/calendar", json=bad, headers=e.as_user("admin"))
+        assert r.status_code == 422, (bad, r.text)
     assert (
         await e.client.put(
             "/v1/directory/calendar", json={"tz": "Mars/Base"}, headers=e.as_user("admin")
