@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import socket
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from typing import Any, TypeAlias
 
 import asyncpg
@@ -47,6 +47,12 @@ class Timeouts:
     @classmethod
     def of(cls, settings: ServiceSettings) -> Timeouts:
         return cls(**{f.name: getattr(settings, _SETTING[f.name]) for f in fields(cls)})
+
+    def silent_after(self, silence_ms: int) -> Timeouts:
+        """These limits, with keepalives and TCP_USER_TIMEOUT tightened so that a peer silent
+        for about `silence_ms` is dropped by both ends (probes at idle + 3 intervals, 2.5 idle)."""
+        idle_s = max(1, silence_ms * 2 // 5000)
+        return replace(self, keepalive_idle_s=idle_s, tcp_user_timeout_ms=silence_ms)
 
     @property
     def keepalive_interval_s(self) -> int:

@@ -171,7 +171,7 @@ async def run_relay(spec: ServiceSpec, settings: ServiceSettings) -> None:
             poll_s=settings.relay_poll_ms / 1000,
             idle_poll_s=settings.relay_idle_poll_ms / 1000,
             max_message_bytes=settings.kafka_max_message_bytes,
-            timeouts=db.Timeouts.of(settings),
+            timeouts=db.Timeouts.of(settings).silent_after(settings.relay_lock_silence_ms),
         )
         return relay.run, lambda: relay.stalled(settings.consumer_stall_s)
 

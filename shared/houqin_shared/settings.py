@@ -154,6 +154,14 @@ class ServiceSettings(BaseSettings):
         description="Longest sleep of a relay whose outbox stays empty (the sleep doubles from"
         " RELAY_POLL_MS while it finds nothing, and drops back when it finds something), ms.",
     )
+    relay_lock_silence_ms: int = Field(
+        5_000,
+        ge=1_000,
+        le=60_000,
+        description="How long the relay leader's lock connection may go silent before both ends"
+        " drop it (its keepalives and TCP_USER_TIMEOUT, tighter than DB_TCP_USER_TIMEOUT_MS):"
+        " the server then frees the leader lock and a standby relay takes over, ms.",
+    )
     consumer_batch: int = Field(500, ge=1, description="Events a worker handles per transaction.")
     consumer_max_attempts: int = Field(
         5, ge=1, description="Attempts for an event whose handler fails before it is dead-lettered."
