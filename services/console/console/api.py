@@ -7,8 +7,13 @@ answers 5xx becomes `ApiDown`, which the app turns into a friendly page with a r
 
 from __future__ import annotations
 
+import importlib.util
+import logging
+import re
+import sys
 import time
 import uuid
+from collections import OrderedDict
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, Literal
@@ -18,8 +23,19 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 from console.settings import ConsoleSettings
 
+# httpcore asks `import sniffio` on every lock it sets up (about ten per API call); without the
+# package each attempt searches the whole sys.path again (~0.7 ms, a third of a page's CPU).
+# None in sys.modules makes that import fail at once, which httpcore reads as asyncio.
+if importlib.util.find_spec("sniffio") is None:
+    sys.modules["sniffio"] = None  # type: ignore[assignment]
+# httpx logs every request at INFO: one log line per API call is the console's own access log
+# twice over (the APIs log their requests); warnings and errors still come through.
+logging.getLogger("httpx").setLevel(logging.WARNING)
+
 Service = Literal["feedback", "tickets", "scoring", "notify"]
 CATALOGUE_TTL_S = 30.0
+CACHED_ANSWERS = 2000  # answers kept by (token, URL) for their Cache-Control max-age
+MAX_AGE = re.compile(r"max-age=(\d+)")
 # API field names whose form field has another name.
 FIELD_ALIASES = {"location": "building", "photo_ids": "photos"}
 
@@ -187,6 +203,34 @@ class Campus(Model):
     buildings: list[Building] = Field(default_factory=list)
 
 
+class Room(Model):
+    code: str
+    name: str
+
+
+class Floor(Model):
+    code: str | None = None
+    name: str
+    rooms: list[Room] = Field(default_factory=list)
+
+
+class BuildingPlaces(Model):
+    """One building's floors and rooms (tickets' GET /v1/places/{building})."""
+
+    code: str
+    name: str
+    campus: str | None = None
+    campus_name: str | None = None
+    floors: list[Floor] = Field(default_factory=list)
+
+    def floor(self, code: str) -> Floor | None:
+        return next((f for f in self.floors if f.code == code), None)
+
+    def has_room(self, floor: str, room: str) -> bool:
+        return any(r.code == room for f in self.floors if not floor or f.code == floor
+                   for r in f.rooms)  # fmt: skip
+
+
 class Photo(Model):
     id: uuid.UUID
 
@@ -221,6 +265,8 @@ class Api:
             ),
         )
         self._catalogue: tuple[float, list[CatalogService]] | None = None
+        # (token, service, path) -> (fresh until, ETag, JSON): the place picker's answers
+        self._answers: OrderedDict[tuple[str, str, str], tuple[float, str, Any]] = OrderedDict()
 
     async def close(self) -> None:
         await self.http.aclose()
@@ -270,6 +316,29 @@ class Api:
 
     async def _json(self, service: Service, path: str, token: str | None = None, **kw: Any) -> Any:
         return (await self.call(service, "GET", path, token, **kw)).json()
+
+    async def _cached_json(self, service: Service, path: str, token: str) -> Any:
+        """A GET answer kept as its Cache-Control max-age allows (per token: the answers are
+        `private`), then revalidated with If-None-Match (304: the kept answer again)."""
+        key = (token, service, path)
+        kept = self._answers.get(key)
+        now = time.monotonic()
+        if kept is not None and now < kept[0]:
+            self._answers.move_to_end(key)
+            return kept[2]
+        headers = {"If-None-Match": kept[1]} if kept is not None and kept[1] else None
+        response = await self.call(service, "GET", path, token, headers=headers)
+        fresh = response.status_code == 304 and kept is not None
+        body = kept[2] if fresh and kept is not None else response.json()
+        cache_control = response.headers.get("cache-control", "")
+        max_age = MAX_AGE.search(cache_control)
+        if max_age and "no-store" not in cache_control:
+            etag = response.headers.get("etag", "")
+            self._answers[key] = (now + int(max_age.group(1)), etag, body)
+            self._answers.move_to_end(key)
+            while len(self._answers) > CACHED_ANSWERS:
+                self._answers.popitem(last=False)
+        return body
 
     # --- feedback: public ---------------------------------------------------------------------
 
@@ -330,10 +399,19 @@ class Api:
         """Campuses and their buildings the reporter chooses from (tickets' place picker);
         None when it cannot be had: the form then asks for the building's code."""
         try:
-            body = await self._json("tickets", "/v1/places", token)
+            body = await self._cached_json("tickets", "/v1/places", token)
         except ApiProblem:
             return None
         return _CAMPUSES.validate_python(body.get("campuses", []))
+
+    async def building(self, token: str, code: str) -> BuildingPlaces | None:
+        """A building's floors and rooms; None when tickets does not know it (or the list
+        cannot be had): the floor and room are then typed in."""
+        try:
+            body = await self._cached_json("tickets", f"/v1/places/{code}", token)
+        except ApiProblem:
+            return None
+        return BuildingPlaces.model_validate(body)
 
     async def me_too(self, token: str, report_id: uuid.UUID) -> None:
         await self.call("feedback", "POST", f"/v1/reports/{report_id}/me-too", token)

@@ -35,6 +35,7 @@ ROUTERS = (public.router, account.router, report.router, mine.router, inbox.rout
 
 def create_app(settings: ConsoleSettings) -> FastAPI:
     api = Api(settings)
+    oidc = Oidc(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -42,6 +43,7 @@ def create_app(settings: ConsoleSettings) -> FastAPI:
             yield
         finally:
             await api.close()
+            await oidc.close()
 
     app = base_app(
         "Houqin console", lifespan=lifespan, limits=settings,
@@ -51,7 +53,7 @@ def create_app(settings: ConsoleSettings) -> FastAPI:
     app.state.settings = settings
     app.state.sessions = sessions
     app.state.api = api
-    app.state.oidc = Oidc(settings)
+    app.state.oidc = oidc
     app.state.templates = environment()
     for lang in i18n.LANGS:  # compile the catalogues now: a broken one stops the start
         i18n.translations(lang)

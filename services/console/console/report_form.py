@@ -44,6 +44,9 @@ class ReportForm:
                 form.photo_ids = [i for i in ids if _is_uuid(i)][:MAX_PHOTOS]
             elif isinstance(raw, str):
                 setattr(form, f.name, raw.strip()[:4000])
+        other = values.get("room_other")
+        if isinstance(other, str) and other.strip():  # a room typed because it is not listed
+            form.room = other.strip()[:4000]
         if form.kind not in KINDS:
             form.kind = "repair"
         if form.urgency not in URGENCIES:

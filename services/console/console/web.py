@@ -39,8 +39,11 @@ class CsrfRefused(Exception):
 
 
 def environment() -> Environment:
+    """Templates compiled once and kept (no file checks per page: they change with a deploy)."""
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
+        auto_reload=False,
+        cache_size=-1,
         autoescape=select_autoescape(default=True, default_for_string=True),
         trim_blocks=True,
         lstrip_blocks=True,

@@ -48,6 +48,25 @@ SERVICE = {
 }  # fmt: skip
 
 
+CACHEABLE = {"ETag": '"v1"', "Cache-Control": "private, max-age=300"}
+PLACES = {"campuses": [{"code": "north", "name": "北校区", "buildings": [
+    {"code": "north-dorm-7", "name": "北区7号楼"}]}]}  # fmt: skip
+
+
+def _room(floor: str, code: str) -> dict[str, Any]:
+    return {"code": code, "name": f"{code}室", "label": f"北区7号楼 {code}", "source": "map",
+            "location": {"building": "north-dorm-7", "floor": floor, "room": code}}  # fmt: skip
+
+
+DORM_7 = {
+    "code": "north-dorm-7", "name": "北区7号楼", "campus": "north", "campus_name": "北校区",
+    "floors": [
+        {"code": "2", "name": "2层", "source": "map", "rooms": [_room("2", "208")]},
+        {"code": "3", "name": "3层", "source": "map", "rooms": [_room("3", "312"), _room("3", "314")]},
+    ],
+}  # fmt: skip
+
+
 def report(**changes: Any) -> dict[str, Any]:
     return {
         "id": str(REPORT_ID), "tracking_no": "FK20261204-0001", "kind": "repair",
@@ -76,7 +95,11 @@ class FakeApis:
         if path == "/v1/photos" and method == "POST":
             return httpx.Response(201, json={"id": str(PHOTO_ID), "content_type": "image/jpeg"})
         if path == "/v1/places":
-            return httpx.Response(404, json={"title": "Not Found"})
+            return httpx.Response(200, json=PLACES, headers=CACHEABLE)
+        if path == "/v1/places/north-dorm-7":
+            if request.headers.get("if-none-match") == CACHEABLE["ETag"]:
+                return httpx.Response(304, headers=CACHEABLE)
+            return httpx.Response(200, json=DORM_7, headers=CACHEABLE)
         if path == "/v1/duplicates":
             return httpx.Response(200, json=[])
         if path == "/v1/reports" and method == "POST":
@@ -285,3 +308,58 @@ async def test_health_endpoints(console: Console) -> None:
     assert (await console.client.get("/healthz")).status_code == 200
     assert (await console.client.get("/readyz")).json()["checks"]["sso"] == "ok"
     assert "http_request" in (await console.client.get("/metrics")).text
+
+
+async def test_building_floor_and_room_are_picked_from_the_list(console: Console) -> None:
+    await console.sign_in()
+    # a QR code's link names the building and room: the floor is found, both are chosen
+    page = await console.client.get("/report?category=plumbing&building=north-dorm-7&room=312")
+    assert page.status_code == 200
+    assert '<option value="north-dorm-7" selected>北区7号楼</option>' in page.text
+    assert '<option value="3" selected>3层</option>' in page.text
+    assert '<option value="312" selected>312室</option>' in page.text
+    assert "208室" not in page.text  # only the chosen floor's rooms
+    assert 'id="room_other" name="room_other" value=""' in page.text
+    # htmx: another floor of the building lists its rooms
+    fragment = await console.client.get(
+        "/report/place-picker", params={"building": "north-dorm-7", "floor": "2"}
+    )
+    assert fragment.status_code == 200 and "<html" not in fragment.text
+    assert "208室" in fragment.text and "312室" not in fragment.text
+    # answers are kept for their max-age: one request for the building however many pages
+    asked = [r for r in console.apis.seen if r.url.path == "/v1/places/north-dorm-7"]
+    assert len(asked) == 1
+
+
+async def test_a_room_not_in_the_list_is_typed_and_checked(console: Console) -> None:
+    await console.sign_in()
+    page = await console.client.get("/report?category=plumbing&building=north-dorm-7&floor=3")
+    data = {
+        "csrf_token": console.csrf(page.text), "kind": "repair", "category": "plumbing",
+        "building": "north-dorm-7", "floor": "3", "room": "", "room_other": "bad room!",
+        "description": "走廊灯不亮", "urgency": "normal",
+    }  # fmt: skip
+    refused = await console.client.post("/report", data=data)
+    assert refused.status_code == 422 and console.apis.bodies("/v1/reports") == []
+    assert 'name="room_other" value="bad room!"' in refused.text  # what was typed is kept
+    assert "走廊灯不亮" in refused.text
+    filed = await console.client.post("/report", data={**data, "room_other": "399"})
+    assert filed.status_code == 303
+    body = json.loads(console.apis.bodies("/v1/reports")[0].content)
+    assert body["location"] == {"building": "north-dorm-7", "floor": "3", "room": "399"}
+
+
+async def test_without_scripts_a_button_shows_the_buildings_floors(console: Console) -> None:
+    await console.sign_in()
+    page = await console.client.get("/report?category=plumbing")
+    assert (
+        'name="action" value="places"' in page.text
+        and 'id="floor" name="floor" value=""' in page.text
+    )
+    data = {
+        "csrf_token": console.csrf(page.text), "kind": "repair", "category": "plumbing",
+        "building": "north-dorm-7", "description": "门锁坏了", "action": "places",
+    }  # fmt: skip
+    shown = await console.client.post("/report", data=data)
+    assert shown.status_code == 200 and console.apis.bodies("/v1/reports") == []
+    assert '<option value="3" >3层</option>' in shown.text and "门锁坏了" in shown.text

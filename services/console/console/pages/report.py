@@ -13,12 +13,29 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
 from console import errors
-from console.api import ApiDown, ApiProblem, Campus, CatalogService, Duplicate
+from console.api import ApiDown, ApiProblem, BuildingPlaces, Campus, CatalogService, Duplicate
 from console.report_form import MAX_PHOTOS, ReportForm
 from console.web import Page
 
 router = APIRouter()
 PHOTO_MAX_BYTES = 10 * 1024 * 1024
+
+
+async def _building(ctx: Page, token: str, form: ReportForm) -> BuildingPlaces | None:
+    """The chosen building's floors and rooms (None: none chosen, unknown, or tickets down);
+    a room given without its floor (a QR code's link) gets the floor it is listed under."""
+    if not form.building or "building" in form.problems():
+        return None
+    try:
+        found = await ctx.api.building(token, form.building)
+    except ApiDown:
+        return None
+    if found is not None and form.room and not form.floor:
+        form.floor = next(
+            (f.code for f in found.floors if f.code and any(r.code == form.room for r in f.rooms)),
+            "",
+        )
+    return found
 
 
 async def _duplicates(ctx: Page, token: str, form: ReportForm) -> list[Duplicate]:
@@ -35,6 +52,7 @@ def _form_page(
     form: ReportForm,
     catalogue: list[CatalogService],
     places: list[Campus] | None,
+    building: BuildingPlaces | None,
     duplicates: list[Duplicate],
     problems: dict[str, str] | None = None,
     status: int = 200,
@@ -49,6 +67,7 @@ def _form_page(
         form=form,
         service=service,
         places=places,
+        building_places=building,
         duplicates=duplicates,
         errors=problems or {},
         message=message,
@@ -61,10 +80,20 @@ async def report_page(ctx: Page) -> Response:
     """The form; `?building=…&floor=…&room=…` (a QR code on a door) pre-fills the place."""
     token = await ctx.token()
     form = ReportForm.from_values(dict(ctx.request.query_params))
-    catalogue, places, duplicates = await asyncio.gather(
-        ctx.api.catalogue(), ctx.api.places(token), _duplicates(ctx, token, form)
-    )
-    return _form_page(ctx, form, catalogue, places, duplicates)
+    catalogue, places, building, duplicates = await asyncio.gather(
+        ctx.api.catalogue(), ctx.api.places(token), _building(ctx, token, form),
+        _duplicates(ctx, token, form),
+    )  # fmt: skip
+    return _form_page(ctx, form, catalogue, places, building, duplicates)
+
+
+@router.get("/report/place-picker")
+async def place_picker(ctx: Page) -> Response:
+    """htmx: the floor and room lists of the chosen building (and floor)."""
+    token = await ctx.token()
+    form = ReportForm.from_values(dict(ctx.request.query_params))
+    building = await _building(ctx, token, form)
+    return ctx.render("_place_picker.html", form=form, building_places=building, errors={})
 
 
 @router.get("/report/duplicates")
@@ -116,6 +145,11 @@ async def file_report(ctx: Page) -> Response:
     problems = {k: errors.field_word(v, ctx.lang) for k, v in form.problems().items()}
     report = None
     message = ""
+    if values.get("action") == "places":  # without scripts: show the building's floors, rooms
+        catalogue, places, building = await asyncio.gather(
+            ctx.api.catalogue(), ctx.api.places(token), _building(ctx, token, form)
+        )
+        return _form_page(ctx, form, catalogue, places, building, [])
     async with session.busy:  # a second click waits, then reuses the photos and the key
         if not problems:
             try:
@@ -133,14 +167,21 @@ async def file_report(ctx: Page) -> Response:
                     "The service is not answering right now. Nothing was lost: send again in a moment."
                 )
     if report is None:
-        catalogue = await ctx.api.catalogue()
-        try:
-            places = await ctx.api.places(token)
-        except ApiDown:
-            places = None
-        return _form_page(ctx, form, catalogue, places, [], problems, status=422, message=message)
+        catalogue, places, building = await asyncio.gather(
+            ctx.api.catalogue(), _places(ctx, token), _building(ctx, token, form)
+        )
+        return _form_page(
+            ctx, form, catalogue, places, building, [], problems, status=422, message=message
+        )
     session.remember_filed(str(report.id), report.access_code)
     return RedirectResponse(f"/report/done/{report.id}", status_code=303)
+
+
+async def _places(ctx: Page, token: str) -> list[Campus] | None:
+    try:
+        return await ctx.api.places(token)
+    except ApiDown:
+        return None
 
 
 @router.get("/report/done/{report_id}")

@@ -1,6 +1,9 @@
 // The console's only script (no inline scripts: the CSP forbids them). Pages work without it.
 (function () {
   "use strict";
+  // With scripts on, htmx loads floors and rooms as the building changes: the button that does
+  // it without scripts (class no-js) is hidden.
+  document.documentElement.classList.add("js");
   // A form marked data-once is sent once: a second tap waits (the server also dedupes).
   document.addEventListener("submit", function (event) {
     var form = event.target;
