@@ -5,13 +5,14 @@
 
 It refuses to start without `--demo` (or HOUQIN_DEMO=1): anyone who can reach it can sign in as
 anyone. The users file is a JSON list of {"username", "name", "roles", "dept"?, "team"?,
-"client_secret"?, "redirect_uris"?, "post_logout_redirect_uris"?}.
+"client_secret"?, "scopes"?, "redirect_uris"?, "post_logout_redirect_uris"?}.
 
 - POST /demo-login {"username": ...} answers a bearer token for that user; the services verify
   it against GET /.well-known/jwks.json like they would the real SSO's.
 - A user with a client_secret is also an OAuth 2.0 client: POST /token with
   grant_type=client_credentials and its id and secret (HTTP Basic or form fields, RFC 6749
-  section 4.4) answers a token for it, which is how one service calls another.
+  section 4.4) answers a token for it, which is how one service calls another. Its `scopes`
+  (say `houqin.audience.read`, granted to notify alone) go in the token's `scope` claim.
 - A client with redirect_uris (the web console) signs people in with OpenID Connect's
   authorization code flow and PKCE (S256 only): GET /authorize shows a page where one picks a
   demo user, POST /authorize sends the browser back to the registered redirect_uri with a code,
@@ -61,6 +62,7 @@ class DemoUser(BaseModel):
     dept: str | None = None
     team: str | None = None
     client_secret: str | None = Field(None, exclude=True)
+    scopes: list[str] = Field(default_factory=list, exclude=True)
     redirect_uris: list[str] = Field(default_factory=list, exclude=True)
     post_logout_redirect_uris: list[str] = Field(default_factory=list, exclude=True)
 
@@ -201,7 +203,7 @@ def create_app(
             "grant_types_supported": ["authorization_code", "refresh_token", "client_credentials"],
             "code_challenge_methods_supported": ["S256"],
             "subject_types_supported": ["public"],
-            "scopes_supported": ["openid", "profile"],
+            "scopes_supported": ["openid", "profile", "houqin.audience.read"],
             "claims_supported": ["sub", "name", "roles", "dept", "team"],
             "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
             "id_token_signing_alg_values_supported": ["RS256"],
@@ -293,7 +295,13 @@ def create_app(
         if client is None:
             return oauth_error(401, "invalid_client", "unknown client or wrong secret")
         if grant_type == "client_credentials":
-            issued = issuer.issue(client.username, client.roles, name=client.name, ttl_s=ttl_s)
+            issued = issuer.issue(
+                client.username,
+                client.roles,
+                name=client.name,
+                ttl_s=ttl_s,
+                scope=" ".join(client.scopes) or None,
+            )
             return TokenResponse(access_token=issued, expires_in=ttl_s)
         if grant_type == "authorization_code":
             grant = codes.take(code or "")

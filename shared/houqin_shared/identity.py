@@ -80,13 +80,19 @@ class Principal:
     name: str | None = None
     department_id: str | None = None
     team_id: str | None = None
+    scopes: frozenset[str] = frozenset()
+    """The OAuth scopes granted to a client (claim `scope`, space-separated, RFC 9068 2.2.3)."""
 
     def has_any(self, *roles: Role) -> bool:
         return not self.roles.isdisjoint(roles)
 
+    def has_scope(self, scope: str) -> bool:
+        return scope in self.scopes
+
     @classmethod
     def from_claims(cls, claims: Mapping[str, Any]) -> Principal:
-        """From claims `sub`, `name`, `roles` (unknown role names are ignored), `dept`, `team`."""
+        """From claims `sub`, `name`, `roles` (unknown role names are ignored), `dept`, `team`,
+        `scope`."""
         subject = claims.get("sub")
         if not isinstance(subject, str) or not subject:
             raise unauthorized("token-invalid", "token has no subject ('sub')")
@@ -99,6 +105,7 @@ class Principal:
             name=_optional_str(claims.get("name")),
             department_id=_optional_str(claims.get("dept")),
             team_id=_optional_str(claims.get("team")),
+            scopes=frozenset((_optional_str(claims.get("scope")) or "").split()),
         )
 
 
@@ -459,6 +466,7 @@ class LocalIssuer:
         ttl_s: int = 3600,
         audience: str | None = None,
         issuer: str | None = None,
+        scope: str | None = None,
     ) -> str:
         """A signed token; audience and issuer default to this issuer's. ttl_s < 0 is expired."""
         now = int(time.time())
@@ -471,7 +479,7 @@ class LocalIssuer:
             "jti": uuid.uuid4().hex,
             "roles": [str(role) for role in roles],
         }
-        optional = {"name": name, "dept": department_id, "team": team_id}
+        optional = {"name": name, "dept": department_id, "team": team_id, "scope": scope}
         claims.update({k: v for k, v in optional.items() if v is not None})
         return jwt.encode(claims, self.private_key, algorithm="RS256", headers={"kid": self.kid})
 

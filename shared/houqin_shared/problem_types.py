@@ -79,6 +79,8 @@ _FEEDBACK = (
     P("photos-refused", 422, "只能附上你自己上传、尚未用于其他报修的照片", "Attach only your own uploads that are not on another report"),
     P("photo-quota-count", 429, "未使用的照片太多，请先提交报修或稍后再传", "Too many photos not yet on a report: file your report first, or wait"),
     P("photo-quota-bytes", 413, "未使用的照片总量已达上限，请先提交报修或稍后再传", "Your photos not yet on a report take too much space: file your report first, or wait"),
+    P("open311-too-many-ids", 400, "一次查询的编号过多，请分批查询", "Too many service_request_id values at once: ask in smaller batches"),
+    P("audience-scope-required", 403, "该客户端无权读取报修的通知对象", "This client may not read who follows a report"),
     P("me-too-own-report", 409, "这是你自己的报修", "This is your own report"),
     P("report-closed", 409, "该报修已经结束", "This report is already closed"),
     P("me-too-use-primary", 409, "请在该问题的主报修上表示“我也遇到”", "Add your voice to the group's primary report instead"),

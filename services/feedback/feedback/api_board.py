@@ -1,15 +1,17 @@
 """The public board (公示): per category and per department, how many reports came in, how many
 were resolved, the share finished within the published limit and the average rating. No login,
-no personal data."""
+no personal data; only services the catalogue marks public, never anonymous reports, complaints
+or praise; rate-limited per address."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel
 
+from feedback.deps import limit_public
 from feedback.repository import board
 from houqin_shared.openapi import refusals
 from houqin_shared.params import Instant
@@ -40,12 +42,14 @@ def _line(row: dict[str, Any]) -> Line:
     return Line(**row, on_time_share=share)
 
 
-@router.get("", response_model=Board, responses=refusals("board-period-invalid"))
+@router.get("", response_model=Board, responses=refusals("board-period-invalid", "rate-limited"))
 async def read_board(
     pool: DbPool,
+    request: Request,
     start: Annotated[Instant | None, Query(description="Default: 30 days before end.")] = None,
     end: Annotated[Instant | None, Query(description="Default: now.")] = None,
 ) -> Board:
+    limit_public(request)
     end = end or datetime.now(UTC)
     start = start or end - timedelta(days=30)
     if start.tzinfo is None or end.tzinfo is None:

@@ -35,6 +35,7 @@ class ServiceOut(BaseModel):
     complaint_phone: str | None
     department_id: str | None
     active: bool
+    public: bool = False
     version: int
     updated_at: datetime
 

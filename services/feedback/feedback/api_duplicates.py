@@ -13,7 +13,7 @@ from feedback import domain_duplicates as dup
 from feedback import repository
 from feedback.deps import DuplicateOut, Settings, limit_caller
 from feedback.domain import CODE
-from feedback.repository import duplicates, timeline
+from feedback.repository import audit, duplicates, timeline
 from houqin_shared.db import Conn
 from houqin_shared.identity import CurrentPrincipal, Principal, Role, require_roles
 from houqin_shared.openapi import refusals
@@ -25,7 +25,21 @@ Linker = Annotated[
     Principal,
     Depends(require_roles(Role.front_desk, Role.team_lead, Role.dept_head, Role.supervisor)),
 ]
-Service = Annotated[Principal, Depends(require_roles(Role.service))]
+AUDIENCE_SCOPE = "houqin.audience.read"
+"""The client scope that reads who follows a report: the SSO grants it to notify alone."""
+
+
+async def audience_client(
+    who: Annotated[Principal, Depends(require_roles(Role.service))],
+) -> Principal:
+    """A service client holding the audience scope (the role service alone is not enough: every
+    campus system has it)."""
+    if not who.has_scope(AUDIENCE_SCOPE):
+        raise problem("audience-scope-required", f"requires the client scope {AUDIENCE_SCOPE}")
+    return who
+
+
+AudienceClient = Annotated[Principal, Depends(audience_client)]
 MAX_CANDIDATES = 10
 
 
@@ -169,15 +183,28 @@ class AudienceOut(BaseModel):
     user_ids: list[str]
 
 
-@router.get("/reports/{report_id}/audience", response_model=AudienceOut)
-async def audience(report_id: uuid.UUID, who: Service, pool: DbPool) -> AudienceOut:
-    """For notify (role service): the user ids to tell about this report's group: the reporter
-    (anonymous ones too: notify delivers without revealing them) and every "me too" and linked
-    reporter."""
-    async with pool.acquire() as conn:
+@router.get(
+    "/reports/{report_id}/audience",
+    response_model=AudienceOut,
+    responses=refusals("audience-scope-required"),
+)
+async def audience(report_id: uuid.UUID, who: AudienceClient, pool: DbPool) -> AudienceOut:
+    """For notify (a client with the scope houqin.audience.read): the user ids to tell about
+    this report's group: the reporter (anonymous ones too: notify delivers without revealing
+    them) and every "me too" and linked reporter. Every read is recorded, in the same
+    transaction, in the unmasking audit (kind audience)."""
+    async with pool.acquire() as conn, conn.transaction():
         row = await repository.get_report(conn, report_id)
         if row is None:
             raise problem("report-not-found", f"no report {report_id}")
         primary = row["primary_id"] or row["id"]
         users = await duplicates.audience(conn, primary)
+        await audit.record_unmask(
+            conn,
+            report_id,
+            who.subject,
+            "audience read to deliver notifications",
+            datetime.now(UTC),
+            kind="audience",
+        )
     return AudienceOut(report_id=report_id, primary_id=primary, user_ids=users)

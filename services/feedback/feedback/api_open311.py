@@ -20,11 +20,12 @@ from starlette.datastructures import UploadFile
 
 from feedback import domain, intake
 from feedback import domain_open311 as o311
+from feedback import domain_public as public
 from feedback.api_photos import checked, photo_row, store_of
-from feedback.deps import limit_address, numbers_of, settings_of
+from feedback.deps import limit_address, limit_public, numbers_of, settings_of
 from feedback.photos import NotAnImage, without_metadata
 from feedback.repository import catalog, open311, photos
-from houqin_shared.problems import ProblemError
+from houqin_shared.problems import ProblemError, problem
 from houqin_shared.webapp import get_pool
 
 router = APIRouter(tags=["Open311 GeoReport v2"])
@@ -74,7 +75,7 @@ def spec_errors(route: Route) -> Route:
         except o311.Open311Error as exc:
             return render(fmt, "errors", exc.body(), exc.status)
         except ProblemError as exc:
-            error = o311.Open311Error(exc.status, exc.detail or exc.title)
+            error = o311.Open311Error(exc.status, exc.detail or exc.title, exc.type_)
             response = render(fmt, "errors", error.body(), exc.status)
             response.headers.update(exc.headers)
             return response
@@ -238,14 +239,46 @@ def _parse_time(value: str | None, name: str) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
-@router.get("/v2/requests.{fmt}", summary="GET Service Requests")
+REQUESTS_DOC: dict[str, Any] = {
+    "parameters": [
+        {
+            "name": "service_request_id",
+            "in": "query",
+            "required": False,
+            "description": "Comma-separated tracking numbers (overrides every other filter), at"
+            f" most {public.MAX_REQUEST_IDS}; more is refused with a 400 whose error names the"
+            " problem type open311-too-many-ids.",
+            "schema": {"type": "string", "maxLength": public.MAX_REQUEST_IDS * 33},
+            "x-maxItems": public.MAX_REQUEST_IDS,
+        }
+    ],
+    "responses": {
+        "400": {"description": "A filter is invalid, or too many service_request_id values"},
+        "429": {"description": "Too many listings from this address (rate-limited)"},
+    },
+}
+
+
+@router.get(
+    "/v2/requests.{fmt}",
+    summary="GET Service Requests (public reports only)",
+    openapi_extra=REQUESTS_DOC,
+)
 @spec_errors
 async def get_requests(fmt: str, request: Request) -> Response:
+    """Only reports of services the catalogue marks public, never anonymous reports, complaints
+    or praise; without personal text (feedback.domain_public). Rate-limited per address."""
+    limit_public(request)
     q = request.query_params
+    ids = o311.split_list(q.get("service_request_id"))
+    if len(ids) > public.MAX_REQUEST_IDS:
+        raise problem(
+            "open311-too-many-ids",
+            f"at most {public.MAX_REQUEST_IDS} service_request_id values, not {len(ids)}",
+        )
     async with get_pool(request).acquire() as conn:
-        ids = o311.split_list(q.get("service_request_id"))
         if ids:  # overrides every other parameter, as the spec says
-            rows = await open311.by_tracking_numbers(conn, ids[:MAX_RESULTS])
+            rows = await open311.by_tracking_numbers(conn, ids)
         else:
             statuses = set(o311.split_list(q.get("status"))) or {"open", "closed"}
             if not statuses <= {"open", "closed"}:
@@ -271,6 +304,8 @@ async def get_requests(fmt: str, request: Request) -> Response:
 @router.get("/v2/requests/{request_id}.{fmt}", summary="GET Service Request")
 @spec_errors
 async def get_request(request_id: str, fmt: str, request: Request) -> Response:
+    """One public report (any other is "not found")."""
+    limit_public(request)
     async with get_pool(request).acquire() as conn:
         rows = await open311.by_tracking_numbers(conn, [request_id])
     if not rows:
@@ -301,15 +336,17 @@ async def get_token(token: str, fmt: str, request: Request) -> Response:
 )
 @spec_errors
 async def media(photo_id: str, request: Request) -> Response:
-    """Public, like GET requests: only photos on a report, never an unattached upload, and
+    """Public, like GET requests: only photos of a public report (never an unattached upload,
+    never one of an anonymous report, a complaint or a service that is not public), re-encoded
     without their metadata (EXIF position, camera, comments); one that cannot be checked is not
     served."""
+    limit_public(request)
     try:
         key = uuid.UUID(photo_id)
     except ValueError as exc:
         raise o311.Open311Error(404, f"media {photo_id} was not found") from exc
     async with get_pool(request).acquire() as conn:
-        row = await photos.attached_photo(conn, key)
+        row = await open311.public_photo(conn, key)
     data = await store_of(request).get(row["storage_key"]) if row else None
     if row is None or data is None:
         raise o311.Open311Error(404, f"media {photo_id} was not found")

@@ -41,9 +41,14 @@ class Unmasked(BaseModel):
 class AuditEntry(BaseModel):
     id: int
     report_id: uuid.UUID
-    supervisor_id: str
+    supervisor_id: str = Field(description="The supervisor, or the client of an audience read.")
     reason: str
     at: datetime
+    kind: str = Field(
+        "unmask",
+        description="unmask (a supervisor saw the identity) or audience (a client read"
+        " who follows the report, to deliver notifications).",
+    )
 
 
 @router.post("/reports/{report_id}/unmask", response_model=Unmasked)

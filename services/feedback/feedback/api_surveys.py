@@ -119,7 +119,7 @@ async def open_link(token: Token, pool: DbPool) -> SurveyOut:
         survey = await surveys.survey_of_token(conn, rules.token_hash(token))
     if survey is None:
         raise problem("survey-link-not-found", "no survey for this link")
-    if survey["used_at"] is not None:
+    if survey["used"]:
         raise problem("survey-link-used", "this link has already been used")
     return SurveyOut(**survey)
 
@@ -140,7 +140,7 @@ async def answer(token: Token, body: rules.AnswerIn, pool: DbPool) -> dict[str, 
         scores = rules.unit_scores(survey, body)
         if isinstance(scores, str):
             raise problem("survey-answer-invalid", scores)
-        if not await surveys.use_token(conn, digest, now):
+        if not await surveys.use_token(conn, digest):
             raise problem("survey-link-used", "this link has already been used")
         response_id = uuid.uuid4()
         await surveys.insert_response(

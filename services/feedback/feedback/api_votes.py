@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Request, status
 from pydantic import BaseModel
 
 from feedback import domain_votes
-from feedback.deps import limit_caller
+from feedback.deps import limit_caller, settings_of
 from feedback.repository import votes
 from houqin_shared import outbox
 from houqin_shared.contracts import VoteCast
@@ -104,6 +104,7 @@ async def cast_vote(
     if not who.has_any(Role.reporter):
         raise problem("vote-reporters-only", "teachers and students (role reporter) vote")
     limit_caller(request, who)
+    settings = settings_of(request)
     now = datetime.now(UTC)
     async with pool.acquire() as conn, conn.transaction():
         ballot = await votes.get_ballot(conn, ballot_id)
@@ -118,7 +119,10 @@ async def cast_vote(
         vote = {
             "id": uuid.uuid4(),
             "ballot_id": ballot_id,
-            "voter_key": domain_votes.voter_key(ballot_id, who.subject),
+            "voter_key": domain_votes.voter_key(
+                settings.ballot_secret_bytes(), ballot_id, who.subject
+            ),
+            "legacy_key": domain_votes.legacy_voter_key(ballot_id, who.subject),
             "unit_type": body.unit_type,
             "unit_id": body.unit_id,
             "cast_at": now,

@@ -73,6 +73,8 @@ class Limiters:
         # Public tracking: guesses per client address, and per tracking number from anywhere.
         self.track = RateLimiter(settings.rate_track_per_min, settings.rate_track_burst)
         self.track_number = RateLimiter(settings.rate_track_per_min, settings.rate_track_burst)
+        # The public feed and board: listings per client address.
+        self.public = RateLimiter(settings.rate_public_per_min, settings.rate_public_burst)
 
 
 def too_many(wait_s: float, what: str) -> ProblemError:
@@ -87,6 +89,15 @@ def limit_address(request: Request) -> None:
     limiters: Limiters = request.app.state.limiters
     address = request.client.host if request.client else "unknown"
     wait = limiters.address.take(address)
+    if wait:
+        raise too_many(wait, "address")
+
+
+def limit_public(request: Request) -> None:
+    """Public listings (Open311 GET, the board, public photos) per client address."""
+    limiters: Limiters = request.app.state.limiters
+    address = request.client.host if request.client else "unknown"
+    wait = limiters.public.take(address)
     if wait:
         raise too_many(wait, "address")
 

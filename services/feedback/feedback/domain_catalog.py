@@ -49,6 +49,12 @@ class ServiceIn(BaseModel):
         None, min_length=1, max_length=64, pattern=r"^[a-z0-9][a-z0-9_-]*$"
     )
     active: StrictBool = True
+    public: StrictBool = Field(
+        False,
+        description="Whether the public Open311 feed, the public board and their photos show"
+        " this service's reports (never anonymous ones or complaints). Off unless said: a"
+        " complaint-like, dorm or clinic service stays private.",
+    )
 
     @model_validator(mode="after")
     def _one_limit_per_urgency(self) -> ServiceIn:

@@ -10,6 +10,8 @@ from typing import Any
 from urllib.parse import urlsplit
 from xml.etree import ElementTree as ET
 
+from feedback import domain_public as public
+
 SPEC_URL = "http://wiki.open311.org/GeoReport_v2"
 FORMATS = ("json", "xml")
 KINDS = ("repair", "complaint", "suggestion", "praise", "consultation")
@@ -34,13 +36,18 @@ ITEM_TAGS = {
 class Open311Error(Exception):
     """An error answered in the spec's format: a list of {code, description}."""
 
-    def __init__(self, status: int, description: str) -> None:
+    def __init__(self, status: int, description: str, type_uri: str | None = None) -> None:
         super().__init__(description)
         self.status = status
         self.description = description
+        self.type_uri = type_uri
 
     def body(self) -> list[dict[str, Any]]:
-        return [{"code": self.status, "description": self.description}]
+        """The spec's {code, description}, and the platform's problem type when one names it."""
+        error: dict[str, Any] = {"code": self.status, "description": self.description}
+        if self.type_uri:
+            error["type"] = self.type_uri
+        return [error]
 
 
 def w3(value: datetime | None) -> str | None:
@@ -88,13 +95,6 @@ def status_of(report_status: str) -> str:
     return "closed" if report_status in CLOSED else "open"
 
 
-def address_of(location: Mapping[str, Any]) -> str | None:
-    parts = [location.get(k) for k in ("campus", "building", "floor", "room")]
-    place = " ".join(p for p in parts if p)
-    text = location.get("text")
-    return ", ".join(p for p in (place, text) if p) or None
-
-
 def expected(row: Mapping[str, Any]) -> datetime | None:
     """Filing time plus the published finish limit for the report's urgency (calendar minutes)."""
     for limit in row.get("limits") or []:
@@ -125,26 +125,30 @@ def media_url(value: str | None) -> str | None:
 
 
 def request(row: Mapping[str, Any], photo_url: str | None = None) -> dict[str, Any]:
-    """A report as a service request: no reporter identity, no contact. `media_url` is the
-    public link of its first photo, or else the link its Open311 client gave."""
+    """A public report as a service request (feedback.domain_public says which are public): no
+    reporter identity or contact, and no free text at all, since the reporter's description, the
+    staff's notes and the place's own words may name people, phones or rooms. The description is
+    the service's name; the address is campus and building. `media_url` is the public link of
+    its first photo, or else the link its Open311 client gave."""
     location = row["location"]
+    status = status_of(row["status"])
     return {
         "service_request_id": row["tracking_no"],
-        "status": status_of(row["status"]),
-        "status_notes": row["explanation"],
+        "status": status,
+        "status_notes": public.STATUS_NOTES[status],
         "service_name": row["service_name"],
         "service_code": row["category"],
-        "description": row["description"],
+        "description": row["service_name"] or row["category"],
         "agency_responsible": row["department_id"],
         "service_notice": None,
         "requested_datetime": w3(row["filed_at"]),
         "updated_datetime": w3(row["updated_at"] or row["filed_at"]),
         "expected_datetime": w3(expected(row)),
-        "address": address_of(location),
+        "address": public.public_address(location),
         "address_id": location.get("building"),
         "zipcode": None,
-        "lat": location.get("lat"),
-        "long": location.get("long"),
+        "lat": public.public_coordinate(location.get("lat")),
+        "long": public.public_coordinate(location.get("long")),
         "media_url": photo_url or row.get("media_url"),
     }
 

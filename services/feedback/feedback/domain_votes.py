@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import uuid
 from datetime import datetime
 
@@ -57,6 +58,15 @@ def voting_refusal(opens_at: datetime, closes_at: datetime, now: datetime) -> st
     return None
 
 
-def voter_key(ballot_id: uuid.UUID, voter: str) -> str:
-    """One key per person and ballot that does not name the person."""
+def voter_key(secret: bytes, ballot_id: uuid.UUID, voter: str) -> str:
+    """One key per person and ballot that does not name the person: an HMAC under the server's
+    ballot secret, so that nobody holding the user list (and not the secret) can recompute it
+    and see who voted for whom."""
+    message = f"{ballot_id}:{voter}".encode()
+    return "h1:" + hmac.new(secret, message, hashlib.sha256).hexdigest()
+
+
+def legacy_voter_key(ballot_id: uuid.UUID, voter: str) -> str:
+    """The unkeyed hash of votes cast before the HMAC (kept only on ballots still open when it
+    came): it is looked up, never written, so nobody votes twice across the change."""
     return hashlib.sha256(f"{ballot_id}:{voter}".encode()).hexdigest()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+import hashlib
+
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from houqin_shared.settings import ServiceSettings
@@ -50,6 +52,15 @@ class FeedbackSettings(ServiceSettings):
         ge=1,
         description="Public tracking look-ups one address, or one number, may make at once.",
     )
+    rate_public_per_min: float = Field(
+        60,
+        gt=0,
+        description="Public listings a minute from one client address: Open311 GET requests,"
+        " the public board and public photos (after the burst).",
+    )
+    rate_public_burst: int = Field(
+        30, ge=1, description="Public listings one client address may make at once."
+    )
     track_trusted_proxies: str = Field(
         "",
         description="Addresses (comma separated) of proxies, such as the console, whose"
@@ -96,3 +107,22 @@ class FeedbackSettings(ServiceSettings):
     photo_sweep_every_s: float = Field(
         600.0, gt=0, description="How often the worker deletes expired uploads, seconds."
     )
+    ballot_secret: SecretStr = Field(
+        SecretStr(""),
+        description="The server secret that keys voter keys (HMAC): without it nobody can tell"
+        " who voted for whom, even holding the user list. Required outside the demo mode"
+        " (compose's first start makes one); in the demo mode an empty one is a fixed demo key.",
+    )
+
+    @model_validator(mode="after")
+    def _ballot_secret_given(self) -> FeedbackSettings:
+        if not self.ballot_secret.get_secret_value() and not self.demo_mode:
+            raise ValueError(
+                "FEEDBACK_BALLOT_SECRET is required (a long random string kept secret) outside"
+                " the demo mode: it keeps votes secret"
+            )
+        return self
+
+    def ballot_secret_bytes(self) -> bytes:
+        secret = self.ballot_secret.get_secret_value() or "houqin-demo-ballot-secret"
+        return hashlib.sha256(secret.encode()).digest()

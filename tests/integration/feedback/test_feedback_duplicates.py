@@ -165,8 +165,9 @@ async def test_me_too_links_and_the_audience(feedback: Feedback) -> None:
         assert tl[3]["note"] == "on our way"
 
         for rid in (aid, c["id"]):
+            notify = sso.issuer.issue("notify", ["service"], scope="houqin.audience.read")
             aud = await client.get(
-                f"/v1/reports/{rid}/audience", headers=sso.auth("notify", "service")
+                f"/v1/reports/{rid}/audience", headers={"Authorization": f"Bearer {notify}"}
             )
             assert aud.status_code == 200
             assert aud.json()["primary_id"] == aid

@@ -99,7 +99,10 @@ async def test_one_id_from_two_systems_is_two_reports_and_a_redelivery_is_one(
     await consume(feedback, group, reports=2)
     # A real redelivery: the group's offsets go back to our two records and they come again.
     rewind = AIOKafkaConsumer(
-        bootstrap_servers=feedback.infra.kafka, group_id=group, enable_auto_commit=False
+        **kafka.security(),
+        bootstrap_servers=feedback.infra.kafka,
+        group_id=group,
+        enable_auto_commit=False,
     )
     await rewind.start()
     try:

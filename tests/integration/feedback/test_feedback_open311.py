@@ -173,14 +173,14 @@ def post(code: str = "plumbing", **fields: str) -> dict[str, str]:
         "long": "114.3",
         "description": "water running down the stairs",
         "email": "someone@example.edu",
-        "attribute[kind]": "complaint",
+        "attribute[kind]": "repair",
         **fields,
     }
 
 
 async def test_open311_end_to_end_in_json_and_xml(feedback: Feedback) -> None:
     async with feedback.client(open311_api_keys=f"{KEY}=campus-app") as client:
-        await feedback.publish(client, "plumbing", "canteen")
+        await feedback.publish(client, "plumbing", "canteen", public=True)
         base = "/open311/v2"
         d = valid(await client.get("/open311/discovery.json"), DISCOVERY)
         assert d["endpoints"][0]["url"].endswith("/open311/v2")
@@ -285,8 +285,8 @@ async def test_open311_end_to_end_in_json_and_xml(feedback: Feedback) -> None:
         assert "someone@example.edu" not in listing.text + everything.__repr__()
     events = await feedback.events("houqin.feedback.ComplaintFiled.v1")
     assert [(e["channel"], e["kind"], e["reporter_id"]) for e in events] == [
-        ("external", "complaint", None),
-        ("external", "complaint", None),
+        ("external", "repair", None),
+        ("external", "repair", None),
     ]
     assert "someone@example.edu" not in str(events)
 
@@ -315,7 +315,7 @@ async def test_open311_media_url_and_media_upload(feedback: Feedback, tmp_path: 
     base = "/open311/v2"
     link = "https://photos.campus-app.example.edu/r/42.jpg?size=large"
     async with feedback.client(**settings) as client:
-        await feedback.publish(client, "plumbing")
+        await feedback.publish(client, "plumbing", public=True)
         [by_link] = valid(
             await client.post(f"{base}/requests.json", data=post(media_url=link)), CREATED, 201
         )

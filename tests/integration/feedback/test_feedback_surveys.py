@@ -147,7 +147,11 @@ async def closed_on_kafka(feedback: Feedback, wanted: set[str]) -> list[dict[str
     relay = Relay(feedback.infra.admin_dsn, feedback.schema, producer, poll_s=0.01)
     task = asyncio.create_task(relay.run(stop))
     consumer = AIOKafkaConsumer(
-        FEEDBACK_TOPIC, bootstrap_servers=bootstrap, group_id=group, enable_auto_commit=False
+        FEEDBACK_TOPIC,
+        **kafka.security(),
+        bootstrap_servers=bootstrap,
+        group_id=group,
+        enable_auto_commit=False,
     )
     await consumer.start()
     out: list[dict[str, Any]] = []

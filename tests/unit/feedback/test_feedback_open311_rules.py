@@ -8,6 +8,7 @@ from xml.etree import ElementTree as ET
 import pytest
 
 from feedback import domain_open311 as o311
+from feedback import domain_public as public
 
 
 def test_xml_lists_use_the_spec_item_names_and_booleans() -> None:
@@ -26,10 +27,8 @@ def test_errors_keys_status_and_address() -> None:
     ]
     assert o311.parse_api_keys(" k1=app , bad, k2=iot ") == {"k1": "app", "k2": "iot"}
     assert o311.status_of("confirmed") == "closed" and o311.status_of("on_site") == "open"
-    assert (
-        o311.address_of({"building": "dorm-7", "room": "312", "text": "east"}) == "dorm-7 312, east"
-    )
-    assert o311.address_of({}) is None
+    typed = o311.Open311Error(400, "too many", "https://houqin.dev/problems/open311-too-many-ids")
+    assert typed.body()[0]["type"].endswith("/open311-too-many-ids")
     assert o311.split_list("a, b,,c") == ["a", "b", "c"]
 
 
@@ -94,3 +93,51 @@ def test_a_request_links_its_first_photo_before_the_clients_link() -> None:
     assert o311.request(row)["media_url"] == "https://client.example.edu/p.jpg"
     assert o311.request(row, "https://us/open311/v2/media/1")["media_url"].startswith("https://us")
     assert o311.request({**row, "media_url": None})["media_url"] is None
+
+
+def test_a_public_request_names_nobody_and_no_room() -> None:
+    row = {
+        "tracking_no": "FK20261121-0002",
+        "status": "cannot_handle",
+        "explanation": "张师傅 13812345678 comes to room 507",
+        "service_name": "水电维修 (plumbing)",
+        "category": "plumbing",
+        "description": "王老师: the tap in 507 leaks, call 13812345678",
+        "department_id": "maintenance",
+        "filed_at": datetime(2026, 11, 21, 8, tzinfo=UTC),
+        "updated_at": None,
+        "location": {
+            "campus": "north",
+            "building": "dorm-7",
+            "floor": "3",
+            "room": "507",
+            "text": "王老师's room",
+            "lat": 30.512345678,
+            "long": 114.507345678,
+        },
+        "urgency": "normal",
+    }
+    out = o311.request(row)
+    for secret in ("312", "13812345678", "王老师", "张师傅"):
+        assert secret not in str(out), secret
+    assert out["address"] == "north dorm-7" and out["description"] == "水电维修 (plumbing)"
+    assert out["status_notes"] == public.STATUS_NOTES["open"]
+    assert (out["lat"], out["long"]) == (30.5123, 114.5073)
+
+
+@pytest.mark.parametrize(
+    ("public_flag", "anonymous", "kind", "shown"),
+    [
+        (True, False, "repair", True),
+        (True, False, "suggestion", True),
+        (True, True, "repair", False),
+        (True, False, "complaint", False),
+        (True, False, "praise", False),
+        (False, False, "repair", False),
+    ],
+)
+def test_which_reports_are_public(
+    public_flag: bool, anonymous: bool, kind: str, shown: bool
+) -> None:
+    row = {"public": public_flag, "anonymous": anonymous, "kind": kind}
+    assert public.is_public(row) is shown

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -43,7 +44,12 @@ def test_voting_window_and_voter_key() -> None:
     assert domain_votes.voting_refusal(opens, closes, T0 - timedelta(seconds=1))
     assert domain_votes.voting_refusal(opens, closes, T0) is None
     assert domain_votes.voting_refusal(opens, closes, closes)
-    b = uuid.uuid4()
-    assert domain_votes.voter_key(b, "stu-1") == domain_votes.voter_key(b, "stu-1")
-    assert domain_votes.voter_key(b, "stu-1") != domain_votes.voter_key(uuid.uuid4(), "stu-1")
-    assert "stu-1" not in domain_votes.voter_key(b, "stu-1")
+    b, secret = uuid.uuid4(), b"server secret"
+    key = domain_votes.voter_key(secret, b, "stu-1")
+    assert key == domain_votes.voter_key(secret, b, "stu-1")
+    assert key != domain_votes.voter_key(secret, uuid.uuid4(), "stu-1")
+    assert "stu-1" not in key
+    # Keyed: whoever holds the user list but not the secret cannot recompute it.
+    assert key != domain_votes.voter_key(b"another secret", b, "stu-1")
+    assert key != domain_votes.legacy_voter_key(b, "stu-1")
+    assert hashlib.sha256(f"{b}:stu-1".encode()).hexdigest() not in key

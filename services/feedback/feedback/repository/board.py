@@ -1,10 +1,12 @@
-"""The public board: counts and shares per category and per department, nothing personal."""
+"""The public board: counts and shares per category and per department of public reports
+(the condition of the Open311 feed), nothing personal."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
+from feedback.repository.open311 import PUBLIC
 from houqin_shared.db import Conn
 
 
@@ -17,8 +19,9 @@ def _board(group: str) -> str:
         " count(g.id)::int AS ratings,"
         " round(avg((g.quality + g.timeliness + g.attitude) / 3.0)::numeric, 2)::float8"
         "  AS average_rating"
-        " FROM reports r LEFT JOIN ratings g ON g.report_id = r.id"
-        " WHERE r.filed_at >= $1 AND r.filed_at < $2"
+        " FROM reports r JOIN services s ON s.code = r.category"
+        " LEFT JOIN ratings g ON g.report_id = r.id"
+        f" WHERE r.filed_at >= $1 AND r.filed_at < $2 AND {PUBLIC}"
         f" GROUP BY {group} ORDER BY 1 NULLS LAST"
     )
 

@@ -63,20 +63,20 @@ async def survey_of_token(
 ) -> dict[str, Any] | None:
     lock = " FOR SHARE OF s" if for_share else ""
     row = await conn.fetchrow(
-        f"SELECT {_cols('s')}, t.used_at"
+        f"SELECT {_cols('s')}, t.used"
         f" FROM survey_tokens t JOIN surveys s ON s.id = t.survey_id WHERE t.token_hash = $1{lock}",
         token_hash,
     )
     return dict(row) if row else None
 
 
-async def use_token(conn: Conn, token_hash: str, at: datetime) -> bool:
-    """Spend a token; False when it was already used (one answer each, also under races)."""
+async def use_token(conn: Conn, token_hash: str) -> bool:
+    """Spend a token; False when it was already used (one answer each, also under races). The
+    token keeps no time of use: joined to a response's time, it would name the respondent."""
     done = await conn.fetchval(
-        "UPDATE survey_tokens SET used_at = $2 WHERE token_hash = $1 AND used_at IS NULL"
+        "UPDATE survey_tokens SET used = true WHERE token_hash = $1 AND NOT used"
         " RETURNING token_hash",
         token_hash,
-        at,
     )
     return done is not None
 
@@ -84,8 +84,9 @@ async def use_token(conn: Conn, token_hash: str, at: datetime) -> bool:
 async def insert_response(
     conn: Conn, response_id: UUID, survey_id: UUID, at: datetime, scores: list[dict[str, Any]]
 ) -> None:
-    await conn.execute(
-        "INSERT INTO survey_responses (id, survey_id, responded_at) VALUES ($1, $2, $3)",
+    await conn.execute(  # the day only: a precise time would single out who answered
+        "INSERT INTO survey_responses (id, survey_id, responded_at)"
+        " VALUES ($1, $2, date_trunc('day', $3::timestamptz))",
         response_id,
         survey_id,
         at,
@@ -136,7 +137,8 @@ async def close_due(
 
 async def counts(conn: Conn, survey_id: UUID) -> dict[str, int]:
     row = await conn.fetchrow(
-        "SELECT count(*)::int AS issued, count(used_at)::int AS answered FROM survey_tokens"
+        "SELECT count(*)::int AS issued, count(*) FILTER (WHERE used)::int AS answered"
+        " FROM survey_tokens"
         " WHERE survey_id = $1",
         survey_id,
     )

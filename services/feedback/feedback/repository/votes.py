@@ -56,11 +56,13 @@ async def options_of(conn: Conn, ballot_id: UUID) -> list[dict[str, Any]]:
 
 
 async def insert_vote(conn: Conn, row: dict[str, Any]) -> bool:
-    """False when this person already voted in this ballot."""
+    """False when this person already voted in this ballot (under the keyed voter key, or under
+    the unkeyed one of a vote cast before keys were keyed)."""
     done = await conn.fetchval(
-        "INSERT INTO votes (id, ballot_id, voter_key, unit_type, unit_id, cast_at)"
-        " SELECT $1,$2,$3,$4,$5,$6 WHERE EXISTS (SELECT 1 FROM ballot_options"
+        "INSERT INTO votes (id, ballot_id, voter_key, unit_type, unit_id, cast_at, keyed)"
+        " SELECT $1,$2,$3,$4,$5,$6,true WHERE EXISTS (SELECT 1 FROM ballot_options"
         "  WHERE ballot_id = $2 AND unit_type = $4 AND unit_id = $5)"
+        " AND NOT EXISTS (SELECT 1 FROM votes WHERE ballot_id = $2 AND voter_key = $7)"
         " ON CONFLICT (ballot_id, voter_key) DO NOTHING RETURNING id",
         row["id"],
         row["ballot_id"],
@@ -68,6 +70,7 @@ async def insert_vote(conn: Conn, row: dict[str, Any]) -> bool:
         row["unit_type"],
         row["unit_id"],
         row["cast_at"],
+        row["legacy_key"],
     )
     return done is not None
 
