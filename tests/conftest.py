@@ -62,7 +62,13 @@ async def scratch_schema(infra: Infra, tmp_path: Path) -> AsyncIterator[str]:
 
 # The SSO clients the tests know (client credentials grant): notify calling feedback.
 SSO_CLIENTS = [
-    {"username": "notify", "name": "notify", "roles": ["service"], "client_secret": "notify-s3"}
+    {
+        "username": "notify",
+        "name": "notify",
+        "roles": ["service"],
+        "client_secret": "notify-s3",
+        "scopes": ["houqin.audience.read"],
+    }
 ]
 
 

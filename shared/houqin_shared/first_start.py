@@ -6,7 +6,8 @@ In DIR, each file made only when absent (mode 0444; the volume is mounted by the
 need it, read-only but for this one):
 - `postgres-password`: the PostgreSQL superuser's (the postgres image's POSTGRES_PASSWORD_FILE);
 - `db-password-<service>`: each service role's (read by `houqin_shared.bootstrap`);
-- `<SERVICE>_DATABASE_URL`, `NOTIFY_CLIENT_SECRET`, `CONSOLE_OIDC_CLIENT_SECRET`: settings files,
+- `<SERVICE>_DATABASE_URL`, `NOTIFY_CLIENT_SECRET`, `CONSOLE_OIDC_CLIENT_SECRET`,
+  `FEEDBACK_BALLOT_SECRET`: settings files,
   which every process reads when HOUQIN_SECRETS_DIR names DIR (a variable set in the
   environment still wins);
 - `client-secret-<client>` for each SSO client of the users file, and `users.json`: that file
@@ -26,11 +27,14 @@ from houqin_shared.bootstrap import SERVICES
 
 CLIENT_SETTINGS = {"notify": "NOTIFY_CLIENT_SECRET", "console": "CONSOLE_OIDC_CLIENT_SECRET"}
 """The setting of the process that signs in as each SSO client."""
+SERVER_SECRETS = ("FEEDBACK_BALLOT_SECRET",)
+"""Secrets a service keeps to itself (feedback's key of secret ballots)."""
 
 
 def secret_settings() -> set[str]:
     """The variables first_start supplies as files instead of the environment."""
-    return {f"{s.upper()}_DATABASE_URL" for s in SERVICES} | set(CLIENT_SETTINGS.values())
+    made = {f"{s.upper()}_DATABASE_URL" for s in SERVICES} | set(CLIENT_SETTINGS.values())
+    return made | set(SERVER_SECRETS)
 
 
 def _keep(directory: Path, name: str, make: str) -> str:
@@ -59,6 +63,8 @@ def first_start(directory: Path, db: str, users_file: Path) -> None:
         password = _keep(directory, f"db-password-{service}", secrets.token_urlsafe(24))
         dsn = f"postgresql://{service}:{password}@{db}"
         _keep(directory, f"{service.upper()}_DATABASE_URL", dsn)
+    for name in SERVER_SECRETS:
+        _keep(directory, name, secrets.token_urlsafe(32))
     users = json.loads(users_file.read_text(encoding="utf-8"))
     for user in users:
         if user.get("client_secret") is None:
