@@ -57,6 +57,7 @@ from campus_model import TERM_DAYS, Campus, Report
 
 from houqin_shared.bootstrap import SERVICES
 from houqin_shared.identity import LocalIssuer
+from houqin_shared.kafka import security
 
 RATE_ENV = {  # as tests/conftest.py E2E_ENV: one NAT address carries a whole campus
     "FEEDBACK_RATE_REPORTER_PER_MIN": "100000",
@@ -247,8 +248,8 @@ async def watch_notifications(
 async def watch_backbone(dsn: str, kafka: str, run: Run, stop: asyncio.Event) -> None:
     """Outbox backlog and age per service every 0.5 s; consumer lag per group every 2 s."""
     conn = await asyncpg.connect(dsn, ssl=False)
-    admin = AIOKafkaAdminClient(bootstrap_servers=kafka)
-    ends = AIOKafkaConsumer(bootstrap_servers=kafka)
+    admin = AIOKafkaAdminClient(**security(), bootstrap_servers=kafka)
+    ends = AIOKafkaConsumer(**security(), bootstrap_servers=kafka)
     await admin.start()
     await ends.start()
     tick = 0

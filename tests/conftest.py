@@ -20,6 +20,7 @@ from helpers import INFRA, INSTANCE, ROOT, Infra, Sso, free_port, unique
 
 from houqin_shared import devsso
 from houqin_shared.identity import LocalIssuer
+from houqin_shared.kafka import KafkaAuth
 
 # The tests' SSO is the demo one, on http: the services accept an http JWKS only in demo mode
 # (and the processes the tests start inherit it).
@@ -134,7 +135,11 @@ def test_instance(infra: Infra):  # type: ignore[no-untyped-def]
     import launcher
 
     inst = launcher.Instance(
-        INSTANCE, infra.admin_dsn, infra.kafka, port_offset=launcher.PORT_OFFSETS[INSTANCE]
+        INSTANCE,
+        infra.admin_dsn,
+        infra.kafka,
+        port_offset=launcher.PORT_OFFSETS[INSTANCE],
+        kafka_protocol=KafkaAuth.from_env().protocol,  # as infra.sh env says
     )
     launcher.migrate_all(inst)
     return inst

@@ -131,11 +131,18 @@ async def api_client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
 def settings_for(
     settings_cls: type[ServiceSettingsT], infra: Infra, sso: Sso, schema: str, **extra: object
 ) -> ServiceSettingsT:
-    """A service's settings pointing at the test instance, a scratch schema and the test SSO."""
+    """A service's settings pointing at the test instance, a scratch schema and the test SSO
+    (Kafka as the environment's user, admin: the tests use scratch topics and groups)."""
+    from houqin_shared.kafka import KafkaAuth
+
+    kafka = KafkaAuth.from_env()
     return settings_cls(
         database_url=infra.admin_dsn,
         db_schema=schema,
         kafka_bootstrap=infra.kafka,
+        kafka_security_protocol=kafka.protocol,
+        kafka_sasl_username=kafka.username,
+        kafka_sasl_password=kafka.password,
         jwt_issuer=sso.url,
         jwt_jwks_url=sso.jwks_url,
         jwt_audience="houqin",

@@ -39,6 +39,8 @@ commands:
 instances (default demo):
   demo  PostgreSQL 127.0.0.1:54320  Kafka 127.0.0.1:19092 (controller 19093)
   test  PostgreSQL 127.0.0.1:54330  Kafka 127.0.0.1:29092 (controller 29093)
+  fault PostgreSQL 127.0.0.1:54340  Kafka 127.0.0.1:39092 (controller 39093)
+Kafka asks every client for a SASL/SCRAM sign-in; \`env\` prints the super user's.
   ports overridable with HOUQIN_PG_PORT, HOUQIN_KAFKA_PORT, HOUQIN_KAFKA_CONTROLLER_PORT;
   Kafka version with HOUQIN_KAFKA_VERSION (default 4.3.1).
 EOF
@@ -101,6 +103,9 @@ setup_instance() {
   KAFKA_DATA=$KAFKA_DIR/data               # log.dirs
   KAFKA_PROPS=$KAFKA_DIR/server.properties
   KAFKA_CLUSTER_ID_FILE=$KAFKA_DIR/cluster.id
+  KAFKA_SECRETS=$KAFKA_DIR/secrets          # kafka-password-<user>: admin here, the rest by kafka_acl
+  KAFKA_ADMIN_PW_FILE=$KAFKA_SECRETS/kafka-password-admin
+  KAFKA_SCRAM_MARKER=$KAFKA_DIR/scram.formatted  # the storage was formatted with admin's SCRAM user
   LOG_DIR=$INST_DIR/logs
   RUN_DIR=$INST_DIR/run
   PG_LOG=$LOG_DIR/postgresql.log
@@ -379,8 +384,23 @@ kafka_pid() {  # prints the broker pid of this instance when it runs
   echo "$pid"
 }
 
-kafka_running_port() {  # the PLAINTEXT port of the generated config
-  sed -n 's/^listeners=PLAINTEXT:\/\/127\.0\.0\.1:\([0-9]*\),.*/\1/p' "$KAFKA_PROPS" 2>/dev/null
+kafka_running_port() {  # the client port of the generated config (CLIENT; PLAINTEXT before SASL)
+  sed -n 's/^listeners=[A-Z]*:\/\/127\.0\.0\.1:\([0-9]*\),.*/\1/p' "$KAFKA_PROPS" 2>/dev/null
+}
+
+# Whether the generated config (the running broker's, or the next one's) has SASL: a broker
+# started before SASL came to this project keeps PLAINTEXT until it is restarted.
+kafka_props_sasl() {
+  [[ ! -f $KAFKA_PROPS ]] || grep -q '^sasl.enabled.mechanisms=' "$KAFKA_PROPS"
+}
+
+kafka_admin_password() {  # prints admin's password, made once per instance (never committed)
+  if [[ ! -s $KAFKA_ADMIN_PW_FILE ]]; then
+    (umask 077; mkdir -p "$KAFKA_SECRETS"
+      head -c 18 /dev/urandom | base64 | tr '+/' '-_' >"$KAFKA_ADMIN_PW_FILE.tmp")
+    mv "$KAFKA_ADMIN_PW_FILE.tmp" "$KAFKA_ADMIN_PW_FILE"
+  fi
+  cat "$KAFKA_ADMIN_PW_FILE"
 }
 
 # Copies the broker's runtime jars into $LIBS_DIR once (lock shared by all instances).
@@ -423,11 +443,27 @@ kafka_write_props() {
   t=${t//@KAFKA_PORT@/"$KAFKA_PORT"}
   t=${t//@CONTROLLER_PORT@/"$CONTROLLER_PORT"}
   t=${t//@LOG_DIR@/"$KAFKA_DATA"}
-  printf '%s\n' "$t" >"$KAFKA_PROPS.tmp"
+  t=${t//@ADMIN_PASSWORD@/"$(kafka_admin_password)"}
+  (umask 077; printf '%s\n' "$t" >"$KAFKA_PROPS.tmp")
   mv "$KAFKA_PROPS.tmp" "$KAFKA_PROPS"
 }
 
-kafka_format() {  # once: cluster id in a file, storage formatted for a standalone controller
+# A data folder formatted before SASL (or whose admin password is lost) has no SCRAM user
+# `admin`, so the broker could not sign in to itself: it is moved aside to kafka/data.pre-sasl
+# (its events are not carried over; the services recreate their topics when they migrate).
+kafka_retire_pre_sasl_data() {
+  [[ -f $KAFKA_DATA/meta.properties ]] || return 0
+  [[ -f $KAFKA_SCRAM_MARKER && -s $KAFKA_ADMIN_PW_FILE ]] && return 0
+  info "Kafka storage $KAFKA_DATA predates SASL: moving it to $KAFKA_DIR/data.pre-sasl and formatting anew"
+  rm -rf "$KAFKA_DIR/data.pre-sasl"
+  mv "$KAFKA_DATA" "$KAFKA_DIR/data.pre-sasl"
+  rm -f "$KAFKA_SCRAM_MARKER" "$KAFKA_ADMIN_PW_FILE"
+  mkdir -p "$KAFKA_DATA"
+}
+
+# Once: cluster id in a file, storage formatted for a standalone controller, with the SCRAM
+# user `admin` (the broker's own and the super user; the others come from kafka_acl).
+kafka_format() {
   [[ -f $KAFKA_DATA/meta.properties ]] && return 0
   local id log=$LOG_DIR/kafka-format.log
   if [[ ! -s $KAFKA_CLUSTER_ID_FILE ]]; then
@@ -438,8 +474,10 @@ kafka_format() {  # once: cluster id in a file, storage formatted for a standalo
   id=$(<"$KAFKA_CLUSTER_ID_FILE")
   info "formatting Kafka storage $KAFKA_DATA (cluster id $id) ..."
   kafka_java kafka.tools.StorageTool format --standalone -t "$id" -c "$KAFKA_PROPS" \
+    --add-scram "SCRAM-SHA-512=[name=admin,password=$(kafka_admin_password)]" \
     --ignore-formatted >>"$log" 2>&1 ||
     die "kafka storage format failed: $(first_exception "$log") (see $log)"
+  echo "$id" >"$KAFKA_SCRAM_MARKER"
 }
 
 # Starts the JVM detached (own session, no inherited locks); does not wait for readiness.
@@ -455,6 +493,7 @@ kafka_launch() {
   done
   mkdir -p "$KAFKA_DATA" "$LOG_DIR" "$RUN_DIR"
   kafka_fetch_libs
+  kafka_retire_pre_sasl_data
   kafka_write_props
   kafka_format
   [[ -f $KAFKA_OUT ]] && mv -f "$KAFKA_OUT" "$KAFKA_OUT.1"
@@ -509,6 +548,8 @@ kafka_wait_ready() {
   local state=ready
   [[ -z $KAFKA_ALREADY ]] || state="already running"
   echo "kafka     $state  127.0.0.1:$KAFKA_PORT  pid $pid"
+  kafka_props_sasl ||
+    info "warning: this Kafka was started before SASL (PLAINTEXT, no ACLs); restart it for SASL: $PROG kafka-stop --instance $INSTANCE && $PROG kafka-start --instance $INSTANCE"
 }
 
 kafka_start() {
@@ -567,9 +608,20 @@ cmd_status() {
   return "$rc"
 }
 
+# Kafka as its super user `admin` (tools, tests, the ACL set-up: houqin_shared.kafka.KafkaAuth
+# reads these), and where the other users' passwords are (the launcher gives each service its own).
 cmd_env() {
   echo "export HOUQIN_PG_ADMIN_DSN='postgresql://$PG_SUPERUSER:$PG_PASSWORD@127.0.0.1:$PG_PORT/$PG_DATABASE'"
   echo "export HOUQIN_KAFKA_BOOTSTRAP='127.0.0.1:$KAFKA_PORT'"
+  if kafka_props_sasl && [[ -s $KAFKA_ADMIN_PW_FILE ]]; then
+    echo "export HOUQIN_KAFKA_SECURITY_PROTOCOL='SASL_PLAINTEXT'"
+    echo "export HOUQIN_KAFKA_SASL_MECHANISM='SCRAM-SHA-512'"
+    echo "export HOUQIN_KAFKA_SASL_USERNAME='admin'"
+    echo "export HOUQIN_KAFKA_SASL_PASSWORD='$(<"$KAFKA_ADMIN_PW_FILE")'"
+  else  # not started yet, or a broker from before SASL that still runs
+    echo "export HOUQIN_KAFKA_SECURITY_PROTOCOL='PLAINTEXT'"
+  fi
+  echo "export HOUQIN_KAFKA_SECRETS_DIR='$KAFKA_SECRETS'"
 }
 
 main() {

@@ -21,6 +21,7 @@ from pathlib import Path
 import httpx
 import yaml
 
+from houqin_shared import kafka_acl
 from houqin_shared.bootstrap import SERVICES, bootstrap, service_dsn
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -34,6 +35,9 @@ DEMO_NOTIFY_SECRET = "demo-notify-secret"  # noqa: S105 (the demo SSO's client, 
 ROLES = ("api", "worker", "relay")
 PORT_OFFSETS = {"demo": 0, "test": 1000, "fault": 2000}  # so instances can run side by side
 PORT_SETTING = {"api": "HTTP_PORT", "worker": "WORKER_PORT", "relay": "RELAY_PORT"}
+# The tools' Kafka sign-in (admin, from `infra.sh env`): never passed on to the services, which
+# sign in as themselves.
+ADMIN_KAFKA_ENV = ("HOUQIN_KAFKA_SASL_USERNAME", "HOUQIN_KAFKA_SASL_PASSWORD")
 
 
 @dataclass(frozen=True)
@@ -44,10 +48,24 @@ class Instance:
     admin_dsn: str
     kafka: str
     port_offset: int = 0
+    kafka_protocol: str = "SASL_PLAINTEXT"  # PLAINTEXT: a broker started before SASL came
 
     @property
     def data(self) -> Path:
         return ROOT / ".data" / self.name
+
+    @property
+    def kafka_secrets(self) -> Path:
+        """kafka-password-<user> files (admin's made by infra.sh, the others by kafka_acl)."""
+        return self.data / "kafka" / "secrets"
+
+    @property
+    def kafka_sasl(self) -> bool:
+        return self.kafka_protocol.startswith("SASL_")
+
+    def kafka_password(self, user: str) -> str:
+        path = self.kafka_secrets / f"kafka-password-{user}"
+        return path.read_text().strip() if path.is_file() else ""
 
     @property
     def sso_url(self) -> str:
@@ -78,6 +96,7 @@ def instance(name: str) -> Instance:
         values["HOUQIN_PG_ADMIN_DSN"].strip("'\""),
         values["HOUQIN_KAFKA_BOOTSTRAP"].strip("'\""),
         port_offset=PORT_OFFSETS[name],
+        kafka_protocol=values["HOUQIN_KAFKA_SECURITY_PROTOCOL"].strip("'\""),
     )
 
 
@@ -87,6 +106,7 @@ def service_env(inst: Instance, service: str) -> dict[str, str]:
     return {
         p + "DATABASE_URL": service_dsn(inst.admin_dsn, service),
         p + "KAFKA_BOOTSTRAP": inst.kafka,
+        **kafka_user_env(inst, service),
         p + "HTTP_PORT": str(inst.port(service, "api")),
         p + "WORKER_PORT": str(inst.port(service, "worker")),
         p + "RELAY_PORT": str(inst.port(service, "relay")),
@@ -96,6 +116,34 @@ def service_env(inst: Instance, service: str) -> dict[str, str]:
         "HOUQIN_DEMO": "1",  # the local demo SSO serves its JWKS over http
         **(notify_peers(inst) if service == "notify" else {}),
     }
+
+
+def kafka_user_env(inst: Instance, service: str) -> dict[str, str]:
+    """The service signs in to Kafka as its own user (kafka_users made it and its password)."""
+    p = service.upper() + "_KAFKA_"
+    if not inst.kafka_sasl:
+        return {p + "SECURITY_PROTOCOL": inst.kafka_protocol}
+    return {
+        p + "SECURITY_PROTOCOL": inst.kafka_protocol,
+        p + "SASL_USERNAME": service,
+        p + "SASL_PASSWORD": inst.kafka_password(service),
+    }
+
+
+def kafka_users(inst: Instance) -> None:
+    """Kafka's users and ACLs (houqin_shared.kafka_acl), as the broker's admin. The external
+    systems' users: HOUQIN_KAFKA_EXTERNAL_USERS (comma separated), campus-systems by default."""
+    if not inst.kafka_sasl:
+        print(
+            f"warning: {inst.name}'s Kafka runs without SASL (started before it came): restart"
+            " it (deploy/local/infra.sh kafka-stop, kafka-start) for users and ACLs",
+            file=sys.stderr,
+        )
+        return
+    names = os.environ.get("HOUQIN_KAFKA_EXTERNAL_USERS", ",".join(kafka_acl.EXTERNAL_USERS))
+    external = [n.strip() for n in names.split(",") if n.strip()]
+    admin = kafka_acl.admin_auth_for(inst.kafka_secrets)
+    asyncio.run(kafka_acl.apply(inst.kafka, admin, inst.kafka_secrets, external))
 
 
 def notify_peers(inst: Instance) -> dict[str, str]:
@@ -181,8 +229,10 @@ def processes(inst: Instance) -> list[Proc]:
 
 def migrate_all(inst: Instance) -> None:
     asyncio.run(bootstrap(inst.admin_dsn))
+    kafka_users(inst)
     for service in SERVICES:
-        env = {**os.environ, **service_env(inst, service)}
+        env = {k: v for k, v in os.environ.items() if k not in ADMIN_KAFKA_ENV}
+        env |= service_env(inst, service)
         subprocess.run([sys.executable, "-m", service, "migrate"], env=env, check=True, cwd=ROOT)
 
 
@@ -209,7 +259,7 @@ class Platform:
             self.running[proc.name] = subprocess.Popen(
                 proc.argv,
                 env={
-                    **os.environ,
+                    **{k: v for k, v in os.environ.items() if k not in ADMIN_KAFKA_ENV},
                     "PYTHONUNBUFFERED": "1",
                     **proc.env,
                     **self.env,
@@ -309,7 +359,7 @@ def banner(inst: Instance) -> str:
     lines += [
         f'  demo SSO       {inst.sso_url}  (POST /demo-login {{"username": ...}}; users: {users})',
         f"  PostgreSQL     {inst.admin_dsn}",
-        f"  Kafka          {inst.kafka}",
+        f"  Kafka          {inst.kafka}  (SASL/SCRAM; users' passwords in {inst.kafka_secrets})",
         f"  logs           {inst.data / 'logs'}",
         "",
         "Try it:",

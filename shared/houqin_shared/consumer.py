@@ -39,7 +39,7 @@ from houqin_shared import metrics
 from houqin_shared.contracts import REGISTRY
 from houqin_shared.contracts.base import BadEvent, Envelope, Event, decode
 from houqin_shared.db import Conn
-from houqin_shared.kafka import dead_letter_topic, start_when_reachable
+from houqin_shared.kafka import KafkaAuth, dead_letter_topic, security, start_when_reachable
 from houqin_shared.logs import bind_correlation_id, get_logger
 from houqin_shared.runs import group_runs
 
@@ -118,6 +118,7 @@ class ConsumerRunner:
     commit_every_s: float = 0.0  # offsets committed at most this often (0: every batch)
     fetch_min_bytes: int = 32768  # a fetch is answered when this much waits ...
     fetch_wait_ms: int = 10  # ... or after this long: fuller batches under load
+    auth: KafkaAuth | None = None  # the service's Kafka user (None: the environment's)
     registry: dict[str, type[Event]] = field(default_factory=lambda: dict(REGISTRY))
     batch_handlers: dict[type[Event], BatchHandler] = field(default_factory=dict)
     last_turn: float = field(default_factory=time.monotonic)
@@ -129,6 +130,7 @@ class ConsumerRunner:
 
     async def run(self, stop: asyncio.Event) -> None:
         consumer = AIOKafkaConsumer(
+            **security(self.auth),
             bootstrap_servers=self.bootstrap,
             group_id=self.group,
             client_id=self.group,

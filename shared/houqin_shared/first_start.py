@@ -10,6 +10,10 @@ need it, read-only but for this one):
   `FEEDBACK_BALLOT_SECRET`: settings files,
   which every process reads when HOUQIN_SECRETS_DIR names DIR (a variable set in the
   environment still wins);
+- `kafka-password-<user>`: the Kafka users' (`admin`, each service, each external system:
+  `--kafka-external`), read by the broker (deploy/compose/kafka-start.sh) and by
+  `houqin_shared.kafka_acl`, and each service's as its settings file
+  `<SERVICE>_KAFKA_SASL_PASSWORD`;
 - `client-secret-<client>` for each SSO client of the users file, and `users.json`: that file
   with those secrets in place of the committed demo ones, for the demo SSO (rewritten at every
   start, so changes to the users file reach it).
@@ -24,6 +28,7 @@ import secrets
 from pathlib import Path
 
 from houqin_shared.bootstrap import SERVICES
+from houqin_shared.kafka_acl import ADMIN, EXTERNAL_USERS
 
 CLIENT_SETTINGS = {"notify": "NOTIFY_CLIENT_SECRET", "console": "CONSOLE_OIDC_CLIENT_SECRET"}
 """The setting of the process that signs in as each SSO client."""
@@ -34,7 +39,8 @@ SERVER_SECRETS = ("FEEDBACK_BALLOT_SECRET",)
 def secret_settings() -> set[str]:
     """The variables first_start supplies as files instead of the environment."""
     made = {f"{s.upper()}_DATABASE_URL" for s in SERVICES} | set(CLIENT_SETTINGS.values())
-    return made | set(SERVER_SECRETS)
+    kafka = {f"{s.upper()}_KAFKA_SASL_PASSWORD" for s in SERVICES}
+    return made | set(SERVER_SECRETS) | kafka
 
 
 def _keep(directory: Path, name: str, make: str) -> str:
@@ -56,7 +62,18 @@ def _replace(directory: Path, name: str, text: str) -> None:
     temporary.replace(directory / name)
 
 
-def first_start(directory: Path, db: str, users_file: Path) -> None:
+def kafka_passwords(directory: Path, external: list[str]) -> None:
+    """A password per Kafka user; each service's also as its settings file."""
+    for user in (ADMIN, *external):
+        _keep(directory, f"kafka-password-{user}", secrets.token_urlsafe(24))
+    for service in SERVICES:
+        password = _keep(directory, f"kafka-password-{service}", secrets.token_urlsafe(24))
+        _keep(directory, f"{service.upper()}_KAFKA_SASL_PASSWORD", password)
+
+
+def first_start(
+    directory: Path, db: str, users_file: Path, kafka_external: list[str] | None = None
+) -> None:
     directory.mkdir(parents=True, exist_ok=True)
     _keep(directory, "postgres-password", secrets.token_urlsafe(24))
     for service in SERVICES:
@@ -65,6 +82,7 @@ def first_start(directory: Path, db: str, users_file: Path) -> None:
         _keep(directory, f"{service.upper()}_DATABASE_URL", dsn)
     for name in SERVER_SECRETS:
         _keep(directory, name, secrets.token_urlsafe(32))
+    kafka_passwords(directory, list(EXTERNAL_USERS) if kafka_external is None else kafka_external)
     users = json.loads(users_file.read_text(encoding="utf-8"))
     for user in users:
         if user.get("client_secret") is None:
@@ -83,8 +101,14 @@ def main() -> None:
     parser.add_argument("directory", type=Path)
     parser.add_argument("--db", required=True, help="host:port/database of the services' DSNs")
     parser.add_argument("--users", type=Path, required=True, help="the demo SSO's users file")
+    parser.add_argument(
+        "--kafka-external",
+        default=",".join(EXTERNAL_USERS),
+        help="the external systems' Kafka users, comma separated",
+    )
     args = parser.parse_args()
-    first_start(args.directory, args.db, args.users)
+    external = [u for u in args.kafka_external.split(",") if u]
+    first_start(args.directory, args.db, args.users, external)
 
 
 if __name__ == "__main__":

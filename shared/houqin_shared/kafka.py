@@ -1,10 +1,13 @@
-"""Kafka clients with the platform's settings: idempotent producer, topics created up front."""
+"""Kafka clients with the platform's settings: idempotent producer, topics created up front,
+every client signed in (SASL/SCRAM) as the user its `KafkaAuth` names."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-from typing import Any
+import os
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from aiokafka import AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
@@ -13,20 +16,88 @@ from aiokafka.record.default_records import DefaultRecordBatchBuilder
 
 from houqin_shared.logs import get_logger
 
+if TYPE_CHECKING:
+    from houqin_shared.settings import ServiceSettings
+
 log = get_logger(__name__)
 DEFAULT_PARTITIONS = 4
 # The broker's message.max.bytes: Kafka's default (1 MiB and the 12-byte log overhead), which
 # deploy/local/kafka/server.properties.template and docker-compose.yml leave as it is. A record
 # whose batch would be larger is refused by the broker; the producer refuses it first.
 BROKER_MESSAGE_MAX_BYTES = 1_048_588
+SASL_PROTOCOLS = ("SASL_PLAINTEXT", "SASL_SSL")
+
+
+@dataclass(frozen=True)
+class KafkaAuth:
+    """Who a client signs in to Kafka as: a service's user (its settings), or for tools and
+    tests the user the environment names (`HOUQIN_KAFKA_*`, which `infra.sh env` prints)."""
+
+    protocol: str = "PLAINTEXT"
+    mechanism: str = "SCRAM-SHA-512"
+    username: str = ""
+    password: str = field(default="", repr=False)
+
+    @classmethod
+    def of(cls, settings: ServiceSettings) -> KafkaAuth:
+        return cls(
+            settings.kafka_security_protocol,
+            settings.kafka_sasl_mechanism,
+            settings.kafka_sasl_username,
+            settings.kafka_sasl_password.get_secret_value(),
+        )
+
+    @classmethod
+    def from_env(cls) -> KafkaAuth:
+        """HOUQIN_KAFKA_SECURITY_PROTOCOL, _SASL_MECHANISM, _SASL_USERNAME, _SASL_PASSWORD;
+        SASL_PLAINTEXT when a user is named and no protocol is."""
+        env = os.environ
+        username = env.get("HOUQIN_KAFKA_SASL_USERNAME", "")
+        default = "SASL_PLAINTEXT" if username else "PLAINTEXT"
+        return cls(
+            env.get("HOUQIN_KAFKA_SECURITY_PROTOCOL") or default,
+            env.get("HOUQIN_KAFKA_SASL_MECHANISM") or "SCRAM-SHA-512",
+            username,
+            env.get("HOUQIN_KAFKA_SASL_PASSWORD", ""),
+        )
+
+    def client_kwargs(self) -> dict[str, Any]:
+        """The keyword arguments of any aiokafka client (producer, consumer, admin)."""
+        if self.protocol not in SASL_PROTOCOLS:
+            return {"security_protocol": self.protocol}
+        if not self.username or not self.password:
+            raise ValueError(
+                f"Kafka security protocol {self.protocol} needs a SASL user name and password"
+                " (<SERVICE>_KAFKA_SASL_USERNAME / _PASSWORD; HOUQIN_KAFKA_SASL_* for tools)"
+            )
+        kwargs: dict[str, Any] = {
+            "security_protocol": self.protocol,
+            "sasl_mechanism": self.mechanism,
+            "sasl_plain_username": self.username,
+            "sasl_plain_password": self.password,
+        }
+        if self.protocol == "SASL_SSL":
+            from aiokafka.helpers import create_ssl_context
+
+            kwargs["ssl_context"] = create_ssl_context()
+        return kwargs
+
+
+def security(auth: KafkaAuth | None = None) -> dict[str, Any]:
+    """`auth`'s client keyword arguments; without one, the environment's (tools and tests)."""
+    return (auth or KafkaAuth.from_env()).client_kwargs()
 
 
 def producer(
-    bootstrap: str, client_id: str, max_request_size: int = BROKER_MESSAGE_MAX_BYTES
+    bootstrap: str,
+    client_id: str,
+    max_request_size: int = BROKER_MESSAGE_MAX_BYTES,
+    auth: KafkaAuth | None = None,
 ) -> AIOKafkaProducer:
     """The idempotent producer; `max_request_size` must match the broker's message.max.bytes
     (aiokafka checks each record's upper-bound batch size, headers included, against it)."""
     return AIOKafkaProducer(
+        **security(auth),
         bootstrap_servers=bootstrap,
         client_id=client_id,
         acks="all",
@@ -65,10 +136,16 @@ def dead_letter_topic(consumer: str) -> str:
 
 
 async def ensure_topics(
-    bootstrap: str, topics: list[str], partitions: int = DEFAULT_PARTITIONS
+    bootstrap: str,
+    topics: list[str],
+    partitions: int = DEFAULT_PARTITIONS,
+    auth: KafkaAuth | None = None,
 ) -> None:
-    """Create the topics that do not exist yet (idempotent); part of each service's migrate."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, client_id="houqin-migrate")
+    """Create the topics that do not exist yet (idempotent); part of each service's migrate
+    (a service's user may create the topics it produces, consumes and dead-letters)."""
+    admin = AIOKafkaAdminClient(
+        **security(auth), bootstrap_servers=bootstrap, client_id="houqin-migrate"
+    )
     await admin.start()
     try:
         existing = set(await admin.list_topics())

@@ -113,7 +113,10 @@ async def _run_background(
     _stop_on_signals(stop)
     pool = await db.create_pool(settings, min_size=1, max_size=pool_max)
     producer = kafka.producer(
-        settings.kafka_bootstrap, f"{spec.group}-{process}", settings.kafka_max_message_bytes
+        settings.kafka_bootstrap,
+        f"{spec.group}-{process}",
+        settings.kafka_max_message_bytes,
+        kafka.KafkaAuth.of(settings),
     )
     try:
         if not await kafka.start_when_reachable(producer, f"{process} producer", stop):
@@ -147,6 +150,7 @@ async def run_worker(spec: ServiceSpec, settings: ServiceSettings) -> None:
             commit_every_s=settings.consumer_commit_ms / 1000,
             fetch_min_bytes=settings.consumer_fetch_min_bytes,
             fetch_wait_ms=settings.consumer_fetch_wait_ms,
+            auth=kafka.KafkaAuth.of(settings),
         )
 
         async def loop(stop: asyncio.Event) -> None:
@@ -186,7 +190,9 @@ async def run_migrate(spec: ServiceSpec, settings: ServiceSettings) -> None:
         + spec.consumes
         + ([kafka.dead_letter_topic(spec.group)] if spec.consumes else [])
     )
-    await kafka.ensure_topics(settings.kafka_bootstrap, sorted(set(topics)))
+    await kafka.ensure_topics(
+        settings.kafka_bootstrap, sorted(set(topics)), auth=kafka.KafkaAuth.of(settings)
+    )
 
 
 def shared_socket(host: str, port: int) -> socket.socket:

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -87,6 +87,25 @@ class ServiceSettings(BaseSettings):
     )
     kafka_bootstrap: str = Field(
         "127.0.0.1:9092", description="Kafka bootstrap servers, comma separated."
+    )
+    kafka_security_protocol: Literal["SASL_PLAINTEXT", "SASL_SSL", "PLAINTEXT"] = Field(
+        "SASL_PLAINTEXT",
+        description="How this service's Kafka clients connect: SASL_PLAINTEXT (the broker asks"
+        " every client to sign in, and its ACLs let each service write only its own topic),"
+        " SASL_SSL, or PLAINTEXT (only for a broker without authentication).",
+    )
+    kafka_sasl_mechanism: Literal["SCRAM-SHA-512", "SCRAM-SHA-256"] = Field(
+        "SCRAM-SHA-512", description="The SASL mechanism of this service's Kafka user."
+    )
+    kafka_sasl_username: str = Field(
+        "",
+        description="This service's Kafka user (its name under ./houqin run and compose):"
+        " the broker's ACLs name what it may write, read and which groups it may join.",
+    )
+    kafka_sasl_password: SecretStr = Field(
+        SecretStr(""),
+        description="That user's password (./houqin run: made per instance by"
+        " deploy/local; compose: a first_start secret file).",
     )
     kafka_max_message_bytes: int = Field(
         1_048_588,

@@ -25,7 +25,7 @@ from aiosmtpd.smtp import SMTP, Session
 from aiosmtpd.smtp import Envelope as SmtpEnvelope
 from helpers import eventually, free_port
 
-from houqin_shared import kafka
+from houqin_shared import kafka, kafka_acl
 from houqin_shared.contracts.base import Envelope, Event, encode_headers
 
 
@@ -212,7 +212,7 @@ class Mailbox:
 
 
 async def _publish(bootstrap: str, event: Event) -> tuple[int, int]:
-    producer = kafka.producer(bootstrap, "e2e-story-campus-system")
+    producer = kafka.producer(bootstrap, "e2e-story", auth=kafka_acl.user_auth("campus-systems"))
     await producer.start()
     try:
         env = Envelope(event)
@@ -239,7 +239,11 @@ async def _find(
     bootstrap: str, topic: str, match: Match, timeout_s: float, back: int
 ) -> tuple[int, int]:
     consumer = AIOKafkaConsumer(
-        topic, bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False
+        topic,
+        **kafka.security(),
+        bootstrap_servers=bootstrap,
+        group_id=None,
+        enable_auto_commit=False,
     )
     await consumer.start()
     try:
@@ -280,7 +284,9 @@ async def _wait_committed(
     bootstrap: str, group: str, topic: str, partition: int, offset: int, timeout_s: float
 ) -> None:
     tp = TopicPartition(topic, partition)
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, client_id="e2e-story")
+    admin = AIOKafkaAdminClient(
+        **kafka.security(), bootstrap_servers=bootstrap, client_id="e2e-story"
+    )
     await admin.start()
     try:
         deadline = time.monotonic() + timeout_s

@@ -9,7 +9,7 @@ from typing import Any, ClassVar
 from aiokafka import AIOKafkaConsumer
 
 from houqin_shared.contracts.base import Event, header_dict
-from houqin_shared.kafka import ensure_topics
+from houqin_shared.kafka import ensure_topics, security
 
 
 def ping_contract(topic: str) -> type[Event]:
@@ -42,7 +42,11 @@ async def read_all(
     """Read `topic` from the start until `expect` records arrived (or the timeout), then a
     moment more to catch any extra (duplicate) records."""
     consumer = AIOKafkaConsumer(
-        topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest", enable_auto_commit=False
+        topic,
+        **security(),
+        bootstrap_servers=bootstrap,
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
     )
     await consumer.start()
     out: list[dict[str, Any]] = []
@@ -79,7 +83,7 @@ async def start_at_the_end(bootstrap: str, group: str, topics: list[str]) -> Non
 
     await ensure_topics(bootstrap, topics)
     consumer = AIOKafkaConsumer(
-        bootstrap_servers=bootstrap, group_id=group, enable_auto_commit=False
+        **security(), bootstrap_servers=bootstrap, group_id=group, enable_auto_commit=False
     )
     await consumer.start()
     try:

@@ -154,7 +154,10 @@ async def test_replay_from_offset_zero_changes_nothing(infra: Infra, setup: Setu
     await run_until(first, all_done)
     # Rewind the group to offset 0: every event is delivered again to the same consumer.
     rewind = AIOKafkaConsumer(
-        bootstrap_servers=infra.kafka, group_id=s.group, enable_auto_commit=False
+        **kafka.security(),
+        bootstrap_servers=infra.kafka,
+        group_id=s.group,
+        enable_auto_commit=False,
     )
     await rewind.start()
     partitions = [TopicPartition(s.topic, p) for p in range(4)]  # new_topic makes 4

@@ -270,7 +270,7 @@ async def test_oversized_row_is_quarantined_and_the_rows_behind_it_flow(
 
 async def test_producer_takes_what_the_broker_takes(infra: Infra) -> None:
     """The producer's max_request_size is the broker's message.max.bytes, read from the broker."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=infra.kafka)
+    admin = AIOKafkaAdminClient(**kafka.security(), bootstrap_servers=infra.kafka)
     await admin.start()
     try:
         [answer] = await admin.describe_configs(

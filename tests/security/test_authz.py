@@ -39,6 +39,7 @@ from security_support import (
 )
 
 from houqin_shared.identity import Role
+from houqin_shared.kafka import security
 
 pytestmark = pytest.mark.infra
 
@@ -588,7 +589,7 @@ def test_a_reporter_cannot_see_another_reporters_report(api: Api) -> None:
 
 async def _events_about(bootstrap: str, topic: str, needle: str, back: int = 3000) -> list[str]:
     """The latest records of `topic` whose value mentions `needle` (as text)."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(**security(), bootstrap_servers=bootstrap, enable_auto_commit=False)
     await consumer.start()
     found: list[str] = []
     try:

@@ -21,7 +21,7 @@ from kafka_helpers import read_all
 
 from houqin_shared.contracts import INBOUND_TOPIC, ReportSubmitted
 from houqin_shared.contracts.base import Envelope
-from houqin_shared.kafka import dead_letter_topic
+from houqin_shared.kafka import dead_letter_topic, security
 
 pytestmark = pytest.mark.infra
 DLQ = dead_letter_topic("houqin.feedback")
@@ -106,7 +106,10 @@ def bad_events(source: str) -> dict[str, tuple[Headers, bytes | None, str]]:
 
 async def publish(bootstrap: str, records: list[tuple[bytes, Headers, bytes | None]]) -> None:
     producer = AIOKafkaProducer(
-        bootstrap_servers=bootstrap, max_request_size=4 * 1024 * 1024, enable_idempotence=True
+        **security(),
+        bootstrap_servers=bootstrap,
+        max_request_size=4 * 1024 * 1024,
+        enable_idempotence=True,
     )
     await producer.start()
     try:

@@ -17,7 +17,7 @@ import yaml
 from houqin_shared.first_start import secret_settings
 
 ROOT = Path(__file__).resolve().parents[2]
-INFRA_ONLY = {"postgres", "kafka", "bootstrap", "first-start"}
+INFRA_ONLY = {"postgres", "kafka", "kafka-users", "bootstrap", "first-start"}
 PUBLISHED = {"feedback-api", "tickets-api", "scoring-api", "notify-api", "console-api"}
 BIND = "${HOUQIN_BIND:-127.0.0.1}"
 DEMO = launcher.Instance(

@@ -44,7 +44,7 @@ async def test_forged_directory_is_dead_lettered_and_does_not_freeze_the_copy(
         changed_at=datetime.now(UTC),
     )
     genuine = directory(version=5)
-    raw = AIOKafkaProducer(bootstrap_servers=infra.kafka)
+    raw = AIOKafkaProducer(**kafka.security(), bootstrap_servers=infra.kafka)
     await raw.start()
     try:
         for env, source in (
