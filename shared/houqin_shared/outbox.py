@@ -8,12 +8,17 @@ in commit order per key, without any global lock or NOTIFY on the commit path.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Iterable
 
 from houqin_shared.contracts.base import Envelope, Event
 from houqin_shared.db import Conn
 from houqin_shared.logs import correlation_id
+
+# Events serialised and inserted per statement: a large batch (a recompute's thousands of scores)
+# goes in several, so no single step holds the event loop for long.
+CHUNK = 500
 
 _INSERT = """
 INSERT INTO outbox (event_id, topic, key, event_type, headers, payload)
@@ -35,11 +40,16 @@ async def add(conn: Conn, *events: Event | Envelope, new_aggregate: bool = False
     before it commits, so the key lock (a round trip) is skipped."""
     if not conn.is_in_transaction():
         raise RuntimeError("outbox.add must run inside the transaction that makes the change")
-    envs = envelopes(*events)
+    envs: list[Envelope] = []
+    for start in range(0, len(events), CHUNK):
+        if start:
+            await asyncio.sleep(0)  # a large batch lets the event loop run between chunks
+        envs += envelopes(*events[start : start + CHUNK])
     if not new_aggregate:
         await lock_keys(conn, (e.data.key() for e in envs))
-    sql, args = insert(envs, 1)
-    await conn.execute(sql, *args)
+    for start in range(0, len(envs), CHUNK):
+        sql, args = insert(envs[start : start + CHUNK], 1)
+        await conn.execute(sql, *args)
     return envs
 
 

@@ -11,6 +11,7 @@ rebuilt ones, which the tests check."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime, time, timedelta
@@ -166,20 +167,46 @@ async def add_event_totals(
 
 
 async def compute(conn: Conn, campaign: dict[str, Any]) -> list[Result]:
-    """Every unit's result from the campaign's running totals (reads only)."""
+    """Every unit's result from the campaign's running totals (reads only). The scoring itself
+    (pure, seconds of CPU for a large campus) runs in a thread, so the event loop keeps
+    answering meanwhile."""
     cid = campaign["id"]
     start, end = campaign_bounds(campaign)
     units = await repository.scores.units(conn, campaign["departments"])
-    metrics = repository.scores.unit_metrics(await repository.totals.load_units(conn, cid))
-    inherit_team_inspections(
-        metrics, {u.unit_id: u.team_id for u in units if u.unit_type == "staff"}
-    )
+    totals = await repository.totals.load_units(conn, cid)
     marks = await repository.scores.marks(conn, cid)
-    incidents = [
-        repository.scores.to_incident(r)
-        for r in await repository.scores.incidents(conn, start, end)
-    ]
-    return score_campaign(units, metrics, marks, incidents, to_rules(campaign["rules"]))
+    incidents = await repository.scores.incidents(conn, start, end)
+    rules = to_rules(campaign["rules"])
+
+    def score() -> list[Result]:
+        metrics = repository.scores.unit_metrics(totals)
+        inherit_team_inspections(
+            metrics, {u.unit_id: u.team_id for u in units if u.unit_type == "staff"}
+        )
+        found = [repository.scores.to_incident(r) for r in incidents]
+        return score_campaign(units, metrics, marks, found, rules)
+
+    return await asyncio.to_thread(score)
+
+
+def changes(
+    campaign: dict[str, Any],
+    results: list[Result],
+    before: dict[tuple[str, str], dict[str, Any]],
+    now: datetime,
+) -> tuple[list[dict[str, Any]], list[ScoreComputed]]:
+    """The score rows that changed, and the events announcing the announced fields' changes;
+    what remains in `before` afterwards is gone (pure; `before` is consumed)."""
+    rows, events = [], []
+    for result in results:
+        row = score_row(result)
+        old = before.pop((row["unit_type"], row["unit_id"]), None)
+        if old is not None and all(old[f] == row[f] for f in repository.scores.SCORE_FIELDS):
+            continue
+        rows.append(row)
+        if old is None or any(old[f] != row[f] for f in ANNOUNCED):
+            events.append(score_event(campaign, row, now))
+    return rows, events
 
 
 async def recompute(
@@ -201,16 +228,8 @@ async def recompute(
         assert campaign is not None
     now = datetime.now(UTC)
     before = await repository.scores.stored(conn, campaign_id)
-    rows, events = [], []
-    for result in await compute(conn, campaign):
-        row = score_row(result)
-        key = (row["unit_type"], row["unit_id"])
-        old = before.pop(key, None)
-        if old is not None and all(old[f] == row[f] for f in repository.scores.SCORE_FIELDS):
-            continue
-        rows.append(row)
-        if old is None or any(old[f] != row[f] for f in ANNOUNCED):
-            events.append(score_event(campaign, row, now))
+    results = await compute(conn, campaign)
+    rows, events = await asyncio.to_thread(changes, campaign, results, before, now)
     await repository.scores.save(conn, campaign_id, rows, list(before), now)
     if events:
         await outbox.add(conn, *events)

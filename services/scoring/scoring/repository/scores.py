@@ -181,6 +181,9 @@ async def stored(conn: Conn, campaign_id: UUID) -> dict[tuple[str, str], dict[st
     return {(r["unit_type"], r["unit_id"]): dict(r) for r in rows}
 
 
+SAVE_CHUNK = 1000
+
+
 async def save(
     conn: Conn,
     campaign_id: UUID,
@@ -191,13 +194,13 @@ async def save(
     """Upsert changed score rows (keys unit_type, unit_id and SCORE_FIELDS); drop units that
     are no longer evaluated."""
     cols = ("unit_type", "unit_id", *SCORE_FIELDS)
-    if rows:
+    for start in range(0, len(rows), SAVE_CHUNK):  # chunks: the event loop runs between them
         await conn.executemany(
             f"INSERT INTO scores (campaign_id, {', '.join(cols)}, computed_at)"
             f" VALUES ($1, {', '.join(f'${i}' for i in range(2, len(cols) + 2))}, ${len(cols) + 2})"
             " ON CONFLICT (campaign_id, unit_type, unit_id) DO UPDATE SET "
             + ", ".join(f"{c} = EXCLUDED.{c}" for c in (*SCORE_FIELDS, "computed_at")),
-            [(campaign_id, *(r[c] for c in cols), at) for r in rows],
+            [(campaign_id, *(r[c] for c in cols), at) for r in rows[start : start + SAVE_CHUNK]],
         )
     if gone:
         await conn.execute(
