@@ -76,6 +76,7 @@ _FEEDBACK = (
     P("too-many-photos", 422, "照片数量已达上限", "This report has as many photos as allowed"),
     P("photo-add-forbidden", 403, "只有报修人、前台或督查可以添加照片", "Only the reporter, the front desk or a supervisor adds photos"),
     P("photo-not-found", 404, "找不到该照片", "No such photo"),
+    P("photo-original-forbidden", 403, "只有报修人和承办人员可以查看原图", "Only the reporter and the assigned staff fetch the original photo"),
     P("photos-refused", 422, "只能附上你自己上传、尚未用于其他报修的照片", "Attach only your own uploads that are not on another report"),
     P("photo-quota-count", 429, "未使用的照片太多，请先提交报修或稍后再传", "Too many photos not yet on a report: file your report first, or wait"),
     P("photo-quota-bytes", 413, "未使用的照片总量已达上限，请先提交报修或稍后再传", "Your photos not yet on a report take too much space: file your report first, or wait"),

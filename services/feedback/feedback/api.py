@@ -197,7 +197,8 @@ async def read_by_tracking_no(
         if row is None or not may_read(row, who, supporter):
             raise problem("report-not-found", f"no report {tracking_no} that you may see")
         out = present(row, who)
-        out.photo_ids = await photos.photos_of(conn, row["id"])
+        if out.view == "full":  # a "me too" supporter sees no photos
+            out.photo_ids = await photos.photos_of(conn, row["id"])
     return out
 
 
@@ -209,7 +210,8 @@ async def read_report(report_id: uuid.UUID, who: CurrentPrincipal, pool: DbPool)
         if row is None or not may_read(row, who, supporter):
             raise problem("report-not-found", f"no report {report_id} that you may see")
         out = present(row, who)
-        out.photo_ids = await photos.photos_of(conn, report_id)
+        if out.view == "full":  # a "me too" supporter sees no photos
+            out.photo_ids = await photos.photos_of(conn, report_id)
     return out
 
 

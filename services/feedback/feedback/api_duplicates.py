@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response, status
 from pydantic import BaseModel, ConfigDict
 
 from feedback import domain_duplicates as dup
+from feedback import domain_public as public
 from feedback import repository
 from feedback.deps import DuplicateOut, Settings, limit_caller
 from feedback.domain import CODE
@@ -59,19 +60,23 @@ async def find_duplicates(
             if dup.same_place(location, row["location"], radius_m):
                 found[row["id"]] = row
         rows = sorted(found.values(), key=lambda r: r["filed_at"], reverse=True)[:MAX_CANDIDATES]
-    return [
-        DuplicateOut(
-            id=r["id"],
-            tracking_no=r["tracking_no"],
-            summary=dup.summary(r["description"]),
-            filed_at=r["filed_at"],
-            status=r["status"],
-            supporters=r["supporters"],
-            photo_count=r["photo_count"],
-            first_photo_id=r["first_photo_id"],
-        )
-        for r in rows
-    ]
+    return [candidate(r) for r in rows]
+
+
+def candidate(row: dict[str, Any]) -> DuplicateOut:
+    """A possible duplicate as any signed-in user sees it: the text and photos only of a public
+    report (feedback.domain_public); of any other, its number, time, status and supporters."""
+    shown = public.is_public(row)
+    return DuplicateOut(
+        id=row["id"],
+        tracking_no=row["tracking_no"],
+        summary=dup.summary(row["description"]) if shown else "",
+        filed_at=row["filed_at"],
+        status=row["status"],
+        supporters=row["supporters"],
+        photo_count=row["photo_count"] if shown else 0,
+        first_photo_id=row["first_photo_id"] if shown else None,
+    )
 
 
 @router.get(

@@ -9,13 +9,14 @@ import uuid
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Request, Response, UploadFile, status
+from fastapi import APIRouter, File, Query, Request, Response, UploadFile, status
 from pydantic import BaseModel
 from starlette.datastructures import UploadFile as AnyUpload
 
+from feedback import domain_photo_access as access
 from feedback import images, repository
 from feedback.deps import Settings, limit_address, limit_caller, may_read
-from feedback.photos import PhotoStore, sniff
+from feedback.photos import NotAnImage, PhotoStore, sniff, without_metadata
 from feedback.repository import photos, timeline
 from feedback.settings import FeedbackSettings
 from houqin_shared.identity import CurrentPrincipal, Principal, Role
@@ -202,25 +203,56 @@ async def add_photo(
     return PhotoOut(id=row["id"], content_type=kind, size=len(data))
 
 
-@router.get("/{photo_id}", response_class=Response)
-async def read_photo(
-    photo_id: uuid.UUID, who: CurrentPrincipal, pool: DbPool, request: Request
-) -> Response:
-    """A report's photo, for anyone signed in (photos help judge duplicates and do the work);
-    an unattached one only for its uploader."""
+async def _visible(
+    pool: Any, photo_id: uuid.UUID, who: Principal
+) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """The photo and its report, when `who` may see it; else photo-not-found."""
     async with pool.acquire() as conn:
         row = await photos.get_photo(conn, photo_id)
-    if row is None or not may_see(row, who):
+        report = None
+        if row is not None and row["report_id"] is not None:
+            report = await repository.get_report(conn, row["report_id"])
+    if row is None or not access.may_see(row, report, who):
         raise problem("photo-not-found", f"no photo {photo_id}")
+    return row, report
+
+
+@router.get(
+    "/{photo_id}",
+    response_class=Response,
+    responses={
+        200: {"content": {"image/jpeg": {}, "image/png": {}, "image/webp": {}}},
+        **refusals("photo-not-found", "photo-original-forbidden"),
+    },
+)
+async def read_photo(
+    photo_id: uuid.UUID,
+    who: CurrentPrincipal,
+    pool: DbPool,
+    request: Request,
+    original: Annotated[
+        bool,
+        Query(
+            description="The bytes as sent, metadata included: only for the report's reporter"
+            " and the staff assigned to it (403 photo-original-forbidden for anyone else)."
+        ),
+    ] = False,
+) -> Response:
+    """A report's photo without its metadata (EXIF position, camera, comments), for its
+    reporter, the staff assigned to it or of its department, supervisors, admins and front
+    desk; an unattached upload only for its uploader."""
+    row, report = await _visible(pool, photo_id, who)
+    if original and not access.may_fetch_original(row, report, who):
+        raise problem("photo-original-forbidden", "only the reporter and the assigned staff")
     data = await store_of(request).get(row["storage_key"])
     if data is None:
         raise problem("photo-not-found", f"photo {photo_id} is missing from storage")
+    if not original:
+        try:
+            data = await asyncio.to_thread(without_metadata, data, row["content_type"])
+        except NotAnImage as exc:  # never served unchecked
+            raise problem("photo-not-found", f"photo {photo_id} cannot be shown") from exc
     return Response(data, media_type=row["content_type"], headers={"Cache-Control": "private"})
-
-
-def may_see(photo: dict[str, Any], who: Principal) -> bool:
-    """A report's photo: anyone signed in; an unattached upload: only its uploader."""
-    return photo["report_id"] is not None or photo["uploaded_by"] == who.subject
 
 
 def thumb_key(storage_key: str) -> str:
@@ -241,10 +273,7 @@ async def read_thumbnail(
     """The photo as a JPEG at most 320 px on its long side, upright and without metadata, for
     whoever may see the photo. Made on first request and kept (an unattached upload's is made
     each time, so nothing outlives it)."""
-    async with pool.acquire() as conn:
-        row = await photos.get_photo(conn, photo_id)
-    if row is None or not may_see(row, who):
-        raise problem("photo-not-found", f"no photo {photo_id}")
+    row, _ = await _visible(pool, photo_id, who)
     store, key = store_of(request), thumb_key(row["storage_key"])
     attached = row["report_id"] is not None
     thumb = await store.get(key) if attached else None

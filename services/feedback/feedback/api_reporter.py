@@ -10,7 +10,7 @@ from fastapi import APIRouter, Request, status
 from pydantic import BaseModel
 
 from feedback import domain_fix, repository
-from feedback.deps import limit_caller, may_read
+from feedback.deps import READS_EVERY_REPORT, limit_caller, may_read
 from feedback.repository import duplicates, fix, timeline
 from houqin_shared import outbox
 from houqin_shared.contracts import FixConfirmed, FixRejected, SatisfactionRated
@@ -66,11 +66,16 @@ async def read_timeline(
     report_id: uuid.UUID, who: CurrentPrincipal, pool: DbPool
 ) -> list[TimelineEntry]:
     """Filed, then every step of its ticket with public replies and explanations, and the
-    reporter's own answers, oldest first."""
+    reporter's own answers, oldest first (a "me too" supporter sees the steps without their
+    notes)."""
     async with pool.acquire() as conn:
         row = await _readable(conn, report_id, who)
         linked = [row["primary_id"]] if row["primary_id"] else []
         entries = await timeline.entries_of(conn, report_id, *linked)
+    # A "me too" supporter follows the progress, not the words between staff and reporter.
+    progress_only = not domain_fix.is_reporter(row, who.subject) and not who.has_any(
+        *READS_EVERY_REPORT
+    )
     out = [TimelineEntry(kind="filed", status="filed", at=row["filed_at"])]
     for e in entries:
         out.append(
@@ -78,7 +83,7 @@ async def read_timeline(
                 kind=e["kind"],
                 of_linked_report=e["report_id"] != report_id,
                 status=e["status"],
-                note=e["note"],
+                note=None if progress_only else e["note"],
                 team_id=e["team_id"],
                 department_id=e["department_id"],
                 by_reporter=e["author_id"] is not None,

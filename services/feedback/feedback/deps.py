@@ -6,7 +6,7 @@ import time
 import uuid
 from collections.abc import Callable
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import Depends, Request
 from pydantic import BaseModel, Field
@@ -166,6 +166,15 @@ class ReportOut(BaseModel):
     possible_duplicates: list[DuplicateOut] | None = Field(
         None, description="On filing: open reports like this one (see GET /v1/duplicates)."
     )
+    view: Literal["full", "supporter"] = Field(
+        "full",
+        description="supporter: what someone who said 'me too' sees of another's report: its"
+        " category, campus and building, status and stage; never its text, photos, room,"
+        " contact or who reported it.",
+    )
+
+
+READS_EVERY_REPORT = (Role.supervisor, Role.admin, Role.front_desk)
 
 
 def present(row: dict[str, Any], viewer: Principal) -> ReportOut:
@@ -178,10 +187,24 @@ def present(row: dict[str, Any], viewer: Principal) -> ReportOut:
     if not (own or staff):
         out.reporter_id = None
         out.contact = None
+    if not own and not viewer.has_any(*READS_EVERY_REPORT, Role.service):
+        return supporter_view(out)  # may_read let them in as a "me too" supporter
     return out
 
 
+def supporter_view(out: ReportOut) -> ReportOut:
+    """A "me too" supporter's view of another's report: the public summary and the progress."""
+    place = Location(campus=out.location.campus, building=out.location.building)
+    hidden = dict.fromkeys(
+        ("reporter_id", "contact", "origin", "explanation", "media_url", "access_code")
+    )
+    return out.model_copy(
+        update=hidden | {"description": "", "location": place, "photo_ids": [], "view": "supporter"}
+    )
+
+
 def may_read(row: dict[str, Any], who: Principal, supporter: bool = False) -> bool:
+    """The reporter, a "me too" supporter (who is shown only `supporter_view`), supervisors,
+    admins and front desk (who answers callers asking after a report by its number)."""
     own = row["reporter_id"] is not None and row["reporter_id"] == who.subject
-    # Front desk answers callers asking after a report by its tracking number.
-    return own or supporter or who.has_any(Role.supervisor, Role.admin, Role.front_desk)
+    return own or supporter or who.has_any(*READS_EVERY_REPORT)

@@ -68,14 +68,19 @@ async def test_portrait_photo_is_upright_and_has_a_thumbnail(
             "/v1/reports", json={**REPORT, "photo_ids": [photo_id]}, headers=student
         )
         assert filed.status_code == 201, filed.text
-        thumb = await client.get(f"/v1/photos/{photo_id}/thumbnail", headers=other)
+        # Filed: another student still does not see it; the supervisors do.
+        assert (
+            await client.get(f"/v1/photos/{photo_id}/thumbnail", headers=other)
+        ).status_code == 404
+        sup = feedback.sso.auth("sup-1", "supervisor")
+        thumb = await client.get(f"/v1/photos/{photo_id}/thumbnail", headers=sup)
         assert thumb.status_code == 200, thumb.text
         small = opened(thumb.content)
         assert small.format == "JPEG" and small.size == (160, 320)
         assert not dict(small.getexif())  # no metadata at all
         assert "private" in thumb.headers["cache-control"]
         assert await asyncio.to_thread(lambda: list(tmp_path.rglob("*-thumb")))  # kept
-        again = await client.get(f"/v1/photos/{photo_id}/thumbnail", headers=other)
+        again = await client.get(f"/v1/photos/{photo_id}/thumbnail", headers=sup)
         assert again.content == thumb.content
 
         missing = await client.get(

@@ -26,7 +26,7 @@ async def test_photos_are_checked_stored_and_attached(feedback: Feedback, tmp_pa
     sso = feedback.sso
     student = sso.auth("stu-1", "reporter")
     async with feedback.client(photo_dir=str(tmp_path), photo_max_bytes=1000) as client:
-        await feedback.publish(client, "plumbing")
+        await feedback.publish(client, "plumbing", public=True)  # candidates show photos
 
         async def upload(data: bytes, ctype: str = "image/png", who: Any = student) -> Any:
             return await client.post(
@@ -68,8 +68,13 @@ async def test_photos_are_checked_stored_and_attached(feedback: Feedback, tmp_pa
         assert again.status_code == 422  # already on a report
         seen = await client.get(f"/v1/reports/{filed.json()['id']}", headers=student)
         assert sorted(seen.json()["photo_ids"]) == sorted(mine)
-        photo = await client.get(f"/v1/photos/{mine[1]}", headers=sso.auth("plumber", "staff"))
+        photo = await client.get(
+            f"/v1/photos/{mine[1]}", params={"original": "true"}, headers=student
+        )
         assert photo.status_code == 200 and photo.content == JPEG
+        # Bytes whose structure cannot be followed are never served stripped "as is".
+        unchecked = await client.get(f"/v1/photos/{mine[1]}", headers=sso.auth("s", "supervisor"))
+        assert unchecked.status_code == 404
         assert photo.headers["content-type"] == "image/jpeg"
         dup = await client.get(
             "/v1/duplicates",
@@ -87,7 +92,7 @@ async def test_photos_are_checked_stored_and_attached(feedback: Feedback, tmp_pa
 async def test_too_many_photos_are_refused(feedback: Feedback, tmp_path: Path) -> None:
     student = feedback.sso.auth("stu-1", "reporter")
     async with feedback.client(photo_dir=str(tmp_path), photo_max_per_report=1) as client:
-        await feedback.publish(client, "plumbing")
+        await feedback.publish(client, "plumbing", public=True)  # candidates show photos
         ids = [
             (
                 await client.post(
@@ -115,7 +120,7 @@ async def test_photos_are_added_after_filing_by_whom_may(
     student = sso.auth("stu-1", "reporter")
     settings = {"photo_dir": str(tmp_path), "photo_max_bytes": 1000, "photo_max_per_report": 4}
     async with feedback.client(**settings) as client:
-        await feedback.publish(client, "plumbing")
+        await feedback.publish(client, "plumbing", public=True)  # candidates show photos
         first = (await client.post("/v1/photos", files=files(JPEG), headers=student)).json()["id"]
         filed = await client.post(
             "/v1/reports", json={**REPORT, "photo_ids": [first]}, headers=student
@@ -162,7 +167,9 @@ async def test_photos_are_added_after_filing_by_whom_may(
         assert seen["photo_ids"] == ids  # in the order they came
         by_no = await client.get(f"/v1/reports/by-tracking-no/{tracking_no}", headers=student)
         assert by_no.json()["photo_ids"] == ids
-        photo = await client.get(f"/v1/photos/{ids[2]}", headers=sso.auth("plumber", "staff"))
+        photo = await client.get(
+            f"/v1/photos/{ids[2]}", params={"original": "true"}, headers=student
+        )
         assert photo.status_code == 200 and photo.content == WEBP
         dup = await client.get(
             "/v1/duplicates",
@@ -182,7 +189,7 @@ async def test_photos_are_added_after_filing_by_whom_may(
 async def test_concurrent_additions_never_pass_the_cap(feedback: Feedback, tmp_path: Path) -> None:
     student = feedback.sso.auth("stu-1", "reporter")
     async with feedback.client(photo_dir=str(tmp_path), photo_max_per_report=2) as client:
-        await feedback.publish(client, "plumbing")
+        await feedback.publish(client, "plumbing", public=True)  # candidates show photos
         rid = (await client.post("/v1/reports", json=REPORT, headers=student)).json()["id"]
         answers = await asyncio.gather(
             *(

@@ -9,7 +9,8 @@ from uuid import UUID
 from houqin_shared.db import Conn
 
 _CANDIDATE = (
-    "SELECT r.id, r.tracking_no, r.description, r.filed_at, r.status,"
+    "SELECT r.id, r.tracking_no, r.description, r.filed_at, r.status, r.kind, r.anonymous,"
+    " coalesce((SELECT s.public FROM services s WHERE s.code = r.category), false) AS public,"
     " (SELECT count(*) FROM supporters s WHERE s.report_id = r.id) AS supporters,"
     " (SELECT count(*) FROM photos p WHERE p.report_id = r.id) AS photo_count,"
     " (SELECT p.id FROM photos p WHERE p.report_id = r.id ORDER BY p.uploaded_at LIMIT 1)"
