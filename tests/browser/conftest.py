@@ -22,13 +22,17 @@ def browser_type_launch_args() -> dict[str, Any]:
 
 
 @pytest.fixture(scope="session")
-def console(request: pytest.FixtureRequest, browser: Browser) -> Console:
+def console(request: pytest.FixtureRequest) -> Console:
     """The platform started for these tests; HOUQIN_BROWSER_REUSE=1 uses one already running
-    on the test instance instead (while working on the pages)."""
+    on the instance (HOUQIN_TEST_INSTANCE, default test) instead, while working on the pages.
+    The platform starts before the browser: Playwright's sync API leaves an event loop running
+    in this thread, where the platform's set-up (asyncio.run) would be refused."""
     if os.environ.get("HOUQIN_BROWSER_REUSE") == "1":
-        inst = launcher.Instance("test", "", "", port_offset=launcher.PORT_OFFSETS["test"])
+        name = os.environ.get("HOUQIN_TEST_INSTANCE", "test")
+        inst = launcher.Instance(name, "", "", port_offset=launcher.PORT_OFFSETS[name])
     else:
         inst = request.getfixturevalue("platform").inst
+    browser: Browser = request.getfixturevalue("browser")
     return Console(launcher.console_url(inst), inst, browser)
 
 

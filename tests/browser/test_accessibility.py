@@ -196,7 +196,9 @@ def test_report_form_with_duplicates_and_errors(console: Console, student: Stude
     page.goto(f"/report?category=plumbing&building=north-dorm-7&floor=3&room={room}")
     expect(page.locator(".dup")).to_be_visible()
     check(page, "我要报修 form with possible duplicates")
-    page.locator("#room").fill("3 1 2")  # spaces: refused next to the field
+    page.locator("#room_other").fill(
+        "3 1 2"
+    )  # not in the list, typed with spaces: refused next to the field
     page.locator("#description").fill("水管漏水")
     page.locator("button[form=report-form]").click()
     expect(page.locator(".field-error").first).to_be_visible()

@@ -193,7 +193,7 @@ def test_a_post_without_the_csrf_token_is_refused(console: Console, phone: Page)
 def test_an_api_error_is_shown_in_chinese_next_to_the_field(console: Console, phone: Page) -> None:
     console.sign_in(phone, "student", "/")
     phone.goto("/report?category=plumbing&building=north-dorm-7")
-    phone.locator("#room").fill("3 1 2")  # spaces: refused
+    phone.locator("#room_other").fill("3 1 2")  # not in the list, typed with spaces: refused
     phone.locator("#description").fill("我写的内容不会丢")
     phone.get_by_role("button", name="提交").click()
     expect(phone.locator("#err-room")).to_be_visible()

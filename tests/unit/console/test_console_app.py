@@ -342,6 +342,8 @@ async def test_a_room_not_in_the_list_is_typed_and_checked(console: Console) -> 
     refused = await console.client.post("/report", data=data)
     assert refused.status_code == 422 and console.apis.bodies("/v1/reports") == []
     assert 'name="room_other" value="bad room!"' in refused.text  # what was typed is kept
+    typed = re.search(r'<input id="room_other"[^>]*>', refused.text)
+    assert typed and 'aria-describedby="err-room"' in typed.group(0)  # the error is by the box
     assert "走廊灯不亮" in refused.text
     filed = await console.client.post("/report", data={**data, "room_other": "399"})
     assert filed.status_code == 303

@@ -55,12 +55,19 @@ async def by_tracking_no(ctx: Page, tracking_no: str) -> Response:
 @router.get("/mine/{report_id}")
 async def report_page(ctx: Page, report_id: uuid.UUID) -> Response:
     token = await ctx.token()
-    report, steps, rating = await asyncio.gather(
+    report, steps, rating, places, catalogue = await asyncio.gather(
         ctx.api.report(token, report_id),
         ctx.api.timeline(token, report_id),
         ctx.api.rating(token, report_id),
+        ctx.api.places(token),
+        ctx.api.catalogue(),
     )
-    return ctx.render("report.html", report=report, timeline=steps, rating=rating)
+    buildings = {b.code: b.name for c in places or [] for b in c.buildings}
+    service = next((s.name for s in catalogue if s.code == report.category), report.category)
+    return ctx.render(
+        "report.html", report=report, timeline=steps, rating=rating, buildings=buildings,
+        service=service,
+    )  # fmt: skip
 
 
 def _confirm_page(
