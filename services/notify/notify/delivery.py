@@ -18,7 +18,7 @@ import httpx
 from prometheus_client import Counter, Histogram
 
 from houqin_shared.logs import get_logger
-from notify import outbound, senders
+from notify import outbound, redact, senders
 from notify.claims import Lease
 from notify.domain import backoff_s, refill
 from notify.repository import deliveries
@@ -128,13 +128,14 @@ class Deliverer:
             tracking_no=row["tracking_no"],
             kind=row["kind"],
             priority=row["priority"],
+            to_reporter=row["to_reporter"],
         )
         began = time.perf_counter()
         try:
             await asyncio.wait_for(sender.send(m), s.delivery_timeout_s)
         except (senders.SendError, TimeoutError) as exc:
             took = (time.perf_counter() - began) * 1000
-            error = str(exc) or type(exc).__name__
+            error = _logged(str(exc) or type(exc).__name__, m)
             permanent = isinstance(exc, senders.SendError) and exc.permanent
             if permanent or attempt >= s.delivery_max_attempts:
                 log.warning("delivery_dead", id=m.id, attempt=attempt, error=error)
@@ -146,7 +147,7 @@ class Deliverer:
             log.exception("delivery_crashed", id=m.id)
             delay = backoff_s(attempt, s.delivery_backoff_ms / 1000, s.delivery_backoff_cap_s)
             status = "dead" if attempt >= s.delivery_max_attempts else "failed"
-            error = f"{type(exc).__name__}: {exc}"
+            error = _logged(f"{type(exc).__name__}: {exc}", m)
             return Outcome(m.id, attempt, status, error, took, delay, token)
         took = (time.perf_counter() - began) * 1000
         return Outcome(m.id, attempt, "sent", None, took, 0.0, token)
@@ -183,3 +184,8 @@ class Deliverer:
         if self._client is not None:
             await self._client.aclose()
             self._client = None
+
+
+def _logged(error: str, m: senders.Outgoing) -> str:
+    """The error as the delivery log and the logs keep it (no reporter's id or address)."""
+    return redact.error_text(error, m.to_reporter, m.address, m.recipient)

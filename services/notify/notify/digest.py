@@ -48,6 +48,8 @@ def digest_message(
         status="pending",
         next_attempt_at=when,
         address=items[-1]["address"],
+        # A digest holding news of a report is to its reporter: the log does not name them.
+        to_reporter=any(i.get("to_reporter") for i in items),
     )
 
 

@@ -24,7 +24,7 @@ import aiosmtplib
 import httpx
 
 from notify import channel_settings as cs
-from notify import outbound, signing
+from notify import outbound, redact, signing
 
 # httpcore imports sniffio on every request; when sniffio is not installed, each failed import
 # searches sys.path again (about a millisecond a request). Recording its absence once makes the
@@ -44,6 +44,7 @@ class Outgoing:
     tracking_no: str | None
     kind: str
     priority: str
+    to_reporter: bool = False  # then neither its id nor its address reaches a shared place
 
 
 class SendError(Exception):
@@ -194,6 +195,12 @@ def _text(m: Outgoing) -> str:
     return f"{m.subject}\n{m.body}"
 
 
+def _mention(m: Outgoing) -> bool:
+    """Whether a group robot names the recipient: never a report's reporter (anonymous, may
+    be), whom a mention would show to the whole group."""
+    return bool(m.address) and not m.to_reporter
+
+
 def _dumps(obj: Any) -> bytes:
     return json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode()
 
@@ -207,7 +214,7 @@ class _ErrcodeRobot(HttpSender):
 class WecomSender(_ErrcodeRobot):
     def request(self, m: Outgoing) -> tuple[str, bytes, dict[str, str]]:
         text: dict[str, Any] = {"content": _text(m)}
-        if m.address:
+        if _mention(m):
             text["mentioned_list"] = [m.address]
         return self.url, _dumps({"msgtype": "text", "text": text}), {}
 
@@ -222,7 +229,7 @@ class DingtalkSender(_ErrcodeRobot):
         url = httpx.URL(self.url).copy_merge_params(
             {"timestamp": str(ts), "sign": signing.dingtalk_sign(self.secret, ts)}
         )
-        at = {"atUserIds": [m.address] if m.address else [], "isAtAll": False}
+        at = {"atUserIds": [m.address] if _mention(m) else [], "isAtAll": False}
         return str(url), _dumps({"msgtype": "text", "text": {"content": _text(m)}, "at": at}), {}
 
 
@@ -233,7 +240,7 @@ class FeishuSender(HttpSender):
 
     def request(self, m: Outgoing) -> tuple[str, bytes, dict[str, str]]:
         ts = int(time.time())
-        mention = f'<at user_id="{m.address}"></at> ' if m.address else ""
+        mention = f'<at user_id="{m.address}"></at> ' if _mention(m) else ""
         body = {
             "timestamp": str(ts),
             "sign": signing.feishu_sign(self.secret, ts),
@@ -259,7 +266,7 @@ class WebhookSender(HttpSender):
             {
                 "id": m.id,
                 "event_type": m.event_type,
-                "recipient": m.recipient,
+                "recipient": redact.recipient(m.recipient, m.to_reporter),
                 "kind": m.kind,
                 "priority": m.priority,
                 "tracking_no": m.tracking_no,

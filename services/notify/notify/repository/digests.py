@@ -33,7 +33,8 @@ async def take(conn: Conn, recipient: str, channel: str) -> list[dict[str, Any]]
     rows = await conn.fetch(
         "UPDATE messages SET status = 'digested' WHERE id IN (SELECT id FROM messages"
         " WHERE recipient = $1 AND channel = $2 AND status = 'digest' ORDER BY id"
-        " FOR UPDATE SKIP LOCKED) RETURNING id, subject, tracking_no, address, created_at",
+        " FOR UPDATE SKIP LOCKED) RETURNING id, subject, tracking_no, address, created_at,"
+        " to_reporter",
         recipient,
         channel,
     )
@@ -43,8 +44,8 @@ async def take(conn: Conn, recipient: str, channel: str) -> list[dict[str, Any]]
 async def add(conn: Conn, event_id: str, m: Message) -> bool:
     made = await conn.fetchval(
         "INSERT INTO messages (event_id, event_type, recipient, channel, subject, body,"
-        " tracking_no, kind, priority, status, next_attempt_at, address)"
-        " VALUES ($1, 'digest', $2, $3, $4, $5, NULL, $6, $7, 'pending', $8, $9)"
+        " tracking_no, kind, priority, status, next_attempt_at, address, to_reporter)"
+        " VALUES ($1, 'digest', $2, $3, $4, $5, NULL, $6, $7, 'pending', $8, $9, $10)"
         " ON CONFLICT (event_id, recipient, channel) DO NOTHING RETURNING id",
         event_id,
         m.recipient,
@@ -55,5 +56,6 @@ async def add(conn: Conn, event_id: str, m: Message) -> bool:
         m.priority,
         m.next_attempt_at,
         m.address,
+        m.to_reporter,
     )
     return made is not None

@@ -124,7 +124,7 @@ async def resend(conn: Conn, message_id: int) -> dict[str, Any] | None:
         "UPDATE messages SET status = 'pending', attempts = 0, next_attempt_at = now(),"
         " last_error = NULL, claim_token = NULL"
         " WHERE id = $1 AND channel <> 'inbox' AND status IN ('dead', 'sent')"
-        f" RETURNING {COLUMNS}",
+        f" RETURNING {OPERATOR_COLUMNS}",
         message_id,
     )
     if row is None:
