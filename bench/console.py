@@ -9,7 +9,8 @@ concurrent clients alternate `--rounds` times between
 
 - the baseline: the page's own round of API calls made directly with a token of the same user
   (`/mine`: feedback's GET /v1/reports for own and for supported reports, concurrently;
-  the filing form: GET /v1/catalog, /v1/places and /v1/duplicates, concurrently), and
+  the filing form: feedback's GET /v1/catalog and /v1/duplicates, tickets' /v1/places and
+  /v1/places/{building}, concurrently), and
 - the page: GET /mine, and GET /report?category=…&building=…&room=… (the filing form),
 
 each for `--seconds`, and prints requests/s, p50 and p95 of each and the ratio of the pages' p95
@@ -159,8 +160,7 @@ def api_calls(
     session: aiohttp.ClientSession, urls: list[tuple[str, int]], token: str
 ) -> Callable[[], Awaitable[int]]:
     """The page's round of API calls, made at once as the page makes them; 200 when each got
-    the answer the page expects (feedback without /v1/places answers 404, which the form
-    takes as "no place list")."""
+    the answer the page expects."""
     headers = {"Authorization": f"Bearer {token}"}
 
     async def one(url: str, expected: int) -> int:
@@ -177,11 +177,12 @@ def api_calls(
 
 async def speed(args: argparse.Namespace, inst: launcher.Instance) -> None:
     console = args.console or launcher.console_url(inst)
-    feedback = inst.url("feedback")
+    feedback, tickets = inst.url("feedback"), inst.url("tickets")
     token = launcher.token(inst, USER)
     pids = {
         "console": listener_pid(int(console.rsplit(":", 1)[1].strip("/"))),
         "feedback": listener_pid(inst.port("feedback", "api")),
+        "tickets": listener_pid(inst.port("tickets", "api")),
     }
     pids = {k: v for k, v in pids.items() if v is not None}
     t0 = time.perf_counter()
@@ -200,7 +201,8 @@ async def speed(args: argparse.Namespace, inst: launcher.Instance) -> None:
         ),
         "filing form (/report?category=…&room=…)": (
             FORM_PATH,
-            [(f"{feedback}/v1/catalog", 200), (f"{feedback}/v1/places", 404),
+            [(f"{feedback}/v1/catalog", 200), (f"{tickets}/v1/places", 200),
+             (f"{tickets}/v1/places/{PLACE['building']}", 200),
              (f"{feedback}/v1/duplicates?category=plumbing&building={PLACE['building']}&room={PLACE['room']}", 200)],
         ),
     }  # fmt: skip

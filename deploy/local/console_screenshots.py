@@ -114,7 +114,7 @@ def file_report(page: Page, shoot: Shooter) -> tuple[str, str | None]:
     page.goto(
         "/report?category=plumbing&building={building}&floor={floor}&room={room}".format(**ROOM)
     )
-    page.locator("#description").fill("卫生间水龙头一直滴水，关不紧 Tap keeps dripping")
+    page.locator("#description").fill("卫生间水龙头一直滴水，关不紧")
     page.locator("button[form=report-form]").click()
     page.locator("#tracking-no").wait_for()
     shoot.shot(page, "report-done")
@@ -151,7 +151,7 @@ def student_screens(
     )
     page.locator("#description").wait_for()
     shoot.shot(page, "report-form")
-    page.locator("#room").fill("3 1 2")
+    page.locator("#room_other").fill("3 1 2")
     page.locator("#description").fill("卫生间水龙头一直滴水")
     page.locator("button[form=report-form]").click()
     page.locator(".field-error").first.wait_for()

@@ -235,6 +235,24 @@ class Photo(Model):
     id: uuid.UUID
 
 
+class UnitName(Model):
+    id: str
+    name: str
+    name_en: str | None = None
+
+
+class UnitNames(Model):
+    """Departments' and teams' names (tickets' GET /v1/units)."""
+
+    departments: list[UnitName] = Field(default_factory=list)
+    teams: list[UnitName] = Field(default_factory=list)
+
+    def departments_in(self, lang: str) -> dict[str, str]:
+        return {
+            d.id: (d.name_en if lang == "en" and d.name_en else d.name) for d in self.departments
+        }
+
+
 _SERVICES = TypeAdapter(list[CatalogService])
 _REPORTS = TypeAdapter(list[Report])
 _STEPS = TypeAdapter(list[Step])
@@ -412,6 +430,9 @@ class Api:
         except ApiProblem:
             return None
         return BuildingPlaces.model_validate(body)
+
+    async def unit_names(self, token: str) -> UnitNames:
+        return UnitNames.model_validate(await self._cached_json("tickets", "/v1/units", token))
 
     async def me_too(self, token: str, report_id: uuid.UUID) -> None:
         await self.call("feedback", "POST", f"/v1/reports/{report_id}/me-too", token)

@@ -56,6 +56,20 @@ class Oidc:
         self._lock = asyncio.Lock()
         self._jwks: JwksCache | None = None
         self.http = httpx.AsyncClient(timeout=settings.sso_timeout_s)
+        self._own: Tokens | None = None
+
+    async def own_token(self) -> str:
+        """The console's own token (client credentials grant), for public pages that name
+        departments: their names are for anyone signed in, a visitor has no token. Kept until
+        shortly before it expires; TokenRefused or SsoDown when it cannot be had."""
+        own = self._own
+        if own is not None and own.expires_at - time.time() > REFRESH_MARGIN_S:
+            return own.access
+        meta = await self.metadata()
+        self._own = tokens_of(
+            await self._token_request(meta["token_endpoint"], "client_credentials")
+        )
+        return self._own.access
 
     async def close(self) -> None:
         await self.http.aclose()

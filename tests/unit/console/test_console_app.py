@@ -100,6 +100,14 @@ class FakeApis:
             if request.headers.get("if-none-match") == CACHEABLE["ETag"]:
                 return httpx.Response(304, headers=CACHEABLE)
             return httpx.Response(200, json=DORM_7, headers=CACHEABLE)
+        if path == "/v1/units":
+            names = {"departments": [{"id": "maintenance", "name": "维修管理科",
+                                      "name_en": "Maintenance"}], "teams": []}  # fmt: skip
+            return httpx.Response(200, json=names, headers=CACHEABLE)
+        if path == "/v1/board":
+            line = {"key": "maintenance", "reports": 3, "resolved": 2}
+            return httpx.Response(200, json={"start": NOW, "end": NOW, "by_category": [],
+                                             "by_department": [line]})  # fmt: skip
         if path == "/v1/duplicates":
             return httpx.Response(200, json=[])
         if path == "/v1/reports" and method == "POST":
@@ -365,3 +373,16 @@ async def test_without_scripts_a_button_shows_the_buildings_floors(console: Cons
     shown = await console.client.post("/report", data=data)
     assert shown.status_code == 200 and console.apis.bodies("/v1/reports") == []
     assert '<option value="3" >3层</option>' in shown.text and "门锁坏了" in shown.text
+
+
+async def test_the_public_board_names_departments(console: Console) -> None:
+    board = await console.client.get("/board")  # a visitor: the console's own token reads them
+    assert (
+        board.status_code == 200
+        and "维修管理科" in board.text
+        and ">maintenance<" not in board.text
+    )
+    units = [r for r in console.apis.seen if r.url.path == "/v1/units"]
+    assert units and units[0].headers["authorization"].startswith("Bearer ey")
+    english = await console.client.get("/board", headers={"accept-language": "en"})
+    assert "Maintenance" in english.text

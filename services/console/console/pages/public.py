@@ -11,7 +11,8 @@ from fastapi import APIRouter, Form
 from fastapi.responses import RedirectResponse, Response
 
 from console import errors
-from console.api import ApiProblem
+from console.api import ApiDown, ApiProblem
+from console.auth import SsoDown, TokenRefused
 from console.i18n import COOKIE as LANG_COOKIE
 from console.i18n import LANGS
 from console.security import safe_next
@@ -31,11 +32,23 @@ async def services(ctx: Page) -> Response:
     return ctx.render("services.html", services=await ctx.api.catalogue())
 
 
+async def _department_names(ctx: Page) -> dict[str, str]:
+    """Departments by name in the reader's language (tickets' unit names, read with the
+    console's own token); {} when they cannot be had: the board still shows."""
+    try:
+        token = await ctx.oidc.own_token()
+        return (await ctx.api.unit_names(token)).departments_in(ctx.lang)
+    except (ApiProblem, ApiDown, SsoDown, TokenRefused):
+        return {}
+
+
 @router.get("/board")
 async def board(ctx: Page) -> Response:
-    board, catalogue = await asyncio.gather(ctx.api.board(), ctx.api.catalogue())
+    board, catalogue, departments = await asyncio.gather(
+        ctx.api.board(), ctx.api.catalogue(), _department_names(ctx)
+    )
     names = {s.code: s.name for s in catalogue}
-    return ctx.render("board.html", board=board, names=names)
+    return ctx.render("board.html", board=board, names=names, departments=departments)
 
 
 @router.get("/track")
