@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import uuid
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -35,6 +36,7 @@ from security_support import (
     assert_problem,
     auth,
     eventually,
+    issuer,
     unique,
 )
 
@@ -104,7 +106,8 @@ ACCESS: dict[str, dict[tuple[str, str], Access]] = {
         ("POST", "/v1/reports/{report_id}/link"): Access(
             frozenset({R.front_desk, R.team_lead, R.dept_head, R.supervisor})
         ),
-        ("GET", "/v1/reports/{report_id}/audience"): Access(frozenset({R.service})),
+        # the client scope houqin.audience.read (notify's), not a role: every role is refused
+        ("GET", "/v1/reports/{report_id}/audience"): Access(frozenset()),
         ("POST", "/v1/ballots"): Access(frozenset({R.supervisor, R.leader})),
         ("GET", "/v1/ballots"): Access(ALL),
         ("GET", "/v1/ballots/{ballot_id}"): Access(ALL),
@@ -582,6 +585,141 @@ def test_a_reporter_cannot_see_another_reporters_report(api: Api) -> None:
     assert own["contact"] == "alice-13900000000" and own["photo_ids"] == []
     timeline = api.ok("GET", "feedback", f"/v1/reports/{rid}/timeline", alice)
     assert all(not e["by_reporter"] for e in timeline)
+
+
+# --- object-level reads: the owner reads, a peer is refused, an anonymous one stays so ----------
+
+
+def _chunk(kind: bytes, data: bytes) -> bytes:
+    return len(data).to_bytes(4, "big") + kind + data + zlib.crc32(kind + data).to_bytes(4, "big")
+
+
+_PIXELS = _chunk(b"IHDR", b"\x00" * 13) + _chunk(b"IDAT", b"pixels")
+CLEAN_PNG = b"\x89PNG\r\n\x1a\n" + _PIXELS + _chunk(b"IEND", b"")
+GPS_PNG = (
+    b"\x89PNG\r\n\x1a\n"
+    + _PIXELS
+    + _chunk(b"tEXt", b"GPS\x0030.51N 114.35E")
+    + _chunk(b"IEND", b"")
+)
+
+
+def _with_photo(api: Api, headers: dict[str, str], **overrides: Any) -> tuple[dict[str, Any], str]:
+    up = api.ok(
+        "POST", "feedback", "/v1/photos", headers, files={"file": ("p.png", GPS_PNG, "image/png")}
+    )
+    return api.file_report(headers, photo_ids=[up["id"]], **overrides), str(up["id"])
+
+
+def test_reports_and_photos_object_by_object(api: Api) -> None:
+    """Issue 14: for a report, its timeline and its photo, three callers against real rows."""
+    inst = api.inst
+    owner_id = unique("obj-owner")
+    owner = auth(inst, owner_id, R.reporter)
+    report, photo = _with_photo(api, owner, contact="owner-13900000001")
+    rid, f = report["id"], "feedback"
+    # the owner reads it all, and only they (and the assigned staff) fetch the original photo
+    assert api.ok("GET", f, f"/v1/reports/{rid}", owner)["contact"] == "owner-13900000001"
+    assert api.call("GET", f, f"/v1/photos/{photo}", owner).content == CLEAN_PNG
+    original = api.call("GET", f, f"/v1/photos/{photo}", owner, params={"original": "true"})
+    assert original.content == GPS_PNG
+    # a peer student, and staff of another department, are refused
+    peer = auth(inst, unique("obj-peer"), R.reporter)
+    cook = auth(inst, "catering-cook", R.staff, **CATERING)
+    for who in (peer, cook):
+        for path in (
+            f"/v1/reports/{rid}",
+            f"/v1/reports/{rid}/timeline",
+            f"/v1/photos/{photo}",
+            f"/v1/photos/{photo}/thumbnail",
+        ):
+            r = api.call("GET", f, path, who)
+            assert_problem(r, 404)
+            assert owner_id not in r.text
+    # a peer who says "me too" follows the progress, never the text, photos or identity
+    api.ok("POST", f, f"/v1/reports/{rid}/me-too", peer)
+    seen = api.ok("GET", f, f"/v1/reports/{rid}", peer)
+    assert seen["view"] == "supporter" and seen["description"] == "" and seen["photo_ids"] == []
+    assert seen["location"]["room"] is None and seen["contact"] is None
+    assert seen["reporter_id"] is None and owner_id not in json.dumps(seen)
+    assert_problem(api.call("GET", f, f"/v1/photos/{photo}", peer), 404)
+    # supervisors see the photo without its metadata; the original is the assignee's
+    supervisor = auth(inst, "authz-supervisor", R.supervisor)
+    assert api.call("GET", f, f"/v1/photos/{photo}", supervisor).content == CLEAN_PNG
+    r = api.call("GET", f, f"/v1/photos/{photo}", supervisor, params={"original": "true"})
+    assert_problem(r, 403)
+
+    def assigned() -> str | None:
+        ticket = api.ticket_of(rid)
+        return str(ticket["assignee_id"]) if ticket.get("assignee_id") else None
+
+    assignee_id = eventually(assigned, "the ticket's assignee")
+    assignee = auth(inst, assignee_id, R.staff, dept="maintenance", team="plumbers")
+
+    def fetched() -> bytes | None:
+        r = api.call("GET", f, f"/v1/photos/{photo}", assignee, params={"original": "true"})
+        return r.content if r.status_code == 200 else None
+
+    assert eventually(fetched, "the assignee's original photo") == GPS_PNG
+
+
+def test_an_anonymous_report_is_never_public_and_never_named(api: Api) -> None:
+    inst = api.inst
+    subject = unique("obj-anon")
+    anon = auth(inst, subject, R.reporter)
+    report, photo = _with_photo(api, anon, anonymous=True, contact="anon-13900000002")
+    rid, f = report["id"], "feedback"
+    supervisor = auth(inst, "authz-supervisor", R.supervisor)
+    shown = api.ok("GET", f, f"/v1/reports/{rid}", supervisor)
+    assert shown["reporter_id"] is None and shown["contact"] is None
+    assert api.call("GET", f, f"/v1/photos/{photo}", supervisor).content == CLEAN_PNG
+
+    # the public feed and its photos never show it (no token needed; listings are rate-limited
+    # per address, so a 429 is waited out)
+    def public(path: str, **kwargs: Any) -> httpx.Response:
+        def asked() -> httpx.Response | None:
+            r = api.call("GET", f, path, **kwargs)
+            return None if r.status_code == 429 else r
+
+        answer: httpx.Response = eventually(asked, f"GET {path} (rate-limited)")
+        return answer
+
+    number = report["tracking_no"]
+    by_id = public("/open311/v2/requests.json", params={"service_request_id": number})
+    assert by_id.status_code == 200 and by_id.json() == []
+    assert public(f"/open311/v2/requests/{number}.json").status_code == 404
+    assert public(f"/open311/v2/media/{photo}").status_code == 404
+    listing = public("/open311/v2/requests.json")
+    assert listing.status_code == 200 and number not in listing.text
+    assert "13900000002" not in listing.text and "north-dorm-7 312" not in listing.text
+    # the audience: the IoT account (role service) is refused; notify's client scope reads it,
+    # and the read is in the audit
+    iot = auth(inst, "campus-iot", R.service)
+    r = api.call("GET", f, f"/v1/reports/{rid}/audience", iot)
+    assert_problem(r, 403)
+    assert subject not in r.text
+    notify = {
+        "Authorization": "Bearer "
+        + issuer(inst).issue("notify", ["service"], scope="houqin.audience.read")
+    }
+    assert subject in api.ok("GET", f, f"/v1/reports/{rid}/audience", notify)["user_ids"]
+    audit = api.ok("GET", f, "/v1/audit/unmaskings", supervisor, params={"report_id": rid})
+    assert audit and {(e["kind"], e["supervisor_id"]) for e in audit} == {("audience", "notify")}
+    # the delivery log is for operators, and names the reporter only as "reporter"
+    assert_problem(api.call("GET", "notify", "/v1/deliveries", anon), 403)
+
+    def told() -> list[dict[str, Any]] | None:
+        rows: list[dict[str, Any]] = api.ok(
+            "GET",
+            "notify",
+            "/v1/messages",
+            supervisor,
+            params={"tracking_no": report["tracking_no"]},
+        )
+        return rows or None
+
+    messages = eventually(told, "notifications about the anonymous report")
+    assert subject not in json.dumps(messages, ensure_ascii=False)
 
 
 # --- unmasking anonymous reporters ------------------------------------------------------------

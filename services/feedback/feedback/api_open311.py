@@ -6,6 +6,7 @@ by GET /v2/media/{photo_id}."""
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import json
 import uuid
@@ -18,12 +19,11 @@ from fastapi import APIRouter, FastAPI, Request, Response
 from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 
-from feedback import domain, intake
+from feedback import domain, images, intake
 from feedback import domain_open311 as o311
 from feedback import domain_public as public
 from feedback.api_photos import checked, photo_row, store_of
 from feedback.deps import limit_address, limit_public, numbers_of, settings_of
-from feedback.photos import NotAnImage, without_metadata
 from feedback.repository import catalog, open311, photos
 from houqin_shared.problems import ProblemError, problem
 from houqin_shared.webapp import get_pool
@@ -337,9 +337,9 @@ async def get_token(token: str, fmt: str, request: Request) -> Response:
 @spec_errors
 async def media(photo_id: str, request: Request) -> Response:
     """Public, like GET requests: only photos of a public report (never an unattached upload,
-    never one of an anonymous report, a complaint or a service that is not public), re-encoded
-    without their metadata (EXIF position, camera, comments); one that cannot be checked is not
-    served."""
+    never one of an anonymous report, a complaint or a service that is not public), decoded and
+    encoded again with nothing but their pixels (no EXIF position, camera, comments, profile or
+    trailing bytes); one that cannot be decoded is not served."""
     limit_public(request)
     try:
         key = uuid.UUID(photo_id)
@@ -350,10 +350,9 @@ async def media(photo_id: str, request: Request) -> Response:
     data = await store_of(request).get(row["storage_key"]) if row else None
     if row is None or data is None:
         raise o311.Open311Error(404, f"media {photo_id} was not found")
-    try:
-        clean = without_metadata(data, row["content_type"])
-    except NotAnImage as exc:
-        raise o311.Open311Error(404, f"media {photo_id} is not available") from exc
+    clean = await asyncio.to_thread(images.reencoded, data, row["content_type"])
+    if clean is None:  # what cannot be decoded and encoded again is not published
+        raise o311.Open311Error(404, f"media {photo_id} is not available")
     return Response(
         clean,
         media_type=row["content_type"],

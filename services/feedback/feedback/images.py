@@ -56,6 +56,26 @@ def upright(data: bytes, kind: str) -> bytes:
         return data
 
 
+def reencoded(data: bytes, kind: str) -> bytes | None:
+    """The photo decoded and encoded again in its own format, upright, with nothing but its
+    pixels: no EXIF, text chunks, colour profile or bytes hidden after the image (for the public
+    feed); None when the bytes cannot be read as an image (then it is not published)."""
+    image = _open(data)
+    if image is None or kind not in _FORMATS:
+        return None
+    try:
+        image = ImageOps.exif_transpose(image)
+        pixels = Image.frombytes(image.mode, image.size, image.tobytes())
+        if (palette := image.getpalette()) is not None and image.mode == "P":
+            pixels.putpalette(palette)
+        out = io.BytesIO()
+        options: dict[str, object] = {"quality": 90} if kind == "image/jpeg" else {}
+        pixels.save(out, _FORMATS[kind], **options)
+        return out.getvalue()
+    except _UNREADABLE:
+        return None
+
+
 def thumbnail(data: bytes) -> bytes | None:
     """A JPEG at most THUMB_PX on its long side, upright, without metadata; None when the
     bytes cannot be read as an image."""

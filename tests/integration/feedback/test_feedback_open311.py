@@ -4,6 +4,7 @@ examples, no schema files), as an unchanged Open311 client would use it."""
 
 from __future__ import annotations
 
+import io
 import struct
 import uuid
 import zlib
@@ -16,6 +17,7 @@ import httpx
 import jsonschema
 import pytest
 from feedback_support import Feedback
+from PIL import Image
 
 from houqin_shared.contracts import TicketStatusChanged
 from houqin_shared.identity import Role
@@ -295,15 +297,18 @@ def png_chunk(kind: bytes, data: bytes) -> bytes:
     return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
 
-# A PNG whose text chunk says where and by whom it was taken.
-PIXELS = png_chunk(b"IHDR", b"\x00" * 13) + png_chunk(b"IDAT", b"pixels")
+def real_png() -> bytes:
+    """A 4 x 3 red PNG as Pillow writes it: IHDR, IDAT, IEND and nothing else."""
+    out = io.BytesIO()
+    Image.new("RGB", (4, 3), (200, 30, 30)).save(out, "PNG")
+    return out.getvalue()
+
+
+# A PNG whose text chunk says where and by whom it was taken; without it, the same image.
+CLEAN_PNG = real_png()
 PNG_WITH_GPS = (
-    b"\x89PNG\r\n\x1a\n"
-    + PIXELS
-    + png_chunk(b"tEXt", b"GPS\x0030.51N 114.35E stu-1")
-    + png_chunk(b"IEND", b"")
+    CLEAN_PNG[:-12] + png_chunk(b"tEXt", b"GPS\x0030.51N 114.35E stu-1") + CLEAN_PNG[-12:]
 )
-CLEAN_PNG = b"\x89PNG\r\n\x1a\n" + PIXELS + png_chunk(b"IEND", b"")
 
 
 async def test_open311_media_url_and_media_upload(feedback: Feedback, tmp_path: Path) -> None:

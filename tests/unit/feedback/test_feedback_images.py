@@ -44,3 +44,20 @@ def test_thumbnails_are_small_upright_jpegs() -> None:
     assert small.format == "JPEG" and small.size == (160, 320)
     transparent = images.thumbnail(encoded("PNG", (100, 50), None, "RGBA"))
     assert transparent is not None and Image.open(io.BytesIO(transparent)).size == (100, 50)
+
+
+def test_public_copies_are_encoded_again_with_nothing_but_pixels() -> None:
+    for fmt, kind in (("JPEG", "image/jpeg"), ("PNG", "image/png"), ("WEBP", "image/webp")):
+        exif = Image.Exif()
+        exif[0x8825] = {2: (30.0, 30.0, 0.0)}  # a GPS position
+        exif[0x010F] = "camera maker"
+        exif[0x0112] = 6  # turned on its side
+        out = io.BytesIO()
+        Image.new("RGB", (40, 20), (200, 30, 30)).save(out, fmt, exif=exif.tobytes())
+        sent = out.getvalue() + b"secret trailing bytes"
+        public = images.reencoded(sent, kind)
+        assert public is not None, kind
+        again = Image.open(io.BytesIO(public))
+        assert again.format == fmt and again.size == (20, 40)  # upright
+        assert not dict(again.getexif()) and b"secret" not in public and b"camera" not in public
+    assert images.reencoded(b"\x89PNG\r\n\x1a\n" + b"\x00" * 50, "image/png") is None
