@@ -82,6 +82,11 @@ async def test_a_survey_link_keeps_no_time_of_use(feedback: Feedback) -> None:
         assert again.status_code == 409
         read = (await client.get(f"/v1/surveys/{sid}", headers=sup)).json()
         assert (read["issued"], read["answered"]) == (3, 1)
+        joined = "SELECT count(*) FROM survey_tokens t JOIN survey_responses r ON r.xmin = t.xmin"
+        assert (await feedback.fetch(joined))[0][0] == 1  # one transaction: joinable until closed
+        closed = await client.post(f"/v1/surveys/{sid}/close", headers=sup)
+        assert closed.status_code == 200, closed.text
+        assert (await feedback.fetch(joined))[0][0] == 0  # closing wrote the links again
 
     columns = {
         r["column_name"]: r["data_type"]

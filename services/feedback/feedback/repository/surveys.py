@@ -114,7 +114,19 @@ async def close(conn: Conn, survey_id: UUID, at: datetime) -> bool:
         survey_id,
         at,
     )
+    if done is not None:
+        await _reseal_tokens(conn, [survey_id])
     return done is not None
+
+
+async def _reseal_tokens(conn: Conn, survey_ids: list[UUID]) -> None:
+    """Write the used links of closed surveys again, all in this one transaction: a link spent
+    in the transaction that stored its answer shared that transaction's id (xmin) with the
+    answer, which a database administrator could join; now they all carry this one."""
+    await conn.execute(
+        "UPDATE survey_tokens SET used = true WHERE survey_id = ANY($1::uuid[]) AND used",
+        survey_ids,
+    )
 
 
 async def close_due(
@@ -132,6 +144,8 @@ async def close_due(
         at,
         limit,
     )
+    if rows:
+        await _reseal_tokens(conn, [r["id"] for r in rows])
     return [dict(r) for r in rows]
 
 
