@@ -295,7 +295,10 @@ async def apply(
 
 def user_auth(user: str, secrets_dir: Path | None = None) -> KafkaAuth:
     """A declared user's sign-in, its password from `secrets_dir` (by default
-    HOUQIN_KAFKA_SECRETS_DIR, which `infra.sh env` prints): tests acting as that user."""
+    HOUQIN_KAFKA_SECRETS_DIR, which `infra.sh env` prints): tests acting as that user. Against
+    a broker without SASL (the environment says PLAINTEXT), no sign-in."""
+    if not secrets_dir and KafkaAuth.from_env().protocol == "PLAINTEXT":
+        return KafkaAuth.from_env()
     directory = secrets_dir or Path(os.environ["HOUQIN_KAFKA_SECRETS_DIR"])
     return KafkaAuth("SASL_PLAINTEXT", "SCRAM-SHA-512", user, password(directory, user))
 

@@ -26,7 +26,8 @@ from houqin_shared.contracts.tickets import TICKETS_TOPIC
 pytestmark = pytest.mark.infra
 
 ALL_TOPICS = [FEEDBACK_TOPIC, TICKETS_TOPIC, SCORING_TOPIC, INBOUND_TOPIC]
-DLQS = [kafka.dead_letter_topic(kafka_acl.service_group(s)) for s in ("feedback", "tickets")]
+SERVICES = ("feedback", "tickets", "scoring", "notify")
+DLQS = [kafka.dead_letter_topic(kafka_acl.service_group(s)) for s in SERVICES]
 
 
 @pytest.fixture
@@ -96,11 +97,11 @@ def test_the_declared_topics_are_the_services_own() -> None:
 async def test_each_service_writes_only_its_own_topics(
     infra: Infra, users: dict[str, kafka.KafkaAuth]
 ) -> None:
-    allowed = {
+    allowed = {  # its events topic, and the dead-letter topic of its consumer group
         "feedback": {FEEDBACK_TOPIC, DLQS[0]},
         "tickets": {TICKETS_TOPIC, DLQS[1]},
-        "scoring": {SCORING_TOPIC},
-        "notify": set(),
+        "scoring": {SCORING_TOPIC, DLQS[2]},
+        "notify": {DLQS[3]},
     }
     for service, own in allowed.items():
         for topic in ALL_TOPICS + DLQS:
