@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 from starlette.convertors import Convertor, register_url_convertor
 
 from houqin_shared.contracts import Location
+from houqin_shared.contracts.tickets import ComplaintOutcome, Track
 from houqin_shared.db import Conn
 from houqin_shared.identity import Principal
 from houqin_shared.openapi import refusals
@@ -65,11 +66,19 @@ class TicketOut(BaseModel):
     closed_at: datetime | None = None
     paused_at: datetime | None = None
     transfer_count: int = 0
+    track: Track = "repair"
+    outcome: ComplaintOutcome | None = None
 
 
 class Move(BaseModel):
     note: str | None = Field(
-        None, max_length=4000, description="Public reply, explanation or reason."
+        None,
+        max_length=4000,
+        description="Public reply, explanation or reason (a complaint's investigation findings"
+        " are kept for staff).",
+    )
+    outcome: ComplaintOutcome | None = Field(
+        None, description="Resolving a complaint: upheld, partly_upheld or not_upheld (required)."
     )
 
 
@@ -194,6 +203,7 @@ async def decide_transfer(
 _ACTIONS: dict[str, Action] = {
     "accept": "accept",
     "on-site": "on_site",
+    "investigate": "investigate",
     "resolve": "resolve",
     "cannot-handle": "cannot_handle",
     "pause": "pause",
@@ -221,20 +231,31 @@ register_url_convertor("ticket_move", _MoveConvertor())
     "/tickets/{ticket_id:uuid}/{move:ticket_move}",
     tags=["tickets"],
     response_model=TicketOut,
-    responses=refusals("ticket-note-required"),
+    responses=refusals(
+        "ticket-note-required",
+        "complaint-outcome-required",
+        "ticket-outcome-not-for-track",
+        "ticket-action-not-for-track",
+    ),
 )
 async def move_ticket(
     ticket_id: uuid.UUID,
-    move: Literal["accept", "on-site", "resolve", "cannot-handle", "pause", "resume"],
+    move: Literal[
+        "accept", "on-site", "investigate", "resolve", "cannot-handle", "pause", "resume"
+    ],
     p: Worker,
     pool: DbPool,
     body: Move | None = None,
 ) -> dict[str, Any]:
     """accept, on-site, resolve (public reply in `note`), cannot-handle (explanation in `note`,
-    reported to the superior), pause (reason in `note`; the clock stops), resume. An invalid
-    move is 409 and changes nothing."""
+    reported to the superior), pause (reason in `note`; the clock stops), resume. A complaint
+    is accepted (acknowledged), investigated (findings in `note`) and resolved with an
+    `outcome` and the reply; a suggestion or consultation is resolved with the reply; neither
+    goes on site nor pauses (409 ticket-action-not-for-track). An invalid move is 409 and
+    changes nothing."""
     note = body.note if body else None
+    outcome = body.outcome if body else None
     async with pool.acquire() as conn, conn.transaction():
         return await lifecycle_service.act(
-            conn, ticket_id, p, _ACTIONS[move], note, datetime.now(UTC)
+            conn, ticket_id, p, _ACTIONS[move], note, datetime.now(UTC), outcome
         )

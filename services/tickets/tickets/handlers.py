@@ -40,7 +40,7 @@ async def _system_move(conn: Conn, report_id: UUID, action: Action, note: str | 
         log.warning("no_ticket_for_report", report_id=str(report_id), action=action)
         return
     try:
-        tr = transition(t["status"], action, t["paused_from"], note)
+        tr = transition(t["status"], action, t["paused_from"], note, t["track"])
     except InvalidTransition as exc:  # e.g. a second confirmation: nothing to do
         log.warning("ignored_move", ticket_id=str(t["id"]), action=action, reason=str(exc))
         return

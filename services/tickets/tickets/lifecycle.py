@@ -2,6 +2,10 @@
 
 new → assigned → accepted → on_site → resolved → closed, with reopened (FixRejected),
 cannot_handle (explanation required), and paused (clock stopped) from accepted or on_site.
+
+A complaint ticket (tickets.tracks) is acknowledged (accept), investigated (findings noted; it
+stays accepted) and answered (resolve); an answer ticket (suggestion, consultation) is answered
+(resolve) from wherever it waits. Neither goes on site nor pauses.
 """
 
 from __future__ import annotations
@@ -12,7 +16,15 @@ from typing import Literal
 from tickets.sla import Stage
 
 Action = Literal[
-    "accept", "on_site", "resolve", "cannot_handle", "pause", "resume", "close", "reopen"
+    "accept",
+    "on_site",
+    "investigate",
+    "resolve",
+    "cannot_handle",
+    "pause",
+    "resume",
+    "close",
+    "reopen",
 ]
 OPEN = frozenset({"new", "assigned", "accepted", "on_site", "paused", "reopened"})
 TRANSFERABLE = frozenset({"new", "assigned", "accepted", "reopened"})
@@ -20,6 +32,7 @@ TRANSFERABLE = frozenset({"new", "assigned", "accepted", "reopened"})
 _RULES: dict[str, tuple[frozenset[str], str]] = {
     "accept": (frozenset({"assigned", "reopened"}), "accepted"),
     "on_site": (frozenset({"accepted"}), "on_site"),
+    "investigate": (frozenset({"accepted"}), "accepted"),
     "resolve": (frozenset({"accepted", "on_site"}), "resolved"),
     "cannot_handle": (
         frozenset({"new", "assigned", "accepted", "on_site", "reopened"}),
@@ -30,8 +43,23 @@ _RULES: dict[str, tuple[frozenset[str], str]] = {
     "close": (frozenset({"resolved", "cannot_handle"}), "closed"),
     "reopen": (frozenset({"resolved", "closed", "cannot_handle"}), "reopened"),
 }
-NEEDS_NOTE = frozenset({"resolve", "cannot_handle", "pause"})
-STAGE_OF: dict[str, Stage] = {"accept": "accept", "on_site": "arrive", "resolve": "finish"}
+NEEDS_NOTE = frozenset({"resolve", "cannot_handle", "pause", "investigate"})
+STAGE_OF: dict[str, Stage] = {
+    "accept": "accept",
+    "on_site": "arrive",
+    "investigate": "arrive",
+    "resolve": "finish",
+}
+_COMMON = frozenset({"accept", "resolve", "cannot_handle", "close", "reopen"})
+ACTIONS_OF: dict[str, frozenset[str]] = {
+    "repair": frozenset(_RULES) - {"investigate"},
+    "complaint": _COMMON | {"investigate"},
+    "answer": _COMMON,
+}
+# An answer may be given without accepting first.
+_FROM: dict[tuple[str, str], frozenset[str]] = {
+    ("answer", "resolve"): frozenset({"new", "assigned", "accepted", "reopened"}),
+}
 
 
 class InvalidTransition(Exception):
@@ -39,6 +67,10 @@ class InvalidTransition(Exception):
 
 
 class NoteRequired(InvalidTransition):
+    pass
+
+
+class NotForTrack(InvalidTransition):
     pass
 
 
@@ -52,11 +84,20 @@ class Transition:
 
 
 def transition(
-    status: str, action: Action, paused_from: str | None = None, note: str | None = None
+    status: str,
+    action: Action,
+    paused_from: str | None = None,
+    note: str | None = None,
+    track: str = "repair",
+    investigated: bool = False,
 ) -> Transition:
-    """The move `action` makes from `status`, or InvalidTransition (nothing changes)."""
+    """The move `action` makes from `status` on a ticket of `track`, or InvalidTransition
+    (nothing changes); NotForTrack for a step the track does not have."""
+    if action not in ACTIONS_OF.get(track, ACTIONS_OF["repair"]):
+        raise NotForTrack(f"a {track} ticket has no {action} step")
     allowed, target = _RULES[action]
-    if status not in allowed:
+    allowed = _FROM.get((track, action), allowed)
+    if status not in allowed or (action == "investigate" and investigated):
         raise InvalidTransition(f"cannot {action} a ticket that is {status}")
     if action in NEEDS_NOTE and not (note and note.strip()):
         raise NoteRequired(f"{action} needs a note (a reply, an explanation or a reason)")

@@ -9,15 +9,24 @@ from uuid import UUID
 
 from houqin_shared import outbox
 from houqin_shared.contracts import TicketStatusChanged
+from houqin_shared.contracts.tickets import ComplaintOutcome
 from houqin_shared.db import Conn
 from houqin_shared.identity import Principal
 from houqin_shared.problems import problem
 from tickets import sla_service
 from tickets.access import may_act
-from tickets.lifecycle import Action, InvalidTransition, NoteRequired, Transition, transition
+from tickets.lifecycle import (
+    Action,
+    InvalidTransition,
+    NoteRequired,
+    NotForTrack,
+    Transition,
+    transition,
+)
 from tickets.repository import directory as dir_repo
 from tickets.repository import tickets as repo
 from tickets.sla import SlaClock, clock_for, on_time
+from tickets.tracks import OutcomeProblem, check_outcome
 
 _DONE_AT = {"accept": "accepted_at", "arrive": "arrived_at", "finish": "resolved_at"}
 
@@ -35,9 +44,19 @@ async def load(conn: Conn, ticket_id: UUID, p: Principal | None) -> dict[str, An
     return t
 
 
-def check(t: dict[str, Any], action: Action, note: str | None) -> Transition:
+def check(
+    t: dict[str, Any], action: Action, note: str | None, outcome: ComplaintOutcome | None = None
+) -> Transition:
     try:
-        return transition(t["status"], action, t["paused_from"], note)
+        tr = transition(
+            t["status"], action, t["paused_from"], note, t["track"], t["arrived_at"] is not None
+        )
+        check_outcome(t["track"], action, outcome)
+        return tr
+    except OutcomeProblem as exc:
+        raise problem(exc.slug, str(exc)) from exc
+    except NotForTrack as exc:
+        raise problem("ticket-action-not-for-track", str(exc)) from exc
     except NoteRequired as exc:
         raise problem("ticket-note-required", str(exc)) from exc
     except InvalidTransition as exc:
@@ -51,8 +70,10 @@ async def apply(
     actor: str | None,
     note: str | None,
     now: datetime,
+    outcome: ComplaintOutcome | None = None,
 ) -> dict[str, Any]:
-    """Store the move, its audit row and its event; return the updated ticket."""
+    """Store the move, its audit row and its event; return the updated ticket. A complaint's
+    investigation findings stay in the audit row (the complainant sees the reply only)."""
     policy = sla_service.policy_from(t["policy"], t["urgency"])
     cal = await sla_service.calendar(conn)
     clock = sla_service.clock_of(t)
@@ -71,8 +92,11 @@ async def apply(
         clock = SlaClock(now)
         fields |= {"clock_started_at": now, "credit_s": 0.0, "cycle": t["cycle"] + 1}
         fields |= {"accepted_at": None, "arrived_at": None, "resolved_at": None, "closed_at": None}
+        fields["outcome"] = None
     elif tr.action == "close":
         fields["closed_at"] = now
+    elif tr.action == "resolve" and outcome is not None:
+        fields["outcome"] = outcome
     if tr.action in ("pause", "resume", "reopen"):
         fields |= sla_service.due_fields(policy, cal, clock)
     if tr.action == "reopen":
@@ -83,6 +107,7 @@ async def apply(
         "stage": tr.stage,
         "stage_due_at": stage_due and stage_due.isoformat(),
         "on_time": timely,
+        "outcome": outcome,
     }
     await repo.add_action(
         conn, t["id"], now, actor, tr.action, tr.from_status, tr.to_status, note, detail
@@ -103,19 +128,27 @@ async def apply(
             department_id=t["department_id"],
             team_id=t["team_id"],
             assignee_id=t["assignee_id"],
-            note=note,
+            note=None if tr.action == "investigate" else note,
             stage=tr.stage,
             stage_due_at=stage_due,
             on_time=timely,
             superior_id=superior,
             changed_at=now,
+            track=t["track"],
+            outcome=outcome if tr.action == "resolve" else None,
         ),
     )
     return {**t, **fields}
 
 
 async def act(
-    conn: Conn, ticket_id: UUID, p: Principal, action: Action, note: str | None, now: datetime
+    conn: Conn,
+    ticket_id: UUID,
+    p: Principal,
+    action: Action,
+    note: str | None,
+    now: datetime,
+    outcome: ComplaintOutcome | None = None,
 ) -> dict[str, Any]:
     t = await load(conn, ticket_id, p)
-    return await apply(conn, t, check(t, action, note), p.subject, note, now)
+    return await apply(conn, t, check(t, action, note, outcome), p.subject, note, now, outcome)

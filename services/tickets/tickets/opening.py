@@ -1,6 +1,8 @@
 """Opening tickets for filed reports, a batch at a time: each report routed by the responsibility
-map and assigned to the post's on-duty primary or its backup, all of the batch's tickets written
-in one statement, their events in one outbox write, the recurring check in one query."""
+map and assigned by its track (tickets.tracks: a repair to the post's on-duty primary or its
+backup, a complaint to the department head, a suggestion or consultation to the team lead; a
+praise opens nothing), all of the batch's tickets written in one statement, their events in one
+outbox write, the recurring check (repairs) in one query."""
 
 from __future__ import annotations
 
@@ -26,6 +28,7 @@ from tickets.repository import tickets as repo
 from tickets.routing import assignee, pick_post, route
 from tickets.routing_service import DirectoryView, view
 from tickets.sla import Policy, SlaClock, WorkingCalendar
+from tickets.tracks import assigned_via, handler, policy_of, track_of
 
 log = get_logger(__name__)
 
@@ -47,6 +50,8 @@ async def open_tickets(conn: Conn, envs: list[Envelope]) -> None:
         assert isinstance(e, ComplaintFiled)
         if e.answered_on_spot or e.report_id in planned:
             continue  # answered at a reception day: closed with that answer, no ticket
+        if track_of(e.kind) is None:
+            continue  # praise opens no work: feedback thanked the reporter at intake
         if e.category not in contexts:
             contexts[e.category] = await context(conn, e.category)
         planned[e.report_id] = Planned(env, e, plan(contexts[e.category], env, now))
@@ -56,7 +61,8 @@ async def open_tickets(conn: Conn, envs: list[Envelope]) -> None:
     new = [p for p in planned.values() if p.ticket["id"] in opened]
     # The tickets were inserted just now, in this transaction: no other writer of their keys.
     await outbox.add(conn, *(ev for p in new for ev in events_of(p, now)), new_aggregate=True)
-    await detect_recurring(conn, new, next(iter(contexts.values())).rules)
+    repairs = [p for p in new if p.ticket["track"] == "repair"]
+    await detect_recurring(conn, repairs, next(iter(contexts.values())).rules)
     if new:  # one line per batch; each report's correlation id is in it
         log.info(
             "tickets_opened",
@@ -97,16 +103,19 @@ def plan(ctx: Context, env: Envelope, now: datetime) -> dict[str, Any]:
     """The ticket row for one report: its route, assignee, policy and due times."""
     e = env.data
     assert isinstance(e, ComplaintFiled)
-    directory = ctx.directory
+    directory, track = ctx.directory, track_of(e.kind) or "repair"
     r = route(
         e.location, e.category, directory.parents, directory.rules, directory.team_departments
     )
-    who = (
-        assignee(pick_post(r.team_id, r.post_id, directory.posts), directory.staff, now)
-        if r.team_id
-        else None
-    )
-    policy, cal = ctx.policy(e.urgency), ctx.calendar
+    team_id: str | None = r.team_id
+    who: tuple[str, str] | None = None
+    if track == "repair":
+        if r.team_id:
+            who = assignee(pick_post(r.team_id, r.post_id, directory.posts), directory.staff, now)
+    else:
+        h = handler(track, r, directory.heads, directory.leads, directory.supervisors)
+        team_id, who = h.team_id, (h.assignee_id, h.role) if h.assignee_id and h.role else None
+    policy, cal = policy_of(track, ctx.rules) or ctx.policy(e.urgency), ctx.calendar
     ticket = {
         "id": ticket_id_for(e.report_id),
         "report_id": e.report_id,
@@ -118,7 +127,9 @@ def plan(ctx: Context, env: Envelope, now: datetime) -> dict[str, Any]:
         "description": e.description,
         "status": "assigned" if who else "new",
         "department_id": r.department_id,
-        "team_id": r.team_id,
+        "team_id": team_id,
+        "about_team_id": r.team_id if track == "complaint" else None,
+        "track": track,
         "opened_at": env.time,
         "assignee_id": who[0] if who else None,
         "assigned_via": who[1] if who else None,
@@ -141,6 +152,7 @@ def events_of(p: Planned, now: datetime) -> list[Envelope]:
             ticket_id=t["id"], report_id=e.report_id, tracking_no=e.tracking_no, kind=e.kind,
             category=e.category, urgency=e.urgency, location=e.location,
             department_id=t["department_id"], team_id=t["team_id"], opened_at=t["opened_at"],
+            track=t["track"],
         )
     ]  # fmt: skip
     if t["assignee_id"]:
@@ -148,7 +160,8 @@ def events_of(p: Planned, now: datetime) -> list[Envelope]:
             TicketAssigned(
                 ticket_id=t["id"], report_id=e.report_id, tracking_no=e.tracking_no,
                 assignee_id=t["assignee_id"], team_id=t["team_id"],
-                department_id=t["department_id"], via=t["assigned_via"], assigned_at=now,
+                department_id=t["department_id"], assigned_at=now,
+                **assigned_via(t["assigned_via"]),
             )
         )  # fmt: skip
     correlation = p.env.correlation_id or p.env.id

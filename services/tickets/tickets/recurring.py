@@ -12,6 +12,11 @@ class TicketRules(BaseModel):
     model_config = ConfigDict(extra="forbid")
     recurring_count: int = Field(3, ge=2, le=1000)
     recurring_days: int = Field(30, ge=1, le=3650)
+    # Complaint and answer tracks (tickets.tracks): working minutes from opening (8 h a day).
+    complaint_acknowledge_minutes: int = Field(480, ge=1, le=525_600)
+    complaint_investigate_minutes: int = Field(1440, ge=1, le=525_600)
+    complaint_reply_minutes: int = Field(2400, ge=1, le=525_600)
+    answer_reply_minutes: int = Field(2400, ge=1, le=525_600)
 
 
 def place_key(loc: Location) -> str | None:

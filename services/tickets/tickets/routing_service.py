@@ -5,7 +5,7 @@ duty, leave) bumps the version in its transaction, so a handler never routes on 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
@@ -23,6 +23,9 @@ class DirectoryView:
     team_departments: dict[str, str]
     posts: list[Post]
     staff: dict[str, Availability]
+    leads: dict[str, str | None] = field(default_factory=dict)
+    heads: dict[str, str | None] = field(default_factory=dict)
+    supervisors: list[str] = field(default_factory=list)
 
 
 _CACHE: dict[str, tuple[int, DirectoryView]] = {}
@@ -43,6 +46,9 @@ async def view(conn: Conn, key: tuple[str, int] | None = None) -> DirectoryView:
         staff={
             k: Availability(on, lv) for k, (on, lv) in (await repo.all_availability(conn)).items()
         },
+        leads=data["leads"],
+        heads=data["heads"],
+        supervisors=data["supervisors"],
     )
     if len(_CACHE) > 64:  # test runs make many schemas
         _CACHE.clear()

@@ -14,6 +14,14 @@ from houqin_shared.contracts.common import Location, ReportKind, Urgency
 TICKETS_TOPIC = "houqin.tickets.events"
 TICKETS_SOURCE = "/houqin/tickets"
 
+Track = Literal["repair", "complaint", "answer"]
+TRACK_DESCRIPTION = (
+    "How the ticket is worked: repair (accept, on site, resolve), complaint (to the department"
+    " head: acknowledge, investigate, answer with an outcome) or answer (a suggestion or"
+    " consultation: one reply deadline). Older producers: repair."
+)
+ComplaintOutcome = Literal["upheld", "partly_upheld", "not_upheld"]
+
 
 class TicketOpened(Event):
     """A ticket was opened for a report and routed to a team (or a department's queue)."""
@@ -33,6 +41,7 @@ class TicketOpened(Event):
     department_id: str | None = Field(None, description="Owning department, when routed.")
     team_id: str | None = Field(None, description="Responsible team, when routed to one.")
     opened_at: datetime
+    track: Track = Field("repair", description=TRACK_DESCRIPTION)
 
     def key(self) -> str:
         return str(self.ticket_id)
@@ -53,9 +62,16 @@ class TicketAssigned(Event):
     team_id: str | None = None
     department_id: str | None = None
     via: Literal["primary", "backup", "manual"] = Field(
-        description="primary: the post's primary; backup: primary away; manual: by a lead."
+        description="primary: the post's primary; backup: primary away; manual: by a lead, or"
+        " by the role `as_role` names (complaint and answer tickets)."
     )
     assigned_at: datetime
+    as_role: Literal["department_head", "team_lead", "supervisor"] | None = Field(
+        None,
+        description="Complaint and answer tickets: the role the assignee handles it as (a"
+        " complaint goes to the department head, else a quality supervisor; never to the team"
+        " complained about).",
+    )
 
     def key(self) -> str:
         return str(self.ticket_id)
@@ -134,6 +150,12 @@ class TicketStatusChanged(Event):
     superior_id: str | None = Field(
         None,
         description="For cannot_handle: the team lead (or department head) it is reported to.",
+    )
+    track: Track = Field("repair", description=TRACK_DESCRIPTION)
+    outcome: ComplaintOutcome | None = Field(
+        None,
+        description="A complaint's answer (status resolved): upheld (经查属实), partly upheld or"
+        " not upheld; `note` is the reply the complainant sees.",
     )
 
     def key(self) -> str:

@@ -195,13 +195,21 @@ async def responsibilities(conn: Conn) -> list[Responsibility]:
 
 
 async def routing_data(conn: Conn) -> dict[str, Any]:
-    """What routing needs: area parents, rules, team departments."""
+    """What routing needs: area parents, rules, team departments and leads, department heads,
+    the quality supervisors (by id)."""
     areas = await conn.fetch("SELECT id, parent_id FROM areas")
-    teams = await conn.fetch("SELECT id, department_id FROM teams")
+    teams = await conn.fetch("SELECT id, department_id, lead_id FROM teams")
+    heads = await conn.fetch("SELECT id, head_id FROM departments")
+    supervisors = await conn.fetch(
+        "SELECT id FROM staff WHERE 'supervisor' = ANY(roles) ORDER BY id LIMIT 100"
+    )
     return {
         "parents": {r["id"]: r["parent_id"] for r in areas},
         "rules": await responsibilities(conn),
         "team_departments": {r["id"]: r["department_id"] for r in teams},
+        "leads": {r["id"]: r["lead_id"] for r in teams},
+        "heads": {r["id"]: r["head_id"] for r in heads},
+        "supervisors": [r["id"] for r in supervisors],
     }
 
 

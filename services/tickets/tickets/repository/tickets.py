@@ -15,18 +15,18 @@ _OPEN_COLUMNS = (
     "id, report_id, tracking_no, kind, category, urgency, location, description, status,"
     " department_id, team_id, opened_at, assignee_id, assigned_via, policy, clock_started_at,"
     " accept_due_at, arrive_due_at, finish_due_at, updated_at, esc_stage, esc_step, next_check_at,"
-    " place_key"
+    " place_key, track, about_team_id"
 )
 COLUMNS = (
     _OPEN_COLUMNS + ", credit_s, paused_at, paused_from, accepted_at, arrived_at, resolved_at,"
-    " closed_at, transfer_count, cycle"
+    " closed_at, transfer_count, cycle, outcome"
 )
 _UPDATABLE = frozenset(
     {
         "status", "department_id", "team_id", "assignee_id", "assigned_via", "clock_started_at",
         "accept_due_at", "arrive_due_at", "finish_due_at", "updated_at", "credit_s", "paused_at",
         "paused_from", "accepted_at", "arrived_at", "resolved_at", "closed_at", "transfer_count",
-        "cycle", "esc_stage", "esc_step", "next_check_at",
+        "cycle", "esc_stage", "esc_step", "next_check_at", "outcome",
     }
 )  # fmt: skip
 
