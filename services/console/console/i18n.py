@@ -86,11 +86,16 @@ def when(moment: datetime | None, lang: str, tz: str, now: datetime | None = Non
     if days in near:
         word = near[days][1 if lang == "en" else 0]
         return f"{word} {clock}"
-    locale = Locale.parse(LANGS[lang])
+    locale = _locale(lang)
     if local.year == today.year:
         day = format_date(local.date(), "MMMd" if lang == "en" else "M月d日", locale=locale)
         return f"{day} {clock}"
     return format_date(local.date(), "medium" if lang == "en" else "y年M月d日", locale=locale)
+
+
+@cache
+def _locale(lang: str) -> Locale:
+    return Locale.parse(LANGS[lang])
 
 
 def duration(minutes: int | None, lang: str) -> str:
