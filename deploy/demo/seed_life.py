@@ -30,7 +30,7 @@ import httpx
 MARKER = "demo-life-v1"  # Idempotency-Keys of the seed's reports: a rerun never files twice
 TICKET_WAIT_S = 60.0
 RETRIES = 6  # attempts of a call answered 429, 503 or not at all (Retry-After, or 1 s, 2 s ...)
-CAMPAIGN = "优质服务月（演示）Service month (demo)"  # made last: its presence means "seeded"
+CAMPAIGN = "优质服务月（演示）"  # made last: its presence means "seeded"
 DORM = {"campus": "north", "building": "north-dorm-7"}
 
 
@@ -126,7 +126,7 @@ WEB: list[tuple[str, dict[str, Any], str]] = [
         _report(
             "repair",
             "plumbing",
-            "宿舍卫生间水龙头一直滴水，晚上很吵。The bathroom tap drips all night.",
+            "宿舍卫生间水龙头一直滴水，晚上很吵。",
             location=_room("312", "3"),
         ),
         "rated_high",
@@ -136,7 +136,7 @@ WEB: list[tuple[str, dict[str, Any], str]] = [
         _report(
             "repair",
             "electrical",
-            "办公室两根灯管不亮。Two tubes in the office light are dead.",
+            "办公室两根灯管不亮。",
             location=_room("205", "2", "north-teaching-1"),
         ),
         "rated_low",
@@ -146,7 +146,7 @@ WEB: list[tuple[str, dict[str, Any], str]] = [
         _report(
             "repair",
             "plumbing",
-            "淋浴喷头出水很小。The shower head barely runs.",
+            "淋浴喷头出水很小。",
             location=_room("314", "3"),
         ),
         "resolved",
@@ -156,7 +156,7 @@ WEB: list[tuple[str, dict[str, Any], str]] = [
         _report(
             "repair",
             "plumbing",
-            "洗手池下水慢，有异味。The washbasin drains slowly and smells.",
+            "洗手池下水慢，有异味。",
             location=_room("316", "3"),
         ),
         "on_site",
@@ -166,7 +166,7 @@ WEB: list[tuple[str, dict[str, Any], str]] = [
         _report(
             "repair",
             "plumbing",
-            "开水房热水器不出热水。The boiler room heater gives no hot water.",
+            "开水房热水器不出热水。",
             location=_room("101", "1"),
         ),
         "accepted",
@@ -176,7 +176,7 @@ WEB: list[tuple[str, dict[str, Any], str]] = [
         _report(
             "repair",
             "plumbing",
-            "马桶水箱一直进水。The toilet cistern keeps filling.",
+            "马桶水箱一直进水。",
             location=_room("412", "4"),
         ),
         "assigned",
@@ -186,7 +186,7 @@ WEB: list[tuple[str, dict[str, Any], str]] = [
         _report(
             "repair",
             "plumbing",
-            "阳台地漏堵了，下雨会积水。The balcony drain is blocked.",
+            "阳台地漏堵了，下雨会积水。",
             location=_room("318", "3"),
         ),
         "not_fixed",
@@ -196,7 +196,7 @@ WEB: list[tuple[str, dict[str, Any], str]] = [
         _report(
             "repair",
             "plumbing",
-            "暖气片漏水，需要换阀门（需等配件）。The radiator valve leaks; a part is on order.",
+            "暖气片漏水，需要换阀门（需等配件）。",
             location=_room("208", "2"),
         ),
         "paused",
@@ -206,7 +206,7 @@ WEB: list[tuple[str, dict[str, Any], str]] = [
         _report(
             "repair",
             "plumbing",
-            "走廊插座冒火花。Sparks from the corridor socket.",
+            "走廊插座冒火花。",
             location=_room("320", "3"),
         ),
         "transferred",
@@ -216,7 +216,7 @@ WEB: list[tuple[str, dict[str, Any], str]] = [
         _report(
             "repair",
             "plumbing",
-            "楼顶水箱需要更换。The roof tank needs replacing.",
+            "楼顶水箱需要更换。",
             location=_room("R01"),
         ),
         "cannot_handle",
@@ -226,7 +226,7 @@ WEB: list[tuple[str, dict[str, Any], str]] = [
         _report(
             "repair",
             "plumbing",
-            "实验楼洗眼器没水。The eyewash station has no water.",
+            "实验楼洗眼器没水。",
             location=_room("103", "1", "lab-1"),
         ),
         "transfer_pending",
@@ -236,7 +236,7 @@ WEB: list[tuple[str, dict[str, Any], str]] = [
         _report(
             "repair",
             "plumbing",
-            "楼道水管爆裂，水流到楼梯！A burst pipe floods the stairs!",
+            "楼道水管爆裂，水流到楼梯！",
             location=_room("3F-stair", "3"),
             urgency="emergency",
         ),
@@ -247,7 +247,7 @@ WEB: list[tuple[str, dict[str, Any], str]] = [
         _report(
             "complaint",
             "canteen",
-            "北区食堂二楼窗口饭菜偏咸，打饭阿姨态度不好。Food too salty, rude at the counter.",
+            "北区食堂二楼窗口饭菜偏咸，打饭阿姨态度不好。",
             location={"campus": "north", "building": "north-canteen"},
         ),
         "untouched",
@@ -257,7 +257,7 @@ WEB: list[tuple[str, dict[str, Any], str]] = [
         _report(
             "suggestion",
             "greening",
-            "建议在图书馆门前增加座椅。More benches by the library, please.",
+            "建议在图书馆门前增加座椅。",
             location={"campus": "north", "building": "north-library"},
         ),
         "untouched",
@@ -267,7 +267,7 @@ WEB: list[tuple[str, dict[str, Any], str]] = [
         _report(
             "praise",
             "cleaning",
-            "1号教学楼保洁阿姨每天把楼道打扫得很干净，谢谢！Thanks to the cleaners.",
+            "1号教学楼保洁阿姨每天把楼道打扫得很干净，谢谢！",
             location={"campus": "north", "building": "north-teaching-1"},
         ),
         "untouched",
@@ -279,8 +279,8 @@ WECHAT: list[tuple[str, dict[str, Any], str]] = [
         _report(
             "repair",
             "plumbing",
-            "（微信报修）宿舍洗衣房水龙头坏了。The laundry tap is broken.",
-            location=_room("B05", "1"),
+            "（微信报修）宿舍洗衣房水龙头坏了。",
+            location=_room("105", "1"),
             channel="wechat",
         ),
         "rated_mid",
@@ -290,7 +290,7 @@ WECHAT: list[tuple[str, dict[str, Any], str]] = [
         _report(
             "repair",
             "carpentry",
-            "（微信报修）教室后门合页松了。The classroom back door hinge is loose.",
+            "（微信报修）教室后门合页松了。",
             location=_room("301", "3", "north-teaching-2"),
             channel="wechat",
         ),
@@ -298,7 +298,7 @@ WECHAT: list[tuple[str, dict[str, Any], str]] = [
     ),
 ]
 EXTERNAL = _report(
-    "repair", "plumbing", "（漏水传感器）7号楼地下室水泵房检测到积水。Leak sensor: water in the pump room.",
+    "repair", "plumbing", "（漏水传感器）7号楼地下室水泵房检测到积水。",
     location=_room("B1-pump", "B1"), channel="external", urgency="urgent",
 )  # fmt: skip
 DESK: list[tuple[dict[str, Any], str]] = [
@@ -306,7 +306,7 @@ DESK: list[tuple[dict[str, Any], str]] = [
         _report(
             "repair",
             "plumbing",
-            "（热线）来电反映7号楼210房间暖水瓶架下水管漏水，来电人无校园账号。Caller: pipe leaks in 210.",
+            "（热线）来电反映7号楼210房间暖水瓶架下水管漏水，来电人无校园账号。",
             location=_room("210", "2"),
             channel="hotline",
             contact="139****0210",
@@ -317,7 +317,7 @@ DESK: list[tuple[dict[str, Any], str]] = [
         _report(
             "complaint",
             "cleaning",
-            "（意见箱）南区3号楼楼道垃圾两天没人清。Rubbish left two days in the corridor.",
+            "（意见箱）南区3号楼楼道垃圾两天没人清。",
             location={"campus": "south", "building": "south-dorm-3"},
             channel="suggestion_box",
             origin="box-south-dorm-3",
@@ -328,7 +328,7 @@ DESK: list[tuple[dict[str, Any], str]] = [
         _report(
             "repair",
             "electrical",
-            "（安全检查）2号实验楼配电箱门无法关闭。Inspection: the switchboard door will not shut.",
+            "（安全检查）2号实验楼配电箱门无法关闭。",
             location={"campus": "north", "building": "lab-2"},
             channel="inspection",
             origin="safety-round-week-48",
@@ -396,18 +396,18 @@ def _work(campus: Campus, f: Filed) -> None:
     elif plan == "paused":
         _move(campus, t, worker, *FIX, ("pause", "等待阀门配件到货 waiting for the valve"))
     elif plan in ("resolved", "rated_high", "rated_mid", "rated_low", "not_fixed"):
-        _move(campus, t, worker, *FIX, ("resolve", "已维修完毕，请确认。Fixed; please confirm."))
+        _move(campus, t, worker, *FIX, ("resolve", "已维修完毕，请确认。"))
     elif plan == "cannot_handle":
         _move(
             campus, t, worker, ("accept", None),
-            ("cannot-handle", "水箱更换需学校立项，已上报维修管理科。Needs a capital project; reported up."),
+            ("cannot-handle", "水箱更换需学校立项，已上报维修管理科。"),
         )  # fmt: skip
         _wait_report(
             campus, rid, f.reporter or "supervisor", lambda r: r["ticket_status"] == "cannot_handle"
         )
         if f.reporter:
             campus.post("feedback", f"/v1/reports/{rid}/answers", f.reporter,
-                        {"text": "明白了，请尽快安排。Understood; please schedule it soon."})  # fmt: skip
+                        {"text": "明白了，请尽快安排。"})  # fmt: skip
     elif plan in ("transferred", "transfer_pending"):
         target = (
             {"to_team_id": "electricians"}
@@ -416,7 +416,7 @@ def _work(campus: Campus, f: Filed) -> None:
         )
         transfer = campus.post(
             "tickets", f"/v1/tickets/{t['id']}/transfers", "plumbing-lead",
-            {**target, "reason": "不属于给排水，转交对口班组。Not plumbing: to the right team."},
+            {**target, "reason": "不属于给排水，转交对口班组。"},
         )  # fmt: skip
         if plan == "transferred":
             campus.post("tickets", f"/v1/transfers/{transfer['id']}/accept", "maintenance-head",
@@ -426,12 +426,12 @@ def _work(campus: Campus, f: Filed) -> None:
     _wait_report(campus, rid, f.reporter, lambda r: r["awaiting_confirmation"])
     if plan == "not_fixed":
         campus.post("feedback", f"/v1/reports/{rid}/confirmation", f.reporter,
-                    {"fixed": False, "reason": "还是漏水，晚上更严重。Still leaking, worse at night."})  # fmt: skip
+                    {"fixed": False, "reason": "还是漏水，晚上更严重。"})  # fmt: skip
         return
     campus.post("feedback", f"/v1/reports/{rid}/confirmation", f.reporter, {"fixed": True})
-    scores = {"rated_high": (5, 5, 5, "师傅很专业，修得很快！Quick and tidy."),
-              "rated_mid": (4, 3, 4, "修好了，就是等得有点久。Fixed, a bit slow."),
-              "rated_low": (2, 2, 3, "来了两次才修好，没有提前联系。Two visits, no call ahead.")}[plan]  # fmt: skip
+    scores = {"rated_high": (5, 5, 5, "师傅很专业，修得很快！"),
+              "rated_mid": (4, 3, 4, "修好了，就是等得有点久。"),
+              "rated_low": (2, 2, 3, "来了两次才修好，没有提前联系。")}[plan]  # fmt: skip
     q, ti, a, comment = scores
     campus.post("feedback", f"/v1/reports/{rid}/rating", f.reporter,
                 {"quality": q, "timeliness": ti, "attitude": a, "comment": comment})  # fmt: skip
@@ -491,13 +491,13 @@ def _reception_day(campus: Campus, today: date) -> None:
     campus.post("feedback", path, "frontdesk", {
         "kind": "consultation", "category": "building-keeping",
         "location": {"campus": "north", "building": "north-teaching-1"},
-        "description": "（接待日）晚自习教室能否延长开放到23点？Can study rooms stay open till 23:00?",
-        "answer": "下学期起考试周延长至23点。From next term, till 23:00 in exam weeks.",
+        "description": "（接待日）晚自习教室能否延长开放到23点？",
+        "answer": "下学期起考试周延长至23点。",
     })  # fmt: skip
     campus.post("feedback", path, "frontdesk", {
         "kind": "repair", "category": "electrical",
         "location": {"campus": "south", "building": "south-xuntian"},
-        "description": "（接待日）巡天楼报告厅空调不制冷。The lecture hall air conditioning is warm.",
+        "description": "（接待日）巡天楼报告厅空调不制冷。",
     })  # fmt: skip
 
 

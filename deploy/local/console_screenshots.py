@@ -115,7 +115,8 @@ def file_report(page: Page, shoot: Shooter) -> tuple[str, str | None]:
         "/report?category=plumbing&building={building}&floor={floor}&room={room}".format(**ROOM)
     )
     page.locator("#description").fill("卫生间水龙头一直滴水，关不紧")
-    page.locator("button[form=report-form]").click()
+    page.wait_for_load_state("networkidle")  # htmx refreshes the duplicates after a change
+    page.locator("button[form=report-form]").evaluate("button => button.click()")
     page.locator("#tracking-no").wait_for()
     shoot.shot(page, "report-done")
     tracking = page.locator("#tracking-no").inner_text().strip()
@@ -153,7 +154,8 @@ def student_screens(
     shoot.shot(page, "report-form")
     page.locator("#room_other").fill("3 1 2")
     page.locator("#description").fill("卫生间水龙头一直滴水")
-    page.locator("button[form=report-form]").click()
+    page.wait_for_load_state("networkidle")  # htmx refreshes the duplicates after a change
+    page.locator("button[form=report-form]").evaluate("button => button.click()")
     page.locator(".field-error").first.wait_for()
     shoot.shot(page, "report-form-error")
     filed = file_report(page, shoot)
@@ -208,7 +210,9 @@ def main() -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     saved: list[Path] = []
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        browser = pw.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--lang=zh-CN"]
+        )
         for name in args.device or list(DEVICES):
             print(f"{name}:")
             shoot = Shooter(args.out, name, args.max_height, saved)
