@@ -170,7 +170,8 @@ async def file_report(
                 raise problem("report-retry", "the report could not be stored; retry")
             return _created(replay, replayed=True)
         out = present(row, who)
-        out.access_code, out.stage = access_code, "received"
+        out.access_code = access_code
+        out.stage = "done" if row["status"] == "closed" else "received"  # a praise: thanked
         out.photo_ids = sorted(set(report.photo_ids))
         out.possible_duplicates = await find_duplicates(
             conn, report.category, row["location"], settings.duplicate_radius_m, row["id"]

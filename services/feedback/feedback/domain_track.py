@@ -99,6 +99,7 @@ PUBLIC_STEPS: frozenset[str] = frozenset(
         "rejected",
         "auto_confirmed",
         "answered_on_spot",
+        "praise_thanked",
         "reporter_answer",
         "linked",
     }

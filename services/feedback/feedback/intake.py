@@ -9,10 +9,16 @@ from datetime import date, datetime
 from typing import Any
 
 from feedback import domain, domain_track, repository
-from feedback.repository import photos
+from feedback.repository import photos, timeline
 from houqin_shared import outbox
 from houqin_shared.contracts import ComplaintFiled, Location
 from houqin_shared.db import Conn
+
+# A praise opens no work (tickets open nothing for it): it is closed at intake with thanks.
+PRAISE_THANKS = (
+    "感谢您的表扬！我们会转告受表扬的班组和同事。"
+    " Thank you for your praise: we will pass it on to the team and the people you name."
+)
 
 
 class TrackingNumbers:
@@ -55,6 +61,8 @@ async def new_row(
     report_id = uuid.uuid4()
     if access_code is not None:
         extra["access_hash"] = domain_track.code_hash(report_id, access_code)
+    if report.kind == "praise":
+        extra = {"status": "closed", "explanation": PRAISE_THANKS, **extra}
     return {
         "id": report_id,
         "tracking_no": domain.tracking_number(day, await numbers.take(conn, day)),
@@ -89,14 +97,21 @@ async def store(
     the caller's transaction, if any); False (and nothing stored) when the same
     Idempotency-Key or external id was stored before. Raises PhotosRefused (nothing stored)."""
     event = outbox.envelopes(filed_event(row, answered_on_spot, photo_ids))
-    if not photo_ids:  # one statement: the report and its event, atomic by themselves
+    praise = row["kind"] == "praise"
+    if not photo_ids and not praise:  # one statement: the report and its event, atomic
         return await repository.insert_report(conn, row, event)
     async with conn.transaction():
         if not await repository.insert_report(conn, row):
             return False
-        attached = await photos.attach(conn, photo_ids, row["filed_by"], row["id"])
-        if attached != len(set(photo_ids)):
-            raise PhotosRefused("photo_ids must be your own photos, not yet on a report")
+        if photo_ids:
+            attached = await photos.attach(conn, photo_ids, row["filed_by"], row["id"])
+            if attached != len(set(photo_ids)):
+                raise PhotosRefused("photo_ids must be your own photos, not yet on a report")
+        if praise:
+            await timeline.add_entry(
+                conn, row["id"], "praise_thanked", row["filed_at"], status="closed",
+                note=PRAISE_THANKS,
+            )  # fmt: skip
         # The report was inserted just now, in this transaction: no other writer of its key.
         await outbox.add(conn, *event, new_aggregate=True)
     return True

@@ -129,13 +129,15 @@ DEFAULTS: dict[str, tuple[str, dict[str, Template]]] = {
                 "已受理 Received: {{ tracking_no }}",
                 "您的{{ kind_label }}已登记，编号 {{ tracking_no }}。"
                 "{% if answered_on_spot is defined and answered_on_spot %}现场答复：{{ answered_on_spot }}"
+                "{% elif kind == 'praise' %}感谢您的表扬，我们会转告受表扬的班组和同事。"
                 "{% else %}我们会尽快处理。{% endif %}",
             ),
             "en": _t(
                 "Received: {{ tracking_no }}",
                 "Your {{ kind_label }} is filed as {{ tracking_no }}."
                 "{% if answered_on_spot is defined and answered_on_spot %} Answered on the spot:"
-                " {{ answered_on_spot }}{% else %} We will see to it soon.{% endif %}",
+                " {{ answered_on_spot }}{% elif kind == 'praise' %} Thank you: we will pass your"
+                " praise on to the team.{% else %} We will see to it soon.{% endif %}",
             ),
         },
     ),

@@ -145,7 +145,7 @@ async def ticket_actions(ticket_id: uuid.UUID, p: Reader, pool: DbPool) -> list[
     "/tickets/{ticket_id}/assign",
     tags=["tickets"],
     response_model=TicketOut,
-    responses=refusals("staff-unknown"),
+    responses=refusals("staff-unknown", "complaint-kept-from-team"),
 )
 async def assign_ticket(
     ticket_id: uuid.UUID, body: AssignIn, p: Manager, pool: DbPool
@@ -158,7 +158,12 @@ async def assign_ticket(
     "/tickets/{ticket_id}/transfers",
     tags=["transfers"],
     status_code=201,
-    responses=refusals("transfer-destination-required", "transfer-reason-required", "unit-unknown"),
+    responses=refusals(
+        "transfer-destination-required",
+        "transfer-reason-required",
+        "unit-unknown",
+        "complaint-kept-from-team",
+    ),
 )
 async def request_transfer(
     ticket_id: uuid.UUID, body: TransferIn, p: Worker, pool: DbPool

@@ -16,6 +16,7 @@ from tickets.lifecycle import TRANSFERABLE
 from tickets.lifecycle_service import load
 from tickets.repository import directory as dir_repo
 from tickets.repository import tickets as repo
+from tickets.tracks import may_take_complaint
 
 
 async def assign(
@@ -30,6 +31,10 @@ async def assign(
     staff = await dir_repo.get_staff(conn, assignee_id)
     if staff is None:
         raise problem("staff-unknown", f"no staff {assignee_id}")
+    if t["track"] == "complaint" and not may_take_complaint(t["about_team_id"], staff["team_id"]):
+        raise problem(
+            "complaint-kept-from-team", f"{assignee_id} is in the team the complaint is about"
+        )
     if t["status"] not in TRANSFERABLE:
         raise problem(
             "ticket-not-reassignable", f"a ticket that is {t['status']} cannot be reassigned"

@@ -11,9 +11,9 @@ from houqin_shared import outbox
 from houqin_shared.contracts import TicketStatusChanged
 from houqin_shared.contracts.tickets import ComplaintOutcome
 from houqin_shared.db import Conn
-from houqin_shared.identity import Principal
+from houqin_shared.identity import Principal, Role
 from houqin_shared.problems import problem
-from tickets import sla_service
+from tickets import sla_service, supervision_service
 from tickets.access import may_act
 from tickets.lifecycle import (
     Action,
@@ -151,4 +151,7 @@ async def act(
     outcome: ComplaintOutcome | None = None,
 ) -> dict[str, Any]:
     t = await load(conn, ticket_id, p)
-    return await apply(conn, t, check(t, action, note, outcome), p.subject, note, now, outcome)
+    moved = await apply(conn, t, check(t, action, note, outcome), p.subject, note, now, outcome)
+    if outcome == "upheld" and p.has_any(Role.supervisor):
+        await supervision_service.complaint_upheld(conn, moved, p, note or "", now)
+    return moved

@@ -177,6 +177,25 @@ async def verify_incident(
     return x
 
 
+async def complaint_upheld(
+    conn: Conn, t: dict[str, Any], p: Principal, reply: str, now: datetime
+) -> dict[str, Any] | None:
+    """A complaint a supervisor upheld (经查属实) is a verified service-quality incident of the
+    team it is about (else its department); None when it names neither. (A complaint upheld by
+    the department head waits for a supervisor to verify it through POST /incidents.)"""
+    unit_type, unit_id = (
+        ("team", t["about_team_id"]) if t["about_team_id"] else ("department", t["department_id"])
+    )
+    if unit_id is None:
+        return None
+    body = IncidentIn(
+        kind="service_quality", unit_type=unit_type, unit_id=unit_id, ticket_id=t["id"],
+        summary=reply[:4000] or f"complaint {t['tracking_no']} upheld",
+        evidence=[f"complaint {t['tracking_no']}"], occurred_at=t["opened_at"],
+    )  # fmt: skip
+    return await verify_incident(conn, body, p, now)
+
+
 async def _incident(conn: Conn, incident_id: uuid.UUID) -> dict[str, Any]:
     x = await repo.get_incident(conn, incident_id, lock=True)
     if x is None:

@@ -110,3 +110,8 @@ def assigned_via(stored: str) -> dict[str, str]:
     if stored in ("primary", "backup", "manual"):
         return {"via": stored}
     return {"via": "manual", "as_role": stored}
+
+
+def may_take_complaint(about_team_id: str | None, staff_team_id: str | None) -> bool:
+    """A complaint is never assigned to a member of the team it is about."""
+    return about_team_id is None or staff_team_id != about_team_id

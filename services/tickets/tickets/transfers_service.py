@@ -52,6 +52,10 @@ async def request(
     now: datetime,
 ) -> dict[str, Any]:
     t = await load(conn, ticket_id, p)
+    if t["track"] == "complaint" and to_team is not None:
+        raise problem(
+            "complaint-kept-from-team", "a complaint moves to a department (its head), not a team"
+        )
     unit = await dir_repo.unit_exists(conn, to_team, to_dept)
     if unit is None:
         raise problem("unit-unknown", f"no team {to_team} / department {to_dept} to transfer to")

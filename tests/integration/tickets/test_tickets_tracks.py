@@ -163,3 +163,40 @@ async def test_a_complaint_is_answered_only_with_an_outcome(tickets_env: Env) ->
         f"/v1/tickets/{p['id']}/resolve", json={"note": "ok", "outcome": "upheld"}, headers=me
     )
     assert r.status_code == 422 and problem_slug(r) == "ticket-outcome-not-for-track"
+
+
+async def test_a_complaint_a_supervisor_upholds_is_a_verified_incident(tickets_env: Env) -> None:
+    e = tickets_env
+    by_head, by_supervisor = filed("complaint", "canteen"), filed("complaint", "canteen")
+    head = e.sso.auth("catering-head", "dept_head", dept="catering")
+    sup = e.as_user("supervisor")
+    for c, who in ((by_head, head), (by_supervisor, sup)):
+        await e.handle(c)
+        url = f"/v1/tickets/{(await ticket_of(e, c))['id']}"
+        assert (await e.client.post(f"{url}/accept", headers=who)).status_code == 200
+        r = await e.client.post(
+            f"{url}/resolve", json={"note": "经查属实", "outcome": "upheld"}, headers=who
+        )
+        assert r.status_code == 200, r.text
+    [incident] = [x["data"] for x in await e.outbox("IncidentVerified")]
+    t = await ticket_of(e, by_supervisor)
+    assert (incident["unit_type"], incident["unit_id"]) == ("team", "north-canteen-hot")
+    assert (incident["kind"], incident["ticket_id"]) == ("service_quality", t["id"])
+    assert incident["department_id"] == "catering" and incident["verified_by"] == "supervisor"
+
+
+async def test_a_complaint_cannot_be_handed_to_the_team_it_is_about(tickets_env: Env) -> None:
+    e = tickets_env
+    rude = filed("complaint", "canteen")
+    await e.handle(rude)
+    url = f"/v1/tickets/{(await ticket_of(e, rude))['id']}"
+    head = e.sso.auth("catering-head", "dept_head", dept="catering")
+    r = await e.client.post(f"{url}/assign", json={"assignee_id": "north-cook"}, headers=head)
+    assert r.status_code == 409 and problem_slug(r) == "complaint-kept-from-team"
+    r = await e.client.post(
+        f"{url}/transfers", json={"to_team_id": "flowers", "reason": "wrong place"}, headers=head
+    )
+    assert r.status_code == 409 and problem_slug(r) == "complaint-kept-from-team"
+    r = await e.client.post(f"{url}/assign", json={"assignee_id": "south-cook"}, headers=head)
+    assert r.status_code == 200 and r.json()["assignee_id"] == "south-cook"
+    assert (await ticket_of(e, rude))["assignee_id"] == "south-cook"

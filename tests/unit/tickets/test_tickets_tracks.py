@@ -13,6 +13,7 @@ from tickets.tracks import (
     assigned_via,
     check_outcome,
     handler,
+    may_take_complaint,
     policy_of,
     track_of,
 )
@@ -108,3 +109,10 @@ def test_a_complaint_is_resolved_only_with_an_outcome() -> None:
 def test_the_assigned_event_names_the_role() -> None:
     assert assigned_via("backup") == {"via": "backup"}
     assert assigned_via("department_head") == {"via": "manual", "as_role": "department_head"}
+
+
+def test_a_complaint_never_goes_to_a_member_of_the_team_it_is_about() -> None:
+    assert not may_take_complaint("north-canteen-hot", "north-canteen-hot")
+    assert may_take_complaint("north-canteen-hot", "south-canteen-hot")
+    assert may_take_complaint("north-canteen-hot", None)  # a head belongs to no team
+    assert may_take_complaint(None, "north-canteen-hot")
