@@ -174,11 +174,18 @@ DEFAULTS: dict[str, tuple[str, dict[str, Template]]] = {
         {
             "zh-CN": _t(
                 "请确认并评价 {{ tracking_no }}",
-                "您反映的问题 {{ tracking_no }} 已处理完毕，请确认是否解决并为服务评分。",
+                "{% if track is defined and track != 'repair' %}您的{{ '投诉' if track == 'complaint'"
+                " else '建议或咨询' }} {{ tracking_no }} 已答复：{{ note or '（无）' }}"
+                " 请确认并为答复评分。"
+                "{% else %}您反映的问题 {{ tracking_no }} 已处理完毕，请确认是否解决并为服务评分。"
+                "{% endif %}",
             ),
             "en": _t(
                 "Please confirm and rate {{ tracking_no }}",
-                "{{ tracking_no }} is resolved. Please confirm it is fixed and rate the service.",
+                "{% if track is defined and track != 'repair' %}{{ tracking_no }} is answered:"
+                " {{ note or '(no reply)' }} Please confirm and rate the answer."
+                "{% else %}{{ tracking_no }} is resolved. Please confirm it is fixed and rate the"
+                " service.{% endif %}",
             ),
         },
     ),
