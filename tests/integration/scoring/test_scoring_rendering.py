@@ -79,7 +79,7 @@ async def test_a_slow_chart_never_holds_the_event_loop(scoring: Scoring, sso: Ss
         )
         assert polls >= 3, f"the chart took {took:.2f} s only: too quick to tell"
         assert worst < 1.0, f"a request waited {worst:.2f} s while the chart was drawn"
-        assert stall < 1.5, f"the event loop stood still for {stall:.2f} s"
+        assert stall < 2.0, f"the event loop stood still for {stall:.2f} s"
 
         # the same campaign version again: from the cache, at once
         t = time.perf_counter()
@@ -212,4 +212,4 @@ async def test_a_recompute_of_a_large_campus_never_holds_the_event_loop(
         assert r.status_code == 200, r.text
         print(f"recompute {took:.2f} s; {polls} polls; slowest {worst:.3f} s, gap {stall:.3f} s")
         assert polls >= 3, f"the recompute took {took:.2f} s only: too quick to tell"
-        assert stall < 1.5, f"the event loop stood still for {stall:.2f} s"
+        assert stall < 2.0, f"the event loop stood still for {stall:.2f} s"
