@@ -53,6 +53,9 @@ class ConsoleSettings(ServiceSettings):
     api_timeout_s: float = Field(
         8.0, gt=0, description="Timeout of one call to a service's API, seconds."
     )
+    api_max_in_flight: int = Field(
+        16, ge=1, le=500, description="Calls in flight to one API at once (the rest wait)."
+    )
     timezone: str = Field("Asia/Shanghai", description="Time zone times are shown in.")
     vendor_dir: Path = Field(
         NODE_MODULES,
