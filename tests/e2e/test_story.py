@@ -323,7 +323,9 @@ def test_open311_client_files_and_reads_a_request(
     [request] = read.json()
     assert request["service_request_id"] == request_id
     assert request["service_code"] == "plumbing" and request["status"] == "open"
-    assert request["address_id"] == "north-dorm-7" and tag in request["description"]
+    assert request["address_id"] == "north-dorm-7"
+    # the public feed shows what the service is, never the reporter's own words (issue 14)
+    assert tag not in read.text and request["description"]
     assert request["expected_datetime"]  # from the catalogue's finish limit
     by_token = campus.get("feedback", f"{base}/tokens/{token}.json", None)
     assert by_token == [{"service_request_id": request_id, "token": token}]
