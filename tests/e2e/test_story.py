@@ -604,3 +604,62 @@ def test_verified_incident_vetoes_the_team_until_overturned_on_appeal(stage: Sta
                 "POST", "tickets", f"/v1/incidents/{incident['id']}/overturn", "supervisor",
                 None, json={"reason": "cleaning up after a failed test"},
             )  # fmt: skip
+
+
+def test_each_kind_of_report_takes_its_own_path(stage: Stage) -> None:
+    """Issue 14: a teacher's complaint about a plumber goes to the head of maintenance, never to
+    the plumbers, and is answered with an outcome the teacher reads; a praise opens no ticket
+    and thanks the student; a suggestion is answered by the team lead; a second report of the
+    same problem, linked by the team lead, follows the first."""
+    campus = stage.campus
+    tag = uuid.uuid4().hex[:8]
+    dorm = {"campus": "north", "building": "north-dorm-7", "floor": "3"}
+
+    def report(user: str, kind: str, text: str, category: str = "plumbing") -> dict[str, Any]:
+        body = {"kind": kind, "category": category, "location": dorm, "description": text}
+        return file_report(campus, user, body)
+
+    def timeline(report_id: str, user: str) -> str:
+        return str(campus.get("feedback", f"/v1/reports/{report_id}/timeline", user))
+
+    # the complaint: the department head acknowledges and answers it, with an outcome
+    complaint = report("teacher", "complaint", f"维修师傅上门态度很差，还乱收费 {tag}")
+    ticket = campus.ticket_of(complaint["id"])
+    assert (ticket["track"], ticket["team_id"]) == ("complaint", None)
+    assert ticket["assignee_id"] == "maintenance-head"
+    for peer in ("plumber", "plumbing-lead"):  # the people complained about never see it
+        campus.call("GET", "tickets", f"/v1/tickets/{ticket['id']}", peer, 403)
+    url = f"/v1/tickets/{ticket['id']}"
+    campus.post("tickets", f"{url}/accept", "maintenance-head")
+    reply = f"经查部分属实：收费有误已退还，已对维修人员批评教育 {tag}"
+    no_outcome = campus.call("POST", "tickets", f"{url}/resolve", "maintenance-head", 422,
+                             json={"note": reply})  # fmt: skip
+    assert no_outcome.json()["type"].endswith("/complaint-outcome-required")
+    answered = campus.post("tickets", f"{url}/resolve", "maintenance-head",
+                           json={"note": reply, "outcome": "partly_upheld"})  # fmt: skip
+    assert answered["status"] == "resolved"
+    eventually(lambda: reply in timeline(complaint["id"], "teacher"), "the teacher reads the reply")
+
+    # the praise: no ticket, nothing falls due; the student is thanked at once
+    praise = report("student", "praise", f"张师傅修得又快又好 {tag}")
+    assert campus.get("feedback", f"/v1/reports/{praise['id']}", "student")["status"] == "closed"
+    assert "praise_thanked" in timeline(praise["id"], "student")
+    # (a ticket, were one opened, would exist by the time the suggestion's does)
+
+    # the suggestion: the plumbing team's lead answers by the reply deadline
+    idea = report("student", "suggestion", f"建议水房热水供应延长到晚上11点 {tag}")
+    answer = campus.ticket_of(idea["id"])
+    assert (answer["track"], answer["assignee_id"]) == ("answer", "plumbing-lead")
+    assert answer["finish_due_at"] and answer["accept_due_at"] is None
+    campus.post("tickets", f"/v1/tickets/{answer['id']}/resolve", "plumbing-lead",
+                json={"note": f"已采纳，下学期起延长 {tag}"})  # fmt: skip
+    assert campus.found("tickets", f"/v1/tickets/by-report/{praise['id']}", "supervisor") is None
+
+    # a duplicate: the team lead links the second report of a leak to the first
+    first = report("student", "repair", f"3楼水房水管漏水 {tag}")
+    second = report("teacher", "repair", f"3楼水房地上全是水 {tag}")
+    campus.ticket_of(first["id"])
+    linked = campus.post("feedback", f"/v1/reports/{second['id']}/link", "plumbing-lead",
+                         json={"duplicate_of": first["id"]})  # fmt: skip
+    assert linked["tracking_no"] == first["tracking_no"]
+    assert "linked" in timeline(second["id"], "teacher")
