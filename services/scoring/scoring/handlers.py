@@ -48,6 +48,7 @@ async def on_ticket_opened(conn: Conn, env: Envelope) -> None:
         e.department_id,
         e.team_id,
         e.opened_at,
+        e.track,
     )
     log.info("ticket_fact_recorded", ticket_id=str(e.ticket_id), tracking_no=e.tracking_no)
 

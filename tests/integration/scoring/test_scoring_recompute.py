@@ -264,3 +264,28 @@ async def test_feedback_before_its_ticket_and_unlinked_ratings_still_count(
     assert await recompute(scoring, cid) == 0
     again = await scores(scoring, cid)
     assert {k: r["detail"] for k, r in again.items()} == {k: r["detail"] for k, r in first.items()}
+
+
+async def test_complaint_and_answer_tickets_are_not_repairs(scoring: Scoring) -> None:
+    """Issue 14: a complaint about the plumbers answered late by their department head, and a
+    suggestion answered by their lead, change none of the repair figures (volume, on-time and
+    pass rates), incrementally or in a full recompute."""
+    w = World()
+    cid = await make_campaign(scoring, w)
+    extra: list[Any] = []
+    for name, track, kind in (("C1", "complaint", "complaint"), ("A1", "answer", "suggestion")):
+        opened, *rest = w.ticket(name, "plumbers", "p1", 5, accept_on_time=False,
+                                 finish_on_time=False)  # fmt: skip
+        extra += [opened.model_copy(update={"track": track, "kind": kind}), *rest]
+    events = w.events()
+    await follow_incrementally(scoring, cid, [events[0], *extra, *events[1:]])
+    incremental = await scores(scoring, cid)
+    assert plain(w, incremental) == EXPECTED
+    plumbers = incremental[("team", w.u("plumbers"))]["detail"]["metrics"]
+    assert plumbers["volume"] == 4 and plumbers["on_time"]["accept"]["done"] == 4
+    kept, fresh = await kept_and_rebuilt_totals(scoring, cid)
+    assert kept == fresh
+    async with scoring.pool.acquire() as conn, conn.transaction():
+        await repository.scores.delete_all(conn, cid)
+    await recompute(scoring, cid)
+    assert without_time(await scores(scoring, cid)) == without_time(incremental)

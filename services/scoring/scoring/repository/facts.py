@@ -19,14 +19,16 @@ async def record_ticket_opened(
     department_id: str | None,
     team_id: str | None,
     opened_at: datetime,
+    track: str = "repair",
 ) -> None:
     """The opening; a stub made by an earlier event keeps the owner that event set."""
     await conn.execute(
         "INSERT INTO ticket_facts (ticket_id, report_id, tracking_no, category, department_id,"
-        " team_id, opened_at, status, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 'new', $7)"
+        " team_id, opened_at, status, updated_at, track)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7, 'new', $7, $8)"
         " ON CONFLICT (ticket_id) DO UPDATE SET report_id = EXCLUDED.report_id,"
         " tracking_no = EXCLUDED.tracking_no, category = EXCLUDED.category,"
-        " opened_at = EXCLUDED.opened_at,"
+        " opened_at = EXCLUDED.opened_at, track = EXCLUDED.track,"
         " department_id = COALESCE(ticket_facts.department_id, EXCLUDED.department_id),"
         " team_id = COALESCE(ticket_facts.team_id, EXCLUDED.team_id)",
         ticket_id,
@@ -36,6 +38,7 @@ async def record_ticket_opened(
         department_id,
         team_id,
         opened_at,
+        track,
     )
     # Ratings and confirmations that came first and named only the report.
     for table in ("ratings", "confirmations"):
