@@ -22,8 +22,8 @@ LOW = 2  # a score at or below this needs a comment (feedback's rule)
 @router.get("/mine")
 async def my_reports(ctx: Page, tab: str = "") -> Response:
     token = await ctx.token()
-    own, supported = await asyncio.gather(
-        ctx.api.my_reports(token), ctx.api.my_reports(token, supported=True)
+    own, supported, catalogue = await asyncio.gather(
+        ctx.api.my_reports(token), ctx.api.my_reports(token, supported=True), ctx.api.catalogue()
     )
     seen = {r.id for r in own}
     reports = own + [r for r in supported if r.id not in seen]
@@ -38,6 +38,7 @@ async def my_reports(ctx: Page, tab: str = "") -> Response:
         by_tab=by_tab,
         reports=by_tab[tab],
         supported={r.id for r in supported} - seen,
+        services={s.code: s.name for s in catalogue},
     )
 
 
