@@ -29,7 +29,7 @@ async def test_campuses_and_buildings_for_a_reporter(tickets_env: Env) -> None:
 
 async def test_floors_and_rooms_of_a_building(tickets_env: Env) -> None:
     e = tickets_env
-    await e.handle(complaint(campus="north", building="north-dorm-7", floor="5", room="508"))
+    await e.handle(complaint(campus="north", building="north-dorm-7", floor="5", room="530"))
     await e.handle(complaint(campus="north", building="north-dorm-7", floor="3", room="312"))
     await e.handle(complaint(building="north-dorm-7", room="B12"))
     r = await e.client.get("/v1/places/north-dorm-7", headers=e.as_user("student"))
@@ -41,9 +41,9 @@ async def test_floors_and_rooms_of_a_building(tickets_env: Env) -> None:
         "北校区",
     )
     floors = {f["code"]: f for f in body["floors"]}
-    assert list(floors) == ["3", "5", None]
+    assert list(floors) == ["1", "2", "3", "4", "5", "6", None]  # the demo map's, then unknown
     assert floors["3"]["source"] == "map" and floors["3"]["name"] == "7号楼3层"
-    room = floors["3"]["rooms"][0]
+    room = next(r for r in floors["3"]["rooms"] if r["code"] == "312")
     assert (room["code"], room["name"], room["source"]) == ("312", "7号楼312室", "map")
     assert room["label"] == "北校区学生公寓7号楼 312"
     assert room["location"] == {
@@ -52,9 +52,13 @@ async def test_floors_and_rooms_of_a_building(tickets_env: Env) -> None:
         "floor": "3",
         "room": "312",
     }
-    assert len(floors["3"]["rooms"]) == 1  # the reported 312 is the map's 312
-    reported = floors["5"]["rooms"][0]
-    assert (reported["code"], reported["source"], floors["5"]["name"]) == ("508", "reported", "5层")
+    assert len(floors["3"]["rooms"]) == 20  # the reported 312 is the map's 312
+    reported = floors["5"]["rooms"][-1]  # 530 is not in the map (its rooms are 501-520)
+    assert (reported["code"], reported["source"], floors["5"]["name"]) == (
+        "530",
+        "reported",
+        "7号楼5层",
+    )
     assert floors[None]["rooms"][0]["location"] == {
         "campus": "north",
         "building": "north-dorm-7",
