@@ -50,6 +50,7 @@ ALL = frozenset(Role)
 READER = frozenset({R.staff, R.team_lead, R.dept_head, R.supervisor, R.leader, R.admin})
 WORKER = frozenset({R.staff, R.team_lead, R.dept_head, R.supervisor})
 MANAGER = frozenset({R.team_lead, R.dept_head, R.supervisor, R.admin})
+REVIEWER = frozenset({R.team_lead, R.dept_head, R.supervisor, R.leader, R.admin})
 FILER = frozenset({R.reporter, R.front_desk, R.service, R.supervisor})
 SUPERVISOR = frozenset({R.supervisor})
 ADMIN = frozenset({R.admin})
@@ -167,6 +168,11 @@ ACCESS: dict[str, dict[tuple[str, str], Access]] = {
         ("GET", "/v1/places"): Access(ALL),  # the place picker of the report form
         ("GET", "/v1/places/{building}"): Access(ALL),
         ("GET", "/v1/units"): Access(ALL),  # names of departments and teams
+        # reviewed by leads, heads, supervisors (leaders and admins read); then scoped by unit
+        ("GET", "/v1/recurring-problems"): Access(REVIEWER),
+        ("POST", "/v1/recurring-problems/acknowledge"): Access(
+            REVIEWER, probe=lambda f: {"json": {"problem_id": "x@y", "note": "换水管"}}
+        ),
         ("PUT", "/v1/directory"): Access(ADMIN),
         ("GET", "/v1/directory/staff/{staff_id}"): Access(READER),
         ("PUT", "/v1/directory/staff/{staff_id}/on-duty"): Access(MANAGER),

@@ -23,6 +23,7 @@ from tickets import (
     api_places,
     api_queues,
     api_rectifications,
+    api_recurring,
     api_supervision,
     assign_service,
     lifecycle_service,
@@ -40,6 +41,7 @@ router.include_router(api_rectifications.router)
 router.include_router(api_supervision.router)
 router.include_router(api_places.router)
 router.include_router(api_places.units_router)
+router.include_router(api_recurring.router)
 
 
 class TicketOut(BaseModel):

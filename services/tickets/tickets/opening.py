@@ -24,6 +24,7 @@ from tickets import sla_service
 from tickets.domain import ticket_id_for
 from tickets.recurring import TicketRules, place_key, problem_id
 from tickets.repository import policies as policy_repo
+from tickets.repository import recurring as recurring_repo
 from tickets.repository import tickets as repo
 from tickets.routing import assignee, pick_post, route
 from tickets.routing_service import DirectoryView, view
@@ -193,7 +194,12 @@ async def detect_recurring(conn: Conn, new: list[Planned], rules: TicketRules) -
         p = latest[key]
         at, since = p.env.time, p.env.time - window
         problem = problem_id(key[1], key[0])
-        if not await policy_repo.mark_recurring(conn, problem, at, len(ids), since):
+        marked = await recurring_repo.mark(
+            conn, problem, at, since, category=key[1], place_key=key[0],
+            location=p.report.location.model_dump(mode="json"),
+            department_id=p.ticket["department_id"], team_id=p.ticket["team_id"], ticket_ids=ids,
+        )  # fmt: skip
+        if not marked:
             continue
         detected = RecurringProblemDetected(
             problem_id=problem, category=key[1], location=p.report.location, count=len(ids),

@@ -77,7 +77,7 @@ async def same_places(
     """For each (place, category), its tickets opened since the matching `since` (oldest first,
     at most 1000), when there are at least `at_least`; in one query. A place whose problem
     (`problems`, in the same order) was detected since then is skipped without reading its
-    tickets: `mark_recurring` would not count it again inside the window."""
+    tickets: `recurring.mark` would not count it again inside the window."""
     rows = await conn.fetch(
         "SELECT k.place_key, k.category, s.ids FROM (SELECT * FROM unnest($1::text[],"
         " $2::text[], $3::text[], $4::timestamptz[]) AS k(place_key, category, problem, since)"
@@ -93,22 +93,6 @@ async def same_places(
         at_least,
     )
     return {(r["place_key"], r["category"]): list(r["ids"]) for r in rows}
-
-
-async def mark_recurring(
-    conn: Conn, problem: str, at: datetime, count: int, window_start: datetime
-) -> bool:
-    """Record a detection unless one was made inside the window; True when this one counts."""
-    done = await conn.fetchval(
-        "INSERT INTO recurring_problems (problem_id, last_detected_at, count) VALUES ($1, $2, $3)"
-        " ON CONFLICT (problem_id) DO UPDATE SET last_detected_at = EXCLUDED.last_detected_at,"
-        " count = EXCLUDED.count WHERE recurring_problems.last_detected_at < $4 RETURNING true",
-        problem,
-        at,
-        count,
-        window_start,
-    )
-    return bool(done)
 
 
 async def open_context(conn: Conn, category: str) -> dict[str, Any]:
