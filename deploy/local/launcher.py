@@ -115,6 +115,8 @@ def service_env(inst: Instance, service: str) -> dict[str, str]:
         p + "JWT_AUDIENCE": "houqin",
         "HOUQIN_DEMO": "1",  # the local demo SSO serves its JWKS over http
         **(notify_peers(inst) if service == "notify" else {}),
+        # the console (same host) forwards its visitors' addresses for feedback's limits
+        **({"FEEDBACK_TRUSTED_PROXIES": "127.0.0.1"} if service == "feedback" else {}),
     }
 
 

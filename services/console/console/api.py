@@ -393,8 +393,12 @@ class Api:
         self._catalogue = (time.monotonic(), services)
         return services
 
-    async def board(self) -> Board:
-        return Board.model_validate(await self._json("feedback", "/v1/board"))
+    async def board(self, client: str) -> Board:
+        """The public board; `client` is the browser's address (see `track`)."""
+        response = await self.call(
+            "feedback", "GET", "/v1/board", headers={"X-Forwarded-For": client}, retry_safe=True
+        )
+        return Board.model_validate(response.json())
 
     async def track(self, tracking_no: str, code: str, client: str) -> Tracked:
         """A report's progress by tracking number and access code (no sign-in); `client` is
@@ -407,10 +411,12 @@ class Api:
 
     # --- feedback: the reporter ---------------------------------------------------------------
 
-    async def file_report(self, token: str, report: dict[str, Any], key: str) -> Report:
+    async def file_report(
+        self, token: str, report: dict[str, Any], key: str, client: str
+    ) -> Report:
         response = await self.call(
             "feedback", "POST", "/v1/reports", token, json=report,
-            headers={"Idempotency-Key": key},
+            headers={"Idempotency-Key": key, "X-Forwarded-For": client},
         )  # fmt: skip
         return Report.model_validate(response.json())
 

@@ -120,6 +120,12 @@ class Ctx:
         self.request.state.session = session
 
     @property
+    def client(self) -> str:
+        """The browser's address, forwarded to feedback for its per-address limits (the
+        console is its trusted proxy: otherwise every visitor would share one allowance)."""
+        return self.request.client.host if self.request.client else "unknown"
+
+    @property
     def _(self) -> i18n.Gettext:
         return i18n.gettext_for(self.lang)
 

@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 
 from feedback import domain_track
-from feedback.deps import Limiters, settings_of, too_many
+from feedback.deps import Limiters, client_address, too_many
 from feedback.domain_track import TrackIn, TrackOut, TrackStep
 from feedback.repository import timeline, track
 from houqin_shared.problems import problem
@@ -33,16 +33,6 @@ TRACK_PROBLEMS: dict[int | str, dict[str, Any]] = {
         "content": {"application/problem+json": {}},
     },
 }
-
-
-def client_address(request: Request) -> str:
-    """The client's address; behind a trusted proxy (the console), the one it forwards."""
-    address = request.client.host if request.client else "unknown"
-    trusted = {a.strip() for a in settings_of(request).track_trusted_proxies.split(",")}
-    forwarded = request.headers.get("x-forwarded-for", "")
-    if address in trusted and forwarded:
-        return forwarded.split(",")[0].strip()[:64]
-    return address
 
 
 def _limit(request: Request, tracking_no: str) -> None:

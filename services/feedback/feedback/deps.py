@@ -85,10 +85,24 @@ def too_many(wait_s: float, what: str) -> ProblemError:
     )
 
 
+def client_address(request: Request) -> str:
+    """The client's address; behind a trusted proxy (the console), the one it forwards."""
+    address = request.client.host if request.client else "unknown"
+    settings = settings_of(request)
+    trusted = {
+        a.strip()
+        for a in f"{settings.trusted_proxies},{settings.track_trusted_proxies}".split(",")
+        if a.strip()
+    }
+    forwarded = request.headers.get("x-forwarded-for", "")
+    if address in trusted and forwarded:
+        return forwarded.split(",")[0].strip()[:64]
+    return address
+
+
 def limit_address(request: Request) -> None:
     limiters: Limiters = request.app.state.limiters
-    address = request.client.host if request.client else "unknown"
-    wait = limiters.address.take(address)
+    wait = limiters.address.take(client_address(request))
     if wait:
         raise too_many(wait, "address")
 
@@ -96,8 +110,7 @@ def limit_address(request: Request) -> None:
 def limit_public(request: Request) -> None:
     """Public listings (Open311 GET, the board, public photos) per client address."""
     limiters: Limiters = request.app.state.limiters
-    address = request.client.host if request.client else "unknown"
-    wait = limiters.public.take(address)
+    wait = limiters.public.take(client_address(request))
     if wait:
         raise too_many(wait, "address")
 

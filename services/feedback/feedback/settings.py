@@ -61,10 +61,15 @@ class FeedbackSettings(ServiceSettings):
     rate_public_burst: int = Field(
         30, ge=1, description="Public listings one client address may make at once."
     )
-    track_trusted_proxies: str = Field(
+    trusted_proxies: str = Field(
         "",
         description="Addresses (comma separated) of proxies, such as the console, whose"
-        " X-Forwarded-For names the client that public tracking is rate-limited by.",
+        " X-Forwarded-For names the client that every per-address limit counts: filing, public"
+        " tracking, the public feed, board and photos (otherwise all the console's visitors"
+        " would share one address's allowance).",
+    )
+    track_trusted_proxies: str = Field(
+        "", description="Older name of FEEDBACK_TRUSTED_PROXIES (both are read)."
     )
     duplicate_radius_m: float = Field(
         50,

@@ -153,3 +153,22 @@ async def test_listing_is_rate_limited_and_id_lists_are_capped(feedback: Feedbac
         doc = (await client.get("/open311/openapi.json")).json()
         [param] = doc["paths"]["/v2/requests.{fmt}"]["get"]["parameters"][1:]
         assert param["name"] == "service_request_id" and param["x-maxItems"] == 50
+
+
+async def test_behind_the_console_each_visitor_has_their_own_allowance(feedback: Feedback) -> None:
+    """The console (a trusted proxy) forwards each visitor's address: one visitor's listings
+    do not use up another's, and nobody else can pick an address by sending the header."""
+    async with feedback.client(
+        rate_public_burst=2, rate_public_per_min=1, trusted_proxies="127.0.0.1"
+    ) as client:
+        for visitor in ("10.1.0.1", "10.1.0.2"):
+            for _ in range(2):
+                r = await client.get("/v1/board", headers={"X-Forwarded-For": visitor})
+                assert r.status_code == 200, r.text
+        r = await client.get("/v1/board", headers={"X-Forwarded-For": "10.1.0.1"})
+        assert r.status_code == 429
+    async with feedback.client(rate_public_burst=2, rate_public_per_min=1) as client:
+        for visitor in ("10.2.0.1", "10.2.0.2"):  # not a trusted proxy: the header is ignored
+            await client.get("/v1/board", headers={"X-Forwarded-For": visitor})
+        r = await client.get("/v1/board", headers={"X-Forwarded-For": "10.2.0.3"})
+        assert r.status_code == 429

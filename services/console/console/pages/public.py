@@ -45,7 +45,7 @@ async def _department_names(ctx: Page) -> dict[str, str]:
 @router.get("/board")
 async def board(ctx: Page) -> Response:
     board, catalogue, departments = await asyncio.gather(
-        ctx.api.board(), ctx.api.catalogue(), _department_names(ctx)
+        ctx.api.board(ctx.client), ctx.api.catalogue(), _department_names(ctx)
     )
     names = {s.code: s.name for s in catalogue}
     return ctx.render("board.html", board=board, names=names, departments=departments)
@@ -70,9 +70,8 @@ async def track(
         problems["code"] = errors.field_word("code", ctx.lang)
     if problems:
         return ctx.render("track.html", status=422, form=form, errors=problems)
-    client = ctx.request.client.host if ctx.request.client else "unknown"
     try:
-        found = await ctx.api.track(form["tracking_no"], form["code"], client)
+        found = await ctx.api.track(form["tracking_no"], form["code"], ctx.client)
     except ApiProblem as problem:
         fields = errors.field_messages(problem, ctx.lang)
         return ctx.render(

@@ -157,7 +157,9 @@ async def file_report(ctx: Page) -> Response:
                     uploaded = form.photo_ids + await _upload(ctx, token, files)
                     session.remember_upload(form.key, uploaded)
                 form.photo_ids = session.uploads[form.key][:MAX_PHOTOS]
-                report = await ctx.api.file_report(token, form.body(form.photo_ids), form.key)
+                report = await ctx.api.file_report(
+                    token, form.body(form.photo_ids), form.key, ctx.client
+                )
             except ApiProblem as problem:
                 session.uploads.pop(form.key, None)
                 problems = errors.field_messages(problem, ctx.lang)
