@@ -12,7 +12,7 @@ from houqin_shared.contracts.base import Event
 
 AUDIENCES = (
     "reporter",  # the person who filed the report (never known for anonymous reports)
-    "assignee",  # the staff member a ticket was assigned to
+    "assignee",  # the staff member a ticket was assigned to (a praise: the person credited)
     "superior",  # the lead or head a ticket that cannot be handled is reported to
     "team_queue",  # the team's (or the department's dispatch) shared inbox
     "team_lead",

@@ -12,6 +12,7 @@ from houqin_shared.contracts import (
     ComplaintFiled,
     DirectoryChanged,
     DirectoryUpdated,
+    PraiseReceived,
     RectificationOverdue,
     RecurringProblemDetected,
     ScoreComputed,
@@ -113,6 +114,7 @@ BATCH_HANDLERS: dict[type[Event], BatchHandler] = {
         TicketStatusChanged,
         RectificationOverdue,
         RecurringProblemDetected,
+        PraiseReceived,
         ScoreComputed,
         AwardsPublished,
     )

@@ -14,8 +14,10 @@ async def ids_for(conn: Conn, audience: str, event: Event) -> list[str]:
     department_id: str | None = getattr(event, "department_id", None)
     if audience == "reporter":
         return await reporters_of(conn, event)
-    if audience == "assignee":
-        assignee: str | None = getattr(event, "assignee_id", None)
+    if audience == "assignee":  # a praise's: the person it credits
+        assignee: str | None = getattr(event, "assignee_id", None) or getattr(
+            event, "staff_id", None
+        )
         return [assignee] if assignee else []
     if audience == "superior":
         superior: str | None = getattr(event, "superior_id", None)

@@ -248,6 +248,21 @@ DEFAULTS: dict[str, tuple[str, dict[str, Template]]] = {
             ),
         },
     ),
+    "praise": (
+        "houqin.tickets.PraiseReceived.v1",
+        {
+            "zh-CN": _t(
+                "收到一条表扬：{{ category }} @ {{ place }}",
+                "一位报告人表扬了班组在 {{ place }} 的 {{ category }} 工作（{{ tracking_no }}）。"
+                "感谢你们的付出！",
+            ),
+            "en": _t(
+                "Praise received: {{ category }} at {{ place }}",
+                "A reporter praised the team's {{ category }} work at {{ place }}"
+                " ({{ tracking_no }}). Thank you for your work!",
+            ),
+        },
+    ),
     "score": (
         "houqin.scoring.ScoreComputed.v1",
         {

@@ -81,6 +81,7 @@ def metrics_detail(m: Metrics) -> dict[str, Any]:
         "satisfaction_samples": m.satisfaction_samples(),
         "overdue": m.overdue,
         "transfers": m.transfers,
+        "praises": m.praises,
         "votes": m.votes,
         "quality_inspections": m.quality_inspections,
         "safety_inspections": m.safety_inspections,

@@ -70,6 +70,7 @@ class Metrics:
     survey_points: Fraction = Fraction(0)  # sum of score * responses
     overdue: int = 0
     transfers: int = 0
+    praises: int = 0  # praises (表扬) credited to the unit
     votes: int = 0
     quality_inspections: int = 0
     inspection_points: Fraction = Fraction(0)

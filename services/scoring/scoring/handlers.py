@@ -17,6 +17,7 @@ from houqin_shared.contracts import (
     IncidentOverturned,
     IncidentVerified,
     InspectionRecorded,
+    PraiseReceived,
     RectificationOverdue,
     SatisfactionRated,
     SurveyClosed,
@@ -140,6 +141,23 @@ async def on_overdue(conn: Conn, env: Envelope) -> None:
         },
         "subject_id, stage, due_at",
     )
+
+
+async def on_praise(conn: Conn, env: Envelope) -> None:
+    e = env.data
+    assert isinstance(e, PraiseReceived)
+    values = e.model_dump(
+        include={
+            "report_id",
+            "tracking_no",
+            "category",
+            "department_id",
+            "team_id",
+            "staff_id",
+            "received_at",
+        }
+    )
+    await facts.insert_row(conn, "praises", values, "report_id")
 
 
 async def on_fix_confirmed(conn: Conn, env: Envelope) -> None:
@@ -310,6 +328,8 @@ def scope_of(e: Event, s: totals.Scope | None = None) -> totals.Scope:
         s.inspections.add(e.inspection_id)
     if isinstance(e, RectificationOverdue):
         s.overdue.add(e.subject_id)
+    if isinstance(e, PraiseReceived):
+        s.praises.add(e.report_id)
     return s
 
 
@@ -335,6 +355,7 @@ _RECORDERS: dict[type[Event], Handler] = {
     TicketStatusChanged: on_status_changed,
     TicketTransferred: on_transferred,
     RectificationOverdue: on_overdue,
+    PraiseReceived: on_praise,
     FixConfirmed: on_fix_confirmed,
     FixRejected: on_fix_rejected,
     SatisfactionRated: on_rated,

@@ -18,6 +18,7 @@ from houqin_shared.logs import get_logger
 from tickets import lifecycle_service
 from tickets.lifecycle import Action, InvalidTransition, transition
 from tickets.opening import open_tickets
+from tickets.praises import credit_praises
 from tickets.repository import policies as policy_repo
 from tickets.repository import tickets as repo
 
@@ -59,10 +60,16 @@ async def on_fix_rejected(conn: Conn, env: Envelope) -> None:
     await _system_move(conn, e.report_id, "reopen", e.reason)
 
 
+async def on_filed(conn: Conn, envs: list[Envelope]) -> None:
+    """Credit the praises (no ticket) and open the other reports' tickets."""
+    await credit_praises(conn, envs)
+    await open_tickets(conn, envs)
+
+
 # Filed reports come in bursts: the worker opens each run of them together.
-BATCH_HANDLERS: dict[type[Event], BatchHandler] = {ComplaintFiled: open_tickets}
+BATCH_HANDLERS: dict[type[Event], BatchHandler] = {ComplaintFiled: on_filed}
 HANDLERS: dict[type[Event], Handler] = {
-    ComplaintFiled: one_at_a_time(open_tickets),
+    ComplaintFiled: one_at_a_time(on_filed),
     ServiceCatalogChanged: on_catalog_changed,
     FixConfirmed: on_fix_confirmed,
     FixRejected: on_fix_rejected,

@@ -338,6 +338,29 @@ class RecurringProblemDetected(Event):
         return self.problem_id
 
 
+class PraiseReceived(Event):
+    """A praise (表扬) was routed to the team (and person) it credits; it opens no ticket."""
+
+    event_type = "houqin.tickets.PraiseReceived.v1"
+    topic = TICKETS_TOPIC
+    source = TICKETS_SOURCE
+    summary = "A praise was credited to the team (and person) responsible for the place and work."
+
+    report_id: UUID = Field(description="The praise's report; the aggregate id.")
+    tracking_no: str
+    category: str
+    location: Location
+    department_id: str | None = Field(None, description="Owning department, when routed.")
+    team_id: str | None = Field(None, description="The team praised, when routed to one.")
+    staff_id: str | None = Field(
+        None, description="The person credited: the post's on-duty primary (or backup), if any."
+    )
+    received_at: datetime
+
+    def key(self) -> str:
+        return str(self.report_id)
+
+
 class StaffEntry(BaseModel):
     model_config = ConfigDict(frozen=True, extra="ignore")
 
@@ -442,6 +465,7 @@ CONTRACTS: tuple[type[Event], ...] = (
     IncidentVerified,
     IncidentOverturned,
     RecurringProblemDetected,
+    PraiseReceived,
     DirectoryChanged,
     DirectoryUpdated,
 )

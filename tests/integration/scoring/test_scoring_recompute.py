@@ -11,7 +11,7 @@ import pytest
 from scoring_support import Scoring, announced, make_campaign, plain, recompute, scores
 from scoring_world import EXPECTED, PERIOD, World, at
 
-from houqin_shared.contracts import DirectoryChanged, FixRejected
+from houqin_shared.contracts import DirectoryChanged, FixRejected, Location, PraiseReceived
 from scoring import compute, repository
 
 pytestmark = pytest.mark.infra
@@ -289,3 +289,45 @@ async def test_complaint_and_answer_tickets_are_not_repairs(scoring: Scoring) ->
         await repository.scores.delete_all(conn, cid)
     await recompute(scoring, cid)
     assert without_time(await scores(scoring, cid)) == without_time(incremental)
+
+
+async def test_praises_count_for_the_team_its_department_and_the_person(scoring: Scoring) -> None:
+    """Issue 14: a praise (no ticket) is credited to its team, the team's department and the
+    person on duty, counted once however often it comes, incrementally and in a full recompute;
+    no score moves (a campaign weighs nothing for praises by default)."""
+    w = World()
+    cid = await make_campaign(scoring, w)
+    praises = [
+        PraiseReceived(
+            report_id=uuid.uuid4(),
+            tracking_no=f"PR{i}",
+            category="plumbing",
+            location=Location(campus="north", building="north-dorm-7"),
+            department_id=None,
+            team_id=w.u("plumbers"),
+            staff_id=staff,
+            received_at=at(3 + i),
+        )
+        for i, staff in enumerate((w.u("p1"), None))
+    ]
+    events = w.events()
+    await follow_incrementally(scoring, cid, [events[0], *praises, praises[0], *events[1:]])
+    got = await scores(scoring, cid)
+    assert plain(w, got) == EXPECTED
+    metrics = {k: r["detail"]["metrics"]["praises"] for k, r in got.items()}
+    assert metrics[("team", w.u("plumbers"))] == 2
+    assert metrics[("department", w.u("maint"))] == 2
+    assert metrics[("staff", w.u("p1"))] == 1
+    assert metrics[("team", w.u("electricians"))] == 0
+    assert metrics[("staff", w.u("p2"))] == 0
+    kept, fresh = await kept_and_rebuilt_totals(scoring, cid)
+    assert kept == fresh
+    async with scoring.pool.acquire() as conn:
+        listed = await repository.explain.facts(
+            conn, "praises", "department", w.u("maint"), at(1, 0), at(30, 23), cid
+        )
+    assert sorted(x["tracking_no"] for x in listed) == ["PR0", "PR1"]
+    async with scoring.pool.acquire() as conn, conn.transaction():
+        await repository.scores.delete_all(conn, cid)
+    await recompute(scoring, cid)
+    assert without_time(await scores(scoring, cid)) == without_time(got)

@@ -81,17 +81,34 @@ async def test_a_praise_opens_no_ticket_and_never_escalates(tickets_env: Env) ->
     e = tickets_env
     praise = filed("praise", "plumbing", campus="north", building="north-dorm-7")
     praise = praise.model_copy(update={"description": "张师傅修得又快又好"})
-    before = await e.outbox()
     await e.handle(praise)
+    await e.handle(praise)  # delivered twice: credited once
     r = await e.client.get(
         f"/v1/tickets/by-report/{praise.report_id}", headers=e.as_user("supervisor")
     )
     assert r.status_code == 404
-    assert await e.outbox() == before
     assert await e.pool.fetchval("SELECT count(*) FROM tickets") == 0
+    assert len(await e.outbox("PraiseReceived")) == 1
+    assert await e.outbox("TicketOpened") == [] and await e.outbox("TicketAssigned") == []
+    before = await e.outbox()
     later = praise.filed_at + timedelta(days=30)
     await sweeper.sweep(e.pool, later)
     assert await e.outbox() == before  # nothing due, nothing escalated
+
+
+async def test_a_praise_credits_the_team_and_the_person_on_duty(tickets_env: Env) -> None:
+    e = tickets_env
+    praise = filed("praise", "plumbing", campus="north", building="north-dorm-7")
+    await e.handle(praise)
+    await e.handle(praise)
+    [credit] = await e.outbox("PraiseReceived")
+    assert credit["key"] == str(praise.report_id)
+    d = credit["data"]
+    assert (d["team_id"], d["department_id"]) == ("plumbers", "maintenance")
+    assert d["staff_id"] == "plumber"  # the post's on-duty primary
+    assert (d["category"], d["location"]["building"]) == ("plumbing", "north-dorm-7")
+    assert d["tracking_no"] == praise.tracking_no and "description" not in d
+    assert "reporter_id" not in d
 
 
 async def test_a_suggestion_has_a_reply_deadline_and_no_repair_stages(tickets_env: Env) -> None:

@@ -40,3 +40,12 @@ def test_an_answered_complaint_shows_its_reply(lang: str, fixed: str) -> None:
     repair = changed.model_copy(update={"track": "repair", "note": reply})
     _, body = templates.render(langs[lang], template_context(repair, lang))
     assert fixed in body and reply not in body
+
+
+@pytest.mark.parametrize(("lang", "praised"), [("zh-CN", "表扬"), ("en", "praised")])
+def test_a_praise_tells_the_team_what_and_where_in_its_language(lang: str, praised: str) -> None:
+    _, langs = templates.DEFAULTS["praise"]
+    event = SAMPLES["houqin.tickets.PraiseReceived.v1"]
+    subject, body = templates.render(langs[lang], template_context(event, lang))
+    assert praised in subject + body
+    assert "plumbing" in body and "north north-dorm-7 3 312" in body

@@ -25,6 +25,7 @@ _INT_FIELDS = (
     "survey_responses",
     "overdue",
     "transfers",
+    "praises",
     "votes",
     "quality_inspections",
     "safety_inspections",

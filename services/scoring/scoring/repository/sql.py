@@ -11,7 +11,8 @@ or a suggestion's answer (tickets' `track`) is not repair work done on time (iss
 
 Attribution: a ticket counts for its current department, team and assignee; a team's facts also
 count for its department; a transfer counts for the unit that passed the ticket on; an overdue
-item for its department, team and responsible person.
+item for its department, team and responsible person; a praise for the team and person it
+credits and their department.
 """
 
 from __future__ import annotations
@@ -118,6 +119,15 @@ WHERE x.state = 'accepted' AND x.at >= $1 AND x.at < $2 /*scope*/
 """
 
 
+# A praise counts for the team and person credited, and for the department (the team's).
+PRAISES = """
+SELECT COALESCE(x.department_id, tm.department_id) AS dept, x.team_id AS team,
+       x.staff_id AS staff, x.report_id, x.tracking_no, x.category, x.received_at
+FROM praises x LEFT JOIN teams tm ON tm.id = x.team_id
+WHERE x.received_at >= $1 AND x.received_at < $2 /*scope*/
+"""
+
+
 def _in_period(column: str) -> str:
     return f"({column} >= $1 AND {column} < $2)"
 
@@ -146,6 +156,7 @@ FACTS: dict[str, str] = {
     "inspections": INSPECTIONS,
     "overdue": OVERDUE,
     "transfers": TRANSFERS,
+    "praises": PRAISES,
 }
 
 # Totals: (query of the facts, aggregate columns computed over it); the same facts as FACTS,
@@ -190,6 +201,7 @@ TOTALS: dict[str, tuple[str, str]] = {
     ),
     "overdue": (OVERDUE, "count(*) AS overdue"),
     "transfers": (TRANSFERS, "count(*) AS transfers"),
+    "praises": (PRAISES, "count(*) AS praises"),
 }
 
 
@@ -228,6 +240,7 @@ SCOPES: dict[str, tuple[tuple[str, str], ...]] = {
     "inspections": (("inspections", "x.inspection_id = ANY({})"),),
     "overdue": (("overdue", "x.subject_id = ANY({})"),),
     "transfers": (("transfers", "x.transfer_id = ANY({})"),),
+    "praises": (("praises", "x.report_id = ANY({})"),),
 }
 
 
@@ -258,5 +271,6 @@ TOTAL_COLUMNS = (
     "safety_inspections",
     "overdue",
     "transfers",
+    "praises",
 )
 """Every aggregate of `TOTALS`, as the columns of the `unit_totals` table."""

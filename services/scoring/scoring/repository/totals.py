@@ -37,6 +37,7 @@ class Scope:
     inspections: set[UUID] = field(default_factory=set)
     overdue: set[UUID] = field(default_factory=set)
     transfers: set[UUID] = field(default_factory=set)
+    praises: set[UUID] = field(default_factory=set)
 
     def ids(self, kind: str) -> list[UUID]:
         return sorted(getattr(self, kind))
@@ -48,7 +49,7 @@ class Scope:
         return not any(getattr(self, kind) for kind in KINDS)
 
 
-KINDS = ("tickets", "reports", "surveys", "votes", "inspections", "overdue", "transfers")
+KINDS = ("tickets", "reports", "surveys", "votes", "inspections", "overdue", "transfers", "praises")
 
 
 async def lock_shared(conn: Conn) -> None:
