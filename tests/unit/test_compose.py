@@ -163,3 +163,15 @@ def test_photos_live_in_a_volume_the_services_user_owns() -> None:
     dockerfile = (ROOT / "services" / "feedback" / "Dockerfile").read_text()
     assert photo_dir in dockerfile and "chown -R 10001:10001 /var/lib/houqin" in dockerfile
     assert dockerfile.index("chown -R 10001") < dockerfile.index("USER 10001")
+
+
+def test_feedback_trusts_the_console_alone_as_its_proxy() -> None:
+    """Feedback's per-address limits count the visitor the console forwards, so the console
+    has a fixed address on the network and feedback trusts exactly that one."""
+    services = compose()
+    console_ip = services["console-api"]["networks"]["default"]["ipv4_address"]
+    for name in ("feedback-api", "feedback-worker", "feedback-relay"):
+        env = services[name]["environment"]
+        assert env["FEEDBACK_TRUSTED_PROXIES"] == console_ip, name
+    [subnet] = yaml.safe_load(TEXT)["networks"]["default"]["ipam"]["config"]
+    assert console_ip.rsplit(".", 1)[0] == subnet["subnet"].rsplit(".", 1)[0]
