@@ -4,6 +4,8 @@ minimum samples and the one-vote veto. Ranking and award quotas are in `domain_r
 Normalisation of each component to 0-100 (also in services/scoring/README.md):
 - work (部门工作特色和工作成绩): leadership's mark, entered 0-100, used as is. A team or person
   without a mark of its own takes its department's (a person: their team's, else department's).
+  A campaign's `praise_points` (default 0) adds that many points per praise (表扬) credited to
+  the unit in the period, capped at 100.
 - inspection (质量监督检查): the plain mean of the 0-100 scores of *quality* inspections in the
   period. A department's mean covers inspections of the department and of its teams; a person
   takes their team's mean. Safety inspections are shown but not scored.
@@ -238,6 +240,14 @@ def inherited_mark(
         if uid is not None and (kind, uid) in marks:
             return marks[(kind, uid)], f"{kind}:{uid}"
     return None, None
+
+
+def with_praises(work: Fraction | None, praises: int, points: Fraction) -> Fraction | None:
+    """The work component with the campaign's points per praise (表扬) added, capped at 100; no
+    mark stays no mark (the unit is not ranked for it either way)."""
+    if work is None or not points or not praises:
+        return work
+    return min(Fraction(100), work + points * praises)
 
 
 def inherit_team_inspections(

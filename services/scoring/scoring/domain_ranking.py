@@ -30,6 +30,7 @@ from scoring.domain import (
     not_ranked_reasons,
     round_half_up,
     vetoing_incidents,
+    with_praises,
 )
 
 Rounding = Literal["half_up", "floor", "ceil"]
@@ -74,6 +75,7 @@ class Rules:
     min_samples: MinSamples = field(default_factory=MinSamples)
     veto: VetoRules = field(default_factory=VetoRules)
     quotas: Quotas = field(default_factory=Quotas)
+    praise_points: Fraction = Fraction(0)  # added to the work component per praise
 
 
 @dataclass(frozen=True)
@@ -125,6 +127,7 @@ def score_unit(
     work, source = inherited_mark(
         unit.unit_type, unit.unit_id, unit.team_id, unit.department_id, marks
     )
+    work = with_praises(work, m.praises, rules.praise_points)
     insp, sat = m.inspection(), m.satisfaction()
     reasons = not_ranked_reasons(m, work, rules.min_samples, rules.weights)
     total = None

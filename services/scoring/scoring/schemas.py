@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from fractions import Fraction
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -126,6 +127,15 @@ class RulesIn(_Strict):
     quotas: QuotasIn = Field(default_factory=QuotasIn)
     min_samples: MinSamplesIn = Field(default_factory=MinSamplesIn)
     veto: VetoIn = Field(default_factory=VetoIn)
+    praise_points: float = Field(
+        0,
+        ge=0,
+        le=10,
+        strict=True,
+        allow_inf_nan=False,
+        description="Points each praise (表扬) in the period adds to a unit's work component"
+        " (its mark, own or inherited; capped at 100). 0: praises are counted, not weighed.",
+    )
 
 
 class CheckedRules(RulesIn):
@@ -196,6 +206,7 @@ def to_rules(raw: dict[str, object]) -> Rules:
             r.min_samples.satisfaction, r.min_samples.inspections, r.min_samples.tickets
         ),
         veto=VetoRules(tuple(r.veto.kinds), r.veto.cascade),
+        praise_points=Fraction(str(r.praise_points)),
         quotas=Quotas(
             r.quotas.departments,
             r.quotas.teams,

@@ -331,3 +331,21 @@ async def test_praises_count_for_the_team_its_department_and_the_person(scoring:
         await repository.scores.delete_all(conn, cid)
     await recompute(scoring, cid)
     assert without_time(await scores(scoring, cid)) == without_time(got)
+
+    # a campaign that weighs praises: 2.5 points each on the work component (marks: maint 88)
+    async with scoring.pool.acquire() as conn, conn.transaction():
+        c = await repository.campaigns.get(conn, cid)
+        assert c is not None
+        rules = {**c["rules"], "praise_points": 2.5}
+        await repository.campaigns.update(
+            conn, cid, c["name"], c["period_start"], c["period_end"], c["timezone"],
+            c["departments"], rules,
+        )  # fmt: skip
+    await recompute(scoring, cid)
+    weighed = await scores(scoring, cid)
+    work = {k: r["work_score"] for k, r in weighed.items()}
+    assert work[("team", w.u("plumbers"))] == 93.0  # 88 + 2 x 2.5
+    assert work[("department", w.u("maint"))] == 93.0
+    assert work[("staff", w.u("p1"))] == 90.5
+    assert work[("team", w.u("electricians"))] == 88.0
+    assert work[("staff", w.u("p2"))] == 88.0
