@@ -92,6 +92,7 @@ class Limits(Model):
 class CatalogService(Model):
     code: str
     name: str
+    name_en: str | None = None
     description: str = ""
     standard: str = ""
     fee: str = ""
@@ -100,6 +101,10 @@ class CatalogService(Model):
     service_phone: str | None = None
     complaint_phone: str | None = None
     department_id: str | None = None
+
+    def title(self, lang: str) -> str:
+        """The name in the page's language (English when the catalogue gives one)."""
+        return self.name_en if lang == "en" and self.name_en else self.name
 
     def limit_for(self, urgency: str = "normal") -> Limits | None:
         return next((lim for lim in self.limits if lim.urgency == urgency), None)

@@ -26,6 +26,7 @@ Code = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[a-z0-9][a-z0
 class ServiceOut(BaseModel):
     code: str
     name: str
+    name_en: str | None = None
     description: str
     standard: str
     fee: str

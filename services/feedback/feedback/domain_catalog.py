@@ -38,6 +38,9 @@ class ServiceIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     name: str = Field(min_length=1, max_length=100)
+    name_en: str | None = Field(
+        None, min_length=1, max_length=100, description="The name in English (else the name)."
+    )
     description: str = Field("", max_length=2000)
     standard: str = Field("", max_length=2000, description="The service standard promised.")
     fee: str = Field("", max_length=200, description="What it costs, e.g. 'free' or 'parts only'.")

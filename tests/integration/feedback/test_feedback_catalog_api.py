@@ -117,3 +117,7 @@ async def test_the_demo_catalogue_loads_through_the_api(feedback: Feedback) -> N
             assert again.status_code == 200 and again.json()["version"] == 1
     assert {s["code"] for s in listed} >= {"plumbing", "canteen", "clinic"}
     assert len(await feedback.events(CHANGED)) == len(catalog["services"])
+    # every service is named in Chinese first and in English second
+    names = {s["code"]: (s["name"], s["name_en"]) for s in listed}
+    assert names["plumbing"] == ("水电维修·给排水", "Plumbing")
+    assert all(zh and en and zh != en for zh, en in names.values())

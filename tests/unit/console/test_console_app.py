@@ -40,7 +40,8 @@ REPORT_ID = uuid.UUID("6f1c1a8e-7a3b-4d55-9a8e-0f1f2e3d4c5b")
 PHOTO_ID = uuid.UUID("0b7d5e2c-1111-4c1e-9a8e-0f1f2e3d4c5b")
 NOW = datetime.now(UTC).isoformat()
 SERVICE = {
-    "code": "plumbing", "name": "水电维修·给排水", "description": "", "standard": "", "fee": "免费",
+    "code": "plumbing", "name": "水电维修·给排水", "name_en": "Plumbing", "description": "",
+    "standard": "", "fee": "免费",
     "limits": [{"urgency": "normal", "accept_minutes": 30, "arrive_minutes": 240,
                 "finish_minutes": 1440}],
     "calendar": "round_the_clock", "service_phone": None, "complaint_phone": None,
@@ -297,9 +298,12 @@ async def test_language_switch_and_accept_language(console: Console) -> None:
     assert 'lang="en"' in en.text and "Report a repair" in en.text
     switched = await console.client.get("/lang/en", params={"next": "/services"})
     assert switched.status_code == 303 and switched.headers["location"] == "/services"
-    assert "Service commitments" in (await console.client.get("/services")).text
+    services = (await console.client.get("/services")).text
+    assert "Service commitments" in services
+    assert "Plumbing" in services and "水电维修" not in services  # the service's English name
     await console.client.get("/lang/zh")
-    assert "服务承诺" in (await console.client.get("/services")).text
+    services = (await console.client.get("/services")).text
+    assert "服务承诺" in services and "水电维修·给排水" in services
 
 
 async def test_logout_destroys_the_session_and_ends_the_sso_session(console: Console) -> None:

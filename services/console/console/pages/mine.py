@@ -38,7 +38,7 @@ async def my_reports(ctx: Page, tab: str = "") -> Response:
         by_tab=by_tab,
         reports=by_tab[tab],
         supported={r.id for r in supported} - seen,
-        services={s.code: s.name for s in catalogue},
+        services={s.code: s.title(ctx.lang) for s in catalogue},
     )
 
 
@@ -64,7 +64,9 @@ async def report_page(ctx: Page, report_id: uuid.UUID) -> Response:
         ctx.api.catalogue(),
     )
     buildings = {b.code: b.name for c in places or [] for b in c.buildings}
-    service = next((s.name for s in catalogue if s.code == report.category), report.category)
+    service = next(
+        (s.title(ctx.lang) for s in catalogue if s.code == report.category), report.category
+    )
     return ctx.render(
         "report.html", report=report, timeline=steps, rating=rating, buildings=buildings,
         service=service,

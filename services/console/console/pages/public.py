@@ -47,7 +47,7 @@ async def board(ctx: Page) -> Response:
     board, catalogue, departments = await asyncio.gather(
         ctx.api.board(ctx.client), ctx.api.catalogue(), _department_names(ctx)
     )
-    names = {s.code: s.name for s in catalogue}
+    names = {s.code: s.title(ctx.lang) for s in catalogue}
     return ctx.render("board.html", board=board, names=names, departments=departments)
 
 
