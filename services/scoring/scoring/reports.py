@@ -69,6 +69,7 @@ def columns(weights: dict[str, int]) -> list[tuple[str, Callable[[dict[str, Any]
         ("质量检查次数", metric("quality_inspections")),
         ("超时数", metric("overdue")),
         ("转办数", metric("transfers")),
+        ("表扬数", metric("praises")),
         ("得票数", metric("votes")),
         ("一票否决", lambda r: "是" if r["vetoed"] else "否"),
         ("未排名原因", lambda r: r["not_ranked_reason"]),

@@ -63,7 +63,7 @@ def test_xlsx_text_cells_are_text_and_quoted() -> None:
     for line in teams.iter_rows(min_row=2):
         for cell in line:
             assert cell.data_type != "f", cell.value
-    assert teams.cell(2, 4).value == "'=maint" and teams.cell(2, 22).value == "'@reason"
+    assert teams.cell(2, 4).value == "'=maint" and teams.cell(2, 23).value == "'@reason"
     assert teams.cell(2, 7).value == -1.5 and teams.cell(2, 7).data_type == "n"
     # a control character XML cannot carry is dropped, not a crash
     assert book["部门"].cell(2, 3).value == "维修管理科"

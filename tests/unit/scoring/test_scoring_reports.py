@@ -68,5 +68,5 @@ def test_xlsx_one_sheet_per_unit_type_with_frozen_header() -> None:
         assert sheet.cell(1, 1).value == "单位类型"
         assert sheet.cell(1, 8).value == "部门工作成绩（50%）"
     assert book["部门"].max_row == 2 and book["部门"].cell(2, 7).value == 86.45
-    assert book["班组"].cell(2, 21).value == "是"
-    assert book["个人"].cell(2, 23).value == "优秀个人"
+    assert book["班组"].cell(2, 22).value == "是"
+    assert book["个人"].cell(2, 24).value == "优秀个人"
