@@ -216,6 +216,7 @@ ACCESS: dict[str, dict[tuple[str, str], Access]] = {
         ("GET", "/v1/tickets/{ticket_id}/transfers"): Access(READER),
         ("POST", "/v1/transfers/{transfer_id}/{decision}"): Access(MANAGER),
         ("POST", "/v1/tickets/{ticket_id}/{move}"): Access(WORKER),
+        ("POST", "/v1/tickets/{ticket_id}/accept-reason"): Access(WORKER),
     },
     "scoring": {
         **OPS,

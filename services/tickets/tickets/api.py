@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 from starlette.convertors import Convertor, register_url_convertor
 
 from houqin_shared.contracts import Location
-from houqin_shared.contracts.tickets import ComplaintOutcome, Track
+from houqin_shared.contracts.tickets import ComplaintOutcome, PauseReason, Track
 from houqin_shared.db import Conn
 from houqin_shared.identity import Principal
 from houqin_shared.openapi import refusals
@@ -26,6 +26,7 @@ from tickets import (
     api_recurring,
     api_supervision,
     assign_service,
+    decisions,
     lifecycle_service,
     transfers_service,
 )
@@ -70,6 +71,10 @@ class TicketOut(BaseModel):
     transfer_count: int = 0
     track: Track = "repair"
     outcome: ComplaintOutcome | None = None
+    closed_as: str | None = None
+    reason_accepted_by: str | None = None
+    pause_reason: PauseReason | None = None
+    pause_until: datetime | None = None
 
 
 class Move(BaseModel):
@@ -81,6 +86,18 @@ class Move(BaseModel):
     )
     outcome: ComplaintOutcome | None = Field(
         None, description="Resolving a complaint: upheld, partly_upheld or not_upheld (required)."
+    )
+    pause_reason: PauseReason | None = Field(
+        None,
+        description="Pausing (required): waiting_parts 等待配件, reporter_absent 报修人不在 or"
+        " outside_contractor 外包单位处理.",
+    )
+    pause_days: int | None = Field(
+        None,
+        ge=1,
+        le=30,
+        description="Pausing: working days (default and most for a worker: the rules'"
+        " pause_max_days; longer only by the team lead, department head or a supervisor).",
     )
 
 
@@ -215,6 +232,7 @@ _ACTIONS: dict[str, Action] = {
     "cannot-handle": "cannot_handle",
     "pause": "pause",
     "resume": "resume",
+    "cannot-do": "cannot_do",
 }
 
 
@@ -243,26 +261,65 @@ register_url_convertor("ticket_move", _MoveConvertor())
         "complaint-outcome-required",
         "ticket-outcome-not-for-track",
         "ticket-action-not-for-track",
+        "ticket-decide-forbidden",
+        "pause-reason-required",
+        "pause-too-long",
     ),
 )
 async def move_ticket(
     ticket_id: uuid.UUID,
     move: Literal[
-        "accept", "on-site", "investigate", "resolve", "cannot-handle", "pause", "resume"
+        "accept",
+        "on-site",
+        "investigate",
+        "resolve",
+        "cannot-handle",
+        "pause",
+        "resume",
+        "cannot-do",
     ],
     p: Worker,
     pool: DbPool,
     body: Move | None = None,
 ) -> dict[str, Any]:
     """accept, on-site, resolve (public reply in `note`), cannot-handle (explanation in `note`,
-    reported to the superior), pause (reason in `note`; the clock stops), resume. A complaint
+    reported to the superior, chased until decided), pause (`pause_reason` from the list and
+    `pause_days` within the rules; the clock stops until the pause runs out), resume,
+    cannot-do (the team lead, department head or a supervisor closes a cannot_handle ticket as
+    cannot be done, 不能办理, with the reason the reporter sees; it counts late). A complaint
     is accepted (acknowledged), investigated (findings in `note`) and resolved with an
     `outcome` and the reply; a suggestion or consultation is resolved with the reply; neither
     goes on site nor pauses (409 ticket-action-not-for-track). An invalid move is 409 and
     changes nothing."""
-    note = body.note if body else None
-    outcome = body.outcome if body else None
+    b = body or Move()
     async with pool.acquire() as conn, conn.transaction():
         return await lifecycle_service.act(
-            conn, ticket_id, p, _ACTIONS[move], note, datetime.now(UTC), outcome
+            conn,
+            ticket_id,
+            p,
+            _ACTIONS[move],
+            b.note,
+            datetime.now(UTC),
+            b.outcome,
+            b.pause_reason,
+            b.pause_days,
+        )
+
+
+@router.post(
+    "/tickets/{ticket_id}/accept-reason",
+    tags=["tickets"],
+    response_model=TicketOut,
+    responses=refusals(
+        "reason-accept-supervisors-only", "ticket-not-cannot-be-done", "ticket-reason-accepted"
+    ),
+)
+async def accept_reason(
+    ticket_id: uuid.UUID, p: Worker, pool: DbPool, body: Decision | None = None
+) -> dict[str, Any]:
+    """A quality supervisor accepts why a ticket could not be done (不能办理): its finish stage
+    then counts as on time (a TicketStatusChanged correction with on_time true)."""
+    async with pool.acquire() as conn, conn.transaction():
+        return await decisions.accept_reason(
+            conn, ticket_id, p, body.note if body else None, datetime.now(UTC)
         )

@@ -12,7 +12,7 @@ from houqin_shared.db import Conn
 from houqin_shared.identity import Principal
 from houqin_shared.problems import problem
 from tickets.access import may_manage
-from tickets.lifecycle import TRANSFERABLE
+from tickets.lifecycle import RESTARTS, TRANSFERABLE
 from tickets.lifecycle_service import load
 from tickets.repository import directory as dir_repo
 from tickets.repository import tickets as repo
@@ -39,12 +39,13 @@ async def assign(
         raise problem(
             "ticket-not-reassignable", f"a ticket that is {t['status']} cannot be reassigned"
         )
-    status = "assigned" if t["status"] in ("new", "assigned", "accepted") else t["status"]
+    status = "assigned" if t["status"] in RESTARTS else t["status"]
     fields = {
         "assignee_id": assignee_id,
         "assigned_via": "manual",
         "status": status,
         "updated_at": now,
+        "stuck_at": None,  # a cannot_handle ticket is decided: no longer chased as such
     }
     await repo.update_ticket(conn, t["id"], fields)
     await repo.add_action(

@@ -4,6 +4,10 @@ For the current stage (the first with a limit not yet done) the steps are: a war
 the limit, level 1 (team lead) at the due time, level 2 (department head) at twice the limit,
 level 3 (supervisors and the division leader) at three times, then level-3 reminders every
 `remind_every_s` of WORKING time, so repeats only fall in working hours.
+
+A cannot_handle ticket is reported to its team lead (or, without one, the department head) when
+it is declared; if nobody decides within one spacing it goes to the department head (level 2),
+after two to the supervisors (level 3), then level-3 reminders (`decision_step`).
 """
 
 from __future__ import annotations
@@ -85,6 +89,27 @@ def due_steps(
         else:
             fired.append(nxt)
         nxt = step(nxt.index + 1, limit_s, sla, clock, work, remind_every_s)
+    return fired, nxt
+
+
+def decision_step(index: int, since: datetime, work: Clock, every_s: int = REMIND_EVERY_S) -> Step:
+    """Step `index` of chasing a decision on a cannot_handle ticket declared at `since`."""
+    level = 2 if index == 0 else 3
+    return Step(index, work.add(since, (index + 1) * every_s), level, False, max(0, index - 1))
+
+
+def due_decision_steps(
+    index: int, now: datetime, since: datetime, work: Clock, every_s: int = REMIND_EVERY_S
+) -> tuple[list[Step], Step]:
+    """Decision steps from `index` due by `now` (missed reminders collapse), and the next."""
+    fired: list[Step] = []
+    nxt = decision_step(index, since, work, every_s)
+    while nxt.at <= now and len(fired) < MAX_STEPS_PER_SWEEP:
+        if fired and fired[-1].seq and nxt.seq:
+            fired[-1] = nxt
+        else:
+            fired.append(nxt)
+        nxt = decision_step(nxt.index + 1, since, work, every_s)
     return fired, nxt
 
 

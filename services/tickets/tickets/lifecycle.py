@@ -2,6 +2,9 @@
 
 new → assigned → accepted → on_site → resolved → closed, with reopened (FixRejected),
 cannot_handle (explanation required), and paused (clock stopped) from accepted or on_site.
+A cannot_handle ticket waits for its team lead or department head (tickets.decisions): they
+reassign or transfer it, or close it as cannot be done (不能办理, `cannot_do`, a reason the
+reporter sees), which completes the finish stage late unless a supervisor accepts the reason.
 
 A complaint ticket (tickets.tracks) is acknowledged (accept), investigated (findings noted; it
 stays accepted) and answered (resolve); an answer ticket (suggestion, consultation) is answered
@@ -25,9 +28,13 @@ Action = Literal[
     "resume",
     "close",
     "reopen",
+    "cannot_do",
 ]
 OPEN = frozenset({"new", "assigned", "accepted", "on_site", "paused", "reopened"})
-TRANSFERABLE = frozenset({"new", "assigned", "accepted", "reopened"})
+# cannot_handle too: the lead or head decides by reassigning or transferring it.
+TRANSFERABLE = frozenset({"new", "assigned", "accepted", "reopened", "cannot_handle"})
+# Where a reassignment or an accepted transfer starts the ticket again.
+RESTARTS = frozenset({"new", "assigned", "accepted", "cannot_handle"})
 
 _RULES: dict[str, tuple[frozenset[str], str]] = {
     "accept": (frozenset({"assigned", "reopened"}), "accepted"),
@@ -42,15 +49,20 @@ _RULES: dict[str, tuple[frozenset[str], str]] = {
     "resume": (frozenset({"paused"}), "*"),  # back to where it paused
     "close": (frozenset({"resolved", "cannot_handle"}), "closed"),
     "reopen": (frozenset({"resolved", "closed", "cannot_handle"}), "reopened"),
+    "cannot_do": (frozenset({"cannot_handle"}), "closed"),
 }
-NEEDS_NOTE = frozenset({"resolve", "cannot_handle", "pause", "investigate"})
+# A pause needs a listed reason instead (tickets.pauses).
+NEEDS_NOTE = frozenset({"resolve", "cannot_handle", "investigate", "cannot_do"})
+# Moves only a team lead, a department head or a supervisor makes.
+MANAGERS_ONLY = frozenset({"cannot_do"})
 STAGE_OF: dict[str, Stage] = {
     "accept": "accept",
     "on_site": "arrive",
     "investigate": "arrive",
     "resolve": "finish",
+    "cannot_do": "finish",
 }
-_COMMON = frozenset({"accept", "resolve", "cannot_handle", "close", "reopen"})
+_COMMON = frozenset({"accept", "resolve", "cannot_handle", "close", "reopen", "cannot_do"})
 ACTIONS_OF: dict[str, frozenset[str]] = {
     "repair": frozenset(_RULES) - {"investigate"},
     "complaint": _COMMON | {"investigate"},
@@ -60,6 +72,12 @@ ACTIONS_OF: dict[str, frozenset[str]] = {
 _FROM: dict[tuple[str, str], frozenset[str]] = {
     ("answer", "resolve"): frozenset({"new", "assigned", "accepted", "reopened"}),
 }
+
+
+def stage_on_time(action: str, timely: bool | None) -> bool | None:
+    """A close as cannot be done counts as late, whatever the clock says (until a supervisor
+    accepts the reason: tickets.decisions)."""
+    return False if action == "cannot_do" else timely
 
 
 class InvalidTransition(Exception):

@@ -9,21 +9,26 @@ from uuid import UUID
 
 from houqin_shared import outbox
 from houqin_shared.contracts import TicketStatusChanged
-from houqin_shared.contracts.tickets import ComplaintOutcome
+from houqin_shared.contracts.tickets import ComplaintOutcome, PauseReason
 from houqin_shared.db import Conn
 from houqin_shared.identity import Principal, Role
 from houqin_shared.problems import problem
 from tickets import sla_service, supervision_service
-from tickets.access import may_act
+from tickets.access import may_act, may_manage
+from tickets.escalation import decision_step
 from tickets.lifecycle import (
+    MANAGERS_ONLY,
     Action,
     InvalidTransition,
     NoteRequired,
     NotForTrack,
     Transition,
+    stage_on_time,
     transition,
 )
+from tickets.pauses import Pause, PauseRefused, plan_pause
 from tickets.repository import directory as dir_repo
+from tickets.repository import policies as policy_repo
 from tickets.repository import tickets as repo
 from tickets.sla import SlaClock, clock_for, on_time
 from tickets.tracks import OutcomeProblem, check_outcome
@@ -71,6 +76,7 @@ async def apply(
     note: str | None,
     now: datetime,
     outcome: ComplaintOutcome | None = None,
+    pause: Pause | None = None,
 ) -> dict[str, Any]:
     """Store the move, its audit row and its event; return the updated ticket. A complaint's
     investigation findings stay in the audit row (the complainant sees the reply only)."""
@@ -80,21 +86,30 @@ async def apply(
     fields: dict[str, Any] = {"status": tr.to_status, "updated_at": now}
     stage_due = timely = None
     if tr.stage is not None:
-        stage_due, timely = t[f"{tr.stage}_due_at"], on_time(policy, cal, clock, tr.stage, now)
+        stage_due = t[f"{tr.stage}_due_at"]
+        timely = stage_on_time(tr.action, on_time(policy, cal, clock, tr.stage, now))
         fields[_DONE_AT[tr.stage]] = now
     if tr.action == "pause":
         clock = clock.pause(now)
         fields |= {"paused_at": now, "paused_from": t["status"]}
+        if pause is not None:
+            fields |= {"pause_reason": pause.reason, "pause_until": pause.until}
     elif tr.action == "resume":
         clock = clock.resume(now, clock_for(policy, cal))
         fields |= {"paused_at": None, "paused_from": None, "credit_s": clock.credit_s}
+        fields |= {"pause_reason": None, "pause_until": None}
     elif tr.action == "reopen":  # a new round: the clock starts again
         clock = SlaClock(now)
         fields |= {"clock_started_at": now, "credit_s": 0.0, "cycle": t["cycle"] + 1}
         fields |= {"accepted_at": None, "arrived_at": None, "resolved_at": None, "closed_at": None}
-        fields["outcome"] = None
+        fields |= {"outcome": None, "stuck_at": None, "closed_as": None}
+        fields |= {"reason_accepted_by": None, "reason_accepted_at": None}
     elif tr.action == "close":
         fields["closed_at"] = now
+    elif tr.action == "cannot_do":
+        fields |= {"closed_at": now, "closed_as": "cannot_be_done", "stuck_at": None}
+    elif tr.action == "cannot_handle":
+        fields["stuck_at"] = now
     elif tr.action == "resolve" and outcome is not None:
         fields["outcome"] = outcome
     if tr.action in ("pause", "resume", "reopen"):
@@ -102,6 +117,11 @@ async def apply(
     if tr.action == "reopen":
         fields["esc_stage"] = None  # a new round escalates from its first step
     fields |= sla_service.schedule_fields({**t, **fields}, policy, cal)
+    if tr.action == "cannot_handle":  # chased until the lead or head decides
+        nxt = decision_step(0, now, cal)
+        fields |= {"esc_stage": "decide", "esc_step": 0, "next_check_at": nxt.at}
+    elif pause is not None:  # looked at again when the pause runs out
+        fields["next_check_at"] = pause.until
     await repo.update_ticket(conn, t["id"], fields)
     detail = {
         "stage": tr.stage,
@@ -136,6 +156,9 @@ async def apply(
             changed_at=now,
             track=t["track"],
             outcome=outcome if tr.action == "resolve" else None,
+            pause_reason=pause.reason if pause else None,
+            pause_until=pause.until if pause else None,
+            closed_as="cannot_be_done" if tr.action == "cannot_do" else None,
         ),
     )
     return {**t, **fields}
@@ -149,9 +172,42 @@ async def act(
     note: str | None,
     now: datetime,
     outcome: ComplaintOutcome | None = None,
+    pause_reason: PauseReason | None = None,
+    pause_days: int | None = None,
 ) -> dict[str, Any]:
     t = await load(conn, ticket_id, p)
-    moved = await apply(conn, t, check(t, action, note, outcome), p.subject, note, now, outcome)
+    if action in MANAGERS_ONLY and not may_manage(p, t["team_id"], t["department_id"]):
+        raise problem(
+            "ticket-decide-forbidden",
+            "only the team lead, the department head or a supervisor closes a ticket as cannot"
+            " be done",
+        )
+    tr = check(t, action, note, outcome)
+    pause = None
+    if action == "pause":
+        pause = await _pause(conn, t, p, pause_reason, pause_days, note, now)
+        note = pause.note
+    moved = await apply(conn, t, tr, p.subject, note, now, outcome, pause)
     if outcome == "upheld" and p.has_any(Role.supervisor):
         await supervision_service.complaint_upheld(conn, moved, p, note or "", now)
     return moved
+
+
+async def _pause(
+    conn: Conn,
+    t: dict[str, Any],
+    p: Principal,
+    reason: PauseReason | None,
+    days: int | None,
+    note: str | None,
+    now: datetime,
+) -> Pause:
+    """The pause `p` asks for, within the rules (a longer one only by a lead, head or
+    supervisor)."""
+    rules = await policy_repo.get_rules(conn)
+    cal = await sla_service.calendar(conn)
+    approver = may_manage(p, t["team_id"], t["department_id"])
+    try:
+        return plan_pause(reason, days, note, now, cal, rules.pause_max_days, approver)
+    except PauseRefused as exc:
+        raise problem(exc.slug, str(exc)) from exc

@@ -17,6 +17,8 @@ class TicketRules(BaseModel):
     complaint_investigate_minutes: int = Field(1440, ge=1, le=525_600)
     complaint_reply_minutes: int = Field(2400, ge=1, le=525_600)
     answer_reply_minutes: int = Field(2400, ge=1, le=525_600)
+    # Pauses (tickets.pauses): the longest a worker may pause, in working days (8 h a day).
+    pause_max_days: int = Field(3, ge=1, le=30)
 
 
 def place_key(loc: Location) -> str | None:

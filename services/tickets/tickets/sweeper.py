@@ -1,7 +1,12 @@
 """The overdue sweeper (a worker Periodic): it reads only tickets whose next check is due (an
 index on next_check_at), claims them with FOR UPDATE SKIP LOCKED, fires each escalation step
 once (a unique key per subject, cycle, stage, level, warning and reminder) and emits
-RectificationOverdue in the same transaction."""
+RectificationOverdue in the same transaction.
+
+A cannot_handle ticket is chased until its lead or head decides (escalation.decision_step; the
+events say stage finish, the stage that is stuck). A paused ticket whose pause has run out is
+resumed by the system (TicketStatusChanged resumed, note 暂停期满): its clock runs again and it
+is chased like any other from then on."""
 
 from __future__ import annotations
 
@@ -15,15 +20,18 @@ from houqin_shared.contracts import RectificationOverdue
 from houqin_shared.db import Conn
 from houqin_shared.logs import get_logger
 from houqin_shared.service import Periodic
-from tickets import sla_service
-from tickets.escalation import current_stage, deadline_limit, due_steps
+from tickets import lifecycle_service, sla_service
+from tickets.escalation import current_stage, deadline_limit, due_decision_steps, due_steps
+from tickets.lifecycle import transition
 from tickets.repository import escalations as repo
 from tickets.repository import rectifications as rect_repo
+from tickets.repository import tickets as tickets_repo
 from tickets.sla import RoundTheClock, WorkingCalendar, clock_for
 
 log = get_logger(__name__)
 BATCH = 1000
 EVERY_S = 10.0
+PAUSE_OVER = "暂停期满，自动恢复计时 (the pause ran out: the clock runs again)"
 
 
 async def sweep_batch(
@@ -34,7 +42,17 @@ async def sweep_batch(
     records: list[tuple[str, Any, int, str, int, bool, int, datetime, datetime]] = []
     events: dict[repo.Key, RectificationOverdue] = {}
     moves: list[tuple[Any, str | None, int, datetime | None]] = []
+    resumes: list[Any] = []
     for t in rows:
+        if t["status"] == "paused" and t["pause_until"] is not None:
+            if t["pause_until"] <= now:
+                resumes.append(t["id"])
+            else:
+                moves.append((t["id"], t["esc_stage"], t["esc_step"], t["pause_until"]))
+            continue
+        if t["status"] == "cannot_handle" and t["stuck_at"] is not None:
+            moves.append(_chase_decision(t, now, cal, records, events))
+            continue
         policy = sla_service.policy_from(t["policy"], t["urgency"])
         stage = current_stage(t, policy)
         limit = policy.limit(stage) if stage else None
@@ -70,7 +88,45 @@ async def sweep_batch(
     if new:
         await outbox.add(conn, *(events[k] for k in events if k in new))
     await repo.reschedule(conn, moves)
+    for ticket_id in resumes:
+        full = await tickets_repo.get_ticket(conn, ticket_id)
+        assert full is not None  # claimed (locked) above
+        tr = transition("paused", "resume", full["paused_from"], track=full["track"])
+        await lifecycle_service.apply(conn, full, tr, None, PAUSE_OVER, now)
     return len(rows), len(new)
+
+
+def _chase_decision(
+    t: dict[str, Any],
+    now: datetime,
+    cal: WorkingCalendar,
+    records: list[tuple[str, Any, int, str, int, bool, int, datetime, datetime]],
+    events: dict[repo.Key, RectificationOverdue],
+) -> tuple[Any, str | None, int, datetime | None]:
+    """Steps due on a cannot_handle ticket nobody has decided: the head, then supervisors."""
+    since = t["stuck_at"]
+    index = t["esc_step"] if t["esc_stage"] == "decide" else 0
+    fired, nxt = due_decision_steps(index, now, since, cal)
+    for s in fired:
+        # one key per declaration: a ticket declared cannot_handle again is chased again
+        stage = f"decide-{int(since.timestamp())}"
+        key: repo.Key = ("ticket", t["id"], t["cycle"], stage, s.level, s.warning, s.seq)
+        records.append((*key, s.at, now))
+        events[key] = RectificationOverdue(
+            subject_kind="ticket",
+            subject_id=t["id"],
+            tracking_no=t["tracking_no"],
+            stage="finish",
+            level=s.level,
+            warning=False,
+            due_at=s.at,
+            overdue_by_s=int((now - s.at).total_seconds()),
+            department_id=t["department_id"],
+            team_id=t["team_id"],
+            responsible_id=t["assignee_id"],
+            detected_at=now,
+        )
+    return t["id"], "decide", nxt.index, nxt.at
 
 
 async def sweep_rectifications(

@@ -14,7 +14,7 @@ from houqin_shared.db import Conn
 from houqin_shared.identity import Principal
 from houqin_shared.problems import problem
 from tickets.access import may_manage
-from tickets.lifecycle import TRANSFERABLE
+from tickets.lifecycle import RESTARTS, TRANSFERABLE
 from tickets.lifecycle_service import load
 from tickets.repository import directory as dir_repo
 from tickets.repository import tickets as repo
@@ -124,8 +124,8 @@ async def decide(
             "transfer_count": count,
             "updated_at": now,
         }
-        if t["status"] in ("new", "assigned", "accepted"):  # the receiving side starts again
-            fields["status"] = "assigned" if who else "new"
+        if t["status"] in RESTARTS:  # the receiving side starts again
+            fields |= {"status": "assigned" if who else "new", "stuck_at": None}
         await repo.update_ticket(conn, t["id"], fields)
         if who:
             events.append(

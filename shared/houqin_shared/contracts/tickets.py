@@ -21,6 +21,7 @@ TRACK_DESCRIPTION = (
     " consultation: one reply deadline). Older producers: repair."
 )
 ComplaintOutcome = Literal["upheld", "partly_upheld", "not_upheld"]
+PauseReason = Literal["waiting_parts", "reporter_absent", "outside_contractor"]
 
 
 class TicketOpened(Event):
@@ -156,6 +157,26 @@ class TicketStatusChanged(Event):
         None,
         description="A complaint's answer (status resolved): upheld (经查属实), partly upheld or"
         " not upheld; `note` is the reply the complainant sees.",
+    )
+    pause_reason: PauseReason | None = Field(
+        None,
+        description="For paused: waiting_parts (等待配件), reporter_absent (报修人不在) or"
+        " outside_contractor (外包单位处理).",
+    )
+    pause_until: datetime | None = Field(
+        None, description="For paused: when the pause runs out and the ticket is resumed."
+    )
+    closed_as: Literal["cannot_be_done"] | None = Field(
+        None,
+        description="For closed: cannot_be_done (不能办理) when the team lead or department head"
+        " closed a ticket that could not be handled; `note` is the reason the reporter sees and"
+        " the finish stage counts as late (on_time false) unless a supervisor accepts it.",
+    )
+    reason_accepted_by: str | None = Field(
+        None,
+        description="Set on the correction a supervisor's acceptance of a cannot_be_done reason"
+        " emits: status stays closed, `changed_at` is the close's time and `on_time` for the"
+        " finish stage becomes true.",
     )
 
     def key(self) -> str:

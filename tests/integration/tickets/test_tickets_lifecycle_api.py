@@ -143,7 +143,9 @@ async def test_pause_stops_the_clock_and_resume_recomputes(tickets_env: Env) -> 
     me = e.as_user("plumber")
     await e.client.post(f"/v1/tickets/{t['id']}/accept", headers=me)
     r = await e.client.post(
-        f"/v1/tickets/{t['id']}/pause", json={"note": "waiting for parts"}, headers=me
+        f"/v1/tickets/{t['id']}/pause",
+        json={"note": "ordered a valve", "pause_reason": "waiting_parts"},
+        headers=me,
     )
     assert r.status_code == 200 and r.json()["status"] == "paused"
     assert r.json()["finish_due_at"] is None and r.json()["paused_at"]

@@ -96,7 +96,9 @@ async def test_accepting_times_the_next_stage_and_pausing_stops_chasing(tickets_
     assert (await e.client.post(f"/v1/tickets/{t}/accept", headers=me)).status_code == 200
     await e.client.post(f"/v1/tickets/{paused}/accept", headers=me)
     r = await e.client.post(
-        f"/v1/tickets/{paused}/pause", json={"note": "waiting for the reporter"}, headers=me
+        f"/v1/tickets/{paused}/pause",
+        json={"note": "waiting for the reporter", "pause_reason": "reporter_absent"},
+        headers=me,
     )
     assert r.status_code == 200
     await sweep(e.pool, now)
@@ -106,7 +108,11 @@ async def test_accepting_times_the_next_stage_and_pausing_stops_chasing(tickets_
     ]
     # accept was done (late) before the sweep: only the arrive stage's warning (at 8 of 10 minutes)
     assert got == [("arrive", 1, True)]
-    assert await e.pool.fetchval("SELECT next_check_at FROM tickets WHERE id = $1", paused) is None
+    # looked at again only when the pause runs out (then resumed: test_tickets_no_dead_ends)
+    row = await e.pool.fetchrow(
+        "SELECT next_check_at, pause_until FROM tickets WHERE id = $1", paused
+    )
+    assert row["next_check_at"] == row["pause_until"] and row["pause_until"] > now
     row = await e.pool.fetchrow(
         "SELECT esc_stage, esc_step, next_check_at FROM tickets WHERE id = $1", t
     )

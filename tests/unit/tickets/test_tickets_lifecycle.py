@@ -54,7 +54,7 @@ def test_notes_are_required_where_the_reporter_or_superior_reads_them() -> None:
     for action, status in (
         ("resolve", "on_site"),
         ("cannot_handle", "accepted"),
-        ("pause", "on_site"),
+        ("cannot_do", "cannot_handle"),
     ):
         with pytest.raises(InvalidTransition, match="needs a note"):
             transition(status, action, note="  ")  # type: ignore[arg-type]

@@ -10,7 +10,8 @@ from houqin_shared.db import Conn
 _CLAIM = """
 SELECT id, report_id, tracking_no, status, urgency, policy, opened_at, clock_started_at, credit_s,
        paused_at, accepted_at, arrived_at, resolved_at, esc_stage, esc_step, cycle, team_id,
-       department_id, assignee_id, accept_due_at, arrive_due_at, finish_due_at
+       department_id, assignee_id, accept_due_at, arrive_due_at, finish_due_at, stuck_at,
+       pause_until
 FROM tickets
 WHERE next_check_at <= $1
 ORDER BY next_check_at

@@ -19,14 +19,16 @@ _OPEN_COLUMNS = (
 )
 COLUMNS = (
     _OPEN_COLUMNS + ", credit_s, paused_at, paused_from, accepted_at, arrived_at, resolved_at,"
-    " closed_at, transfer_count, cycle, outcome"
+    " closed_at, transfer_count, cycle, outcome, stuck_at, closed_as, reason_accepted_by,"
+    " reason_accepted_at, pause_reason, pause_until"
 )
 _UPDATABLE = frozenset(
     {
         "status", "department_id", "team_id", "assignee_id", "assigned_via", "clock_started_at",
         "accept_due_at", "arrive_due_at", "finish_due_at", "updated_at", "credit_s", "paused_at",
         "paused_from", "accepted_at", "arrived_at", "resolved_at", "closed_at", "transfer_count",
-        "cycle", "esc_stage", "esc_step", "next_check_at", "outcome",
+        "cycle", "esc_stage", "esc_step", "next_check_at", "outcome", "stuck_at", "closed_as",
+        "reason_accepted_by", "reason_accepted_at", "pause_reason", "pause_until",
     }
 )  # fmt: skip
 
