@@ -123,12 +123,14 @@ async def apply(
     elif pause is not None:  # looked at again when the pause runs out
         fields["next_check_at"] = pause.until
     await repo.update_ticket(conn, t["id"], fields)
-    detail = {
+    detail: dict[str, Any] = {
         "stage": tr.stage,
         "stage_due_at": stage_due and stage_due.isoformat(),
         "on_time": timely,
         "outcome": outcome,
     }
+    if pause is not None:
+        detail |= {"pause_reason": pause.reason, "pause_days": pause.days}
     await repo.add_action(
         conn, t["id"], now, actor, tr.action, tr.from_status, tr.to_status, note, detail
     )
@@ -207,7 +209,8 @@ async def _pause(
     rules = await policy_repo.get_rules(conn)
     cal = await sla_service.calendar(conn)
     approver = may_manage(p, t["team_id"], t["department_id"])
+    used = await repo.pause_days_since(conn, t["id"], t["clock_started_at"] or t["opened_at"])
     try:
-        return plan_pause(reason, days, note, now, cal, rules.pause_max_days, approver)
+        return plan_pause(reason, days, note, now, cal, rules.pause_max_days, approver, used)
     except PauseRefused as exc:
         raise problem(exc.slug, str(exc)) from exc

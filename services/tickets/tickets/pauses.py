@@ -2,7 +2,8 @@
 
 A worker pauses for at most the rules' `pause_max_days` working days (8 working hours a day); a
 longer pause needs the team lead's approval, so only a lead, a head or a supervisor pauses
-longer (up to `PAUSE_HARD_MAX_DAYS`). When the pause runs out the sweeper resumes the ticket: its
+longer (up to `PAUSE_HARD_MAX_DAYS`). The cap is per round of work: the days already paused since
+the clock last started count, so pausing again and again is no way around it. When the pause runs out the sweeper resumes the ticket: its
 clock runs again and it is chased like any other (tickets.sweeper).
 """
 
@@ -45,18 +46,22 @@ def plan_pause(
     work: Clock,
     max_days: int,
     approver: bool,
+    used_days: int = 0,
 ) -> Pause:
-    """The pause asked for, or PauseRefused (pause-reason-required, pause-too-long)."""
+    """The pause asked for, or PauseRefused (pause-reason-required, pause-too-long);
+    `used_days`: days this round has already been paused."""
     if reason is None or reason not in REASONS:
         raise PauseRefused(
             "pause-reason-required",
             "a pause needs a reason: " + ", ".join(REASONS),
         )
-    wanted = days or max_days
-    if wanted > max_days and not approver:
+    left = max(0, max_days - used_days)
+    wanted = days or (max_days if approver else left)
+    if not approver and (left < 1 or wanted > left):
         raise PauseRefused(
             "pause-too-long",
-            f"a pause is at most {max_days} working days; a longer one needs the team lead",
+            f"pauses are at most {max_days} working days per round ({used_days} used); a longer"
+            " one needs the team lead",
         )
     if wanted > PAUSE_HARD_MAX_DAYS:
         raise PauseRefused("pause-too-long", f"a pause is at most {PAUSE_HARD_MAX_DAYS} days")

@@ -179,3 +179,37 @@ async def test_a_pause_that_runs_out_is_resumed_and_chased(tickets_env: Env) -> 
     nxt = await e.pool.fetchval("SELECT next_check_at FROM tickets WHERE id = $1", t["id"])
     assert nxt is not None  # chased again like any ticket
     assert datetime.now(UTC) < until
+
+
+async def test_a_team_without_a_lead_reports_to_the_head_at_once(tickets_env: Env) -> None:
+    e = tickets_env
+    t = await opened(e, "carpentry")  # the carpenters have no team lead
+    assert t["team_id"] == "carpenters" and t["assignee_id"] == "carpenter"
+    carpenter = e.sso.auth("carpenter", "staff", dept="maintenance", team="carpenters")
+    r = await e.client.post(
+        f"/v1/tickets/{t['id']}/cannot-handle", json={"note": "需外请"}, headers=carpenter
+    )
+    assert r.status_code == 200, r.text
+    [change] = [x["data"] for x in await e.outbox("TicketStatusChanged")]
+    assert change["superior_id"] == "maintenance-head"
+    r = await e.client.post(
+        f"/v1/tickets/{t['id']}/cannot-do",
+        json={"note": "需学校立项"},
+        headers=e.as_user("maintenance-head"),
+    )
+    assert r.status_code == 200 and r.json()["closed_as"] == "cannot_be_done", r.text
+
+
+async def test_pausing_again_and_again_does_not_get_round_the_cap(tickets_env: Env) -> None:
+    e = tickets_env
+    t = await accepted(e)
+    url, me = f"/v1/tickets/{t['id']}", e.as_user("plumber")
+    wait = {"pause_reason": "waiting_parts", "pause_days": 2}
+    assert (await e.client.post(f"{url}/pause", json=wait, headers=me)).status_code == 200
+    assert (await e.client.post(f"{url}/resume", headers=me)).status_code == 200
+    r = await e.client.post(f"{url}/pause", json=wait, headers=me)  # 4 of 3 days
+    assert r.status_code == 403 and r.json()["type"].endswith("/pause-too-long")
+    one = {"pause_reason": "waiting_parts", "pause_days": 1}
+    assert (await e.client.post(f"{url}/pause", json=one, headers=me)).status_code == 200
+    audit = (await e.client.get(f"{url}/actions", headers=me)).json()
+    assert [a["detail"].get("pause_days") for a in audit if a["action"] == "pause"] == [2, 1]

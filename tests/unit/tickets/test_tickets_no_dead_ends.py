@@ -82,3 +82,12 @@ def test_an_undecided_cannot_handle_goes_to_the_head_then_the_supervisors() -> N
 def test_not_for_track_still_refuses_pause_on_a_complaint() -> None:
     with pytest.raises(NotForTrack):
         transition("accepted", "pause", track="complaint")
+
+
+def test_pausing_again_and_again_does_not_get_round_the_cap() -> None:
+    assert plan_pause("waiting_parts", None, None, NOW, RTC, 3, False, used_days=2).days == 1
+    with pytest.raises(PauseRefused, match="2 used"):
+        plan_pause("waiting_parts", 2, None, NOW, RTC, 3, False, used_days=2)
+    with pytest.raises(PauseRefused):
+        plan_pause("waiting_parts", None, None, NOW, RTC, 3, False, used_days=3)
+    assert plan_pause("waiting_parts", 2, None, NOW, RTC, 3, True, used_days=3).days == 2

@@ -89,6 +89,17 @@ async def add_action(
     )  # fmt: skip
 
 
+async def pause_days_since(conn: Conn, ticket_id: UUID, since: datetime) -> int:
+    """Working days the ticket's pauses since `since` asked for (the audit's pause_days)."""
+    got = await conn.fetchval(
+        "SELECT coalesce(sum((detail->>'pause_days')::int), 0) FROM ticket_actions"
+        " WHERE ticket_id = $1 AND action = 'pause' AND at >= $2",
+        ticket_id,
+        since,
+    )
+    return int(got)
+
+
 async def actions_of(conn: Conn, ticket_id: UUID) -> list[dict[str, Any]]:
     rows = await conn.fetch(
         "SELECT id, at, actor_id, action, from_status, to_status, note, detail FROM ticket_actions"
