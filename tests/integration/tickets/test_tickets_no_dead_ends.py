@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from tickets_support import Env, opened
+from tickets_support import ROOT, Env, opened
 
 from tickets import sla_service
 from tickets.escalation import REMIND_EVERY_S
@@ -213,3 +213,21 @@ async def test_pausing_again_and_again_does_not_get_round_the_cap(tickets_env: E
     assert (await e.client.post(f"{url}/pause", json=one, headers=me)).status_code == 200
     audit = (await e.client.get(f"{url}/actions", headers=me)).json()
     assert [a["detail"].get("pause_days") for a in audit if a["action"] == "pause"] == [2, 1]
+
+
+async def test_a_ticket_paused_before_pauses_had_a_length_runs_out_too(tickets_env: Env) -> None:
+    e = tickets_env
+    t = await accepted(e)
+    began = datetime.now(UTC) - timedelta(days=4)
+    await e.pool.execute(  # as 0010 left it: paused with a note, no reason nor end
+        "UPDATE tickets SET status = 'paused', paused_from = 'accepted', paused_at = $2,"
+        " pause_until = NULL, next_check_at = NULL WHERE id = $1",
+        t["id"],
+        began,
+    )
+    sql = (ROOT / "services/tickets/tickets/migrations/0012_paused_before_limits.sql").read_text()
+    async with e.pool.acquire() as conn:
+        await conn.execute(f"SET search_path TO {e.schema}; {sql}")
+    await sweep(e.pool, datetime.now(UTC))
+    body = (await e.client.get(f"/v1/tickets/{t['id']}", headers=e.as_user("plumber"))).json()
+    assert body["status"] == "accepted" and body["paused_at"] is None
