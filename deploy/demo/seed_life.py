@@ -395,7 +395,7 @@ def _work(campus: Campus, f: Filed) -> None:
         _move(campus, t, worker, *FIX)
     elif plan == "paused":
         _move(campus, t, worker, *FIX)
-        pause = {"note": "等待阀门配件到货 waiting for the valve", "pause_reason": "waiting_parts"}
+        pause = {"note": "等待阀门配件到货", "pause_reason": "waiting_parts"}
         campus.post("tickets", f"/v1/tickets/{t['id']}/pause", worker, pause)
     elif plan in ("resolved", "rated_high", "rated_mid", "rated_low", "not_fixed"):
         _move(campus, t, worker, *FIX, ("resolve", "已维修完毕，请确认。"))

@@ -452,7 +452,7 @@ def test_another_department_cannot_act_on_or_read_maintenance_work(api: Api) -> 
         attempts: list[tuple[str, str, str, dict[str, Any]]] = [
             # acting on the ticket
             ("POST", t, f"/v1/tickets/{tid}/accept", {}),
-            ("POST", t, f"/v1/tickets/{tid}/pause", {"json": {"note": "not ours"}}),
+            ("POST", t, f"/v1/tickets/{tid}/pause", {"json": {"pause_reason": "waiting_parts"}}),
             ("POST", t, f"/v1/tickets/{tid}/resolve", {"json": {"note": "done"}}),
             ("POST", t, f"/v1/tickets/{tid}/cannot-handle", {"json": {"note": "no"}}),
             ("POST", t, f"/v1/tickets/{tid}/assign", {"json": {"assignee_id": "north-cleaner"}}),
