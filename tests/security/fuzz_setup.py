@@ -16,10 +16,10 @@ holding every role: `python tests/security/fuzz_setup.py token <instance>`.
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import random
 import sys
-import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -190,40 +190,49 @@ def run(schema_url: str, config: dict[str, Any]) -> Outcome:
 
 
 class HealthWatch:
-    """Polls every API's /healthz in a thread while the fuzzer runs; `stalls` lists each time
-    one did not answer 200 within `timeout_s`."""
+    """Polls every API's /healthz while the fuzzer runs; `stalls` lists each time one did not
+    answer 200 within `timeout_s`. It runs in a process of its own, on a new connection each
+    time: in a thread of the fuzzer's process it waited for the GIL while hypothesis generated
+    data, and a kept-alive connection the server had meanwhile closed showed as a stall."""
 
-    def __init__(self, urls: list[str], every_s: float = 1.0, timeout_s: float = 2.0) -> None:
-        self.urls = urls
-        self.every_s = every_s
-        self.timeout_s = timeout_s
+    def __init__(self, urls: list[str], every_s: float = 1.0, timeout_s: float = 5.0) -> None:
+        context = multiprocessing.get_context("spawn")
         self.stalls: list[str] = []
         self.polls = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._watch, name="healthz-watch", daemon=True)
+        self._stop = context.Event()
+        self._results: Any = context.Queue()
+        self._process = context.Process(
+            target=_watch,
+            args=(urls, every_s, timeout_s, self._stop, self._results),
+            name="healthz-watch",
+            daemon=True,
+        )
 
     def __enter__(self) -> HealthWatch:
-        self._thread.start()
+        self._process.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
-        self._thread.join(timeout=10)
+        self.polls, self.stalls = self._results.get(timeout=60)
+        self._process.join(timeout=10)
 
-    def _watch(self) -> None:
-        with httpx.Client(timeout=self.timeout_s) as http:
-            while not self._stop.is_set():
-                for url in self.urls:
-                    start = time.monotonic()
-                    try:
-                        status = str(http.get(url + "/healthz").status_code)
-                    except httpx.HTTPError as exc:
-                        status = type(exc).__name__
-                    if status != "200":
-                        took = time.monotonic() - start
-                        self.stalls.append(f"{url}/healthz: {status} after {took:.1f} s")
-                self.polls += 1
-                self._stop.wait(self.every_s)
+
+def _watch(urls: list[str], every_s: float, timeout_s: float, stop: Any, results: Any) -> None:
+    polls, stalls = 0, []
+    while not stop.is_set():
+        for url in urls:
+            start = time.monotonic()
+            try:
+                with httpx.Client(timeout=timeout_s) as http:  # a new connection each time
+                    status = str(http.get(url + "/healthz").status_code)
+            except httpx.HTTPError as exc:
+                status = type(exc).__name__
+            if status != "200":
+                stalls.append(f"{url}/healthz: {status} after {time.monotonic() - start:.1f} s")
+        polls += 1
+        stop.wait(every_s)
+    results.put((polls, stalls))
 
 
 def all_roles_token(inst_name: str) -> str:

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
 
 from houqin_shared.identity import CurrentPrincipal, Principal, Role, require_roles
-from houqin_shared.params import BodyId, SerialId
+from houqin_shared.params import BodyId, CodeFilter, SerialId
 from houqin_shared.problems import problem
 from houqin_shared.webapp import DbPool
 from notify.repository import messages
@@ -101,7 +101,7 @@ async def list_deliveries(
     _: Overseer,
     pool: DbPool,
     status: Annotated[str | None, Query(pattern="^(pending|sent|dead|digest|digested)$")] = None,
-    channel: Annotated[str | None, Query(max_length=20)] = None,
+    channel: CodeFilter = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> list[dict[str, Any]]:
     async with pool.acquire() as conn:

@@ -164,7 +164,7 @@ async def ticket_actions(ticket_id: uuid.UUID, p: Reader, pool: DbPool) -> list[
     "/tickets/{ticket_id}/assign",
     tags=["tickets"],
     response_model=TicketOut,
-    responses=refusals("staff-unknown", "complaint-kept-from-team"),
+    responses=refusals("staff-unknown", "complaint-kept-from-team", "ticket-not-reassignable"),
 )
 async def assign_ticket(
     ticket_id: uuid.UUID, body: AssignIn, p: Manager, pool: DbPool
@@ -182,6 +182,9 @@ async def assign_ticket(
         "transfer-reason-required",
         "unit-unknown",
         "complaint-kept-from-team",
+        "ticket-not-transferable",
+        "transfer-same-place",
+        "transfer-pending-exists",
     ),
 )
 async def request_transfer(
@@ -258,9 +261,11 @@ register_url_convertor("ticket_move", _MoveConvertor())
     response_model=TicketOut,
     responses=refusals(
         "ticket-note-required",
+        "ticket-transition-invalid",
         "complaint-outcome-required",
         "ticket-outcome-not-for-track",
         "ticket-action-not-for-track",
+        "ticket-act-forbidden",
         "ticket-decide-forbidden",
         "pause-reason-required",
         "pause-too-long",

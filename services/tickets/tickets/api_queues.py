@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 
 from houqin_shared.identity import Principal, Role
 from houqin_shared.params import CodeFilter
@@ -20,9 +20,11 @@ from tickets.repository import transfers as tr_repo
 router = APIRouter(tags=["queues"])
 Limit = Annotated[int, Query(ge=1, le=200)]
 Offset = Annotated[int, Query(ge=0, le=100_000)]
-Statuses = Annotated[
-    list[Annotated[str, Field(max_length=32, pattern=r"^[a-z_]+$")]] | None, Query(max_length=10)
-]
+TicketStatus = Literal[
+    "new", "assigned", "accepted", "on_site", "paused", "reopened", "resolved", "closed",
+    "cannot_handle",
+]  # fmt: skip
+Statuses = Annotated[list[TicketStatus] | None, Query(max_length=10)]
 
 
 class Page(BaseModel):
