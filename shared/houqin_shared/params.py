@@ -11,11 +11,11 @@ still pass `datetime` and `date` objects.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Annotated, Any
 
 from fastapi import Path, Query
-from pydantic import BeforeValidator, Field
+from pydantic import AfterValidator, BeforeValidator, Field
 from pydantic_core import PydanticCustomError
 
 _INSTANT = re.compile(
@@ -48,7 +48,26 @@ def _clock(value: Any) -> Any:
     raise PydanticCustomError("time_parsing", "Input should be a local time such as 08:30")
 
 
-Instant = Annotated[datetime, BeforeValidator(_instant)]
+# What a campus's dates can be: years a database and a calendar step through quickly, and the
+# UTC offsets that exist (-12:00 to +14:00; PostgreSQL refuses beyond 15:59).
+INSTANT_YEARS = (1970, 2200)
+MAX_OFFSET = timedelta(hours=14)
+
+
+def _sane_instant(value: datetime) -> datetime:
+    offset = value.utcoffset()
+    if not INSTANT_YEARS[0] <= value.year <= INSTANT_YEARS[1] or (
+        offset is not None and abs(offset) > MAX_OFFSET
+    ):
+        raise PydanticCustomError(
+            "datetime_range",
+            "Input should be a date-time between the years 1970 and 2200, with an offset"
+            " between -14:00 and +14:00",
+        )
+    return value
+
+
+Instant = Annotated[datetime, BeforeValidator(_instant), AfterValidator(_sane_instant)]
 # A local clock time ("08:30", "08:30:00"), never a number of seconds nor with an offset.
 ClockTime = Annotated[time, BeforeValidator(_clock)]
 Day = Annotated[date, BeforeValidator(_day)]

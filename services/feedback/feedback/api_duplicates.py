@@ -191,7 +191,7 @@ class AudienceOut(BaseModel):
 @router.get(
     "/reports/{report_id}/audience",
     response_model=AudienceOut,
-    responses=refusals("audience-scope-required"),
+    responses=refusals("audience-scope-required", "role-required"),
 )
 async def audience(report_id: uuid.UUID, who: AudienceClient, pool: DbPool) -> AudienceOut:
     """For notify (a client with the scope houqin.audience.read): the user ids to tell about

@@ -92,7 +92,9 @@ async def read_ballot(ballot_id: uuid.UUID, who: CurrentPrincipal, pool: DbPool)
 @router.post(
     "/{ballot_id}/votes",
     status_code=status.HTTP_201_CREATED,
-    responses=refusals("voting-not-open", "voting-closed", "vote-option-unknown"),
+    responses=refusals(
+        "voting-not-open", "voting-closed", "vote-already-cast", "vote-option-unknown"
+    ),
 )
 async def cast_vote(
     ballot_id: uuid.UUID,

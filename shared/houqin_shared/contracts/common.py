@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 ReportKind = Literal["repair", "complaint", "suggestion", "praise", "consultation"]
 Channel = Literal[
@@ -12,6 +12,15 @@ Channel = Literal[
 ]
 Urgency = Literal["low", "normal", "urgent", "emergency"]
 UnitType = Literal["department", "team", "staff"]
+
+
+def _not_a_boolean(value: Any) -> Any:
+    if isinstance(value, bool):  # JSON true/false is no number, though Python says it is
+        raise ValueError("a coordinate is a number, not true or false")
+    return value
+
+
+Coordinate = Annotated[float | None, BeforeValidator(_not_a_boolean)]
 
 
 class Location(BaseModel):
@@ -24,5 +33,5 @@ class Location(BaseModel):
     floor: str | None = Field(None, description="Floor within the building, e.g. '3'.")
     room: str | None = Field(None, description="Room within the floor, e.g. '312'.")
     text: str | None = Field(None, description="Free-text description of the place.")
-    lat: float | None = Field(None, ge=-90, le=90, description="WGS84 latitude.")
-    long: float | None = Field(None, ge=-180, le=180, description="WGS84 longitude.")
+    lat: Coordinate = Field(None, ge=-90, le=90, description="WGS84 latitude.")
+    long: Coordinate = Field(None, ge=-180, le=180, description="WGS84 longitude.")
