@@ -40,6 +40,7 @@ instances (default demo):
   demo  PostgreSQL 127.0.0.1:54320  Kafka 127.0.0.1:19092 (controller 19093)
   test  PostgreSQL 127.0.0.1:54330  Kafka 127.0.0.1:29092 (controller 29093)
   fault PostgreSQL 127.0.0.1:54340  Kafka 127.0.0.1:39092 (controller 39093)
+  h1-h4 PostgreSQL 127.0.0.1:54350-54380  Kafka 127.0.0.1:41092-44092 (one per developer)
 Kafka asks every client for a SASL/SCRAM sign-in; \`env\` prints the super user's.
   ports overridable with HOUQIN_PG_PORT, HOUQIN_KAFKA_PORT, HOUQIN_KAFKA_CONTROLLER_PORT;
   Kafka version with HOUQIN_KAFKA_VERSION (default 4.3.1).
@@ -87,7 +88,11 @@ setup_instance() {
     demo) pg=54320 kafka=19092 controller=19093 ;;
     test) pg=54330 kafka=29092 controller=29093 ;;
     fault) pg=54340 kafka=39092 controller=39093 ;;  # fault-injection tests beside a busy `test`
-    *) die "unknown instance '$INSTANCE' (expected demo, test or fault)" ;;
+    h1) pg=54350 kafka=41092 controller=41093 ;;  # h1-h4: one each for developers working
+    h2) pg=54360 kafka=42092 controller=42093 ;;  # side by side on one machine
+    h3) pg=54370 kafka=43092 controller=43093 ;;
+    h4) pg=54380 kafka=44092 controller=44093 ;;
+    *) die "unknown instance '$INSTANCE' (expected demo, test, fault or h1-h4)" ;;
   esac
   PG_PORT=${HOUQIN_PG_PORT:-$pg}
   KAFKA_PORT=${HOUQIN_KAFKA_PORT:-$kafka}

@@ -33,7 +33,16 @@ CONSOLE_PORT = 8100
 DEMO_CONSOLE_SECRET = "demo-console-secret"  # noqa: S105 (the demo SSO's client, deploy/demo)
 DEMO_NOTIFY_SECRET = "demo-notify-secret"  # noqa: S105 (the demo SSO's client, deploy/demo)
 ROLES = ("api", "worker", "relay")
-PORT_OFFSETS = {"demo": 0, "test": 1000, "fault": 2000}  # so instances can run side by side
+# so instances can run side by side (h1-h4: one per developer on a shared machine)
+PORT_OFFSETS = {
+    "demo": 0,
+    "test": 1000,
+    "fault": 2000,
+    "h1": 3000,
+    "h2": 4000,
+    "h3": 5000,
+    "h4": 6000,
+}
 PORT_SETTING = {"api": "HTTP_PORT", "worker": "WORKER_PORT", "relay": "RELAY_PORT"}
 # The tools' Kafka sign-in (admin, from `infra.sh env`): never passed on to the services, which
 # sign in as themselves.

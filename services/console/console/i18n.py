@@ -1,7 +1,8 @@
 """Chinese first, English second: Babel catalogues, the reader's language, times as people say them.
 
-The catalogues are `locale/<lang>/LC_MESSAGES/messages.po`; they are compiled in memory at
-start-up (no .mo files in the repository). msgids are English; the en catalogue is empty (the
+The catalogues are `locale/<lang>/LC_MESSAGES/*.po` (messages.po, and one file per part of the
+console: work.po, supervise.po ...), merged and compiled in memory at start-up (no .mo files in
+the repository). msgids are English; the en catalogue is empty (the
 msgid is the text). The language is the `lang` cookie (the visible switch), else the browser's
 Accept-Language, else zh-CN.
 """
@@ -31,10 +32,18 @@ Gettext = Callable[..., str]
 
 @cache
 def translations(lang: str) -> Translations:
-    """The compiled catalogue of `lang` ('zh' or 'en')."""
-    po = LOCALE_DIR / LANGS[lang] / "LC_MESSAGES" / "messages.po"
-    with po.open("rb") as f:
-        catalog = read_po(f, locale=LANGS[lang])
+    """The compiled catalogue of `lang` ('zh' or 'en'): every .po file of it, merged."""
+    catalog = None
+    for po in sorted((LOCALE_DIR / LANGS[lang] / "LC_MESSAGES").glob("*.po")):
+        with po.open("rb") as f:
+            part = read_po(f, locale=LANGS[lang])
+        if catalog is None:
+            catalog = part
+        else:
+            for message in part:
+                if message.id:
+                    catalog[message.id] = message
+    assert catalog is not None, f"no catalogue for {lang}"
     buffer = io.BytesIO()
     write_mo(buffer, catalog)
     buffer.seek(0)
