@@ -10,7 +10,7 @@ from houqin_shared.contracts import FEEDBACK_TOPIC, TICKETS_TOPIC
 from houqin_shared.service import ServiceSpec, main
 from houqin_shared.settings import ServiceSettings
 from houqin_shared.webapp import service_app
-from tickets import directory_events
+from tickets import api_work, directory_events
 from tickets.api import router
 from tickets.handlers import BATCH_HANDLERS, HANDLERS
 from tickets.settings import TicketsSettings
@@ -18,7 +18,7 @@ from tickets.sweeper import PERIODIC
 
 
 def create_app(settings: ServiceSettings) -> FastAPI:
-    return service_app("Houqin tickets", settings, router)
+    return service_app("Houqin tickets", settings, router, api_work.router)
 
 
 SPEC = ServiceSpec(
