@@ -19,6 +19,7 @@ from feedback import (
     api_surveys,
     api_track,
     api_votes,
+    api_work,
     periodic,
 )
 from feedback.deps import CategoryCache, Limiters
@@ -50,6 +51,7 @@ def create_app(settings: ServiceSettings) -> FastAPI:
         api_photos.router,
         api_photos.report_router,
         api_track.router,
+        api_work.router,
     )
     app.state.settings = settings
     app.mount("/open311", api_open311.open311_app(app))

@@ -101,3 +101,18 @@ async def known_keys(conn: Conn, keys: list[str]) -> set[str]:
         "SELECT storage_key FROM photos WHERE storage_key = ANY($1::text[])", keys
     )
     return {r["storage_key"] for r in rows}
+
+
+async def photos_by_purpose(conn: Conn, report_id: UUID) -> tuple[list[UUID], list[UUID]]:
+    """The report's own photos and the photos of the finished work, oldest first."""
+    rows = await conn.fetch(
+        "SELECT id, completion FROM photos WHERE report_id = $1 ORDER BY uploaded_at, id",
+        report_id,
+    )
+    return [r["id"] for r in rows if not r["completion"]], [
+        r["id"] for r in rows if r["completion"]
+    ]
+
+
+async def mark_completion(conn: Conn, photo_id: UUID) -> None:
+    await conn.execute("UPDATE photos SET completion = true WHERE id = $1", photo_id)
