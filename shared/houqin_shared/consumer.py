@@ -127,8 +127,37 @@ class ConsumerRunner:
     _consumer: AIOKafkaConsumer | None = None
     _pending: dict[TopicPartition, int] = field(default_factory=dict)  # handled, not committed
     _committed_at: float = 0.0
+    rebuild_after_s: float = 30.0  # a consumer wedged this long is made again (see `run`)
+    _unassigned_since: float | None = None
+    _assigned_at: float | None = None  # when the partitions held now were given (monotonic)
+    _processing: bool = False  # a batch is in hand
 
     async def run(self, stop: asyncio.Event) -> None:
+        """Consume until `stop`. A consumer that is wedged (see `_wedged`) is stopped and made
+        again, as a liveness probe would restart the process: after a broker restart aiokafka
+        can be left without partitions, or waiting on a coordinator, for good. What it had
+        handled but not committed is delivered again and skipped by the inbox."""
+        while not stop.is_set():
+            consumer = self._new_consumer()
+            self._consumer = consumer
+            if not await start_when_reachable(consumer, f"consumer {self.group}", stop):
+                return
+            log.info("consumer_started", group=self.group, topics=self.topics)
+            self.last_turn = time.monotonic()
+            self._unassigned_since = None
+            self._assigned_at = None
+            task = asyncio.create_task(self._consume(consumer, stop))
+            reason = await self._watch(task, stop)
+            if reason is None:
+                return
+            log.warning("consumer_rebuilt", group=self.group, reason=reason)
+            metrics.CONSUMER_REBUILDS.labels(self.group, reason).inc()
+            task.cancel()  # its `finally` stops the consumer
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+            self._pending = {}
+
+    def _new_consumer(self) -> AIOKafkaConsumer:
         consumer = AIOKafkaConsumer(
             **security(self.auth),
             bootstrap_servers=self.bootstrap,
@@ -141,11 +170,61 @@ class ConsumerRunner:
             fetch_min_bytes=self.fetch_min_bytes,
             fetch_max_wait_ms=self.fetch_wait_ms,
         )
-        self._consumer = consumer
         consumer.subscribe(self.topics, listener=_CommitBeforeRevoke(self))
-        if not await start_when_reachable(consumer, f"consumer {self.group}", stop):
-            return
-        log.info("consumer_started", group=self.group, topics=self.topics)
+        return consumer
+
+    async def _watch(self, task: asyncio.Task[None], stop: asyncio.Event) -> str | None:
+        """None when the consuming task ended (asked to stop; its error is raised), else why
+        the consumer is wedged."""
+        every = min(5.0, self.rebuild_after_s / 4)
+        while True:
+            done, _ = await asyncio.wait({task}, timeout=every)
+            if done:
+                task.result()
+                return None
+            if stop.is_set():
+                await task
+                return None
+            reason = self._wedged(time.monotonic())
+            if reason is not None:
+                return reason
+
+    def _wedged(self, now: float, wall: float | None = None) -> str | None:
+        """Why the consumer is wedged, or None. `now` is the monotonic clock, `wall` the epoch.
+        - 'stuck': the loop has not turned for `rebuild_after_s`, waiting on Kafka (a commit
+          retries for as long as the coordinator is unknown); a batch in hand gets four times
+          as long (its own waits have timeouts; cutting it short would only repeat it);
+        - 'unassigned': it has held no partition that long;
+        - 'not_fetching': no fetch answer, even an empty one, for any partition it holds."""
+        limit = self.rebuild_after_s
+        idle = now - self.last_turn
+        if idle > 4 * limit or (idle > limit and not self._processing):
+            return "stuck"
+        assert self._consumer is not None
+        assigned = self._consumer.assignment()
+        if assigned:
+            self._unassigned_since = None
+        elif self._unassigned_since is None:
+            self._unassigned_since = now
+        elif now - self._unassigned_since > limit:
+            return "unassigned"
+        if assigned and self._assigned_at is not None and now - self._assigned_at > limit:
+            wall = time.time() if wall is None else wall
+            ages = [wall - ms / 1000 for ms in map(self._fetched_ms, assigned) if ms is not None]
+            if min(ages, default=limit + 1) > limit:
+                return "not_fetching"
+        return None
+
+    def _fetched_ms(self, tp: TopicPartition) -> int | None:
+        """When the last fetch answer for `tp` came (epoch ms; None: none yet)."""
+        assert self._consumer is not None
+        try:
+            ms = self._consumer.last_poll_timestamp(tp)
+        except (AssertionError, KeyError):  # moved away meanwhile
+            return None
+        return None if ms is None else int(ms)
+
+    async def _consume(self, consumer: AIOKafkaConsumer, stop: asyncio.Event) -> None:
         try:
             while not stop.is_set():
                 self.last_turn = time.monotonic()
@@ -160,6 +239,7 @@ class ConsumerRunner:
                     await self.commit_handled()  # quiet: nothing to wait for
                     continue
                 async with self.busy:
+                    self._processing = True
                     try:
                         await self.process(records)
                     except INFRA_ERRORS as exc:
@@ -168,14 +248,18 @@ class ConsumerRunner:
                             consumer.seek(tp, part[0].offset)  # take the batch again later
                         await asyncio.sleep(1.0)
                         continue
+                    finally:
+                        self._processing = False
                     self._handled(records)
                     if time.monotonic() - self._committed_at >= self.commit_every_s:
                         await self.commit_handled()
                     self._record_lag(batches)
         finally:
-            with contextlib.suppress(Exception):  # stopping anyway; redelivery is harmless
-                await self.commit_handled()
-            await consumer.stop()
+            if stop.is_set():
+                with contextlib.suppress(Exception):  # stopping anyway; redelivery is harmless
+                    await asyncio.wait_for(self.commit_handled(), timeout=10)
+            with contextlib.suppress(Exception):  # a wedged consumer may not stop cleanly
+                await asyncio.wait_for(consumer.stop(), timeout=10)
             log.info("consumer_stopped", group=self.group)
 
     async def process(self, records: list[Record]) -> None:
@@ -375,4 +459,5 @@ class _CommitBeforeRevoke(ConsumerRebalanceListener):  # type: ignore[misc]
             log.info("partitions_revoked", partitions=[str(tp) for tp in revoked])
 
     async def on_partitions_assigned(self, assigned: Any) -> None:
+        self.runner._assigned_at = time.monotonic()
         log.info("partitions_assigned", partitions=[str(tp) for tp in assigned])

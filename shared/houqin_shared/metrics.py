@@ -41,6 +41,11 @@ OUTBOX_QUARANTINED = Counter(
 OUTBOX_QUARANTINE_ROWS = Gauge(
     "houqin_outbox_quarantine_rows", "Rows waiting in outbox_quarantine for an operator"
 )
+CONSUMER_REBUILDS = Counter(
+    "houqin_consumer_rebuilds_total",
+    "Consumers stopped and made again because they were wedged (stuck or without partitions)",
+    ["consumer", "reason"],
+)
 CONSUMER_LAG = Gauge(
     "houqin_consumer_lag", "Records behind the partition's end", ["consumer", "topic", "partition"]
 )

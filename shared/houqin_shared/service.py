@@ -151,6 +151,7 @@ async def run_worker(spec: ServiceSpec, settings: ServiceSettings) -> None:
             fetch_min_bytes=settings.consumer_fetch_min_bytes,
             fetch_wait_ms=settings.consumer_fetch_wait_ms,
             auth=kafka.KafkaAuth.of(settings),
+            rebuild_after_s=settings.consumer_rebuild_s,
         )
 
         async def loop(stop: asyncio.Event) -> None:

@@ -210,6 +210,12 @@ class ServiceSettings(BaseSettings):
     consumer_stall_s: int = Field(
         60, ge=1, description="Liveness fails when the consumer loop has not turned for this long."
     )
+    consumer_rebuild_s: int = Field(
+        30,
+        ge=1,
+        description="A consumer whose loop has not turned, or that has held no partition, for"
+        " this long is stopped and made again (aiokafka can stay wedged after a broker restart).",
+    )
 
     @classmethod
     def settings_customise_sources(

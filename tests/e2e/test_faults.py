@@ -11,6 +11,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
+from pathlib import Path
 
 import asyncpg
 import httpx
@@ -129,10 +130,26 @@ def check(platform: launcher.Platform, fault: Callable[[], None]) -> None:
     accepted, fault_began, burst_ended = asyncio.run(burst(platform.inst, tag, fault))
     assert accepted == BURST
     assert fault_began < burst_ended, "the fault must strike while reports are still arriving"
+    logs_at = {p.name: p.stat().st_size for p in (platform.inst.data / "logs").glob("*.log")}
     got = settle(platform.inst.admin_dsn, tag, accepted)
     # every accepted report: one report row, one ticket, one scoring fact, one message of each
     # kind, never more
-    assert got == dict.fromkeys(("reports", "tickets", "facts", *MESSAGE_KINDS), BURST)
+    want = dict.fromkeys(("reports", "tickets", "facts", *MESSAGE_KINDS), BURST)
+    assert got == want, what_the_workers_said(platform.inst.data / "logs", logs_at)
+
+
+def what_the_workers_said(logs: Path, sizes: dict[str, int], lines: int = 40) -> str:
+    """The warnings and errors each worker and relay logged during this test (the platform's
+    logs are gone with CI's machine)."""
+    said = []
+    for path in sorted(logs.glob("*-worker.log")) + sorted(logs.glob("*-relay.log")):
+        with path.open("rb") as f:
+            f.seek(sizes.get(path.name, 0))
+            text = f.read().decode(errors="replace").splitlines()
+        notable = [t for t in text if '"info"' not in t and " INFO " not in t[:40]]
+        said.append(f"--- {path.name}: {len(text)} lines, the last notable ones:")
+        said.extend(line[:300] for line in notable[-lines:])
+    return "\n".join(said)
 
 
 def test_broker_killed_during_a_burst(platform: launcher.Platform) -> None:

@@ -16,7 +16,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from helpers import Infra
 from kafka_helpers import new_topic, ping_contract, read_all
 
-from houqin_shared import db, kafka
+from houqin_shared import db, kafka, metrics
 from houqin_shared.consumer import ConsumerRunner
 from houqin_shared.contracts.base import BadEvent, Envelope, Event, encode_headers
 from houqin_shared.db import Conn
@@ -349,3 +349,34 @@ async def test_one_id_from_two_sources_is_two_events_and_a_redelivery_is_one(
         ("/campus/systems/a", "1001"),
         ("/campus/systems/b", "1001"),
     ]
+
+
+async def test_a_wedged_consumer_is_made_again_and_the_event_handled_once(
+    infra: Infra, setup: Setup
+) -> None:
+    """The handler hangs the first time (as a consumer waiting for good on a coordinator after
+    a broker restart would): after `rebuild_after_s` the consumer is stopped and made again,
+    and the event, delivered again, has its effect once."""
+    s = setup
+    handle = make_handler(s.pool)
+    calls = 0
+
+    async def hangs_once(conn: Conn, env: Envelope) -> None:
+        nonlocal calls
+        calls += 1
+        if calls == 1:
+            await asyncio.Event().wait()  # never set: the loop stops turning
+        await handle(conn, env)
+
+    await send(s, s.ping(aggregate="w", seq=1))
+    runner = runner_for(s, infra, rebuild_after_s=2.0)
+    runner.handlers = {s.ping: hangs_once}
+    before = metrics.CONSUMER_REBUILDS.labels(s.group, "stuck")._value.get()
+
+    async def done() -> bool:
+        return len(await effects(s.pool)) == 1
+
+    await run_until(runner, done)
+    assert await effects(s.pool) == {("w", 1): 1}
+    assert calls == 2
+    assert metrics.CONSUMER_REBUILDS.labels(s.group, "stuck")._value.get() == before + 1
