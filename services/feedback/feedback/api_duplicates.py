@@ -15,6 +15,8 @@ from feedback import repository
 from feedback.deps import DuplicateOut, Settings, limit_caller
 from feedback.domain import CODE
 from feedback.repository import audit, duplicates, timeline
+from houqin_shared import outbox
+from houqin_shared.contracts import ReportLinked
 from houqin_shared.db import Conn
 from houqin_shared.identity import CurrentPrincipal, Principal, Role, require_roles
 from houqin_shared.openapi import refusals
@@ -160,7 +162,10 @@ class LinkIn(BaseModel):
 async def link_duplicate(
     report_id: uuid.UUID, body: LinkIn, who: Linker, pool: DbPool
 ) -> dict[str, Any]:
-    """Staff mark a report as a duplicate of a primary one: its reporter follows the primary."""
+    """Staff mark a report as a duplicate of a primary one: its reporter follows the primary's
+    ticket (told of its progress and outcome, confirms and rates it) and its own ticket, if one
+    was opened, is merged into the primary's (ReportLinked; tickets closes it without work and
+    it leaves every count)."""
     async with pool.acquire() as conn, conn.transaction():
         row = await repository.get_report(conn, report_id, for_update=True)
         primary = await repository.get_report(conn, body.duplicate_of, for_update=True)
@@ -174,6 +179,17 @@ async def link_duplicate(
         await duplicates.link(conn, report_id, primary["id"], who.subject, now)
         await timeline.add_entry(
             conn, report_id, "linked", now, note=f"same problem as {primary['tracking_no']}"
+        )
+        await outbox.add(
+            conn,
+            ReportLinked(
+                report_id=report_id,
+                tracking_no=row["tracking_no"],
+                primary_report_id=primary["id"],
+                primary_tracking_no=primary["tracking_no"],
+                category=row["category"],
+                linked_at=now,
+            ),
         )
     return {
         "report_id": report_id,

@@ -83,7 +83,7 @@ async def read_timeline(
                 kind=e["kind"],
                 of_linked_report=e["report_id"] != report_id,
                 status=e["status"],
-                note=None if progress_only else e["note"],
+                note=None if progress_only or _anothers_words(e, report_id) else e["note"],
                 team_id=e["team_id"],
                 department_id=e["department_id"],
                 by_reporter=e["author_id"] is not None,
@@ -91,6 +91,11 @@ async def read_timeline(
             )
         )
     return out
+
+
+def _anothers_words(entry: dict[str, Any], report_id: uuid.UUID) -> bool:
+    """What the primary's reporter wrote (an answer, a reason) is not shown on a linked report."""
+    return entry["report_id"] != report_id and entry["author_id"] is not None
 
 
 @router.post("/{report_id}/answers", status_code=status.HTTP_201_CREATED)

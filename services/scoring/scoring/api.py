@@ -9,7 +9,7 @@ from pydantic import BaseModel
 
 from houqin_shared.identity import Principal, Role, require_roles
 from houqin_shared.webapp import DbPool
-from scoring import api_campaigns, api_reports, api_scores, repository
+from scoring import api_campaigns, api_published, api_reports, api_scores, api_trends, repository
 
 router = APIRouter()
 volume_router = APIRouter(prefix="/v1", tags=["scores"])
@@ -32,3 +32,5 @@ router.include_router(volume_router)
 router.include_router(api_campaigns.router)
 router.include_router(api_scores.router)
 router.include_router(api_reports.router)
+router.include_router(api_trends.router)
+router.include_router(api_published.router)

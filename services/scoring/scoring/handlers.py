@@ -23,6 +23,7 @@ from houqin_shared.contracts import (
     SurveyClosed,
     SurveyResponded,
     TicketAssigned,
+    TicketMerged,
     TicketOpened,
     TicketStatusChanged,
     TicketTransferred,
@@ -87,6 +88,14 @@ async def on_status_changed(conn: Conn, env: Envelope) -> None:
         await facts.record_stage(
             conn, e.ticket_id, e.stage, e.changed_at, e.stage_due_at, e.on_time
         )
+
+
+async def on_merged(conn: Conn, env: Envelope) -> None:
+    e = env.data
+    assert isinstance(e, TicketMerged)
+    await facts.record_merge(
+        conn, e.ticket_id, e.report_id, e.tracking_no, e.into_ticket_id, e.merged_at
+    )
 
 
 async def on_transferred(conn: Conn, env: Envelope) -> None:
@@ -311,7 +320,9 @@ async def on_directory_update(conn: Conn, env: Envelope) -> None:
 def scope_of(e: Event, s: totals.Scope | None = None) -> totals.Scope:
     """The ids of every fact the event can change (whose totals it can move), added to `s`."""
     s = s if s is not None else totals.Scope()
-    if isinstance(e, TicketOpened | TicketAssigned | TicketStatusChanged | TicketTransferred):
+    if isinstance(
+        e, TicketOpened | TicketAssigned | TicketStatusChanged | TicketTransferred | TicketMerged
+    ):
         s.tickets.add(e.ticket_id)
         s.reports.add(e.report_id)
     if isinstance(e, TicketTransferred):
@@ -354,6 +365,7 @@ _RECORDERS: dict[type[Event], Handler] = {
     TicketAssigned: on_ticket_assigned,
     TicketStatusChanged: on_status_changed,
     TicketTransferred: on_transferred,
+    TicketMerged: on_merged,
     RectificationOverdue: on_overdue,
     PraiseReceived: on_praise,
     FixConfirmed: on_fix_confirmed,

@@ -20,6 +20,7 @@ from houqin_shared.problems import problem
 from houqin_shared.webapp import DbPool
 from tickets import (
     api_directory,
+    api_oversight,
     api_places,
     api_queues,
     api_rectifications,
@@ -43,6 +44,7 @@ router.include_router(api_supervision.router)
 router.include_router(api_places.router)
 router.include_router(api_places.units_router)
 router.include_router(api_recurring.router)
+router.include_router(api_oversight.router)
 
 
 class TicketOut(BaseModel):
@@ -75,6 +77,9 @@ class TicketOut(BaseModel):
     reason_accepted_by: str | None = None
     pause_reason: PauseReason | None = None
     pause_until: datetime | None = None
+    merged_into: uuid.UUID | None = Field(
+        None, description="closed_as duplicate: the primary report's ticket, worked for both."
+    )
 
 
 class Move(BaseModel):

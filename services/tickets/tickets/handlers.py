@@ -10,6 +10,7 @@ from houqin_shared.contracts import (
     ComplaintFiled,
     FixConfirmed,
     FixRejected,
+    ReportLinked,
     ServiceCatalogChanged,
 )
 from houqin_shared.contracts.base import Envelope, Event
@@ -17,6 +18,7 @@ from houqin_shared.db import Conn
 from houqin_shared.logs import get_logger
 from tickets import lifecycle_service
 from tickets.lifecycle import Action, InvalidTransition, transition
+from tickets.merging import on_report_linked, worked_ticket
 from tickets.opening import open_tickets
 from tickets.praises import credit_praises
 from tickets.repository import policies as policy_repo
@@ -36,7 +38,7 @@ async def on_catalog_changed(conn: Conn, env: Envelope) -> None:
 
 
 async def _system_move(conn: Conn, report_id: UUID, action: Action, note: str | None) -> None:
-    t = await repo.find_ticket_by_report(conn, report_id, lock=True)
+    t = await worked_ticket(conn, await repo.find_ticket_by_report(conn, report_id, lock=True))
     if t is None:
         log.warning("no_ticket_for_report", report_id=str(report_id), action=action)
         return
@@ -73,4 +75,5 @@ HANDLERS: dict[type[Event], Handler] = {
     ServiceCatalogChanged: on_catalog_changed,
     FixConfirmed: on_fix_confirmed,
     FixRejected: on_fix_rejected,
+    ReportLinked: on_report_linked,
 }

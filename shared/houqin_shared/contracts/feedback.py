@@ -212,6 +212,26 @@ class ServiceCatalogChanged(Event):
         return self.code
 
 
+class ReportLinked(Event):
+    """Staff linked a report as a duplicate of a primary one: the primary's ticket is worked for
+    both, and the linked report's own ticket (if one was opened) is merged into it."""
+
+    event_type = "houqin.feedback.ReportLinked.v1"
+    topic = FEEDBACK_TOPIC
+    source = FEEDBACK_SOURCE
+    summary = "A report was linked as a duplicate of another; one ticket works them all."
+
+    report_id: UUID = Field(description="The linked (duplicate) report; the aggregate id.")
+    tracking_no: str
+    primary_report_id: UUID = Field(description="The report it duplicates (never itself linked).")
+    primary_tracking_no: str
+    category: str
+    linked_at: datetime
+
+    def key(self) -> str:
+        return str(self.report_id)
+
+
 CONTRACTS: tuple[type[Event], ...] = (
     ComplaintFiled,
     FixConfirmed,
@@ -221,4 +241,5 @@ CONTRACTS: tuple[type[Event], ...] = (
     SurveyClosed,
     VoteCast,
     ServiceCatalogChanged,
+    ReportLinked,
 )

@@ -473,6 +473,32 @@ class DirectoryUpdated(Event):
         return "skip" if self.version <= held else "gap"
 
 
+class TicketMerged(Event):
+    """A ticket was merged into the ticket of the report its own report duplicates (feedback's
+    ReportLinked): it is closed without work and leaves every count (volume, rates,
+    recurrence); the primary ticket is worked for both reporters."""
+
+    event_type = "houqin.tickets.TicketMerged.v1"
+    topic = TICKETS_TOPIC
+    source = TICKETS_SOURCE
+    summary = "A duplicate's ticket was merged into the primary report's ticket."
+
+    ticket_id: UUID = Field(description="The merged (closed) ticket; the aggregate id.")
+    report_id: UUID
+    tracking_no: str
+    into_ticket_id: UUID = Field(description="The primary report's ticket, worked for both.")
+    into_report_id: UUID
+    into_tracking_no: str
+    previous_status: TicketStatus
+    department_id: str | None = None
+    team_id: str | None = None
+    assignee_id: str | None = Field(None, description="Who had it (it leaves their queue).")
+    merged_at: datetime
+
+    def key(self) -> str:
+        return str(self.ticket_id)
+
+
 CONTRACTS: tuple[type[Event], ...] = (
     TicketOpened,
     TicketAssigned,
@@ -489,4 +515,5 @@ CONTRACTS: tuple[type[Event], ...] = (
     PraiseReceived,
     DirectoryChanged,
     DirectoryUpdated,
+    TicketMerged,
 )

@@ -3,13 +3,21 @@ document of every route."""
 
 from __future__ import annotations
 
-from houqin_shared.contracts import ComplaintFiled, FixConfirmed, FixRejected, ServiceCatalogChanged
+from houqin_shared.contracts import (
+    ComplaintFiled,
+    FixConfirmed,
+    FixRejected,
+    ReportLinked,
+    ServiceCatalogChanged,
+)
 from tickets.__main__ import SPEC, create_app
 from tickets.settings import TicketsSettings
 
 
 def test_handlers_and_the_sweeper_are_wired() -> None:
-    assert set(SPEC.handlers) == {ComplaintFiled, ServiceCatalogChanged, FixConfirmed, FixRejected}
+    assert set(SPEC.handlers) == {
+        ComplaintFiled, ServiceCatalogChanged, FixConfirmed, FixRejected, ReportLinked,
+    }  # fmt: skip
     assert set(SPEC.batch_handlers) == {ComplaintFiled}  # bursts of reports open together
     assert [p.name for p in SPEC.periodic] == ["overdue-sweeper", "directory-snapshot"]
     assert 0 < SPEC.periodic[0].every_s <= 60

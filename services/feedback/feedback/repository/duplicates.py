@@ -89,8 +89,23 @@ async def supported_by(conn: Conn, user_id: str, limit: int) -> list[UUID]:
 
 
 async def link(conn: Conn, report_id: UUID, primary_id: UUID, by: str, at: datetime) -> None:
+    """Link the report to its primary; from now on it follows the primary's ticket, starting
+    from where that ticket is (a resolved one waits for this reporter's confirmation too)."""
     await conn.execute(
-        "UPDATE reports SET primary_id = $2, linked_by = $3, linked_at = $4 WHERE id = $1",
+        "UPDATE reports d SET primary_id = p.id, linked_by = $3, linked_at = $4,"
+        " ticket_id = coalesce(p.ticket_id, d.ticket_id),"
+        " ticket_status = coalesce(p.ticket_status, d.ticket_status),"
+        " department_id = coalesce(p.department_id, d.department_id),"
+        " team_id = coalesce(p.team_id, d.team_id),"
+        " assignees = CASE WHEN p.ticket_id IS NULL THEN d.assignees ELSE p.assignees END,"
+        " status = CASE WHEN p.ticket_status IS NULL THEN d.status"
+        "   WHEN p.ticket_status = 'new' THEN 'ticket_opened' ELSE p.ticket_status END,"
+        " explanation = CASE WHEN p.ticket_status = 'cannot_handle' THEN p.explanation"
+        "   ELSE d.explanation END,"
+        " resolved_at = CASE WHEN p.ticket_id IS NULL THEN d.resolved_at ELSE p.resolved_at END,"
+        " awaiting_confirmation = CASE WHEN p.ticket_id IS NULL THEN d.awaiting_confirmation"
+        "   ELSE p.ticket_status = 'resolved' END"
+        " FROM reports p WHERE d.id = $1 AND p.id = $2",
         report_id,
         primary_id,
         by,

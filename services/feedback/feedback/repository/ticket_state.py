@@ -61,7 +61,9 @@ WITH k AS (
   AS k(report_id, event_id, kind, status, at, team_id, department_id, note, ticket_id,
     assignee_id, on_time)
 ), u AS (
-  UPDATE reports r SET {change} FROM k WHERE r.id = k.report_id RETURNING r.id
+  UPDATE reports r SET {change} FROM k
+  WHERE (r.id = k.report_id AND r.primary_id IS NULL) OR r.primary_id = k.report_id
+  RETURNING r.id
 ), e AS (
   INSERT INTO report_events (report_id, event_id, kind, status, note, team_id, department_id, at)
   SELECT report_id, event_id, kind, status, note, team_id, department_id, at FROM k
@@ -73,7 +75,10 @@ SELECT id FROM u
 
 async def follow(conn: Conn, change: str, news: list[News]) -> set[UUID]:
     """Apply `change` (OPENED, ASSIGNED or STATUS) to each news' report and add the news to its
-    timeline; the reports that are ours (others are left alone). At most one news per report."""
+    timeline; the reports that are ours (others are left alone). At most one news per report.
+
+    A report linked as a duplicate follows its primary's ticket (the primary's news change it
+    too, its timeline shows the primary's entries) and no longer its own merged one's."""
     if not news:
         return set()
     assert len({n.report_id for n in news}) == len(news), "one news per report per call"

@@ -92,6 +92,23 @@ async def record_owner(
     )
 
 
+async def record_merge(
+    conn: Conn, ticket_id: UUID, report_id: UUID, tracking_no: str, into: UUID, at: datetime
+) -> None:
+    """A linked duplicate's ticket merged into its primary's: it leaves every ticket count."""
+    await conn.execute(
+        "INSERT INTO ticket_facts (ticket_id, report_id, tracking_no, merged_into, status,"
+        " updated_at) VALUES ($1, $2, $3, $4, 'closed', $5)"
+        " ON CONFLICT (ticket_id) DO UPDATE SET merged_into = EXCLUDED.merged_into,"
+        " status = 'closed'",
+        ticket_id,
+        report_id,
+        tracking_no,
+        into,
+        at,
+    )
+
+
 async def record_status(conn: Conn, ticket_id: UUID, status: str, at: datetime) -> None:
     """Close (the last close counts), reopen (the first reopen marks rework), current status."""
     await conn.execute(

@@ -7,7 +7,8 @@ per component) and the explanation of one unit (`facts_of`), so
 the numbers and their breakdown can never disagree.
 
 Only repair tickets count in the ticket components (volume, stages, closures): a complaint's
-or a suggestion's answer (tickets' `track`) is not repair work done on time (issue 14).
+or a suggestion's answer (tickets' `track`) is not repair work done on time (issue 14); a linked
+duplicate's ticket merged into its primary's (`merged_into`) counts once, as the primary.
 
 Attribution: a ticket counts for its current department, team and assignee; a team's facts also
 count for its department; a transfer counts for the unit that passed the ticket on; an overdue
@@ -28,7 +29,7 @@ _TICKET_UNITS_RAW = "t.department_id AS dept, t.team_id AS team, t.assignee_id A
 TICKETS = f"""
 SELECT {_TICKET_UNITS}, t.ticket_id, t.tracking_no, t.category, t.opened_at
 FROM ticket_facts t LEFT JOIN teams tm ON tm.id = t.team_id
-WHERE t.opened_at >= $1 AND t.opened_at < $2 AND t.track = 'repair'
+WHERE t.opened_at >= $1 AND t.opened_at < $2 AND t.track = 'repair' AND t.merged_into IS NULL
 """
 
 # A ticket's time-limited stages as rows (the latest completion of each).
@@ -39,14 +40,14 @@ CROSS JOIN LATERAL (VALUES ('accept', t.accept_at, t.accept_due_at, t.accept_on_
                            ('arrive', t.arrive_at, t.arrive_due_at, t.arrive_on_time),
                            ('finish', t.finish_at, t.finish_due_at, t.finish_on_time))
   AS x (stage, completed_at, due_at, on_time)
-WHERE x.completed_at >= $1 AND x.completed_at < $2 AND t.track = 'repair'
+WHERE x.completed_at >= $1 AND x.completed_at < $2 AND t.track = 'repair' AND t.merged_into IS NULL
 """
 
 CLOSED = f"""
 SELECT {_TICKET_UNITS}, t.ticket_id, t.tracking_no, t.closed_at, t.reopened_at, t.fix_rejected_at,
        (t.reopened_at IS NULL AND t.fix_rejected_at IS NULL) AS passed
 FROM ticket_facts t LEFT JOIN teams tm ON tm.id = t.team_id
-WHERE t.closed_at >= $1 AND t.closed_at < $2 AND t.track = 'repair'
+WHERE t.closed_at >= $1 AND t.closed_at < $2 AND t.track = 'repair' AND t.merged_into IS NULL
 """
 
 # Ratings and confirmations get their ticket id when they are stored or when the ticket
@@ -141,7 +142,7 @@ SELECT {_TICKET_UNITS_RAW}, {_in_period("t.opened_at")} AS opened, {_in_period("
        {", ".join(f"{_in_period(f't.{x}_at')} AS {x}_in, t.{x}_on_time" for x in _STAGE_NAMES)}
 FROM ticket_facts t
 WHERE ({" OR ".join(_in_period(f"t.{c}_at") for c in ("opened", "closed", *_STAGE_NAMES))})
-  AND t.track = 'repair' /*scope*/
+  AND t.track = 'repair' AND t.merged_into IS NULL /*scope*/
 """
 
 # The facts behind each component, as listed in an explanation.

@@ -85,6 +85,7 @@ async def same_places(
         " AND p.last_detected_at >= k.since)) AS k CROSS JOIN LATERAL ("
         " SELECT array_agg(id) AS ids FROM (SELECT id FROM tickets t WHERE"
         " t.place_key = k.place_key AND t.category = k.category AND t.opened_at >= k.since"
+        " AND t.merged_into IS NULL"
         " ORDER BY t.opened_at, t.id LIMIT 1000) AS x) AS s WHERE cardinality(s.ids) >= $5",
         [p for p, _ in places],
         [c for _, c in places],

@@ -20,7 +20,7 @@ _OPEN_COLUMNS = (
 COLUMNS = (
     _OPEN_COLUMNS + ", credit_s, paused_at, paused_from, accepted_at, arrived_at, resolved_at,"
     " closed_at, transfer_count, cycle, outcome, stuck_at, closed_as, reason_accepted_by,"
-    " reason_accepted_at, pause_reason, pause_until"
+    " reason_accepted_at, pause_reason, pause_until, merged_into"
 )
 _UPDATABLE = frozenset(
     {
@@ -29,6 +29,7 @@ _UPDATABLE = frozenset(
         "paused_from", "accepted_at", "arrived_at", "resolved_at", "closed_at", "transfer_count",
         "cycle", "esc_stage", "esc_step", "next_check_at", "outcome", "stuck_at", "closed_as",
         "reason_accepted_by", "reason_accepted_at", "pause_reason", "pause_until",
+        "merged_into",
     }
 )  # fmt: skip
 
