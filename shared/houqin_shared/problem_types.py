@@ -94,6 +94,7 @@ _FEEDBACK = (
     P("no-explanation-waiting", 409, "没有需要你回复的说明", "There is no explanation waiting for your answer"),
     P("confirmation-not-waiting", 409, "该报修当前无需确认（尚未处理完，或已确认）", "This report is not waiting for confirmation (not resolved, or already answered)"),
     P("rating-own-work", 403, "不能评价自己处理的工作", "Nobody rates their own work"),
+    P("rating-own-team", 403, "不能确认或评价本班组（本部门）处理的工作，到期将自动确认", "Nobody confirms or rates their own team's or department's work; it is confirmed automatically in time"),
     P("rating-before-resolved", 409, "处理完成后才能评价", "A report can be rated once it has been resolved"),
     P("rating-already-given", 409, "你已经评价过该报修", "You have already rated this report"),
     P("rating-not-found", 404, "你还没有评价该报修", "You have not rated this report"),

@@ -121,7 +121,14 @@ async def answer_explanation(
 
 @router.post(
     "/{report_id}/confirmation",
-    responses=refusals("validation"),  # not_fixed_reason_required
+    responses=refusals(
+        "validation",  # not_fixed_reason_required
+        "confirmation-not-waiting",
+        "report-not-found",
+        "reporter-only",
+        "rating-own-work",
+        "rating-own-team",
+    ),
 )
 async def confirm_fix(
     report_id: uuid.UUID, body: domain_fix.ConfirmationIn, who: CurrentPrincipal, pool: DbPool
@@ -131,7 +138,7 @@ async def confirm_fix(
     now = datetime.now(UTC)
     async with pool.acquire() as conn, conn.transaction():
         row = await _own(conn, report_id, who)
-        if refusal := domain_fix.confirmation_refusal(row):
+        if refusal := domain_fix.confirmation_refusal(row) or domain_fix.own_team_refusal(row, who):
             raise problem(refusal)
         outcome, new_status = (
             ("confirmed", "confirmed") if body.fixed else ("rejected", "not_fixed")
@@ -163,7 +170,15 @@ async def confirm_fix(
     "/{report_id}/rating",
     status_code=status.HTTP_201_CREATED,
     response_model=RatingOut,
-    responses=refusals("validation"),  # rating_comment_required
+    responses=refusals(
+        "validation",  # rating_comment_required
+        "report-not-found",
+        "reporter-only",
+        "rating-own-work",
+        "rating-own-team",
+        "rating-before-resolved",
+        "rating-already-given",
+    ),
 )
 async def rate_fix(
     report_id: uuid.UUID, body: domain_fix.RatingIn, who: CurrentPrincipal, pool: DbPool
@@ -174,7 +189,9 @@ async def rate_fix(
     rating |= body.model_dump()
     async with pool.acquire() as conn, conn.transaction():
         row = await _own(conn, report_id, who)
-        if refusal := domain_fix.rating_refusal(row, who.subject):
+        if refusal := domain_fix.own_team_refusal(row, who) or domain_fix.rating_refusal(
+            row, who.subject
+        ):
             raise problem(refusal)
         if not await fix.insert_rating(conn, rating):
             raise problem("rating-already-given", "you have already rated this report")

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationInfo, f
 
 from feedback.domain import PLAIN
 from houqin_shared.field_errors import invalid_field
+from houqin_shared.identity import Principal, Role
 
 LOW = 2  # a score at or below this needs a comment
 
@@ -87,6 +88,20 @@ def answer_refusal(report: dict[str, Any]) -> str | None:
 def confirmation_refusal(report: dict[str, Any]) -> str | None:
     if not report["awaiting_confirmation"]:
         return "confirmation-not-waiting"
+    return None
+
+
+def own_team_refusal(report: dict[str, Any], who: Principal) -> str | None:
+    """Nobody confirms or rates their own team's work (issue 14): not the person who did it, not
+    a worker or lead of the team that has it, not the head of its department (a report they
+    filed themselves is confirmed automatically in time, which never counts as satisfied)."""
+    if who.subject in report["assignees"]:
+        return "rating-own-work"
+    team, department = report["team_id"], report["department_id"]
+    if team and who.team_id == team and who.has_any(Role.staff, Role.team_lead):
+        return "rating-own-team"
+    if department and who.department_id == department and who.has_any(Role.dept_head):
+        return "rating-own-team"
     return None
 
 
