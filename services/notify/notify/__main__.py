@@ -10,7 +10,7 @@ from houqin_shared.contracts import FEEDBACK_TOPIC, SCORING_TOPIC, TICKETS_TOPIC
 from houqin_shared.service import Periodic, ServiceSpec, main
 from houqin_shared.settings import ServiceSettings
 from houqin_shared.webapp import service_app
-from notify import api, api_config, api_prefs, followers
+from notify import api, api_config, api_prefs, followers, name_source
 from notify.delivery import Deliverer
 from notify.digest import digest_round
 from notify.handlers import BATCH_HANDLERS, HANDLERS
@@ -37,6 +37,7 @@ SPEC = ServiceSpec(
         Periodic("deliver", NotifySettings().delivery_every_ms / 1000, DELIVERER.run),
         Periodic("digest", NotifySettings().digest_every_s, digest_round),
         Periodic("followers", NotifySettings().followers_every_ms / 1000, followers.tell),
+        Periodic("names", 1.0, name_source.NAMES.run),
     ],
 )
 

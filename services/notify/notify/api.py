@@ -37,6 +37,12 @@ class MessageOut(BaseModel):
     sent_at: datetime | None
     next_attempt_at: datetime
     last_error: str | None
+    link: str | None = Field(
+        None, description="The console page the message leads to (a path, e.g. /work/tickets/…)."
+    )
+    link_label: str | None = Field(
+        None, description="The words on that page's button, in the reader's language."
+    )
 
 
 class AttemptOut(BaseModel):

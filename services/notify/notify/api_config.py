@@ -15,8 +15,8 @@ from houqin_shared.openapi import refusals
 from houqin_shared.params import PathName, SerialId
 from houqin_shared.problems import ProblemError, problem
 from houqin_shared.webapp import DbPool
-from notify import channel_settings, templates
-from notify.domain import AUDIENCES, CHANNEL_TYPES, PRIORITIES, Rule, template_context
+from notify import channel_settings, samples, templates
+from notify.domain import AUDIENCES, CHANNEL_TYPES, PRIORITIES, Rule
 from notify.handlers import HANDLERS
 from notify.repository import config
 from notify.samples import SAMPLES
@@ -218,7 +218,7 @@ async def put_template(
     entry = templates.DEFAULTS.get(name)
     if entry is None:
         raise problem("template-not-found", f"no template named {name!r}")
-    context = template_context(SAMPLES[entry[0]], lang, "张师傅")
+    context = samples.context(SAMPLES[entry[0]], lang)
     source = templates.Template(body.subject, body.body)
     problems = await templates.check_bounded(source, context)
     if problems:
@@ -270,7 +270,7 @@ async def preview(_: Overseer, pool: DbPool, body: PreviewIn) -> dict[str, str]:
             "nothing to preview",
             [{"loc": ["name"], "msg": "give a template name, or event_type with subject/body"}],
         )
-    context = template_context(_sample(event_type, body.data), body.lang, body.recipient_name)
+    context = samples.context(_sample(event_type, body.data), body.lang, body.recipient_name)
     try:
         subject, text = await templates.preview(source, context)
     except templates.TemplateProblem as exc:

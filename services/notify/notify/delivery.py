@@ -18,7 +18,7 @@ import httpx
 from prometheus_client import Counter, Histogram
 
 from houqin_shared.logs import get_logger
-from notify import outbound, redact, senders
+from notify import links, outbound, redact, senders
 from notify.claims import Lease
 from notify.domain import backoff_s, refill
 from notify.repository import deliveries
@@ -129,6 +129,13 @@ class Deliverer:
             kind=row["kind"],
             priority=row["priority"],
             to_reporter=row["to_reporter"],
+            link=links.absolute(s.console_url, row["link"]) if row.get("link") else "",
+            short_link=(
+                links.absolute(s.console_url, "/go/" + row["link_code"])
+                if row.get("link_code")
+                else ""
+            ),
+            link_label=row.get("link_label") or "",
         )
         began = time.perf_counter()
         try:

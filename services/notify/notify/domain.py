@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from houqin_shared.contracts.base import Event
+from notify.names import DEFAULT_TZ, Names, words
 
 AUDIENCES = (
     "reporter",  # the person who filed the report (never known for anonymous reports)
@@ -32,13 +34,6 @@ HANDLE: dict[str, str | None] = {
     "wecom": "wecom",
     "dingtalk": "dingtalk",
     "feishu": "feishu",
-}
-KIND_ZH = {
-    "repair": "报修",
-    "complaint": "投诉",
-    "suggestion": "建议",
-    "praise": "表扬",
-    "consultation": "咨询",
 }
 # Fields never shown to a template: an identity of a reporter must not reach anyone else.
 PRIVATE_FIELDS = ("reporter_id",)
@@ -92,6 +87,9 @@ class Message:
     next_attempt_at: datetime | None = None
     address: str | None = None
     to_reporter: bool = False  # operators' views name the recipient only as "reporter"
+    link: str | None = None  # the console page it leads to (a path; notify.links)
+    link_code: str | None = None  # that page's short code (<console>/go/<code>)
+    link_label: str | None = None  # the words on its button, in the reader's language
 
 
 def event_fields(event: Event) -> dict[str, Any]:
@@ -114,17 +112,22 @@ def human_duration(seconds: int, lang: str) -> str:
     return (" " if lang == "en" else "").join(parts)
 
 
-def template_context(event: Event, lang: str, recipient_name: str = "") -> dict[str, Any]:
-    data = event_fields(event)
-    ctx: dict[str, Any] = {**data, "recipient_name": recipient_name, "lang": lang}
-    if "kind" in data and isinstance(data["kind"], str):
-        ctx["kind_label"] = (
-            KIND_ZH.get(data["kind"], data["kind"]) if lang != "en" else data["kind"]
-        )
-    loc = data.get("location")
-    if isinstance(loc, dict):
-        parts = [loc.get(k) for k in ("campus", "building", "floor", "room")]
-        ctx["place"] = " ".join(p for p in parts if p) or loc.get("text") or "-"
+def template_context(
+    event: Event,
+    lang: str,
+    recipient_name: str = "",
+    names: Names | None = None,
+    timezone: str = DEFAULT_TZ,
+    link: str = "",
+    facts: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """What a template may show: the event's fields in the reader's words (notify.names), what
+    notify knows of its ticket (`facts`: category, place, urgency), the reader's name and
+    language, how late (`late`), and the page it leads to (`link`)."""
+    data = {**(facts or {}), **event_fields(event)}
+    ctx: dict[str, Any] = dict.fromkeys(("category", "place", "urgency", "kind_label"), "")
+    ctx.update(words(data, names or Names(), lang, timezone))
+    ctx.update(recipient_name=recipient_name, lang=lang, link=link)
     if "overdue_by_s" in data:
         ctx["late"] = human_duration(int(data["overdue_by_s"]), lang)
     return ctx

@@ -19,8 +19,9 @@ from houqin_shared.contracts.base import Event
 from houqin_shared.db import Conn
 from houqin_shared.logs import bind_correlation_id, get_logger
 from notify import recipients, reporters
+from notify.names import ticket_of
 from notify.planning import plan, recipient_from_row
-from notify.repository import config, directory, messages, news
+from notify.repository import config, directory, messages, names, news
 
 log = get_logger(__name__)
 BATCH = 200
@@ -81,5 +82,7 @@ async def store(
     event = REGISTRY[item["event_type"]].model_validate(item["event"])
     bind_correlation_id(item["correlation_id"] or item["event_id"])
     who = [recipient_from_row(r) for r in await directory.people(conn, ids)]
-    found = plan(event, rule, who, snap["channels"], snap["templates"], now)
+    known, facts = await names.for_events(conn, [event])
+    about = facts.get(str(ticket_of(event)))
+    found = plan(event, rule, who, snap["channels"], snap["templates"], now, known, about)
     return await messages.record(conn, [(item["event_id"], item["event_type"], m) for m in found])

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from uuid import UUID
 
-from houqin_shared.consumer import BatchHandler, Handler, one_at_a_time
+from houqin_shared.consumer import BatchHandler, Handler, Unavailable, one_at_a_time
 from houqin_shared.contracts import (
     AwardsPublished,
     ComplaintFiled,
@@ -23,10 +23,11 @@ from houqin_shared.contracts import (
 from houqin_shared.contracts.base import Envelope, Event
 from houqin_shared.db import Conn
 from houqin_shared.logs import get_logger
-from notify import followers, recipients
+from notify import followers, name_source, recipients
 from notify.domain import Message, Rule
+from notify.names import ticket_of
 from notify.planning import plan, recipient_from_row
-from notify.repository import config, directory, messages, news
+from notify.repository import config, directory, messages, names, news
 
 log = get_logger(__name__)
 
@@ -67,6 +68,10 @@ async def on_events(conn: Conn, envs: list[Envelope]) -> None:
         if isinstance(e, ComplaintFiled) and (named := recipients.named_reporter(e))
     ]
     await directory.remember_reporters(conn, filed)
+    opened = [env.data for env in envs if isinstance(env.data, TicketOpened)]
+    await names.remember_tickets(conn, [e.model_dump(mode="json") for e in opened])
+    if name_source.NAMES.must_wait() and not await names.ever_fetched(conn):
+        raise Unavailable("the names of categories and places were never fetched yet")
     wanted: list[tuple[Envelope, Rule, list[str]]] = []
     later: list[news.Item] = []
     for env in envs:
@@ -85,12 +90,14 @@ async def on_events(conn: Conn, envs: list[Envelope]) -> None:
                 log.info("no_recipients", rule=rule.id, audience=rule.audience, event_id=env.id)
     everyone = sorted({i for _, _, ids in wanted for i in ids})
     rows = {r["id"]: r for r in await directory.people(conn, everyone)}
+    known, facts = await names.for_events(conn, [env.data for env, _, _ in wanted])
     found: list[tuple[Envelope, Message]] = []
     for env, rule, ids in wanted:
         is_queue = rule.audience == "team_queue"
         who = [recipient_from_row(rows[i], is_queue) for i in ids]
         snap = snaps[env.type]
-        for m in plan(env.data, rule, who, snap["channels"], snap["templates"], now):
+        about = facts.get(str(ticket_of(env.data)))
+        for m in plan(env.data, rule, who, snap["channels"], snap["templates"], now, known, about):
             found.append((env, m))
     new = await messages.record(conn, [(env.id, env.type, m) for env, m in found])
     await news.add(conn, later)

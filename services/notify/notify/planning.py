@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -9,7 +10,7 @@ from typing import Any
 from houqin_shared.contracts import RectificationOverdue
 from houqin_shared.contracts.base import Event
 from houqin_shared.logs import get_logger
-from notify import templates
+from notify import links, templates
 from notify.domain import (
     HANDLE,
     Message,
@@ -21,6 +22,7 @@ from notify.domain import (
     release_at,
     template_context,
 )
+from notify.names import DEFAULT_TZ, Names
 
 log = get_logger(__name__)
 
@@ -67,10 +69,14 @@ def render_for(
     lang: str,
     recipient_name: str,
     overrides: dict[tuple[str, str], dict[str, Any]],
+    names: Names | None = None,
+    timezone: str = DEFAULT_TZ,
+    link: str = "",
+    facts: Mapping[str, Any] | None = None,
 ) -> tuple[str, str]:
     """Render with the override; if it cannot render, with the built-in template (so no
     message is lost); raise TemplateProblem only when neither renders."""
-    context = template_context(event, lang, recipient_name)
+    context = template_context(event, lang, recipient_name, names, timezone, link, facts)
     candidates = template_for(rule.template, lang, overrides)
     if not candidates:
         raise templates.TemplateProblem("template", f"no template named {rule.template!r}")
@@ -97,14 +103,20 @@ def plan(
     available: set[str],
     overrides: dict[tuple[str, str], dict[str, Any]],
     now: datetime,
+    names: Names | None = None,
+    facts: Mapping[str, Any] | None = None,
 ) -> list[Message]:
     tracking_no = getattr(event, "tracking_no", None)
+    page = links.link_for(event, rule.audience)
     out: list[Message] = []
     for r in recipients:
         chans = channels_for(rule, r.person, r.prefs, available, r.is_queue)
         if not chans:
             continue
-        subject, body = render_for(event, rule, r.prefs.lang, r.person.name, overrides)
+        lang, tz = r.prefs.lang, r.prefs.timezone
+        subject, body = render_for(
+            event, rule, lang, r.person.name, overrides, names, tz, page.path if page else "", facts
+        )
         when = release_at(now, r.prefs, "urgent" if never_waits(event) else rule.priority)
         for ch in chans:
             out.append(
@@ -120,6 +132,9 @@ def plan(
                     next_attempt_at=when,
                     address=_address(ch, r.person),
                     to_reporter=rule.audience == "reporter",
+                    link=page.path if page else None,
+                    link_code=page.code if page else None,
+                    link_label=page.button(lang) if page else None,
                 )
             )
     return out

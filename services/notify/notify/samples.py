@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from houqin_shared.contracts import (
     AwardsPublished,
@@ -20,6 +21,9 @@ from houqin_shared.contracts import (
 )
 from houqin_shared.contracts.base import Event
 from houqin_shared.contracts.scoring import Award
+from notify import links
+from notify.domain import template_context
+from notify.names import Names, ticket_of
 
 _T = datetime(2026, 11, 21, 9, 30, tzinfo=UTC)
 _ID = uuid.UUID("00000000-0000-4000-8000-000000000001")
@@ -36,7 +40,7 @@ def _samples() -> list[Event]:
             category="plumbing",
             channel="web",
             location=_LOC,
-            description="the tap leaks",
+            description="卫生间水龙头一直在滴水",
             anonymous=False,
             reporter_id="student",
             filed_at=_T,
@@ -69,6 +73,10 @@ def _samples() -> list[Event]:
             tracking_no=_TRK,
             status="cannot_handle",
             previous_status="accepted",
+            actor_id="plumber",
+            assignee_id="plumber",
+            department_id="maintenance",
+            team_id="plumbers",
             note="需要更换整段水管，已报学校基建处",
             changed_at=_T,
         ),
@@ -82,6 +90,7 @@ def _samples() -> list[Event]:
             overdue_by_s=5 * 3600 + 15 * 60,
             department_id="maintenance",
             team_id="plumbers",
+            responsible_id="plumber",
             detected_at=_T,
         ),
         RecurringProblemDetected(
@@ -132,3 +141,35 @@ def _samples() -> list[Event]:
 
 
 SAMPLES: dict[str, Event] = {e.event_type: e for e in _samples()}
+
+
+# The names notify would know for the samples' codes (the demo's catalogue, area map and
+# directory), and what it would know of the sample ticket: previews read as real messages.
+NAMES = Names(
+    categories={"plumbing": ("水电维修·给排水", "Plumbing")},
+    areas={"north": "北校区", "north-dorm-7": "北校区学生公寓7号楼"},
+    units={
+        ("team", "plumbers"): ("水工组", "Plumbers"),
+        ("department", "maintenance"): ("维修管理科", "Maintenance"),
+    },
+    people={"plumber": "张建国", "plumbing-lead": "李明", "maintenance-head": "王芳"},
+)
+TICKET_FACTS: dict[str, Any] = {
+    "kind": "repair",
+    "category": "plumbing",
+    "urgency": "urgent",
+    "location": _LOC.model_dump(mode="json"),
+}
+
+
+def facts_for(event: Event) -> dict[str, Any] | None:
+    """What notify would know of the sample event's ticket (None: it is about none)."""
+    return TICKET_FACTS if ticket_of(event) is not None else None
+
+
+def context(event: Event, lang: str, recipient_name: str = "张建国") -> dict[str, Any]:
+    """A template's context for a sample event, as a real message's would be."""
+    page = links.link_for(event, "assignee")
+    return template_context(
+        event, lang, recipient_name, NAMES, link=page.path if page else "", facts=facts_for(event)
+    )

@@ -45,6 +45,16 @@ class Outgoing:
     kind: str
     priority: str
     to_reporter: bool = False  # then neither its id nor its address reaches a shared place
+    link: str = ""  # the console page it leads to (absolute; "" without a console URL)
+    short_link: str = ""  # the same page as <console>/go/<code> (SMS)
+    link_label: str = ""  # the words on its button, in the reader's language
+
+    def link_line(self) -> str:
+        """打开工单：https://… / Open the ticket: https://… ("" without a link)."""
+        if not self.link:
+            return ""
+        label = self.link_label or "Open"
+        return f"{label}{': ' if label.isascii() else '：'}{self.link}"
 
 
 class SendError(Exception):
@@ -114,7 +124,8 @@ class SmtpSender:
     def _message(self, m: Outgoing) -> bytes:
         """A text/plain UTF-8 message (the compat32 classes: a fifth of EmailMessage's cost)."""
         assert m.address is not None
-        msg = MIMEText(m.body, "plain", "utf-8")
+        text = f"{m.body}\n\n{m.link_line()}" if m.link else m.body
+        msg = MIMEText(text, "plain", "utf-8")
         msg["From"] = self.s.sender
         msg["To"] = m.address
         msg["Subject"] = Header(m.subject, "utf-8").encode()
@@ -211,8 +222,20 @@ class _ErrcodeRobot(HttpSender):
             raise SendError(f"robot errcode {payload.get('errcode')}: {payload.get('errmsg')}")
 
 
+def _markdown(m: Outgoing) -> str:
+    """A card's text: the subject in bold, the body, the link as a button-like line."""
+    return f"**{m.subject}**\n{m.body}\n[{m.link_label or 'Open'}]({m.link})"
+
+
 class WecomSender(_ErrcodeRobot):
+    """A text message, or with a link a markdown card (its link opens the console page; a
+    person is @-mentioned by `<@userid>` inside it)."""
+
     def request(self, m: Outgoing) -> tuple[str, bytes, dict[str, str]]:
+        if m.link:
+            mention = f"\n<@{m.address}>" if _mention(m) else ""
+            card = {"msgtype": "markdown", "markdown": {"content": _markdown(m) + mention}}
+            return self.url, _dumps(card), {}
         text: dict[str, Any] = {"content": _text(m)}
         if _mention(m):
             text["mentioned_list"] = [m.address]
@@ -230,6 +253,10 @@ class DingtalkSender(_ErrcodeRobot):
             {"timestamp": str(ts), "sign": signing.dingtalk_sign(self.secret, ts)}
         )
         at = {"atUserIds": [m.address] if _mention(m) else [], "isAtAll": False}
+        if m.link:  # a markdown card: the link opens the console page; @ names the person
+            mention = f"\n\n@{m.address}" if _mention(m) else ""
+            card = {"title": m.subject, "text": _markdown(m).replace("\n", "\n\n") + mention}
+            return str(url), _dumps({"msgtype": "markdown", "markdown": card, "at": at}), {}
         return str(url), _dumps({"msgtype": "text", "text": {"content": _text(m)}, "at": at}), {}
 
 
@@ -240,13 +267,29 @@ class FeishuSender(HttpSender):
 
     def request(self, m: Outgoing) -> tuple[str, bytes, dict[str, str]]:
         ts = int(time.time())
+        signed = {"timestamp": str(ts), "sign": signing.feishu_sign(self.secret, ts)}
+        if m.link:  # an interactive card with a button that opens the console page
+            at = f"<at id={m.address}></at> " if _mention(m) else ""
+            card = {
+                "header": {"title": {"tag": "plain_text", "content": m.subject}},
+                "elements": [
+                    {"tag": "div", "text": {"tag": "lark_md", "content": at + m.body}},
+                    {
+                        "tag": "action",
+                        "actions": [
+                            {
+                                "tag": "button",
+                                "text": {"tag": "plain_text", "content": m.link_label or "Open"},
+                                "url": m.link,
+                                "type": "primary",
+                            }
+                        ],
+                    },
+                ],
+            }
+            return self.url, _dumps({**signed, "msg_type": "interactive", "card": card}), {}
         mention = f'<at user_id="{m.address}"></at> ' if _mention(m) else ""
-        body = {
-            "timestamp": str(ts),
-            "sign": signing.feishu_sign(self.secret, ts),
-            "msg_type": "text",
-            "content": {"text": mention + _text(m)},
-        }
+        body = {**signed, "msg_type": "text", "content": {"text": mention + _text(m)}}
         return self.url, _dumps(body), {}
 
     def check(self, payload: Any) -> None:
@@ -272,6 +315,8 @@ class WebhookSender(HttpSender):
                 "tracking_no": m.tracking_no,
                 "subject": m.subject,
                 "body": m.body,
+                "link": m.link or None,
+                "link_label": m.link_label or None,
             }
         )
         ts = int(time.time())
@@ -293,6 +338,8 @@ class SmsSender(HttpSender):
         if not m.address:
             raise SendError("recipient has no phone number", permanent=True)
         text = f"【{self.sign_name}】{m.subject}：{m.body}"
+        if m.short_link:
+            text += f" {m.short_link}"
         body = _dumps({"to": m.address, "text": text, "reference": str(m.id)})
         return self.url, body, {"Authorization": f"Bearer {self.api_key}"}
 

@@ -68,6 +68,24 @@ class NotifySettings(ServiceSettings):
         " reporters and everyone on a linked group of duplicates); empty: only the reporters"
         " of non-anonymous reports seen in ComplaintFiled are told.",
     )
+    tickets_url: str = Field(
+        "",
+        description="Base URL of the tickets API, asked for the names of departments, teams,"
+        " campuses and buildings messages use (GET /v1/units, /v1/places); set: no message is"
+        " recorded before the first names are fetched; empty: places read as their codes.",
+    )
+    console_url: str = Field(
+        "",
+        description="The web console's public base URL (e.g. https://houqin.example.edu.cn):"
+        " every message carries a link to the console page that acts on it, and SMS a short"
+        " link <console>/go/<code>; empty: only the in-app inbox links (by path).",
+    )
+    names_every_s: float = Field(
+        300.0,
+        gt=0,
+        description="How often the worker fetches the names of categories, units and places"
+        " again, seconds (every 5 s while a fetch fails).",
+    )
     sso_token_url: str = Field(
         "",
         description="OAuth 2.0 token endpoint for notify's own credentials (client"

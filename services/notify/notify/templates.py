@@ -120,21 +120,24 @@ def _t(subject: str, body: str) -> Template:
     return Template(subject, body)
 
 
-# name -> (event type whose sample it renders, {lang: template})
+# name -> (event type whose sample it renders, {lang: template}). Every name, place, time,
+# stage and urgency is in the reader's words (notify.names); the page a message leads to is
+# added by each channel (notify.links), so an override cannot lose it. docs/messages.md shows
+# every one rendered (deploy/local/messages_doc.py).
 DEFAULTS: dict[str, tuple[str, dict[str, Template]]] = {
     "receipt": (
         "houqin.feedback.ComplaintFiled.v1",
         {
             "zh-CN": _t(
-                "已受理 Received: {{ tracking_no }}",
-                "您的{{ kind_label }}已登记，编号 {{ tracking_no }}。"
+                "已受理：{{ tracking_no }}",
+                "您的{{ kind_label }}（{{ category }}，{{ place }}）已登记，编号 {{ tracking_no }}。"
                 "{% if answered_on_spot is defined and answered_on_spot %}现场答复：{{ answered_on_spot }}"
                 "{% elif kind == 'praise' %}感谢您的表扬，我们会转告受表扬的班组和同事。"
                 "{% else %}我们会尽快处理。{% endif %}",
             ),
             "en": _t(
                 "Received: {{ tracking_no }}",
-                "Your {{ kind_label }} is filed as {{ tracking_no }}."
+                "Your {{ kind_label }} ({{ category }}, {{ place }}) is filed as {{ tracking_no }}."
                 "{% if answered_on_spot is defined and answered_on_spot %} Answered on the spot:"
                 " {{ answered_on_spot }}{% elif kind == 'praise' %} Thank you: we will pass your"
                 " praise on to the team.{% else %} We will see to it soon.{% endif %}",
@@ -145,11 +148,14 @@ DEFAULTS: dict[str, tuple[str, dict[str, Template]]] = {
         "houqin.tickets.TicketOpened.v1",
         {
             "zh-CN": _t(
-                "新工单 New ticket {{ tracking_no }}",
-                "{{ category }} @ {{ place }}（{{ urgency }}）",
+                "新工单 {{ tracking_no }}：{{ category }}",
+                "{{ place }}，{{ category }}（{{ urgency }}），{{ opened_at }} 受理"
+                "{% if team %}，派至{{ team }}{% endif %}。",
             ),
             "en": _t(
-                "New ticket {{ tracking_no }}", "{{ category }} at {{ place }} ({{ urgency }})"
+                "New ticket {{ tracking_no }}: {{ category }}",
+                "{{ category }} at {{ place }} ({{ urgency }}), opened {{ opened_at }}"
+                "{% if team %} for {{ team }}{% endif %}.",
             ),
         },
     ),
@@ -157,13 +163,17 @@ DEFAULTS: dict[str, tuple[str, dict[str, Template]]] = {
         "houqin.tickets.TicketAssigned.v1",
         {
             "zh-CN": _t(
-                "工单派给您 {{ tracking_no }}",
-                "工单 {{ tracking_no }} 已派给您"
+                "工单派给您：{{ tracking_no }}",
+                "{% if recipient_name %}{{ recipient_name }}，{% endif %}工单 {{ tracking_no }}"
+                "{% if category %}（{{ category }}，{{ place }}{% if urgency %}，{{ urgency }}"
+                "{% endif %}）{% endif %}已派给您"
                 "{% if via == 'backup' %}（主岗不在，由您作为辅岗处理）{% endif %}，请及时接单。",
             ),
             "en": _t(
                 "Ticket {{ tracking_no }} assigned to you",
-                "Ticket {{ tracking_no }} is yours"
+                "{% if recipient_name %}{{ recipient_name }}, t{% else %}T{% endif %}icket"
+                " {{ tracking_no }}{% if category %} ({{ category }}, {{ place }}"
+                "{% if urgency %}, {{ urgency }}{% endif %}){% endif %} is yours"
                 "{% if via == 'backup' %} (as backup: the primary is away){% endif %}."
                 " Please accept it.",
             ),
@@ -175,17 +185,21 @@ DEFAULTS: dict[str, tuple[str, dict[str, Template]]] = {
             "zh-CN": _t(
                 "请确认并评价 {{ tracking_no }}",
                 "{% if track is defined and track != 'repair' %}您的{{ '投诉' if track == 'complaint'"
-                " else '建议或咨询' }} {{ tracking_no }} 已答复：{{ note or '（无）' }}"
+                " else '建议或咨询' }} {{ tracking_no }} 已答复"
+                "{% if outcome %}（{{ outcome_label }}）{% endif %}：{{ note or '（无）' }}"
                 " 请确认并为答复评分。"
-                "{% else %}您反映的问题 {{ tracking_no }} 已处理完毕，请确认是否解决并为服务评分。"
-                "{% endif %}",
+                "{% else %}您反映的{% if category %}{{ category }}问题（{{ place }}）"
+                "{% else %}问题{% endif %} {{ tracking_no }} 已处理完毕（{{ changed_at }}）。"
+                "请确认是否解决并为服务评分。{% endif %}",
             ),
             "en": _t(
                 "Please confirm and rate {{ tracking_no }}",
-                "{% if track is defined and track != 'repair' %}{{ tracking_no }} is answered:"
+                "{% if track is defined and track != 'repair' %}{{ tracking_no }} is answered"
+                "{% if outcome %} ({{ outcome_label }}){% endif %}:"
                 " {{ note or '(no reply)' }} Please confirm and rate the answer."
-                "{% else %}{{ tracking_no }} is resolved. Please confirm it is fixed and rate the"
-                " service.{% endif %}",
+                "{% else %}{{ tracking_no }}{% if category %} ({{ category }}, {{ place }})"
+                "{% endif %} is resolved ({{ changed_at }}). Please confirm it is fixed and rate"
+                " the service.{% endif %}",
             ),
         },
     ),
@@ -194,11 +208,15 @@ DEFAULTS: dict[str, tuple[str, dict[str, Template]]] = {
         {
             "zh-CN": _t(
                 "无法办理说明 {{ tracking_no }}",
-                "您反映的问题 {{ tracking_no }} 暂时无法办理。说明：{{ note or '（无）' }}",
+                "您反映的问题 {{ tracking_no }}{% if category %}（{{ category }}，{{ place }}）"
+                "{% endif %}暂时无法办理，已上报{% if department %}{{ department }}{% endif %}跟进。"
+                "说明：{{ note or '（无）' }}",
             ),
             "en": _t(
-                "{{ tracking_no }} cannot be handled",
-                "{{ tracking_no }} cannot be handled. Why: {{ note or '(none given)' }}",
+                "{{ tracking_no }} cannot be handled yet",
+                "{{ tracking_no }}{% if category %} ({{ category }}, {{ place }}){% endif %}"
+                " cannot be handled yet and is reported up{% if department %} to"
+                " {{ department }}{% endif %}. Why: {{ note or '(none given)' }}",
             ),
         },
     ),
@@ -207,12 +225,18 @@ DEFAULTS: dict[str, tuple[str, dict[str, Template]]] = {
         {
             "zh-CN": _t(
                 "工单无法办理，请跟进 {{ tracking_no }}",
-                "工单 {{ tracking_no }} 被报告无法办理。说明：{{ note or '（无）' }}",
+                "{{ actor or assignee or '处理人' }}报告工单 {{ tracking_no }}"
+                "{% if category %}（{{ category }}，{{ place }}）{% endif %}无法办理"
+                "{% if team %}（{{ team }}）{% endif %}。说明：{{ note or '（无）' }}"
+                " 请改派、转办或说明原因后办结。",
             ),
             "en": _t(
                 "Cannot be handled, please follow up: {{ tracking_no }}",
-                "Ticket {{ tracking_no }} was reported as impossible to handle."
-                " Why: {{ note or '(none given)' }}",
+                "{{ actor or assignee or 'The worker' }} reported ticket {{ tracking_no }}"
+                "{% if category %} ({{ category }}, {{ place }}){% endif %}"
+                "{% if team %} of {{ team }}{% endif %} as impossible to handle."
+                " Why: {{ note or '(none given)' }} Please reassign it, transfer it, or close it"
+                " with a reason.",
             ),
         },
     ),
@@ -220,18 +244,24 @@ DEFAULTS: dict[str, tuple[str, dict[str, Template]]] = {
         "houqin.tickets.RectificationOverdue.v1",
         {
             "zh-CN": _t(
-                "{% if warning %}即将超时{% else %}已超时{% endif %}（{{ level }}级）"
-                "{{ tracking_no or subject_id }}",
-                "{{ '工单' if subject_kind == 'ticket' else '整改项' }} {{ tracking_no or subject_id }}"
-                " 的「{{ stage }}」环节{% if warning %}将在 {{ late }} 后到期{% else %}"
-                "已超时 {{ late }}{% endif %}（期限 {{ due_at }}）。",
+                "{% if warning %}即将超时{% else %}{{ ['一', '二', '三'][level - 1] }}级督办{% endif %}："
+                "{{ tracking_no or subject_kind_label }}",
+                "{{ subject_kind_label }}{% if tracking_no %} {{ tracking_no }}{% endif %}"
+                "{% if category %}（{{ category }}，{{ place }}）{% endif %}的{{ stage }}"
+                "{% if warning %}还剩 {{ late }}{% else %}已超过 {{ late }}{% endif %}"
+                "（期限 {{ due_at }}）。"
+                "{% if team or department %}责任单位：{{ team or department }}。{% endif %}"
+                "{% if responsible %}负责人：{{ responsible }}。{% endif %}",
             ),
             "en": _t(
-                "{% if warning %}Due soon{% else %}Overdue{% endif %} (level {{ level }}):"
-                " {{ tracking_no or subject_id }}",
-                "The {{ stage }} stage of {{ subject_kind }} {{ tracking_no or subject_id }}"
+                "{% if warning %}Due soon{% else %}Overdue level {{ level }}{% endif %}:"
+                " {{ tracking_no or subject_kind_label }}",
+                "{{ 'Ticket ' ~ tracking_no if tracking_no else 'A rectification item' }}"
+                "{% if category %} ({{ category }}, {{ place }}){% endif %}"
                 " {% if warning %}is due in {{ late }}{% else %}is {{ late }} late{% endif %}"
-                " (due {{ due_at }}).",
+                " ({{ stage }} {{ due_at }})."
+                "{% if team or department %} Responsible: {{ team or department }}.{% endif %}"
+                "{% if responsible %} In charge: {{ responsible }}.{% endif %}",
             ),
         },
     ),
@@ -239,12 +269,14 @@ DEFAULTS: dict[str, tuple[str, dict[str, Template]]] = {
         "houqin.tickets.RecurringProblemDetected.v1",
         {
             "zh-CN": _t(
-                "重复问题：{{ category }} @ {{ place }}",
-                "{{ place }} 的 {{ category }} 问题在 {{ window_days }} 天内出现 {{ count }} 次。",
+                "重复问题：{{ place }} {{ category }}",
+                "{{ place }} 的{{ category }}问题在 {{ window_days }} 天内出现 {{ count }} 次"
+                "{% if team or department %}，责任单位：{{ team or department }}{% endif %}。",
             ),
             "en": _t(
                 "Recurring problem: {{ category }} at {{ place }}",
-                "{{ category }} at {{ place }} failed {{ count }} times in {{ window_days }} days.",
+                "{{ category }} at {{ place }} failed {{ count }} times in {{ window_days }} days"
+                "{% if team or department %} (responsible: {{ team or department }}){% endif %}.",
             ),
         },
     ),
@@ -252,13 +284,15 @@ DEFAULTS: dict[str, tuple[str, dict[str, Template]]] = {
         "houqin.tickets.PraiseReceived.v1",
         {
             "zh-CN": _t(
-                "收到一条表扬：{{ category }} @ {{ place }}",
-                "一位报告人表扬了班组在 {{ place }} 的 {{ category }} 工作（{{ tracking_no }}）。"
+                "收到一条表扬：{{ category }}，{{ place }}",
+                "一位报告人表扬了{{ team or department }}在{{ place }}的{{ category }}工作"
+                "{% if staff %}，受表扬的同事：{{ staff }}{% endif %}（{{ tracking_no }}）。"
                 "感谢你们的付出！",
             ),
             "en": _t(
                 "Praise received: {{ category }} at {{ place }}",
-                "A reporter praised the team's {{ category }} work at {{ place }}"
+                "A reporter praised the {{ category }} work of {{ team or department }}"
+                " at {{ place }}{% if staff %}, naming {{ staff }}{% endif %}"
                 " ({{ tracking_no }}). Thank you for your work!",
             ),
         },
@@ -267,15 +301,17 @@ DEFAULTS: dict[str, tuple[str, dict[str, Template]]] = {
         "houqin.scoring.ScoreComputed.v1",
         {
             "zh-CN": _t(
-                "得分更新 {{ unit_id }}",
-                "{{ unit_id }} 在 {{ period_start }}—{{ period_end }} 的综合得分："
-                "{{ composite if composite is not none else '未排名' }}"
-                "{% if rank %}，排名 {{ rank }}{% endif %}。",
+                "得分更新：{{ unit }}",
+                "{{ unit }} 在 {{ period_start }}至{{ period_end }} 的综合得分："
+                "{{ '%.1f' | format(composite) if composite is not none else '未排名（样本不足）' }}"
+                "{% if rank %}，排名第 {{ rank }}{% endif %}。",
             ),
             "en": _t(
-                "Score updated: {{ unit_id }}",
-                "{{ unit_id }} scored {{ composite if composite is not none else 'not ranked' }}"
-                " for {{ period_start }} to {{ period_end }}{% if rank %}, rank {{ rank }}{% endif %}.",
+                "Score updated: {{ unit }}",
+                "{{ unit }} scored"
+                " {{ '%.1f' | format(composite) if composite is not none else 'no score (too few"
+                " samples)' }} for {{ period_start }} to {{ period_end }}"
+                "{% if rank %}, rank {{ rank }}{% endif %}.",
             ),
         },
     ),
@@ -284,11 +320,15 @@ DEFAULTS: dict[str, tuple[str, dict[str, Template]]] = {
         {
             "zh-CN": _t(
                 "评优结果公示：{{ campaign_name }}",
-                "{{ campaign_name }} 评优结果已公示，共 {{ awards | length }} 项。",
+                "{{ campaign_name }} 评优结果已公示，共 {{ awards | length }} 项"
+                "{% for a in awards %}{{ '：' if loop.first else '；' }}{{ a.award_label }}"
+                " {{ a.unit }}（第 {{ a.rank }} 名）{% endfor %}。",
             ),
             "en": _t(
                 "Awards published: {{ campaign_name }}",
-                "The awards of {{ campaign_name }} are published ({{ awards | length }} in all).",
+                "The awards of {{ campaign_name }} are published ({{ awards | length }} in all)"
+                "{% for a in awards %}{{ ': ' if loop.first else '; ' }}{{ a.award_label }},"
+                " {{ a.unit }} (rank {{ a.rank }}){% endfor %}.",
             ),
         },
     ),

@@ -45,7 +45,7 @@ async def test_rules_are_data_editable_by_admins(
     admin = sso.auth("admin", "admin")
     async with api_client(create_app(settings)) as client:
         seeded = (await client.get("/v1/rules", headers=admin)).json()
-        assert len(seeded) == 15  # the 13 first rules and 2 for praise
+        assert len(seeded) == 16  # the 13 first rules, 2 for praise, 1 for a department praise
         r = await client.post("/v1/rules", json=RULE, headers=admin)
         assert r.status_code == 201, r.text
         rule_id = r.json()["id"]
@@ -74,7 +74,7 @@ async def test_rules_are_data_editable_by_admins(
         assert forbidden.status_code == 403
         assert (await client.delete(f"/v1/rules/{rule_id}", headers=admin)).status_code == 204
         assert (await client.delete(f"/v1/rules/{rule_id}", headers=admin)).status_code == 404
-        assert len((await client.get("/v1/rules", headers=admin)).json()) == 15
+        assert len((await client.get("/v1/rules", headers=admin)).json()) == 16
 
 
 async def test_templates_preview_override_and_refuse_what_cannot_render(

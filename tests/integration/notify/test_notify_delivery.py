@@ -69,7 +69,7 @@ async def test_every_channel_delivers_in_its_vendors_format(
         "plumber@campus.test",
         "qa@campus.test",
     ]
-    assert sum(t.startswith("工单派给您 FK-") for t in smtp.texts()) == 1  # decoded UTF-8 subject
+    assert sum(t.startswith("工单派给您：FK-") for t in smtp.texts()) == 1  # decoded UTF-8 subject
     assert http.bodies("/wecom/send")[0]["text"]["mentioned_list"] == ["zhang.plumber"]
     assert http.bodies("/sms")[0]["to"] == "13800000001"
     ding = http.bodies("/dingtalk/robot/send")

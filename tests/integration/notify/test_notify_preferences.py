@@ -199,7 +199,7 @@ async def test_low_priority_items_wait_for_one_daily_digest(
     assert len(smtp.received) == 1
     text = smtp.texts()[0]
     assert text.startswith("每日汇总")
-    assert text.count("plumbers") == 2 and "maintenance" in text
+    assert text.count("水工班") == 2 and "维修管理科" in text  # by name, not id
     await handle(score())
     assert await run_digests(pool, now) == 0  # today's digest is out: tomorrow's
     assert await run_digests(pool, now + timedelta(days=1)) == 1
@@ -209,4 +209,4 @@ async def test_low_priority_items_wait_for_one_daily_digest(
         )
     assert [r["status"] for r in second] == ["sent", "pending"]
     assert second[1]["next_attempt_at"] == now + timedelta(days=1)  # goes out tomorrow
-    assert second[1]["body"].count("plumbers") == 1
+    assert second[1]["body"].count("水工班") == 1

@@ -191,7 +191,7 @@ async def test_overdue_levels_reach_their_recipients(
     assert set(by) == {"plumbing-lead", "maintenance-head", "supervisor", "leader"}
     assert by["supervisor"]["priority"] == "urgent"
     assert "2小时5分钟" in by["plumbing-lead"]["body"]
-    assert "已超时" in by["maintenance-head"]["subject"]
+    assert "二级督办" in by["maintenance-head"]["subject"]
 
 
 async def test_recurring_scores_and_awards(
@@ -303,7 +303,7 @@ async def test_a_template_broken_behind_the_apis_back_loses_no_message(
     report = filed(reporter="stu-8")
     await handle(report)
     got = await rows(pool, "tracking_no = $1", report.tracking_no)
-    assert [m["subject"] for m in got] == [f"已受理 Received: {report.tracking_no}"]
+    assert [m["subject"] for m in got] == [f"已受理：{report.tracking_no}"]
 
 
 async def test_a_run_of_events_is_handled_together_as_one_by_one(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from notify import templates
+from notify import samples, templates
 from notify.domain import Rule, template_context
 from notify.planning import render_for
 from notify.samples import SAMPLES
@@ -43,7 +43,9 @@ def test_output_is_autoescaped_and_sandboxed() -> None:
 def test_reporter_id_is_never_a_template_variable() -> None:
     ctx = template_context(SAMPLES["houqin.feedback.ComplaintFiled.v1"], "en")
     assert "reporter_id" not in ctx
-    assert ctx["kind_label"] == "repair" and ctx["place"] == "north north-dorm-7 3 312"
+    assert ctx["kind_label"] == "repair request" and ctx["category_code"] == "plumbing"
+    named = samples.context(SAMPLES["houqin.feedback.ComplaintFiled.v1"], "en")
+    assert named["place"] == "北校区学生公寓7号楼, room 312" and named["category"] == "Plumbing"
 
 
 def test_a_broken_override_falls_back_to_the_default() -> None:

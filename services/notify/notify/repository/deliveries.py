@@ -48,7 +48,8 @@ async def claim(
         "  AND next_attempt_at <= now() ORDER BY next_attempt_at, id LIMIT $2"
         "  FOR UPDATE SKIP LOCKED) due"
         " WHERE m.id = due.id RETURNING m.id, m.event_type, m.recipient, m.address, m.subject,"
-        " m.body, m.tracking_no, m.kind, m.priority, m.attempts, m.to_reporter",
+        " m.body, m.tracking_no, m.kind, m.priority, m.attempts, m.to_reporter, m.link,"
+        " m.link_code, m.link_label",
         channel,
         limit,
         float(lease_s),

@@ -10,7 +10,8 @@ from notify.domain import Message
 
 COLUMNS = (
     "id, event_id, event_type, recipient, channel, subject, body, tracking_no, created_at,"
-    " read_at, kind, priority, status, attempts, next_attempt_at, last_error, sent_at"
+    " read_at, kind, priority, status, attempts, next_attempt_at, last_error, sent_at, link,"
+    " link_label"
 )
 # What operators and supervisors see: a reporter (perhaps anonymous) is never named.
 OPERATOR_COLUMNS = COLUMNS.replace(
@@ -26,14 +27,17 @@ async def record(conn: Conn, messages: list[tuple[str, str, Message]]) -> int:
     ms = [m for _, _, m in messages]
     rows = await conn.fetch(
         "INSERT INTO messages (event_id, event_type, recipient, channel, subject, body,"
-        " tracking_no, kind, priority, status, next_attempt_at, address, sent_at, to_reporter)"
+        " tracking_no, kind, priority, status, next_attempt_at, address, sent_at, to_reporter,"
+        " link, link_code, link_label)"
         " SELECT m.event_id, m.event_type, m.recipient, m.channel, m.subject, m.body,"
         " m.tracking_no, m.kind, m.priority, m.status, coalesce(m.next_attempt_at, now()),"
-        " m.address, CASE WHEN m.status = 'sent' THEN now() END, m.to_reporter FROM unnest("
+        " m.address, CASE WHEN m.status = 'sent' THEN now() END, m.to_reporter, m.link,"
+        " m.link_code, m.link_label FROM unnest("
         " $1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],"
-        " $8::text[], $9::text[], $10::text[], $11::timestamptz[], $12::text[], $13::bool[])"
+        " $8::text[], $9::text[], $10::text[], $11::timestamptz[], $12::text[], $13::bool[],"
+        " $14::text[], $15::text[], $16::text[])"
         " AS m(event_id, event_type, recipient, channel, subject, body, tracking_no, kind,"
-        " priority, status, next_attempt_at, address, to_reporter)"
+        " priority, status, next_attempt_at, address, to_reporter, link, link_code, link_label)"
         " ON CONFLICT (event_id, recipient, channel) DO NOTHING RETURNING id",
         [event_id for event_id, _, _ in messages],
         [event_type for _, event_type, _ in messages],
@@ -48,6 +52,9 @@ async def record(conn: Conn, messages: list[tuple[str, str, Message]]) -> int:
         [m.next_attempt_at for m in ms],
         [m.address for m in ms],
         [m.to_reporter for m in ms],
+        [m.link for m in ms],
+        [m.link_code for m in ms],
+        [m.link_label for m in ms],
     )
     return len(rows)
 

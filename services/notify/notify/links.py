@@ -1,0 +1,121 @@
+"""The console page a message leads to (no I/O): its path, the words on its button, and the
+short code SMS carries (`<console>/go/<code>`).
+
+| message | reader | page |
+|---|---|---|
+| receipt, cannot_handle (no confirmation asked) | reporter | /mine/{report_id} |
+| confirm_request | reporter | /mine/{report_id}/confirm |
+| ticket_opened, assigned, cannot_handle_superior | team queue, worker, lead, head | /work/tickets/{ticket_id} |
+| overdue of a ticket | lead, head, supervisors, leaders | /work/tickets/{ticket_id} |
+| overdue of a rectification, recurring | supervisors ... | /manage |
+| praise | lead, person credited | /work |
+| praise | department head | /manage |
+| score | department head | /manage |
+| awards | department heads | /board |
+
+The short code is derived, not stored: one letter for the page, then the id's 128 bits in
+base 62 (22 characters), e.g. `t5Wo9bJ3kR1uKp0QdXyZ2a`. The console's /go/{code}
+(console/pages/links.py) decodes it the same way; tests/unit/notify/test_notify_links.py holds
+both to one table. A code opens nothing by itself: every page still asks its reader to sign in
+and checks they may see it."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from houqin_shared.contracts import (
+    AwardsPublished,
+    ComplaintFiled,
+    PraiseReceived,
+    RectificationOverdue,
+    RecurringProblemDetected,
+    ScoreComputed,
+    TicketAssigned,
+    TicketOpened,
+    TicketStatusChanged,
+)
+from houqin_shared.contracts.base import Event
+
+ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+ID_CHARS = 22  # 62**22 > 2**128
+# letter -> path (with {id} for a page about one report or ticket)
+PAGES: dict[str, str] = {
+    "r": "/mine/{id}",
+    "c": "/mine/{id}/confirm",
+    "t": "/work/tickets/{id}",
+    "w": "/work",
+    "m": "/manage",
+    "b": "/board",
+}
+# letter -> the words on the button (zh-CN, en)
+BUTTON: dict[str, tuple[str, str]] = {
+    "r": ("查看进度", "See its progress"),
+    "c": ("确认并评价", "Confirm and rate"),
+    "t": ("打开工单", "Open the ticket"),
+    "w": ("打开我的工单", "Open my queue"),
+    "m": ("打开管理页", "Open the management page"),
+    "b": ("查看公示", "See the results"),
+}
+
+
+@dataclass(frozen=True)
+class Link:
+    page: str  # a letter of PAGES
+    id: uuid.UUID | None = None
+
+    @property
+    def path(self) -> str:
+        return PAGES[self.page].replace("{id}", str(self.id) if self.id else "")
+
+    @property
+    def code(self) -> str:
+        return self.page + (encode_id(self.id) if self.id else "")
+
+    def button(self, lang: str) -> str:
+        zh, en = BUTTON[self.page]
+        return en if lang == "en" else zh
+
+
+def encode_id(value: uuid.UUID) -> str:
+    n, out = value.int, []
+    for _ in range(ID_CHARS):
+        n, digit = divmod(n, 62)
+        out.append(ALPHABET[digit])
+    return "".join(reversed(out))
+
+
+def link_for(event: Event, audience: str) -> Link | None:
+    """The page that acts on this event's message to this audience (None: no page)."""
+    reporter = audience == "reporter"
+    if isinstance(event, ComplaintFiled):
+        return Link("r", event.report_id)
+    if isinstance(event, TicketStatusChanged):
+        if reporter:
+            asks = event.status == "resolved"
+            return Link("c" if asks else "r", event.report_id)
+        return Link("t", event.ticket_id)
+    if isinstance(event, TicketOpened | TicketAssigned):
+        return Link("r", event.report_id) if reporter else Link("t", event.ticket_id)
+    if isinstance(event, RectificationOverdue):
+        return Link("t", event.subject_id) if event.subject_kind == "ticket" else Link("m")
+    if isinstance(event, PraiseReceived):
+        if reporter:
+            return Link("r", event.report_id)
+        return Link("m") if audience in ("department_head", "department_heads") else Link("w")
+    if isinstance(event, RecurringProblemDetected | ScoreComputed):
+        return Link("m")
+    if isinstance(event, AwardsPublished):
+        return Link("b")
+    report_id: Any = getattr(event, "report_id", None)
+    return Link("r", report_id) if reporter and isinstance(report_id, uuid.UUID) else None
+
+
+def absolute(base: str, path: str) -> str:
+    """The page's address under the console's public base URL ("" without one)."""
+    return base.rstrip("/") + path if base else ""
+
+
+def short(base: str, link: Link) -> str:
+    return absolute(base, "/go/" + link.code)
