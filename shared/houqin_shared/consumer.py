@@ -241,19 +241,14 @@ class ConsumerRunner:
                 async with self.busy:
                     self._processing = True
                     try:
-                        await self.process(records)
-                    except INFRA_ERRORS as exc:
-                        log.warning("batch_deferred", error=repr(exc), size=len(records))
-                        for tp, part in batches.items():
-                            consumer.seek(tp, part[0].offset)  # take the batch again later
-                        await asyncio.sleep(1.0)
-                        continue
+                        settled = await self._take(consumer, batches, records)
                     finally:
                         self._processing = False
-                    self._handled(records)
                     if time.monotonic() - self._committed_at >= self.commit_every_s:
                         await self.commit_handled()
                     self._record_lag(batches)
+                if not settled:
+                    await asyncio.sleep(1.0)  # what failed on the platform is taken again later
         finally:
             if stop.is_set():
                 with contextlib.suppress(Exception):  # stopping anyway; redelivery is harmless
@@ -261,6 +256,40 @@ class ConsumerRunner:
             with contextlib.suppress(Exception):  # a wedged consumer may not stop cleanly
                 await asyncio.wait_for(consumer.stop(), timeout=10)
             log.info("consumer_stopped", group=self.group)
+
+    async def _take(
+        self,
+        consumer: AIOKafkaConsumer,
+        batches: dict[TopicPartition, list[Record]],
+        records: list[Record],
+    ) -> bool:
+        """The batch in one go; when that fails on the platform (a database, or another
+        service's API, that did not answer), its records one at a time, each partition in its
+        order, so that one slow call does not send hundreds of events back again and again.
+        A partition stops at its first record that fails again, and is taken again from there
+        later. True when every record was settled."""
+        try:
+            await self.process(records)
+        except INFRA_ERRORS as exc:
+            log.warning("batch_deferred", error=repr(exc), size=len(records))
+        else:
+            self._handled(records)
+            return True
+        if len(records) == 1:
+            for tp, part in batches.items():
+                consumer.seek(tp, part[0].offset)
+            return False
+        settled = True
+        for tp, part in batches.items():
+            for record in part:
+                try:
+                    await self.process([record])
+                except INFRA_ERRORS:
+                    consumer.seek(tp, record.offset)
+                    settled = False
+                    break
+                self._handled([record])
+        return settled
 
     async def process(self, records: list[Record]) -> None:
         """Give every record its effect exactly once (or a dead letter); raises only on infra."""

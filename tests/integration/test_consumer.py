@@ -17,7 +17,7 @@ from helpers import Infra
 from kafka_helpers import new_topic, ping_contract, read_all
 
 from houqin_shared import db, kafka, metrics
-from houqin_shared.consumer import ConsumerRunner
+from houqin_shared.consumer import ConsumerRunner, Unavailable
 from houqin_shared.contracts.base import BadEvent, Envelope, Event, encode_headers
 from houqin_shared.db import Conn
 from houqin_shared.settings import ServiceSettings
@@ -380,3 +380,56 @@ async def test_a_wedged_consumer_is_made_again_and_the_event_handled_once(
     assert await effects(s.pool) == {("w", 1): 1}
     assert calls == 2
     assert metrics.CONSUMER_REBUILDS.labels(s.group, "stuck")._value.get() == before + 1
+
+
+async def test_a_batch_held_back_by_one_event_lets_the_other_partitions_through(
+    infra: Infra, setup: Setup
+) -> None:
+    """One event's handler cannot reach what it needs (Unavailable) until released: the batch
+    it came in is taken one record at a time, so every partition but its own carries on, its
+    own stops at it (order within a partition), and once released everything has its effect
+    once."""
+    s = setup
+    handle = make_handler(s.pool)
+    released = asyncio.Event()
+
+    async def needs_a_service(conn: Conn, env: Envelope) -> None:
+        e = env.data
+        if (e.aggregate, e.seq) == ("a3", 2) and not released.is_set():  # type: ignore[attr-defined]
+            raise Unavailable("the other service does not answer")
+        await handle(conn, env)
+
+    partition_of: dict[str, int] = {}
+    for seq in (1, 2, 3):
+        for n in range(10):
+            event = s.ping(aggregate=f"a{n}", seq=seq)
+            env = Envelope(event, id=str(uuid.uuid4()))
+            sent = await s.producer.send_and_wait(
+                s.topic, value=env.value(), key=event.key().encode(),
+                headers=encode_headers(env.headers()),
+            )  # fmt: skip
+            partition_of[f"a{n}"] = sent.partition
+    held = partition_of["a3"]
+    free = {(f"a{n}", seq) for n in range(10) for seq in (1, 2, 3) if partition_of[f"a{n}"] != held}
+    assert free, "every aggregate landed in one partition: pick other names"
+    runner = runner_for(s, infra)
+    runner.handlers = {s.ping: needs_a_service}
+    stop = asyncio.Event()
+    task = asyncio.create_task(runner.run(stop))
+    try:
+        for _ in range(300):
+            done = await effects(s.pool)
+            if free <= done.keys():
+                break
+            await asyncio.sleep(0.1)
+        assert free <= done.keys(), f"held back with a3: {sorted(free - done.keys())}"
+        assert ("a3", 1) in done and ("a3", 2) not in done and ("a3", 3) not in done
+        released.set()
+        for _ in range(300):
+            if len(await effects(s.pool)) == 30:
+                break
+            await asyncio.sleep(0.1)
+    finally:
+        stop.set()
+        await task
+    assert await effects(s.pool) == {(f"a{n}", seq): 1 for n in range(10) for seq in (1, 2, 3)}
