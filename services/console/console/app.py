@@ -19,7 +19,7 @@ from console import i18n
 from console.api import Api, ApiDown, ApiProblem
 from console.auth import Oidc, SsoDown, sign_out
 from console.errors import message
-from console.pages import account, inbox, mine, photos, public, report
+from console.pages import account, inbox, lead_all, mine, photos, public, report
 from console.security import SecurityHeaders, origin_of
 from console.sessions import SessionStore
 from console.settings import ConsoleSettings
@@ -30,7 +30,16 @@ from houqin_shared.logs import get_logger
 log = get_logger(__name__)
 STATIC = Path(__file__).resolve().parent / "static"
 HTMX_DIST = Path("htmx.org") / "dist"
-ROUTERS = (public.router, account.router, report.router, mine.router, inbox.router, photos.router)
+ECHARTS_DIST = Path("echarts") / "dist"
+ROUTERS = (
+    public.router,
+    account.router,
+    report.router,
+    mine.router,
+    inbox.router,
+    photos.router,
+    *lead_all.ROUTERS,
+)
 
 
 def create_app(settings: ConsoleSettings) -> FastAPI:
@@ -70,6 +79,11 @@ def create_app(settings: ConsoleSettings) -> FastAPI:
         app.mount("/static/vendor/htmx", StaticFiles(directory=vendor), name="htmx")
     else:
         log.warning("htmx_missing", looked_in=str(vendor), fix="npm ci --omit=dev")
+    charts = settings.vendor_dir / ECHARTS_DIST
+    if charts.is_dir():  # the leaders' charts; without it they show as tables and a PNG
+        app.mount("/static/vendor/echarts", StaticFiles(directory=charts), name="echarts")
+    else:
+        log.warning("echarts_missing", looked_in=str(charts), fix="npm ci --omit=dev")
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for router in ROUTERS:
         app.include_router(router)

@@ -13,8 +13,10 @@ from fastapi.responses import RedirectResponse, Response
 from console import errors
 from console.api import ApiDown, ApiProblem
 from console.auth import SsoDown, TokenRefused
+from console.clients import lead
 from console.i18n import COOKIE as LANG_COOKIE
 from console.i18n import LANGS
+from console.pages import lead_rules
 from console.security import safe_next
 from console.web import Page
 
@@ -42,13 +44,25 @@ async def _department_names(ctx: Page) -> dict[str, str]:
         return {}
 
 
+async def _published(ctx: Page) -> list[lead.Published]:
+    """公示: the latest published campaigns' awards and rankings (scoring, read with the
+    console's own token); [] when they cannot be had: the board still shows."""
+    try:
+        return await lead.published(ctx.api, await ctx.oidc.own_token())
+    except (ApiProblem, ApiDown, SsoDown, TokenRefused):
+        return []
+
+
 @router.get("/board")
 async def board(ctx: Page) -> Response:
-    board, catalogue, departments = await asyncio.gather(
-        ctx.api.board(ctx.client), ctx.api.catalogue(), _department_names(ctx)
+    board, catalogue, departments, published = await asyncio.gather(
+        ctx.api.board(ctx.client), ctx.api.catalogue(), _department_names(ctx), _published(ctx)
     )
     names = {s.code: s.title(ctx.lang) for s in catalogue}
-    return ctx.render("board.html", board=board, names=names, departments=departments)
+    return ctx.render(
+        "board.html", board=board, names=names, departments=departments, published=published,
+        lead_words=lead_rules,
+    )  # fmt: skip
 
 
 @router.get("/track")
