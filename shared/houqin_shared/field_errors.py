@@ -84,6 +84,7 @@ RULES = {
     "quiet_hours_empty": ("免打扰时段的开始和结束不能相同", "Quiet hours must not start and end at the same time"),
     "limits_shrink": ("时限须依次为受理 ≤ 到场 ≤ 完成", "Limits must not shrink from accept to arrive to finish"),
     "urgency_repeated": ("每个紧急程度只能设置一次时限", "Give each urgency's limits once"),
+    "escalation_levels_order": ("督办一至三级须依次递增，一级不早于时限（100%），最多 2000%", "Levels 1 to 3 must increase, level 1 at 100% of the limit or later, none above 2000%"),
     "question_ids_repeated": ("题目编号不能重复", "Question ids must be unique"),
     "unit_repeated": ("每个对象只能列出一次", "Each unit may be listed once"),
     "weights_sum": ("各项权重之和须为 100", "The weights must add up to 100"),

@@ -35,6 +35,8 @@ class ServiceOut(BaseModel):
     service_phone: str | None
     complaint_phone: str | None
     department_id: str | None
+    reply_minutes: int | None = None
+    escalation: domain_catalog.EscalationIn | None = None
     active: bool
     public: bool = False
     version: int
@@ -62,7 +64,7 @@ async def read_service(code: Code, pool: DbPool) -> dict[str, Any]:
     summary="Publish or change a service (admin)",
     responses={
         201: {"model": ServiceOut, "description": "Created (version 1)"},
-        **refusals("validation"),  # limits_shrink, urgency_repeated
+        **refusals("validation"),  # limits_shrink, urgency_repeated, escalation_levels_order
     },
 )
 async def put_service(
@@ -94,6 +96,8 @@ async def put_service(
                 active=row["active"],
                 version=row["version"],
                 changed_at=now,
+                reply_minutes=row["reply_minutes"],
+                escalation=row["escalation"],
             ),
         )
     categories: CategoryCache = request.app.state.categories

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, model_validator
 
 from houqin_shared.contracts.common import Urgency
-from houqin_shared.contracts.feedback import StageLimits
+from houqin_shared.contracts.feedback import EscalationSteps, StageLimits
 from houqin_shared.field_errors import invalid_field
 
 PHONE = r"^\+?[0-9][0-9 ()-]{2,30}$"
@@ -32,6 +33,28 @@ class LimitsIn(BaseModel):
         return self
 
 
+class EscalationIn(EscalationSteps):
+    """How late tickets of the service are chased, as an admin publishes it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    level_percents: list[int] = Field(
+        [100, 200, 300],
+        min_length=3,
+        max_length=3,
+        description="Levels 1, 2 and 3 at these shares of the limit, increasing, the first at"
+        " least 100, at most 2000 (error type escalation_levels_order at body.escalation).",
+    )
+
+    @model_validator(mode="after")
+    def _increasing(self) -> EscalationIn:
+        levels = self.level_percents
+        increasing = all(b > a for a, b in pairwise(levels))
+        if levels[0] < 100 or levels[-1] > 2000 or not increasing:
+            raise invalid_field("escalation_levels_order")
+        return self
+
+
 class ServiceIn(BaseModel):
     """One service of the public catalogue, as an admin publishes it."""
 
@@ -50,6 +73,16 @@ class ServiceIn(BaseModel):
     complaint_phone: str | None = Field(None, pattern=PHONE)
     department_id: str | None = Field(
         None, min_length=1, max_length=64, pattern=r"^[a-z0-9][a-z0-9_-]*$"
+    )
+    reply_minutes: int | None = Field(
+        None,
+        ge=1,
+        le=60 * 24 * 90,
+        description="The reply deadline promised for a suggestion or consultation, working"
+        " minutes (else the tickets service's default).",
+    )
+    escalation: EscalationIn | None = Field(
+        None, description="How late tickets of this service are chased (else the defaults)."
     )
     active: StrictBool = True
     public: StrictBool = Field(

@@ -1,9 +1,11 @@
 """Escalation when late (督办) without I/O.
 
-For the current stage (the first with a limit not yet done) the steps are: a warning at 80% of
-the limit, level 1 (team lead) at the due time, level 2 (department head) at twice the limit,
-level 3 (supervisors and the division leader) at three times, then level-3 reminders every
-`remind_every_s` of WORKING time, so repeats only fall in working hours.
+For the current stage (the first with a limit not yet done) the steps are, by default (each
+service's catalogue entry may publish its own, `sla.Chase`): the assignee's warning at 80% of the
+limit, level 1 (team lead; without one the department head, `first_level`) at the due time,
+level 2 (department head) at twice the limit, level 3 (supervisors and the division leader) at
+three times, then level-3 reminders every `remind_every_s` of WORKING time, so repeats only fall
+in working hours.
 
 A cannot_handle ticket is reported to its team lead (or, without one, the department head) when
 it is declared; if nobody decides within one spacing it goes to the department head (level 2),
@@ -17,16 +19,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from tickets.sla import STAGES, Clock, Policy, SlaClock, Stage, WorkingCalendar
+from tickets.sla import STAGES, Chase, Clock, Policy, SlaClock, Stage, WorkingCalendar
 
-WARN_AT = 0.8
-LEVELS: tuple[tuple[float, int, bool], ...] = (
-    (WARN_AT, 1, True),
-    (1.0, 1, False),
-    (2.0, 2, False),
-    (3.0, 3, False),
-)
-REMIND_EVERY_S = 2 * 3600
+DEFAULT_CHASE = Chase()
+REMIND_EVERY_S = DEFAULT_CHASE.remind_every_s
 MAX_STEPS_PER_SWEEP = 8
 ESCALATING = frozenset({"new", "assigned", "accepted", "on_site", "reopened"})
 _DONE = {"accept": "accepted_at", "arrive": "arrived_at", "finish": "resolved_at"}
@@ -50,24 +46,31 @@ def current_stage(t: Mapping[str, Any], policy: Policy) -> Stage | None:
     )
 
 
+def levels_of(chase: Chase) -> tuple[tuple[float, int, bool], ...]:
+    """(fraction of the limit, level, warning) of each step before the reminders."""
+    one, two, three = chase.levels
+    return ((chase.warn_at, 1, True), (one, 1, False), (two, 2, False), (three, 3, False))
+
+
 def step(
     index: int,
     limit_s: int,
     sla: SlaClock,
     clock: Clock,
     work: WorkingCalendar,
-    remind_every_s: int = REMIND_EVERY_S,
+    chase: Chase = DEFAULT_CHASE,
 ) -> Step | None:
     """Step `index` of a stage's escalation (None while the clock is paused)."""
-    if index < len(LEVELS):
-        factor, level, warning = LEVELS[index]
+    levels = levels_of(chase)
+    if index < len(levels):
+        factor, level, warning = levels[index]
         at = sla.when(limit_s * factor, clock)
         return None if at is None else Step(index, at, level, warning, 0)
-    last = sla.when(limit_s * LEVELS[-1][0], clock)
+    last = sla.when(limit_s * levels[-1][0], clock)
     if last is None:
         return None
-    seq = index - len(LEVELS) + 1
-    return Step(index, work.add(last, seq * remind_every_s), 3, False, seq)
+    seq = index - len(levels) + 1
+    return Step(index, work.add(last, seq * chase.remind_every_s), 3, False, seq)
 
 
 def due_steps(
@@ -77,19 +80,26 @@ def due_steps(
     sla: SlaClock,
     clock: Clock,
     work: WorkingCalendar,
-    remind_every_s: int = REMIND_EVERY_S,
+    chase: Chase = DEFAULT_CHASE,
 ) -> tuple[list[Step], Step | None]:
     """Steps from `index` that are due by `now` (missed reminders collapse into the latest), and
     the next step to wait for."""
     fired: list[Step] = []
-    nxt = step(index, limit_s, sla, clock, work, remind_every_s)
+    nxt = step(index, limit_s, sla, clock, work, chase)
     while nxt is not None and nxt.at <= now and len(fired) < MAX_STEPS_PER_SWEEP:
         if fired and fired[-1].seq and nxt.seq:
             fired[-1] = nxt  # a sweeper that was away sends one reminder, not a burst
         else:
             fired.append(nxt)
-        nxt = step(nxt.index + 1, limit_s, sla, clock, work, remind_every_s)
+        nxt = step(nxt.index + 1, limit_s, sla, clock, work, chase)
     return fired, nxt
+
+
+def first_level(level: int, warning: bool, team_has_lead: bool) -> int:
+    """Level 1 goes to the team lead; a ticket whose team has no lead (or that sits in a
+    department's queue) goes to the department head instead: level 2 (the warning stays the
+    assignee's)."""
+    return 2 if level == 1 and not warning and not team_has_lead else level
 
 
 def decision_step(index: int, since: datetime, work: Clock, every_s: int = REMIND_EVERY_S) -> Step:

@@ -32,8 +32,9 @@ async def on_catalog_changed(conn: Conn, env: Envelope) -> None:
     e = env.data
     assert isinstance(e, ServiceCatalogChanged)
     limits = [x.model_dump() for x in e.limits]
+    chase = e.escalation.model_dump() if e.escalation else None
     await policy_repo.upsert_policy(
-        conn, e.code, e.version, e.calendar, limits, e.active, e.changed_at
+        conn, e.code, e.version, e.calendar, limits, e.active, e.changed_at, e.reply_minutes, chase
     )
 
 

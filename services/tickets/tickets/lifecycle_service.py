@@ -118,7 +118,7 @@ async def apply(
         fields["esc_stage"] = None  # a new round escalates from its first step
     fields |= sla_service.schedule_fields({**t, **fields}, policy, cal)
     if tr.action == "cannot_handle":  # chased until the lead or head decides
-        nxt = decision_step(0, now, cal)
+        nxt = decision_step(0, now, cal, policy.chase.remind_every_s)
         fields |= {"esc_stage": "decide", "esc_step": 0, "next_check_at": nxt.at}
     elif pause is not None:  # looked at again when the pause runs out
         fields["next_check_at"] = pause.until

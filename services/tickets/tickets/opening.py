@@ -116,7 +116,8 @@ def plan(ctx: Context, env: Envelope, now: datetime) -> dict[str, Any]:
     else:
         h = handler(track, r, directory.heads, directory.leads, directory.supervisors)
         team_id, who = h.team_id, (h.assignee_id, h.role) if h.assignee_id and h.role else None
-    policy, cal = policy_of(track, ctx.rules) or ctx.policy(e.urgency), ctx.calendar
+    policy = policy_of(track, ctx.rules, ctx.row["reply_minutes"]) or ctx.policy(e.urgency)
+    policy, cal = sla_service.with_chase(policy, ctx.row["escalation"]), ctx.calendar
     ticket = {
         "id": ticket_id_for(e.report_id),
         "report_id": e.report_id,

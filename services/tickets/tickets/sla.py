@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 from zoneinfo import ZoneInfo
 
 Stage = Literal["accept", "arrive", "finish"]
@@ -97,13 +97,44 @@ class WorkingCalendar:
 
 
 @dataclass(frozen=True)
+class Chase:
+    """How a late stage is chased (督办), the catalogue's per service: the assignee's warning and
+    levels 1-3 as fractions of the stage's limit, then level-3 reminders `remind_every_s` of
+    working time apart (also the spacing of the chase of an undecided cannot_handle ticket)."""
+
+    warn_at: float = 0.8
+    levels: tuple[float, float, float] = (1.0, 2.0, 3.0)
+    remind_every_s: int = 2 * 3600
+
+    @classmethod
+    def published(cls, doc: Mapping[str, Any] | None) -> Chase:
+        """From the catalogue's escalation (percent, minutes); None: the defaults."""
+        if not doc:
+            return cls()
+        a, b, c = (int(p) / 100 for p in doc["level_percents"])
+        return cls(
+            int(doc["warn_at_percent"]) / 100, (a, b, c), int(doc["remind_every_minutes"]) * 60
+        )
+
+    @classmethod
+    def stored(cls, doc: Mapping[str, Any] | None) -> Chase:
+        """From a ticket's stored policy (asdict); None: the defaults (older tickets)."""
+        if not doc:
+            return cls()
+        a, b, c = (float(x) for x in doc["levels"])
+        return cls(float(doc["warn_at"]), (a, b, c), int(doc["remind_every_s"]))
+
+
+@dataclass(frozen=True)
 class Policy:
-    """Limits in seconds per stage (None: no limit), counted from the ticket's opening."""
+    """Limits in seconds per stage (None: no limit), counted from the ticket's opening, and how
+    a late stage is chased."""
 
     accept_s: int | None
     arrive_s: int | None
     finish_s: int | None
     calendar: CalendarKind = "working_hours"
+    chase: Chase = Chase()
 
     def limit(self, stage: Stage) -> int | None:
         return {"accept": self.accept_s, "arrive": self.arrive_s, "finish": self.finish_s}[stage]

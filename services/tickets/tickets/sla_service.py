@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import datetime
 from typing import Any
 
@@ -11,6 +11,7 @@ from tickets.calendar_doc import CalendarDoc
 from tickets.escalation import current_stage, step
 from tickets.repository import policies as repo
 from tickets.sla import (
+    Chase,
     Policy,
     SlaClock,
     WorkingCalendar,
@@ -46,7 +47,15 @@ def policy_json(p: Policy) -> dict[str, Any]:
 
 
 def policy_from(raw: dict[str, Any] | None, urgency: str) -> Policy:
-    return Policy(**raw) if raw else policy_for(None, urgency)
+    """A ticket's stored policy (older ones without a chase: the default chase)."""
+    if not raw:
+        return policy_for(None, urgency)
+    return Policy(**{**raw, "chase": Chase.stored(raw.get("chase"))})
+
+
+def with_chase(policy: Policy, escalation: dict[str, Any] | None) -> Policy:
+    """The policy with the catalogue's chase for its service."""
+    return replace(policy, chase=Chase.published(escalation))
 
 
 def clock_of(t: dict[str, Any]) -> SlaClock:
@@ -68,5 +77,5 @@ def schedule_fields(t: dict[str, Any], policy: Policy, cal: WorkingCalendar) -> 
     if stage is None or limit is None:
         return {"esc_stage": None, "esc_step": 0, "next_check_at": None}
     index = t.get("esc_step", 0) if t.get("esc_stage") == stage else 0
-    nxt = step(index, limit, clock_of(t), clock_for(policy, cal), cal)
+    nxt = step(index, limit, clock_of(t), clock_for(policy, cal), cal, policy.chase)
     return {"esc_stage": stage, "esc_step": index, "next_check_at": nxt.at if nxt else None}

@@ -21,7 +21,13 @@ from houqin_shared.db import Conn
 from houqin_shared.logs import get_logger
 from houqin_shared.service import Periodic
 from tickets import lifecycle_service, sla_service
-from tickets.escalation import current_stage, deadline_limit, due_decision_steps, due_steps
+from tickets.escalation import (
+    current_stage,
+    deadline_limit,
+    due_decision_steps,
+    due_steps,
+    first_level,
+)
 from tickets.lifecycle import transition
 from tickets.repository import escalations as repo
 from tickets.repository import rectifications as rect_repo
@@ -43,6 +49,7 @@ async def sweep_batch(
     events: dict[repo.Key, RectificationOverdue] = {}
     moves: list[tuple[Any, str | None, int, datetime | None]] = []
     resumes: list[Any] = []
+    led = await repo.teams_with_lead(conn, sorted({t["team_id"] for t in rows if t["team_id"]}))
     for t in rows:
         if t["status"] == "paused" and t["pause_until"] is not None:
             if t["pause_until"] <= now:
@@ -61,18 +68,21 @@ async def sweep_batch(
             continue
         index = t["esc_step"] if t["esc_stage"] == stage else 0
         fired, nxt = due_steps(
-            index, now, limit, sla_service.clock_of(t), clock_for(policy, cal), cal
+            index, now, limit, sla_service.clock_of(t), clock_for(policy, cal), cal, policy.chase
         )
         due_at = t[f"{stage}_due_at"]
         for s in fired:
-            key: repo.Key = ("ticket", t["id"], t["cycle"], stage, s.level, s.warning, s.seq)
+            level = first_level(s.level, s.warning, t["team_id"] in led)
+            key: repo.Key = ("ticket", t["id"], t["cycle"], stage, level, s.warning, s.seq)
+            if key in events:  # level 1 went to the head already: level 2 is not sent twice
+                continue
             records.append((*key, due_at or s.at, now))
             events[key] = RectificationOverdue(
                 subject_kind="ticket",
                 subject_id=t["id"],
                 tracking_no=t["tracking_no"],
                 stage=stage,
-                level=s.level,
+                level=level,
                 warning=s.warning,
                 due_at=due_at or s.at,
                 overdue_by_s=int((now - due_at).total_seconds()) if due_at else 0,
@@ -106,7 +116,8 @@ def _chase_decision(
     """Steps due on a cannot_handle ticket nobody has decided: the head, then supervisors."""
     since = t["stuck_at"]
     index = t["esc_step"] if t["esc_stage"] == "decide" else 0
-    fired, nxt = due_decision_steps(index, now, since, cal)
+    every_s = sla_service.policy_from(t["policy"], t["urgency"]).chase.remind_every_s
+    fired, nxt = due_decision_steps(index, now, since, cal, every_s)
     for s in fired:
         # one key per declaration: a ticket declared cannot_handle again is chased again
         stage = f"decide-{int(since.timestamp())}"

@@ -36,9 +36,10 @@ def track_of(kind: str) -> Track | None:
     return _TRACKS.get(kind)
 
 
-def policy_of(track: Track, rules: TicketRules) -> Policy | None:
-    """A complaint's or answer's limits from the ticket rules (working time); None for a repair
-    (the catalogue's limits for its category and urgency apply)."""
+def policy_of(track: Track, rules: TicketRules, reply_minutes: int | None = None) -> Policy | None:
+    """A complaint's or answer's limits from the ticket rules (working time), an answer's reply
+    deadline the catalogue's for its service (`reply_minutes`) when it publishes one; None for a
+    repair (the catalogue's limits for its category and urgency apply)."""
     if track == "complaint":
         return Policy(
             rules.complaint_acknowledge_minutes * 60,
@@ -46,7 +47,7 @@ def policy_of(track: Track, rules: TicketRules) -> Policy | None:
             rules.complaint_reply_minutes * 60,
         )
     if track == "answer":
-        return Policy(None, None, rules.answer_reply_minutes * 60)
+        return Policy(None, None, (reply_minutes or rules.answer_reply_minutes) * 60)
     return None
 
 

@@ -191,6 +191,32 @@ class StageLimits(BaseModel):
     finish_minutes: int | None = Field(None, ge=1)
 
 
+class EscalationSteps(BaseModel):
+    """How a late stage of a service's tickets is chased (督办), in percent of the stage's limit:
+    the assignee is warned first, then levels 1 (team lead; without one, the department head),
+    2 (department head) and 3 (quality supervisors), then level-3 reminders."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    warn_at_percent: int = Field(
+        80, ge=1, le=99, description="The assignee is warned at this share of the limit."
+    )
+    level_percents: list[int] = Field(
+        [100, 200, 300],
+        min_length=3,
+        max_length=3,
+        description="Levels 1, 2 and 3 at these shares of the limit (increasing; the first at"
+        " least 100, the due time).",
+    )
+    remind_every_minutes: int = Field(
+        120,
+        ge=5,
+        le=10080,
+        description="Level-3 reminders, and the chase of an undecided cannot_handle ticket, this"
+        " much working time apart.",
+    )
+
+
 class ServiceCatalogChanged(Event):
     """A service in the public catalogue was created or changed (服务承诺)."""
 
@@ -207,6 +233,15 @@ class ServiceCatalogChanged(Event):
     active: bool = True
     version: int = Field(ge=1)
     changed_at: datetime
+    reply_minutes: int | None = Field(
+        None,
+        ge=1,
+        description="The published reply deadline of a suggestion or consultation (建议, 咨询)"
+        " about this service, working minutes (null: the tickets service's default).",
+    )
+    escalation: EscalationSteps | None = Field(
+        None, description="How late tickets of this service are chased (null: the defaults)."
+    )
 
     def key(self) -> str:
         return self.code

@@ -9,7 +9,7 @@ from houqin_shared.db import Conn
 
 COLUMNS = (
     "code, name, description, standard, fee, limits, calendar, service_phone, complaint_phone, "
-    "department_id, active, public, name_en, version, updated_at"
+    "department_id, active, public, name_en, reply_minutes, escalation, version, updated_at"
 )
 
 
@@ -38,13 +38,15 @@ async def upsert_service(
     row = await conn.fetchrow(
         "INSERT INTO services (code, name, description, standard, fee, limits, calendar,"
         " service_phone, complaint_phone, department_id, active, version, updated_at, updated_by,"
-        " public, name_en) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,1,$12,$13,$14,$15)"
+        " public, name_en, reply_minutes, escalation)"
+        " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,1,$12,$13,$14,$15,$16,$17)"
         " ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name,"
         " description = EXCLUDED.description, standard = EXCLUDED.standard, fee = EXCLUDED.fee,"
         " limits = EXCLUDED.limits, calendar = EXCLUDED.calendar,"
         " service_phone = EXCLUDED.service_phone, complaint_phone = EXCLUDED.complaint_phone,"
         " department_id = EXCLUDED.department_id, active = EXCLUDED.active,"
         " public = EXCLUDED.public, name_en = EXCLUDED.name_en,"
+        " reply_minutes = EXCLUDED.reply_minutes, escalation = EXCLUDED.escalation,"
         " version = services.version + 1, updated_at = EXCLUDED.updated_at,"
         f" updated_by = EXCLUDED.updated_by RETURNING {COLUMNS}",
         code,
@@ -62,6 +64,8 @@ async def upsert_service(
         by,
         entry["public"],
         entry["name_en"],
+        entry.get("reply_minutes"),
+        entry.get("escalation"),
     )
     assert row is not None
     return dict(row)

@@ -62,6 +62,16 @@ async def record(
     }
 
 
+async def teams_with_lead(conn: Conn, team_ids: list[str]) -> set[str]:
+    """Which of these teams have a team lead (level 1 of their tickets' chase goes to them)."""
+    if not team_ids:
+        return set()
+    rows = await conn.fetch(
+        "SELECT id FROM teams WHERE id = ANY($1::text[]) AND lead_id IS NOT NULL", team_ids
+    )
+    return {r["id"] for r in rows}
+
+
 async def reschedule(conn: Conn, rows: list[tuple[Any, str | None, int, datetime | None]]) -> None:
     if rows:
         await conn.execute(_RESCHEDULE, *(list(c) for c in zip(*rows, strict=True)))

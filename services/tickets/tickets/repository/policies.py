@@ -18,26 +18,35 @@ async def upsert_policy(
     limits: list[dict[str, Any]],
     active: bool,
     at: datetime,
+    reply_minutes: int | None = None,
+    escalation: dict[str, Any] | None = None,
 ) -> bool:
-    """Store a catalogue entry's limits unless a newer version is stored; True when stored."""
+    """Store a catalogue entry's limits, reply deadline and chase unless a newer version is
+    stored; True when stored."""
     done = await conn.fetchval(
-        "INSERT INTO service_policies (code, version, calendar, limits, active, changed_at)"
-        " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (code) DO UPDATE SET version = EXCLUDED.version,"
+        "INSERT INTO service_policies (code, version, calendar, limits, active, changed_at,"
+        " reply_minutes, escalation) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+        " ON CONFLICT (code) DO UPDATE SET version = EXCLUDED.version,"
         " calendar = EXCLUDED.calendar, limits = EXCLUDED.limits, active = EXCLUDED.active,"
-        " changed_at = EXCLUDED.changed_at WHERE service_policies.version < EXCLUDED.version RETURNING true",
+        " changed_at = EXCLUDED.changed_at, reply_minutes = EXCLUDED.reply_minutes,"
+        " escalation = EXCLUDED.escalation"
+        " WHERE service_policies.version < EXCLUDED.version RETURNING true",
         code,
         version,
         calendar,
         limits,
         active,
         at,
+        reply_minutes,
+        escalation,
     )
     return bool(done)
 
 
 async def get_policy(conn: Conn, code: str) -> dict[str, Any] | None:
     row = await conn.fetchrow(
-        "SELECT code, version, calendar, limits, active FROM service_policies WHERE code = $1 AND active",
+        "SELECT code, version, calendar, limits, active, reply_minutes, escalation"
+        " FROM service_policies WHERE code = $1 AND active",
         code,
     )
     return dict(row) if row else None
@@ -104,7 +113,9 @@ async def open_context(conn: Conn, category: str) -> dict[str, Any]:
         " COALESCE((SELECT version FROM directory_version), 0) AS version,"
         " (SELECT doc FROM working_calendar) AS calendar, (SELECT doc FROM ticket_rules) AS rules,"
         " (SELECT limits FROM service_policies WHERE code = $1 AND active) AS limits,"
-        " (SELECT calendar FROM service_policies WHERE code = $1 AND active) AS policy_calendar",
+        " (SELECT calendar FROM service_policies WHERE code = $1 AND active) AS policy_calendar,"
+        " (SELECT reply_minutes FROM service_policies WHERE code = $1 AND active) AS reply_minutes,"
+        " (SELECT escalation FROM service_policies WHERE code = $1 AND active) AS escalation",
         category,
     )
     assert row is not None
