@@ -137,6 +137,11 @@ def create_http_app(peer: HttpPeer) -> FastAPI:
         body = json.loads(await request.body())
         if request.query_params.get("key") != WECOM_KEY:
             return refuse("/wecom/send", "key", {"errcode": 93000, "errmsg": "invalid webhook url"})
+        if body.get("msgtype") == "markdown":  # a card: content only (mentions as <@userid>)
+            if not _is_text(body, "markdown", "content"):
+                return refuse("/wecom/send", "format", {"errcode": 40008, "errmsg": "markdown"})
+            peer.accepted.append(("/wecom/send", body))
+            return JSONResponse({"errcode": 0, "errmsg": "ok"})
         ok = body.get("msgtype") == "text" and _is_text(body, "text", "content")
         mentioned = body["text"].get("mentioned_list", []) if ok else None
         if not ok or not all(isinstance(m, str) for m in mentioned or []):
@@ -156,7 +161,10 @@ def create_http_app(peer: HttpPeer) -> FastAPI:
             or q.get("sign") != expected
         ):
             return refuse("/dingtalk", "sign", {"errcode": 310000, "errmsg": "sign not match"})
-        if body.get("msgtype") != "text" or not _is_text(body, "text", "content"):
+        card = body.get("msgtype") == "markdown" and _is_text(body, "markdown", "title")
+        if card and not _is_text(body, "markdown", "text"):
+            card = False
+        if not card and (body.get("msgtype") != "text" or not _is_text(body, "text", "content")):
             return refuse("/dingtalk", "format", {"errcode": 40035, "errmsg": "bad param"})
         if not isinstance(body.get("at", {}).get("atUserIds", []), list):
             return refuse("/dingtalk", "format", {"errcode": 40035, "errmsg": "bad at"})
@@ -175,7 +183,15 @@ def create_http_app(peer: HttpPeer) -> FastAPI:
             or body.get("sign") != expected
         ):
             return refuse("/feishu", "sign", {"code": 19021, "msg": "sign match fail"})
-        if body.get("msg_type") != "text" or not _is_text(body, "content", "text"):
+        card = body.get("card") if body.get("msg_type") == "interactive" else None
+        if card is not None and not (
+            isinstance(card, dict) and _is_text(card.get("header", {}).get("title", {}), "content")
+            and isinstance(card.get("elements"), list) and card["elements"]
+        ):  # fmt: skip
+            return refuse("/feishu", "format", {"code": 11246, "msg": "card invalid"})
+        if card is None and (
+            body.get("msg_type") != "text" or not _is_text(body, "content", "text")
+        ):
             return refuse("/feishu", "format", {"code": 9499, "msg": "bad request"})
         peer.accepted.append(("/feishu/hook/abc", body))
         return JSONResponse({"code": 0, "msg": "success", "data": {}})
