@@ -28,6 +28,7 @@ from tickets.escalation import (
     due_steps,
     first_level,
 )
+from tickets.handover import hand_over
 from tickets.lifecycle import transition
 from tickets.repository import escalations as repo
 from tickets.repository import rectifications as rect_repo
@@ -207,6 +208,7 @@ async def sweep(pool: asyncpg.Pool, now: datetime | None = None, batch: int = BA
 
 async def _run(pool: asyncpg.Pool) -> None:
     await sweep(pool)
+    await hand_over(pool)  # leave that has started hands unaccepted tickets to the backup
 
 
 PERIODIC = Periodic(name="overdue-sweeper", every_s=EVERY_S, run=_run)
