@@ -152,6 +152,7 @@ async def decide(
             RectificationAccepted(
                 item_id=item_id, department_id=item["department_id"], team_id=item["team_id"],
                 accepted_by=p.subject, on_time=now <= item["deadline"], accepted_at=now,
+                responsible_id=item["responsible_id"],
             ),
         )  # fmt: skip
         return {**item, **fields}
@@ -172,6 +173,7 @@ async def decide(
         RectificationRejected(
             item_id=item_id, department_id=item["department_id"], team_id=item["team_id"],
             rejected_by=p.subject, reason=reason, new_deadline=new_deadline, rejected_at=now,
+            responsible_id=item["responsible_id"],
         ),
     )  # fmt: skip
     return {**item, **fields}

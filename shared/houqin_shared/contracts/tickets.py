@@ -243,6 +243,9 @@ class RectificationAccepted(Event):
     item_id: UUID
     department_id: str | None = None
     team_id: str | None = None
+    responsible_id: str | None = Field(
+        None, description="The item's responsible person (told of the result)."
+    )
     accepted_by: str
     on_time: bool
     accepted_at: datetime
@@ -262,6 +265,9 @@ class RectificationRejected(Event):
     item_id: UUID
     department_id: str | None = None
     team_id: str | None = None
+    responsible_id: str | None = Field(
+        None, description="The item's responsible person (told of the result)."
+    )
     rejected_by: str
     reason: str
     new_deadline: datetime
