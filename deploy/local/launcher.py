@@ -161,6 +161,9 @@ def notify_peers(inst: Instance) -> dict[str, str]:
     """Notify asks feedback who follows a report, as the SSO client `notify` (deploy/demo)."""
     return {
         "NOTIFY_FEEDBACK_URL": f"http://127.0.0.1:{inst.port('feedback', 'api')}",
+        # names of units and places; the console every message links to (issue 16)
+        "NOTIFY_TICKETS_URL": f"http://127.0.0.1:{inst.port('tickets', 'api')}",
+        "NOTIFY_CONSOLE_URL": console_url(inst),
         "NOTIFY_SSO_TOKEN_URL": inst.sso_url + "/token",
         "NOTIFY_CLIENT_ID": "notify",
         "NOTIFY_CLIENT_SECRET": DEMO_NOTIFY_SECRET,

@@ -19,7 +19,7 @@ from console import i18n
 from console.api import Api, ApiDown, ApiProblem
 from console.auth import Oidc, SsoDown, sign_out
 from console.errors import message
-from console.pages import account, inbox, lead_all, mine, photos, public, report
+from console.pages import account, inbox, lead_all, links, mine, photos, public, report
 from console.security import SecurityHeaders, origin_of
 from console.sessions import SessionStore
 from console.settings import ConsoleSettings
@@ -39,6 +39,7 @@ ROUTERS = (
     inbox.router,
     photos.router,
     *lead_all.ROUTERS,
+    links.router,
 )
 
 
