@@ -14,12 +14,17 @@ from markupsafe import Markup
 from houqin_shared.logs import get_logger
 from notify import templates
 from notify.domain import Message, Preferences, release_at
+from notify.names import local_date
 from notify.repository import digests
 
 log = get_logger(__name__)
-DIGEST = {
+DIGEST = {  # one language per reader, as every message
     "zh-CN": templates.Template(
         "每日汇总 {{ day }}（{{ items | length }} 条）",
+        "{% for i in items %}- {{ i.subject }}\n{% endfor %}",
+    ),
+    "en": templates.Template(
+        "Daily digest, {{ day }} ({{ items | length }})",
         "{% for i in items %}- {{ i.subject }}\n{% endfor %}",
     ),
 }
@@ -32,11 +37,17 @@ def due_day(now: datetime, timezone: str, digest_at: time) -> date | None:
 
 
 def digest_message(
-    recipient: str, channel: str, day: date, items: list[dict[str, Any]], when: datetime
+    recipient: str,
+    channel: str,
+    day: date,
+    items: list[dict[str, Any]],
+    when: datetime,
+    lang: str = "zh-CN",
 ) -> Message:
     # The items' subjects were rendered (and escaped) already: not escaped a second time.
     safe = [{**i, "subject": Markup(i["subject"])} for i in items]  # noqa: S704
-    subject, body = templates.render(DIGEST["zh-CN"], {"day": day.isoformat(), "items": safe})
+    template = DIGEST.get(lang, DIGEST["zh-CN"])
+    subject, body = templates.render(template, {"day": local_date(day, lang), "items": safe})
     return Message(
         recipient=recipient,
         channel=channel,
@@ -75,7 +86,7 @@ async def run_digests(pool: asyncpg.Pool, now: datetime | None = None) -> int:
                 if not items:
                     continue
                 when = release_at(now, prefs, "low")
-                m = digest_message(g["recipient"], g["channel"], day, items, when)
+                m = digest_message(g["recipient"], g["channel"], day, items, when, g["lang"])
                 if not await digests.add(conn, event_id, m):
                     raise _Raced()
                 made += 1

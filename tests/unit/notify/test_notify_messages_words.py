@@ -101,3 +101,16 @@ def test_the_document_is_up_to_date() -> None:
         "docs/messages.md is out of date: uv run python deploy/local/messages_doc.py"
     )
     assert messages_doc.main(["--check"]) == 0
+
+
+def test_the_daily_digest_speaks_its_readers_language() -> None:
+    from datetime import UTC, date, datetime
+
+    from notify.digest import digest_message
+
+    items = [{"subject": "Score updated: Plumbers", "address": "x@y.z"}]
+    now = datetime(2026, 11, 21, 1, 0, tzinfo=UTC)
+    en = digest_message("p", "email", date(2026, 11, 21), items, now, "en")
+    zh = digest_message("p", "email", date(2026, 11, 21), items, now)
+    assert en.subject == "Daily digest, 21 Nov 2026 (1)"
+    assert zh.subject == "每日汇总 2026年11月21日（1 条）"

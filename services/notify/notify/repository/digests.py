@@ -13,8 +13,9 @@ async def waiting(conn: Conn) -> list[dict[str, Any]]:
     rows = await conn.fetch(
         "SELECT m.recipient, m.channel, coalesce(p.timezone, 'Asia/Shanghai') AS timezone,"
         " coalesce(p.digest_at, '08:30'::time) AS digest_at, p.quiet_start, p.quiet_end,"
+        " coalesce(p.lang, 'zh-CN') AS lang,"
         " count(*) AS n FROM messages m LEFT JOIN preferences p ON p.person_id = m.recipient"
-        " WHERE m.status = 'digest' GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 1, 2"
+        " WHERE m.status = 'digest' GROUP BY 1, 2, 3, 4, 5, 6, 7 ORDER BY 1, 2"
     )
     return [dict(r) for r in rows]
 
