@@ -47,9 +47,12 @@ def _assigned(env: Envelope) -> News:
 def _status(env: Envelope) -> News:
     e = env.data
     assert isinstance(e, TicketStatusChanged)
+    # A supervisor's acceptance of a cannot-be-done reason corrects the close's on-time flag:
+    # the reporter already saw the close, once.
     return News(
         e.report_id, env.id, "status", e.status, e.changed_at, e.team_id, e.department_id,
         note=e.note, assignee_id=e.assignee_id, on_time=e.on_time if e.stage == "finish" else None,
+        on_timeline=e.reason_accepted_by is None,
     )  # fmt: skip
 
 

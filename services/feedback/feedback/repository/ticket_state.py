@@ -25,6 +25,7 @@ class News:
     ticket_id: UUID | None = None
     assignee_id: str | None = None
     on_time: bool | None = None
+    on_timeline: bool = True  # False: it changes the report, but the reporter saw this step
 
 
 # What each kind of news changes on the report; `r` is the report, `k` the news.
@@ -33,12 +34,14 @@ OPENED = (
     " ticket_status = coalesce(r.ticket_status, 'new'),"
     " status = CASE WHEN r.status = 'filed' THEN 'ticket_opened' ELSE r.status END"
 )
+# A cannot_handle ticket reassigned by the lead or head is in progress again.
 ASSIGNED = (
     "assignees = CASE WHEN k.assignee_id = ANY(r.assignees) THEN r.assignees"
     " ELSE array_append(r.assignees, k.assignee_id) END,"
     " department_id = coalesce(k.department_id, r.department_id),"
     " team_id = coalesce(k.team_id, r.team_id), ticket_status = 'assigned',"
-    " status = CASE WHEN r.status IN ('filed', 'ticket_opened') THEN 'assigned' ELSE r.status END"
+    " status = CASE WHEN r.status IN ('filed', 'ticket_opened', 'cannot_handle') THEN 'assigned'"
+    "   ELSE r.status END"
 )
 # `resolved` starts waiting for the reporter's confirmation, anything but `closed` afterwards
 # ends that wait; `cannot_handle` keeps its explanation.
@@ -57,9 +60,9 @@ STATUS = (
 _FOLLOW = """
 WITH k AS (
   SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::timestamptz[],
-    $6::text[], $7::text[], $8::text[], $9::uuid[], $10::text[], $11::bool[])
+    $6::text[], $7::text[], $8::text[], $9::uuid[], $10::text[], $11::bool[], $12::bool[])
   AS k(report_id, event_id, kind, status, at, team_id, department_id, note, ticket_id,
-    assignee_id, on_time)
+    assignee_id, on_time, on_timeline)
 ), u AS (
   UPDATE reports r SET {change} FROM k
   WHERE (r.id = k.report_id AND r.primary_id IS NULL) OR r.primary_id = k.report_id
@@ -67,7 +70,7 @@ WITH k AS (
 ), e AS (
   INSERT INTO report_events (report_id, event_id, kind, status, note, team_id, department_id, at)
   SELECT report_id, event_id, kind, status, note, team_id, department_id, at FROM k
-  WHERE report_id IN (SELECT id FROM u)
+  WHERE report_id IN (SELECT id FROM u) AND on_timeline
 )
 SELECT id FROM u
 """

@@ -49,10 +49,16 @@ async def entries_of(conn: Conn, *report_ids: UUID) -> list[dict[str, Any]]:
 async def ticket_transferred(
     conn: Conn, report_id: UUID, department_id: str | None, team_id: str | None
 ) -> bool:
+    """An accepted transfer (a unit given) moves the report to its new unit; one that could not
+    be handled where it was starts again there (received); its linked reports follow."""
     found = await conn.fetchval(
         "UPDATE reports SET department_id = coalesce($2, department_id),"
-        " team_id = CASE WHEN $2::text IS NULL AND $3::text IS NULL THEN team_id ELSE $3 END"
-        " WHERE id = $1 RETURNING id",
+        " team_id = CASE WHEN $2::text IS NULL AND $3::text IS NULL THEN team_id ELSE $3 END,"
+        " status = CASE WHEN ($2::text IS NOT NULL OR $3::text IS NOT NULL)"
+        "   AND status = 'cannot_handle' THEN 'ticket_opened' ELSE status END,"
+        " ticket_status = CASE WHEN ($2::text IS NOT NULL OR $3::text IS NOT NULL)"
+        "   AND ticket_status = 'cannot_handle' THEN 'new' ELSE ticket_status END"
+        " WHERE (id = $1 AND primary_id IS NULL) OR primary_id = $1 RETURNING id",
         report_id,
         department_id,
         team_id,
