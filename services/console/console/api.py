@@ -212,6 +212,7 @@ class Campus(Model):
 class Room(Model):
     code: str
     name: str
+    source: str = "map"  # or "reported": named by reports, not in the area map
 
 
 class Floor(Model):
@@ -318,6 +319,7 @@ class Api:
         json: Any = None,
         params: Mapping[str, str | int] | None = None,
         files: Any = None,
+        content: bytes | None = None,
         headers: Mapping[str, str] | None = None,
         retry_safe: bool = False,
     ) -> httpx.Response:
@@ -338,7 +340,7 @@ class Api:
                 try:
                     response = await self.http[service].request(
                         method, self.base[service] + path, json=json, params=params,
-                        files=files, headers=sent,
+                        files=files, content=content, headers=sent,
                     )  # fmt: skip
                     break
                 except httpx.TransportError as exc:

@@ -19,7 +19,7 @@ from console import i18n
 from console.api import Api, ApiDown, ApiProblem
 from console.auth import Oidc, SsoDown, sign_out
 from console.errors import message
-from console.pages import account, inbox, lead_all, links, mine, photos, public, report
+from console.pages import account, admin_all, inbox, lead_all, links, mine, photos, public, report
 from console.security import SecurityHeaders, origin_of
 from console.sessions import SessionStore
 from console.settings import ConsoleSettings
@@ -38,6 +38,7 @@ ROUTERS = (
     mine.router,
     inbox.router,
     photos.router,
+    *admin_all.ROUTERS,
     *lead_all.ROUTERS,
     links.router,
 )
