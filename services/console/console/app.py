@@ -19,7 +19,20 @@ from console import i18n
 from console.api import Api, ApiDown, ApiProblem
 from console.auth import Oidc, SsoDown, sign_out
 from console.errors import message
-from console.pages import account, admin_all, inbox, lead_all, links, mine, photos, public, report
+from console.pages import (
+    account,
+    admin_all,
+    inbox,
+    lead_all,
+    links,
+    mine,
+    photos,
+    public,
+    report,
+    work,
+    work_duty,
+    work_ticket,
+)
 from console.security import SecurityHeaders, origin_of
 from console.sessions import SessionStore
 from console.settings import ConsoleSettings
@@ -41,6 +54,9 @@ ROUTERS = (
     *admin_all.ROUTERS,
     *lead_all.ROUTERS,
     links.router,
+    work.router,
+    work_ticket.router,
+    work_duty.router,
 )
 
 

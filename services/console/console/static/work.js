@@ -1,0 +1,69 @@
+// The workers' pages: live countdowns and a photo check before sending (no inline scripts).
+(function () {
+  "use strict";
+  var SOON_MS = 30 * 60 * 1000;
+  function span(ms, w) {
+    var s = Math.floor(Math.abs(ms) / 1000), d = Math.floor(s / 86400),
+      h = Math.floor((s % 86400) / 3600), m = Math.floor((s % 3600) / 60);
+    var mm = (m < 10 ? "0" : "") + m;
+    if (d) return d + " " + w.d + " " + h + " " + w.h;
+    if (h) return h + " " + w.h + " " + mm + " " + w.min;
+    return m + " " + w.min;
+  }
+  function words(el) {
+    var box = el.closest("[data-w-left]");
+    return box ? box.dataset : { wLeft: "", wLate: "", wD: "d", wH: "h", wMin: "min" };
+  }
+  function tick() {
+    var now = Date.now();
+    document.querySelectorAll("[data-due]").forEach(function (el) {
+      var w = words(el), left = Date.parse(el.dataset.due) - now;
+      var level = left < 0 ? "late" : left <= SOON_MS ? "soon" : "ok";
+      var text = el.querySelector(".clock-text");
+      var units = { d: w.wD, h: w.wH, min: w.wMin };
+      if (text) text.textContent = (left < 0 ? w.wLate : w.wLeft) + " " + span(left, units);
+      el.classList.remove("lvl-ok", "lvl-soon", "lvl-late");
+      el.classList.add("lvl-" + level);
+      var card = el.closest(".work-card");
+      if (card) {
+        var worst = card.querySelector(".clock.lvl-late") ? "late"
+          : card.querySelector(".clock.lvl-soon") ? "soon" : null;
+        if (worst) {
+          card.classList.remove("lvl-ok", "lvl-soon", "lvl-late");
+          card.classList.add("lvl-" + worst);
+        }
+      }
+    });
+  }
+  tick();
+  setInterval(tick, 1000);
+  document.addEventListener("htmx:afterSettle", tick);
+  // Photos: too large, too many or not an image are refused here, in words, before sending
+  // (so the note typed beside them is never lost to a refused upload).
+  document.addEventListener("change", function (event) {
+    var input = event.target;
+    if (!(input instanceof HTMLInputElement) || !input.dataset.maxBytes) return;
+    var files = Array.prototype.slice.call(input.files || []), total = 0, bad = false;
+    files.forEach(function (f) {
+      total += f.size;
+      if (f.size > +input.dataset.maxBytes || !/^image\/(jpeg|png|webp)$/.test(f.type)) bad = true;
+    });
+    if (files.length > +input.dataset.maxFiles || total > +input.dataset.maxTotal) bad = true;
+    var id = "err-photos", msg = document.getElementById(id);
+    if (bad) {
+      if (!msg) {
+        msg = document.createElement("p");
+        msg.id = id;
+        msg.className = "field-error";
+        msg.setAttribute("role", "alert");
+        input.insertAdjacentElement("afterend", msg);
+      }
+      msg.textContent = input.dataset.refusal;
+      input.setAttribute("aria-invalid", "true");
+      input.value = "";
+    } else if (msg) {
+      msg.remove();
+      input.removeAttribute("aria-invalid");
+    }
+  });
+})();
