@@ -197,6 +197,57 @@ def tracked_screen(
     ctx.close()
 
 
+def lead_screens(browser: Browser, demo: Demo, shoot: Shooter, device: dict[str, Any]) -> None:
+    """The leaders' pages (desktop): campaigns, the edit form, rankings, a team's explanation,
+    the charts, work marks and publication, on the demo's unpublished campaign."""
+    token = launcher.token(demo.inst, "leader")
+    r = httpx.get(
+        demo.inst.url("scoring") + "/v1/campaigns",
+        headers={"Authorization": "Bearer " + token},
+        timeout=30,
+    )
+    r.raise_for_status()
+    open_ones = [c for c in r.json() if c["published_at"] is None]
+    ctx = browser.new_context(base_url=demo.console, locale="zh-CN", **device)
+    ctx.set_default_timeout(30_000)
+    page = ctx.new_page()
+    page.goto("/login?next=/lead")
+    page.locator("button[value='leader']").click()
+    page.wait_for_url("**/lead")
+    shoot.shot(page, "lead-campaigns")
+    if not open_ones:
+        print("  (no unpublished campaign: the leaders' campaign screens are skipped)")
+        ctx.close()
+        return
+    campaign = open_ones[0]
+    base = f"/lead/campaigns/{campaign['id']}"
+    marked = httpx.get(
+        demo.inst.url("scoring") + f"/v1/campaigns/{campaign['id']}/work-marks",
+        headers={"Authorization": "Bearer " + token},
+        timeout=30,
+    ).json()
+    if not marked:  # the leadership's marks, as a leader enters them: the units get ranked
+        for dept, mark in zip(campaign["departments"] or [], (86, 78, 91, 82), strict=False):
+            httpx.put(
+                demo.inst.url("scoring")
+                + f"/v1/campaigns/{campaign['id']}/work-marks/department/{dept}",
+                json={"mark": mark, "justification": "工作计划完整，特色工作有成效"},
+                headers={"Authorization": "Bearer " + token},
+                timeout=30,
+            ).raise_for_status()
+        page.wait_for_timeout(3000)  # the worker scores the touched campaign
+    for screen, path in (
+        ("lead-campaign-edit", base + "/edit"), ("lead-rankings", base + "?unit_type=team"),
+        ("lead-explanation", base + "/units/team/plumbers"), ("lead-charts", base + "/charts"),
+        ("lead-marks", base + "/marks"), ("lead-publish", base + "/publish"),
+    ):  # fmt: skip
+        page.goto(path)
+        if screen == "lead-charts":
+            page.locator("#chart-satisfaction[data-drawn]").wait_for()
+        shoot.shot(page, screen)
+    ctx.close()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--instance", default="demo", choices=sorted(launcher.PORT_OFFSETS))
@@ -220,6 +271,8 @@ def main() -> int:
             public_screens(browser, demo, shoot, device)
             filed = student_screens(browser, demo, shoot, device)
             tracked_screen(browser, demo, shoot, device, filed)
+            if name == "desktop":
+                lead_screens(browser, demo, shoot, device)
             if name == "phone":
                 from console_screenshots_work import work_screens  # here: it imports this module
 
