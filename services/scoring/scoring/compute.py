@@ -82,6 +82,8 @@ def metrics_detail(m: Metrics) -> dict[str, Any]:
         "overdue": m.overdue,
         "transfers": m.transfers,
         "praises": m.praises,
+        "rectifications_passed": m.rectifications_passed,
+        "rectifications_failed": m.rectifications_failed,
         "votes": m.votes,
         "quality_inspections": m.quality_inspections,
         "safety_inspections": m.safety_inspections,

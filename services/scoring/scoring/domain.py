@@ -8,7 +8,9 @@ Normalisation of each component to 0-100 (also in services/scoring/README.md):
   the unit in the period, capped at 100.
 - inspection (质量监督检查): the plain mean of the 0-100 scores of *quality* inspections in the
   period. A department's mean covers inspections of the department and of its teams; a person
-  takes their team's mean. Safety inspections are shown but not scored.
+  takes their team's mean. Safety inspections are shown but not scored. A campaign's
+  `rectification_points` (default 0) takes that many points off per rectification result of
+  the unit in the period that failed acceptance or was accepted late (not below 0).
 - satisfaction (满意度测评): the sample-weighted mean of every rating and survey answer in the
   period. A rating (1-5 on quality, timeliness, attitude) counts as one sample worth
   (mean of the three - 1) / 4 * 100, so 1 -> 0, 3 -> 50, 5 -> 100. A survey result counts as
@@ -73,6 +75,8 @@ class Metrics:
     overdue: int = 0
     transfers: int = 0
     praises: int = 0  # praises (表扬) credited to the unit
+    rectifications_passed: int = 0  # rectification items accepted on time (整改验收)
+    rectifications_failed: int = 0  # accepted late, or failed acceptance
     votes: int = 0
     quality_inspections: int = 0
     inspection_points: Fraction = Fraction(0)
@@ -248,6 +252,16 @@ def with_praises(work: Fraction | None, praises: int, points: Fraction) -> Fract
     if work is None or not points or not praises:
         return work
     return min(Fraction(100), work + points * praises)
+
+
+def with_rectifications(
+    inspection: Fraction | None, failed: int, points: Fraction
+) -> Fraction | None:
+    """The inspection (supervision) component less the campaign's points per rectification
+    result that failed acceptance or came late, not below 0; no inspections stays none."""
+    if inspection is None or not points or not failed:
+        return inspection
+    return max(Fraction(0), inspection - points * failed)
 
 
 def inherit_team_inspections(

@@ -31,6 +31,7 @@ from scoring.domain import (
     round_half_up,
     vetoing_incidents,
     with_praises,
+    with_rectifications,
 )
 
 Rounding = Literal["half_up", "floor", "ceil"]
@@ -76,6 +77,7 @@ class Rules:
     veto: VetoRules = field(default_factory=VetoRules)
     quotas: Quotas = field(default_factory=Quotas)
     praise_points: Fraction = Fraction(0)  # added to the work component per praise
+    rectification_points: Fraction = Fraction(0)  # off inspection per failed rectification
 
 
 @dataclass(frozen=True)
@@ -129,6 +131,7 @@ def score_unit(
     )
     work = with_praises(work, m.praises, rules.praise_points)
     insp, sat = m.inspection(), m.satisfaction()
+    insp = with_rectifications(insp, m.rectifications_failed, rules.rectification_points)
     reasons = not_ranked_reasons(m, work, rules.min_samples, rules.weights)
     total = None
     if not reasons:

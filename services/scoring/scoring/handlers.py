@@ -18,7 +18,9 @@ from houqin_shared.contracts import (
     IncidentVerified,
     InspectionRecorded,
     PraiseReceived,
+    RectificationAccepted,
     RectificationOverdue,
+    RectificationRejected,
     SatisfactionRated,
     SurveyClosed,
     SurveyResponded,
@@ -167,6 +169,21 @@ async def on_praise(conn: Conn, env: Envelope) -> None:
         }
     )
     await facts.insert_row(conn, "praises", values, "report_id")
+
+
+async def on_rectification_result(conn: Conn, env: Envelope) -> None:
+    """An acceptance (on time or late) or a failed acceptance of a rectification item."""
+    e = env.data
+    assert isinstance(e, RectificationAccepted | RectificationRejected)
+    if isinstance(e, RectificationAccepted):
+        outcome, at = ("on_time" if e.on_time else "late"), e.accepted_at
+    else:
+        outcome, at = "rejected", e.rejected_at
+    values = {
+        "item_id": e.item_id, "outcome": outcome, "at": at, "department_id": e.department_id,
+        "team_id": e.team_id, "responsible_id": e.responsible_id,
+    }  # fmt: skip
+    await facts.insert_row(conn, "rectification_results", values, "item_id, outcome, at")
 
 
 async def on_fix_confirmed(conn: Conn, env: Envelope) -> None:
@@ -341,6 +358,8 @@ def scope_of(e: Event, s: totals.Scope | None = None) -> totals.Scope:
         s.overdue.add(e.subject_id)
     if isinstance(e, PraiseReceived):
         s.praises.add(e.report_id)
+    if isinstance(e, RectificationAccepted | RectificationRejected):
+        s.rectifications.add(e.item_id)
     return s
 
 
@@ -368,6 +387,8 @@ _RECORDERS: dict[type[Event], Handler] = {
     TicketMerged: on_merged,
     RectificationOverdue: on_overdue,
     PraiseReceived: on_praise,
+    RectificationAccepted: on_rectification_result,
+    RectificationRejected: on_rectification_result,
     FixConfirmed: on_fix_confirmed,
     FixRejected: on_fix_rejected,
     SatisfactionRated: on_rated,

@@ -136,6 +136,16 @@ class RulesIn(_Strict):
         description="Points each praise (表扬) in the period adds to a unit's work component"
         " (its mark, own or inherited; capped at 100). 0: praises are counted, not weighed.",
     )
+    rectification_points: float = Field(
+        0,
+        ge=0,
+        le=20,
+        strict=True,
+        allow_inf_nan=False,
+        description="Points each rectification result of the period that failed acceptance or"
+        " was accepted late (整改) takes off a unit's inspection (supervision) component, not"
+        " below 0. 0: rectification results are counted, not weighed.",
+    )
 
 
 class CheckedRules(RulesIn):
@@ -207,6 +217,7 @@ def to_rules(raw: dict[str, object]) -> Rules:
         ),
         veto=VetoRules(tuple(r.veto.kinds), r.veto.cascade),
         praise_points=Fraction(str(r.praise_points)),
+        rectification_points=Fraction(str(r.rectification_points)),
         quotas=Quotas(
             r.quotas.departments,
             r.quotas.teams,

@@ -26,6 +26,8 @@ _INT_FIELDS = (
     "overdue",
     "transfers",
     "praises",
+    "rectifications_passed",
+    "rectifications_failed",
     "votes",
     "quality_inspections",
     "safety_inspections",

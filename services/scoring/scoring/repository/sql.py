@@ -13,7 +13,8 @@ duplicate's ticket merged into its primary's (`merged_into`) counts once, as the
 Attribution: a ticket counts for its current department, team and assignee; a team's facts also
 count for its department; a transfer counts for the unit that passed the ticket on; an overdue
 item for its department, team and responsible person; a praise for the team and person it
-credits and their department.
+credits and their department; a rectification result for its department, team and responsible
+person.
 """
 
 from __future__ import annotations
@@ -128,6 +129,15 @@ FROM praises x LEFT JOIN teams tm ON tm.id = x.team_id
 WHERE x.received_at >= $1 AND x.received_at < $2 /*scope*/
 """
 
+# A rectification result counts for the item's department (its team's), team and responsible
+# person: passed (accepted on time), failed (accepted late, or rejected: 验收不合格).
+RECTIFICATIONS = """
+SELECT COALESCE(x.department_id, tm.department_id) AS dept, x.team_id AS team,
+       x.responsible_id AS staff, x.item_id, x.outcome, x.at
+FROM rectification_results x LEFT JOIN teams tm ON tm.id = x.team_id
+WHERE x.at >= $1 AND x.at < $2 /*scope*/
+"""
+
 
 def _in_period(column: str) -> str:
     return f"({column} >= $1 AND {column} < $2)"
@@ -158,6 +168,7 @@ FACTS: dict[str, str] = {
     "overdue": OVERDUE,
     "transfers": TRANSFERS,
     "praises": PRAISES,
+    "rectifications": RECTIFICATIONS,
 }
 
 # Totals: (query of the facts, aggregate columns computed over it); the same facts as FACTS,
@@ -203,6 +214,11 @@ TOTALS: dict[str, tuple[str, str]] = {
     "overdue": (OVERDUE, "count(*) AS overdue"),
     "transfers": (TRANSFERS, "count(*) AS transfers"),
     "praises": (PRAISES, "count(*) AS praises"),
+    "rectifications": (
+        RECTIFICATIONS,
+        "count(*) FILTER (WHERE b.outcome = 'on_time') AS rectifications_passed,"
+        " count(*) FILTER (WHERE b.outcome <> 'on_time') AS rectifications_failed",
+    ),
 }
 
 
@@ -242,6 +258,7 @@ SCOPES: dict[str, tuple[tuple[str, str], ...]] = {
     "overdue": (("overdue", "x.subject_id = ANY({})"),),
     "transfers": (("transfers", "x.transfer_id = ANY({})"),),
     "praises": (("praises", "x.report_id = ANY({})"),),
+    "rectifications": (("rectifications", "x.item_id = ANY({})"),),
 }
 
 
@@ -273,5 +290,7 @@ TOTAL_COLUMNS = (
     "overdue",
     "transfers",
     "praises",
+    "rectifications_passed",
+    "rectifications_failed",
 )
 """Every aggregate of `TOTALS`, as the columns of the `unit_totals` table."""

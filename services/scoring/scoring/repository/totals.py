@@ -38,6 +38,7 @@ class Scope:
     overdue: set[UUID] = field(default_factory=set)
     transfers: set[UUID] = field(default_factory=set)
     praises: set[UUID] = field(default_factory=set)
+    rectifications: set[UUID] = field(default_factory=set)
 
     def ids(self, kind: str) -> list[UUID]:
         return sorted(getattr(self, kind))
@@ -49,7 +50,10 @@ class Scope:
         return not any(getattr(self, kind) for kind in KINDS)
 
 
-KINDS = ("tickets", "reports", "surveys", "votes", "inspections", "overdue", "transfers", "praises")
+KINDS = (
+    "tickets", "reports", "surveys", "votes", "inspections", "overdue", "transfers", "praises",
+    "rectifications",
+)  # fmt: skip
 
 
 async def lock_shared(conn: Conn) -> None:
