@@ -1,7 +1,7 @@
 """公示: what publication makes public. For anyone signed in (the console's public board reads it
 with its own token): the published campaigns, newest first, each with its award list and the
 ranked departments and teams (rank, composite and components; people only through their
-awards). Nothing of a campaign that is not published, and no vetoed or unranked unit."""
+awards), and the rectification results (整改验收) of its period per department. Nothing of a campaign that is not published, and no vetoed or unranked unit."""
 
 from __future__ import annotations
 
@@ -15,6 +15,8 @@ from pydantic import BaseModel
 from houqin_shared.identity import CurrentPrincipal
 from houqin_shared.webapp import DbPool
 from scoring import repository
+from scoring.compute import period_bounds
+from scoring.repository import published as published_repo
 
 router = APIRouter(prefix="/v1/published", tags=["scores"])
 MAX_PUBLISHED = 20
@@ -42,6 +44,13 @@ class PublishedRank(BaseModel):
     award: str | None
 
 
+class RectificationProgress(BaseModel):
+    department_name: str
+    accepted_on_time: int
+    accepted_late: int
+    rejected: int
+
+
 class PublishedCampaign(BaseModel):
     campaign_id: UUID
     name: str
@@ -50,6 +59,7 @@ class PublishedCampaign(BaseModel):
     published_at: datetime
     awards: list[PublishedAward]
     rankings: list[PublishedRank]
+    rectifications: list[RectificationProgress]
 
 
 def public_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -75,6 +85,8 @@ async def published(
         for c in chosen:
             awards = await repository.campaigns.published_awards(conn, c["id"])
             rows = await repository.scores.ranking(conn, c["id"])
+            start, end = period_bounds(c["period_start"], c["period_end"], c["timezone"])
+            fixes = await published_repo.rectifications(conn, start, end, c["departments"])
             out.append(
                 {
                     "campaign_id": c["id"],
@@ -84,6 +96,7 @@ async def published(
                     "published_at": c["published_at"],
                     "awards": awards,
                     "rankings": public_rows(rows),
+                    "rectifications": fixes,
                 }
             )
     return out

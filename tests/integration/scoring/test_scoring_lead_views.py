@@ -5,11 +5,12 @@ published campaigns with their awards and rankings for anyone signed in."""
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
 import pytest
 from helpers import Sso, api_client
 from scoring_support import Scoring
-from scoring_world import World
+from scoring_world import World, at
 from test_scoring_api import leader, setup_campaign
 
 from scoring import repository, trends
@@ -70,6 +71,13 @@ async def test_published_campaigns_are_public_to_the_signed_in(scoring: Scoring,
         assert cid not in {c["campaign_id"] for c in r.json()}  # nothing before 公示
         r = await client.post(f"/v1/campaigns/{cid}/publish", headers=leader(sso))
         assert r.status_code == 200, r.text
+        for outcome, day in (("on_time", 10), ("late", 12), ("rejected", 14), ("on_time", 5)):
+            await scoring.fetch(
+                "INSERT INTO rectification_results (item_id, outcome, at, department_id, team_id)"
+                " VALUES ($1, $2, $3, NULL, $4) RETURNING item_id",
+                uuid.uuid4(), outcome, at(day) if day != 5 else at(1) - timedelta(days=30),
+                w.u("plumbers"),
+            )  # fmt: skip
         r = await client.get("/v1/published?limit=20", headers=reader)
         shown = next(c for c in r.json() if c["campaign_id"] == cid)
         assert {(a["award"], a["unit_name"]) for a in shown["awards"]} >= {
@@ -80,6 +88,11 @@ async def test_published_campaigns_are_public_to_the_signed_in(scoring: Scoring,
         # ranked departments and teams only: the vetoed and the unranked are not shown
         assert ranked == [("department", 1), ("team", 1), ("team", 2)]
         assert "unit_id" not in shown["rankings"][0]
+        # rectification results of the period, by department (the plumbers' are maintenance's)
+        assert shown["rectifications"] == [{
+            "department_name": "维修管理科", "accepted_on_time": 1, "accepted_late": 1,
+            "rejected": 1,
+        }]  # fmt: skip
         r = await client.get("/v1/published?limit=21", headers=reader)
         assert r.status_code == 422
         r = await client.get("/v1/published")
