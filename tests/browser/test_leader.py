@@ -149,5 +149,6 @@ def test_a_leader_sets_marks_reads_explanations_and_publishes_awards(
     expect(section.locator(".board-awards")).to_contain_text("维修管理科")
     expect(section.locator(".board-awards")).to_contain_text("优秀组织奖")
     expect(section).to_contain_text(PLUMBERS)
+    expect(section).to_contain_text("整改进度")
     check(visitor, "board-published")
     visitor.context.close()

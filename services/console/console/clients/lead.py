@@ -111,6 +111,13 @@ class PublishedRank(Model):
     award: str | None = None
 
 
+class RectificationProgress(Model):
+    department_name: str
+    accepted_on_time: int = 0
+    accepted_late: int = 0
+    rejected: int = 0
+
+
 class Published(Model):
     campaign_id: uuid.UUID
     name: str
@@ -119,6 +126,7 @@ class Published(Model):
     published_at: datetime
     awards: list[Award]
     rankings: list[PublishedRank]
+    rectifications: list[RectificationProgress] = Field(default_factory=list)
 
 
 _CAMPAIGNS = TypeAdapter(list[Campaign])
