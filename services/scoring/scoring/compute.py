@@ -84,6 +84,8 @@ def metrics_detail(m: Metrics) -> dict[str, Any]:
         "praises": m.praises,
         "rectifications_passed": m.rectifications_passed,
         "rectifications_failed": m.rectifications_failed,
+        "recurring_problems": m.recurring_problems,
+        "recurring_weight": m.recurring_weight,
         "votes": m.votes,
         "quality_inspections": m.quality_inspections,
         "safety_inspections": m.safety_inspections,

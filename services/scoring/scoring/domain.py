@@ -10,7 +10,9 @@ Normalisation of each component to 0-100 (also in services/scoring/README.md):
   period. A department's mean covers inspections of the department and of its teams; a person
   takes their team's mean. Safety inspections are shown but not scored. A campaign's
   `rectification_points` (default 0) takes that many points off per rectification result of
-  the unit in the period that failed acceptance or was accepted late (not below 0).
+  the unit in the period that failed acceptance or was accepted late (not below 0), and its
+  `recurring_points` (default 0) that many points per detection of a recurring problem of the
+  unit in the period, times the detection's number (penalties rise: seed 000 §六5).
 - satisfaction (满意度测评): the sample-weighted mean of every rating and survey answer in the
   period. A rating (1-5 on quality, timeliness, attitude) counts as one sample worth
   (mean of the three - 1) / 4 * 100, so 1 -> 0, 3 -> 50, 5 -> 100. A survey result counts as
@@ -77,6 +79,8 @@ class Metrics:
     praises: int = 0  # praises (表扬) credited to the unit
     rectifications_passed: int = 0  # rectification items accepted on time (整改验收)
     rectifications_failed: int = 0  # accepted late, or failed acceptance
+    recurring_problems: int = 0  # detections of recurring problems (重复问题)
+    recurring_weight: int = 0  # each detection weighs its number among its problem's detections
     votes: int = 0
     quality_inspections: int = 0
     inspection_points: Fraction = Fraction(0)
@@ -262,6 +266,13 @@ def with_rectifications(
     if inspection is None or not points or not failed:
         return inspection
     return max(Fraction(0), inspection - points * failed)
+
+
+def with_recurring(inspection: Fraction | None, weight: int, points: Fraction) -> Fraction | None:
+    """The inspection (supervision) component less the campaign's points per recurring-problem
+    detection, times its number among its problem's detections (the third time the same link
+    fails costs three times the first: seed 000 §六5), not below 0."""
+    return with_rectifications(inspection, weight, points)
 
 
 def inherit_team_inspections(

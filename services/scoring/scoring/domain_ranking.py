@@ -32,6 +32,7 @@ from scoring.domain import (
     vetoing_incidents,
     with_praises,
     with_rectifications,
+    with_recurring,
 )
 
 Rounding = Literal["half_up", "floor", "ceil"]
@@ -78,6 +79,7 @@ class Rules:
     quotas: Quotas = field(default_factory=Quotas)
     praise_points: Fraction = Fraction(0)  # added to the work component per praise
     rectification_points: Fraction = Fraction(0)  # off inspection per failed rectification
+    recurring_points: Fraction = Fraction(0)  # off inspection per recurring-problem weight
 
 
 @dataclass(frozen=True)
@@ -132,6 +134,7 @@ def score_unit(
     work = with_praises(work, m.praises, rules.praise_points)
     insp, sat = m.inspection(), m.satisfaction()
     insp = with_rectifications(insp, m.rectifications_failed, rules.rectification_points)
+    insp = with_recurring(insp, m.recurring_weight, rules.recurring_points)
     reasons = not_ranked_reasons(m, work, rules.min_samples, rules.weights)
     total = None
     if not reasons:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time
 from typing import Any
+from uuid import NAMESPACE_URL, UUID, uuid5
 
 from houqin_shared.consumer import BatchHandler, Handler, one_at_a_time
 from houqin_shared.contracts import (
@@ -21,6 +22,7 @@ from houqin_shared.contracts import (
     RectificationAccepted,
     RectificationOverdue,
     RectificationRejected,
+    RecurringProblemDetected,
     SatisfactionRated,
     SurveyClosed,
     SurveyResponded,
@@ -184,6 +186,22 @@ async def on_rectification_result(conn: Conn, env: Envelope) -> None:
         "team_id": e.team_id, "responsible_id": e.responsible_id,
     }  # fmt: skip
     await facts.insert_row(conn, "rectification_results", values, "item_id, outcome, at")
+
+
+def detection_id(problem_id: str, at: datetime) -> UUID:
+    """One id per detection of a problem (the same detection told twice is the same fact)."""
+    return uuid5(NAMESPACE_URL, f"houqin:recurring:{problem_id}@{at.isoformat()}")
+
+
+async def on_recurring(conn: Conn, env: Envelope) -> None:
+    e = env.data
+    assert isinstance(e, RecurringProblemDetected)
+    values = {
+        "detection_id": detection_id(e.problem_id, e.detected_at), "problem_id": e.problem_id,
+        "detected_at": e.detected_at, "department_id": e.department_id, "team_id": e.team_id,
+        "count": e.count,
+    }  # fmt: skip
+    await facts.insert_row(conn, "recurring_detections", values, "detection_id")
 
 
 async def on_fix_confirmed(conn: Conn, env: Envelope) -> None:
@@ -360,6 +378,8 @@ def scope_of(e: Event, s: totals.Scope | None = None) -> totals.Scope:
         s.praises.add(e.report_id)
     if isinstance(e, RectificationAccepted | RectificationRejected):
         s.rectifications.add(e.item_id)
+    if isinstance(e, RecurringProblemDetected):
+        s.recurring.add(detection_id(e.problem_id, e.detected_at))
     return s
 
 
@@ -389,6 +409,7 @@ _RECORDERS: dict[type[Event], Handler] = {
     PraiseReceived: on_praise,
     RectificationAccepted: on_rectification_result,
     RectificationRejected: on_rectification_result,
+    RecurringProblemDetected: on_recurring,
     FixConfirmed: on_fix_confirmed,
     FixRejected: on_fix_rejected,
     SatisfactionRated: on_rated,

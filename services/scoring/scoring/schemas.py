@@ -146,6 +146,16 @@ class RulesIn(_Strict):
         " was accepted late (整改) takes off a unit's inspection (supervision) component, not"
         " below 0. 0: rectification results are counted, not weighed.",
     )
+    recurring_points: float = Field(
+        0,
+        ge=0,
+        le=20,
+        strict=True,
+        allow_inf_nan=False,
+        description="Points each detection of a recurring problem (重复问题) of the period takes"
+        " off a unit's inspection (supervision) component, times its number among that"
+        " problem's detections (penalties rise), not below 0. 0: counted, not weighed.",
+    )
 
 
 class CheckedRules(RulesIn):
@@ -218,6 +228,7 @@ def to_rules(raw: dict[str, object]) -> Rules:
         veto=VetoRules(tuple(r.veto.kinds), r.veto.cascade),
         praise_points=Fraction(str(r.praise_points)),
         rectification_points=Fraction(str(r.rectification_points)),
+        recurring_points=Fraction(str(r.recurring_points)),
         quotas=Quotas(
             r.quotas.departments,
             r.quotas.teams,

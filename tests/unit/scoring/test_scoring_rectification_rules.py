@@ -7,7 +7,7 @@ from fractions import Fraction
 import pytest
 from pydantic import ValidationError
 
-from scoring.domain import with_rectifications
+from scoring.domain import with_rectifications, with_recurring
 from scoring.schemas import RulesIn, to_rules
 
 
@@ -26,3 +26,12 @@ def test_the_campaign_rule_is_bounded_and_carried() -> None:
     for bad in (-1, 21, float("inf")):
         with pytest.raises(ValidationError):
             RulesIn(rectification_points=bad)
+
+
+def test_recurring_weight_rises_with_each_detection() -> None:
+    # two detections of one problem weigh 1 + 2
+    assert with_recurring(Fraction(80), 3, Fraction(2)) == Fraction(74)
+    assert with_recurring(Fraction(80), 3, Fraction(0)) == Fraction(80)
+    assert to_rules(RulesIn(recurring_points=1).model_dump()).recurring_points == Fraction(1)
+    with pytest.raises(ValidationError):
+        RulesIn(recurring_points=25)

@@ -28,6 +28,8 @@ _INT_FIELDS = (
     "praises",
     "rectifications_passed",
     "rectifications_failed",
+    "recurring_problems",
+    "recurring_weight",
     "votes",
     "quality_inspections",
     "safety_inspections",

@@ -138,6 +138,17 @@ FROM rectification_results x LEFT JOIN teams tm ON tm.id = x.team_id
 WHERE x.at >= $1 AND x.at < $2 /*scope*/
 """
 
+# A recurring problem's detection counts for its department (its team's) and team; its weight is
+# its number among the problem's detections (penalties rise when the same link fails again).
+RECURRING = """
+SELECT COALESCE(x.department_id, tm.department_id) AS dept, x.team_id AS team,
+       NULL::text AS staff, x.detection_id, x.problem_id, x.count, x.detected_at,
+       (SELECT count(*) FROM recurring_detections o WHERE o.problem_id = x.problem_id
+         AND o.detected_at <= x.detected_at) AS weight
+FROM recurring_detections x LEFT JOIN teams tm ON tm.id = x.team_id
+WHERE x.detected_at >= $1 AND x.detected_at < $2 /*scope*/
+"""
+
 
 def _in_period(column: str) -> str:
     return f"({column} >= $1 AND {column} < $2)"
@@ -169,6 +180,7 @@ FACTS: dict[str, str] = {
     "transfers": TRANSFERS,
     "praises": PRAISES,
     "rectifications": RECTIFICATIONS,
+    "recurring": RECURRING,
 }
 
 # Totals: (query of the facts, aggregate columns computed over it); the same facts as FACTS,
@@ -219,6 +231,10 @@ TOTALS: dict[str, tuple[str, str]] = {
         "count(*) FILTER (WHERE b.outcome = 'on_time') AS rectifications_passed,"
         " count(*) FILTER (WHERE b.outcome <> 'on_time') AS rectifications_failed",
     ),
+    "recurring": (
+        RECURRING,
+        "count(*) AS recurring_problems, COALESCE(sum(b.weight), 0)::bigint AS recurring_weight",
+    ),
 }
 
 
@@ -259,6 +275,7 @@ SCOPES: dict[str, tuple[tuple[str, str], ...]] = {
     "transfers": (("transfers", "x.transfer_id = ANY({})"),),
     "praises": (("praises", "x.report_id = ANY({})"),),
     "rectifications": (("rectifications", "x.item_id = ANY({})"),),
+    "recurring": (("recurring", "x.detection_id = ANY({})"),),
 }
 
 
@@ -292,5 +309,7 @@ TOTAL_COLUMNS = (
     "praises",
     "rectifications_passed",
     "rectifications_failed",
+    "recurring_problems",
+    "recurring_weight",
 )
 """Every aggregate of `TOTALS`, as the columns of the `unit_totals` table."""

@@ -39,6 +39,7 @@ class Scope:
     transfers: set[UUID] = field(default_factory=set)
     praises: set[UUID] = field(default_factory=set)
     rectifications: set[UUID] = field(default_factory=set)
+    recurring: set[UUID] = field(default_factory=set)
 
     def ids(self, kind: str) -> list[UUID]:
         return sorted(getattr(self, kind))
@@ -52,7 +53,7 @@ class Scope:
 
 KINDS = (
     "tickets", "reports", "surveys", "votes", "inspections", "overdue", "transfers", "praises",
-    "rectifications",
+    "rectifications", "recurring",
 )  # fmt: skip
 
 
