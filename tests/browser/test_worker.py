@@ -154,10 +154,11 @@ def test_a_late_ticket_turns_red_and_the_lead_reassigns_it_to_the_backup(
 
 def test_the_lead_accepts_an_incoming_transfer(console: Console, phone: Page) -> None:
     t = file_repair(console, f"配电箱进水 {uuid.uuid4().hex[:6]}", category="electrical")
+    reason = f"是楼上水管漏水流进配电箱 {uuid.uuid4().hex[:6]}"
     console.api("tickets", "POST", f"/v1/tickets/{t['id']}/transfers", "supervisor",
-                json={"to_team_id": "plumbers", "reason": "是楼上水管漏水流进配电箱"})  # fmt: skip
+                json={"to_team_id": "plumbers", "reason": reason})  # fmt: skip
     console.sign_in(phone, "plumbing-lead", "/work/team")
-    offer = phone.locator(".work-decide", has_text="是楼上水管漏水流进配电箱")
+    offer = phone.locator(".work-decide", has_text=reason)
     expect(offer).to_contain_text("电工组")  # where it comes from, by name
     offer.get_by_role("button", name="接收转单").click()
     expect(phone.get_by_role("status")).to_have_text("已接收转单")
@@ -172,14 +173,15 @@ def test_a_pause_that_needs_approval_is_approved_by_the_lead(console: Console, p
     phone.locator("summary", has_text="暂停").click()
     phone.locator("#pause-reason").select_option("waiting_parts")
     phone.locator("#pause-days").fill("6")  # longer than a worker may pause alone
-    phone.locator("#pause-note").fill("温控阀要从厂家订")
+    note = f"温控阀要从厂家订 {uuid.uuid4().hex[:6]}"
+    phone.locator("#pause-note").fill(note)
     phone.get_by_role("button", name="暂停", exact=True).click()
     expect(phone.get_by_role("status")).to_have_text("已提交班组长批准")
     expect(phone.locator(".card.warn")).to_contain_text("暂停申请待批准")
     lead = phone.context.browser.new_context(base_url=console.url, locale="zh-CN",  # type: ignore[union-attr]
                                              **PHONE).new_page()  # fmt: skip
     console.sign_in(lead, "plumbing-lead", "/work/team")
-    asked = lead.locator(".work-decide", has_text="温控阀要从厂家订")
+    asked = lead.locator(".work-decide", has_text=note)
     expect(asked).to_contain_text("张师傅")
     expect(asked).to_contain_text("6 个工作日")
     asked.get_by_role("button", name="批准暂停").click()

@@ -142,7 +142,8 @@ async def ask_pause(
     response_model=PauseRequestOut,
     responses=refusals(
         "pause-request-not-found", "pause-approve-forbidden", "pause-request-not-pending",
-        "ticket-transition-invalid", "pause-too-long",
+        "ticket-transition-invalid", "ticket-act-forbidden", "ticket-action-not-for-track",
+        "pause-too-long",
     ),
 )  # fmt: skip
 async def decide_pause(

@@ -81,3 +81,14 @@ def test_only_images_are_sent() -> None:
     assert is_image(b"\x89PNG\r\n\x1a\nrest")
     assert is_image(b"RIFF\x00\x00\x00\x00WEBPVP8 ")
     assert not is_image(b"%PDF-1.7")
+
+
+def test_leave_reads_as_the_days_it_covers() -> None:
+    from console.pages.work_words import leave_days
+
+    span_ = leave_span("2026-12-07", "2026-12-08", "Asia/Shanghai")
+    assert span_ is not None
+    assert leave_days(*span_, "Asia/Shanghai", "zh") == "12月7日 – 12月8日"
+    one = leave_span("2026-12-07", "2026-12-07", "Asia/Shanghai")
+    assert one is not None
+    assert leave_days(*one, "Asia/Shanghai", "en") == "Dec 7"

@@ -24,7 +24,15 @@ from fastapi.responses import RedirectResponse, Response
 
 from console.api import CatalogService
 from console.clients.work import Ticket, WorkApi
-from console.pages.work_words import MOVE_DONE, PAUSE_REASON, clocks, place, word, worst
+from console.pages.work_words import (
+    MOVE_DONE,
+    PAUSE_REASON,
+    clocks,
+    leave_days,
+    place,
+    word,
+    worst,
+)
 from console.web import Ctx, Page
 
 router = APIRouter()
@@ -95,8 +103,10 @@ async def _team(ctx: Ctx, token: str) -> dict[str, Any]:
     unassigned = [c for c in all_cards if c["t"].assignee_id is None or c["t"].status == "new"]
     teams = {u.id: (u.name_en if ctx.lang == "en" and u.name_en else u.name) for u in units.teams}
     departments = units.departments_in(ctx.lang)
+    about = {c["t"].id: f"{c['category']} · {c['place']}" for c in all_cards}
     return {
         "cards": [c for c in all_cards if c not in unassigned], "unassigned": unassigned,
+        "about": about,
         "roster": roster, "incoming": incoming, "names": names, "teams": teams,
         "departments": departments, "total": page.total,
     }  # fmt: skip
@@ -111,6 +121,7 @@ async def team_tab(ctx: Page) -> Response:
         "work_team.html", **await _team(ctx, token), lead=True, poll="/work/team/cards",
         poll_s=POLL_S, tab="team", done=ctx.request.query_params.get("done", ""),
         word=word, MOVE_DONE=MOVE_DONE, PAUSE_REASON=PAUSE_REASON,
+        days=lambda lv: leave_days(lv.start, lv.end, ctx.settings.timezone, ctx.lang),
     )  # fmt: skip
 
 

@@ -14,6 +14,7 @@ from console import errors
 from console.api import ApiProblem
 from console.clients.work import WorkApi
 from console.pages.work import is_lead
+from console.pages.work_words import leave_days
 from console.web import Ctx, Page
 
 router = APIRouter()
@@ -28,6 +29,7 @@ async def _page(ctx: Ctx, form: dict[str, str] | None = None, errs: dict[str, st
         "work_duty.html", status=status, me=me, lead=is_lead(ctx), tab="duty",
         form=form or {"start": today.isoformat(), "end": today.isoformat()}, errors=errs or {},
         done=ctx.request.query_params.get("done", ""),
+        days=lambda lv: leave_days(lv.start, lv.end, ctx.settings.timezone, ctx.lang),
     )  # fmt: skip
 
 

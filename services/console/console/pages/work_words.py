@@ -5,7 +5,8 @@ and a place as people say it."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from console.api import Campus, Location
 from console.clients.work import STAGES, Ticket
@@ -153,3 +154,15 @@ def place(location: Location, campuses: list[Campus] | None, lang: str) -> str:
     if location.text:
         parts.append(location.text)
     return " · ".join(parts)
+
+
+def leave_days(start: datetime, end: datetime, tz: str, lang: str) -> str:
+    """A leave as the days it covers (its end is exclusive): 12月7日 – 12月8日 / Dec 7 – Dec 8."""
+    zone = ZoneInfo(tz)
+    first = start.astimezone(zone).date()
+    last = (end - timedelta(seconds=1)).astimezone(zone).date()
+
+    def day(d: date) -> str:
+        return d.strftime("%b %-d") if lang == "en" else f"{d.month}月{d.day}日"
+
+    return day(first) if last <= first else f"{day(first)} – {day(last)}"
