@@ -137,6 +137,9 @@ ACCESS: dict[str, dict[tuple[str, str], Access]] = {
         ("GET", "/v1/catalog/{code}"): PUBLIC,
         ("PUT", "/v1/catalog/{code}"): Access(ADMIN),
         ("GET", "/v1/board"): PUBLIC,
+        ("PUT", "/v1/board/replies/{report_id}"): Access(
+            frozenset({R.team_lead, R.dept_head, R.supervisor})
+        ),
         ("POST", "/v1/photos"): Access(
             FILER, probe=lambda f: {"files": {"file": ("p.png", PNG, "image/png")}}
         ),

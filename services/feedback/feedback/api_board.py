@@ -10,13 +10,13 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, Field
 
 from feedback import domain_replies
 from feedback.deps import limit_public
 from feedback.repository import board, replies
-from houqin_shared.identity import CurrentPrincipal, Role
+from houqin_shared.identity import Principal, Role, require_roles
 from houqin_shared.openapi import refusals
 from houqin_shared.params import Instant
 from houqin_shared.problems import problem
@@ -24,6 +24,9 @@ from houqin_shared.webapp import DbPool
 
 router = APIRouter(prefix="/v1/board", tags=["public board"])
 MAX_REPLIES = 50
+Publisher = Annotated[
+    Principal, Depends(require_roles(Role.team_lead, Role.dept_head, Role.supervisor))
+]
 
 
 class Line(BaseModel):
@@ -101,21 +104,22 @@ async def read_board(
     response_model=ReplyOut,
     responses=refusals(
         "report-not-found",
+        "role-required",
         "public-reply-forbidden",
         "public-reply-not-public",
         "public-reply-not-answered",
     ),
 )
 async def publish_reply(
-    report_id: uuid.UUID, body: domain_replies.PublicReplyIn, who: CurrentPrincipal, pool: DbPool
+    report_id: uuid.UUID, body: domain_replies.PublicReplyIn, who: Publisher, pool: DbPool
 ) -> dict[str, Any]:
     """Put an answered suggestion's or consultation's reply on the public board, worded for the
     public (the team lead of its team, the head of its department or a supervisor; only a report
     of a public service, not anonymous). Again: rewords it."""
     async with pool.acquire() as conn, conn.transaction():
         row = await replies.report_for_reply(conn, report_id)
-        if row is None or not who.has_any(Role.team_lead, Role.dept_head, Role.supervisor):
-            raise problem("report-not-found", f"no report {report_id} whose reply you publish")
+        if row is None:
+            raise problem("report-not-found", f"no report {report_id}")
         if refusal := domain_replies.publish_refusal(row, who):
             raise problem(refusal)
         return await replies.publish(

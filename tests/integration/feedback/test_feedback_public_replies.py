@@ -44,7 +44,7 @@ async def test_an_answered_suggestion_s_reply_is_published_on_the_board(
         assert early.status_code == 409 and early.json()["type"] == uri("public-reply-not-answered")
         for report in (asked, anonymous, private, complaint):
             await feedback.handle(Ticket(report).moved("resolved", "延长至 23:30"))
-        assert (await put(student)).status_code == 404
+        assert (await put(student)).status_code == 403  # not a role that answers
         wrong = await put(other_lead)
         assert wrong.status_code == 403 and wrong.json()["type"] == uri("public-reply-forbidden")
         for report in (anonymous, private, complaint):
