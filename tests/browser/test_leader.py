@@ -132,7 +132,7 @@ def test_a_leader_sets_marks_reads_explanations_and_publishes_awards(
 
     # the XLSX downloads and opens
     page.goto(f"/lead/campaigns/{cid}")
-    with page.expect_download() as got:
+    with page.expect_download(timeout=90_000) as got:  # a first XLSX is made in a worker
         page.get_by_role("link", name="下载 Excel（XLSX）").first.click()
     download = got.value
     assert download.suggested_filename.endswith(".xlsx")

@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import Field, TypeAdapter
 
-from console.api import Api, Model
+from console.api import Api, ApiDown, Model
 
 UNIT_TYPES = ("department", "team", "staff")
 
@@ -211,10 +211,22 @@ async def trends(api: Api, token: str, campaign_id: uuid.UUID, unit_type: str) -
     return Trends.model_validate(r.json())
 
 
+REPORT_ATTEMPTS = 3
+
+
 async def report(api: Api, token: str, campaign_id: uuid.UUID, kind: str) -> tuple[bytes, str]:
-    """The CSV, XLSX or PNG report as made by scoring: its bytes and media type."""
-    r = await api.call("scoring", "GET", f"{_base(campaign_id)}/report.{kind}", token)
-    return r.content, r.headers.get("content-type", "application/octet-stream")
+    """The CSV, XLSX or PNG report as made by scoring: its bytes and media type. Scoring makes
+    a report in a worker process and keeps it (by campaign, kind and data) even when the call
+    that asked for it has timed out, so a slow first making is asked for again (a GET)."""
+    for attempt in range(REPORT_ATTEMPTS):
+        try:
+            r = await api.call("scoring", "GET", f"{_base(campaign_id)}/report.{kind}", token)
+        except ApiDown:
+            if attempt + 1 == REPORT_ATTEMPTS:
+                raise
+            continue
+        return r.content, r.headers.get("content-type", "application/octet-stream")
+    raise AssertionError("unreachable")
 
 
 async def published(api: Api, token: str, limit: int = 3) -> list[Published]:
