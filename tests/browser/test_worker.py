@@ -211,3 +211,36 @@ def test_the_work_screens_have_no_serious_accessibility_violation(
     phone.context.clear_cookies()
     console.sign_in(phone, "plumbing-lead", "/work/team")
     check(phone, "work-team")
+
+
+def test_a_worker_goes_off_duty_and_asks_for_leave_and_the_lead_sees_it(
+    console: Console, phone: Page
+) -> None:
+    console.sign_in(phone, "plumber-backup", "/work/duty")
+    try:
+        phone.get_by_role("button", name="下班（暂停接单）").click()
+        expect(phone.get_by_role("status")).to_contain_text("班组长可以看到")
+        expect(phone.get_by_role("button", name="上班（开始接单）")).to_be_visible()
+        phone.locator("#leave-start").fill("2027-01-11")
+        phone.locator("#leave-end").fill("2027-01-10")  # before the first day
+        phone.locator("#leave-reason").fill("探亲")
+        phone.get_by_role("button", name="申请请假").click()
+        expect(phone.locator("#err-end")).to_contain_text("结束日期不能早于开始日期")
+        expect(phone.locator("#leave-reason")).to_have_value("探亲")  # nothing typed is lost
+        phone.locator("#leave-end").fill("2027-01-12")
+        phone.get_by_role("button", name="申请请假").click()
+        expect(phone.locator(".people")).to_contain_text("1月11日 – 1月12日 · 探亲")
+        lead = phone.context.browser.new_context(  # type: ignore[union-attr]
+            base_url=console.url, locale="zh-CN", **PHONE
+        ).new_page()
+        console.sign_in(lead, "plumbing-lead", "/work/team")
+        backup = lead.locator(".people li", has_text="赵师傅")
+        expect(backup).to_contain_text("不在岗")
+        expect(backup).to_contain_text("请假 1月11日 – 1月12日 · 探亲")
+        lead.context.close()
+    finally:
+        console.api("tickets", "PUT", "/v1/work/me/on-duty", "plumber-backup",
+                    json={"on_duty": True})  # fmt: skip
+        me = console.api("tickets", "GET", "/v1/work/me", "plumber-backup").json()
+        for leave in me["leave"]:
+            console.api("tickets", "DELETE", f"/v1/work/me/leave/{leave['id']}", "plumber-backup")

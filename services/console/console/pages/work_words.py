@@ -15,9 +15,9 @@ Pair = tuple[str, str]
 
 MOVE: dict[str, Pair] = {
     "accept": ("接单", "Accept"),
-    "on-site": ("到场", "Arrived"),
+    "on-site": ("到场", "Arrived on site"),
     "investigate": ("调查", "Investigate"),
-    "resolve": ("完工", "Done"),
+    "resolve": ("完工", "Finish the job"),
     "pause": ("暂停", "Pause"),
     "resume": ("恢复处理", "Resume"),
     "cannot-handle": ("无法办理", "Cannot handle"),
