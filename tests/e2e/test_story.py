@@ -609,8 +609,9 @@ def test_verified_incident_vetoes_the_team_until_overturned_on_appeal(stage: Sta
 def test_each_kind_of_report_takes_its_own_path(stage: Stage) -> None:
     """Issue 14: a teacher's complaint about a plumber goes to the head of maintenance, never to
     the plumbers, and is answered with an outcome the teacher reads; a praise opens no ticket
-    and thanks the student; a suggestion is answered by the team lead; a second report of the
-    same problem, linked by the team lead, follows the first."""
+    and thanks the student; a suggestion is answered by the team lead, who puts the reply on the
+    public board; a second report of the same problem, linked by the team lead, follows the first
+    and is worked as one (its ticket merged, its reporter confirms the fix)."""
     campus = stage.campus
     tag = uuid.uuid4().hex[:8]
     dorm = {"campus": "north", "building": "north-dorm-7", "floor": "3"}
@@ -663,3 +664,23 @@ def test_each_kind_of_report_takes_its_own_path(stage: Stage) -> None:
                          json={"duplicate_of": first["id"]})  # fmt: skip
     assert linked["tracking_no"] == first["tracking_no"]
     assert "linked" in timeline(second["id"], "teacher")
+    # ... worked as one: the second ticket is merged; the teacher confirms the first's fix
+    by_report = f"/v1/tickets/by-report/{second['id']}"
+    eventually(lambda: campus.get("tickets", by_report, "supervisor")["closed_as"] == "duplicate",
+               "the second report's ticket merged into the first's")  # fmt: skip
+    work = campus.ticket_of(first["id"])
+    for move in ("accept", "on-site", "resolve"):
+        campus.post("tickets", f"/v1/tickets/{work['id']}/{move}", work["assignee_id"],
+                    json={"note": f"换了阀门 {tag}"} if move == "resolve" else None)  # fmt: skip
+    mine = f"/v1/reports/{second['id']}"
+    eventually(lambda: campus.get("feedback", mine, "teacher")["awaiting_confirmation"],
+               "the linked reporter is asked to confirm")  # fmt: skip
+    campus.post("feedback", f"{mine}/confirmation", "teacher", json={"fixed": True})
+
+    # the suggestion's reply, worded for the public by the lead, is on the public board
+    eventually(lambda: campus.get("feedback", f"/v1/reports/{idea['id']}", "student")[
+        "ticket_status"] == "resolved", "the suggestion answered")  # fmt: skip
+    public = {"question": "水房热水能否延长供应？", "reply": f"下学期起延长到 23:00 {tag}"}
+    campus.put("feedback", f"/v1/board/replies/{idea['id']}", "plumbing-lead", json=public)
+    board = str(campus.get("feedback", "/v1/board", None))
+    assert public["reply"] in board and "建议水房热水" not in board
