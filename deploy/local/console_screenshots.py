@@ -245,6 +245,8 @@ def lead_screens(browser: Browser, demo: Demo, shoot: Shooter, device: dict[str,
         if screen == "lead-charts":
             page.locator("#chart-satisfaction[data-drawn]").wait_for()
         shoot.shot(page, screen)
+    page.goto("/board")  # 公示, with the latest published campaigns when there are any
+    shoot.shot(page, "board-published")
     ctx.close()
 
 
