@@ -48,7 +48,7 @@ async def _published(ctx: Page) -> list[lead.Published]:
     """公示: the latest published campaigns' awards and rankings (scoring, read with the
     console's own token); [] when they cannot be had: the board still shows."""
     try:
-        return await lead.published(ctx.api, await ctx.oidc.own_token())
+        return await lead.published(ctx.api, await ctx.oidc.own_token(), limit=2)
     except (ApiProblem, ApiDown, SsoDown, TokenRefused):
         return []
 
