@@ -196,6 +196,14 @@ class Message(Model):
     kind: str = ""
     created_at: datetime
     read_at: datetime | None = None
+    link: str | None = None  # the console page that acts on it (notify: a path)
+    link_label: str | None = None
+
+    @property
+    def page(self) -> str | None:
+        """The message's page, if it is one of this console's (a path, never another host)."""
+        ok = self.link and self.link.startswith("/") and not self.link.startswith(("//", "/\\"))
+        return self.link if ok else None
 
 
 class Building(Model):

@@ -136,8 +136,28 @@
       }));
     }).then(function () {
       return self.clients.claim();
-    }));
+    }).then(keepOpenPages));
   });
+
+  // The pages open when the worker first starts were loaded without it: keep them now, so a
+  // ticket page opened once still shows when the network drops.
+  function keepOpenPages() {
+    return self.clients.matchAll({ type: "window" }).then(function (windows) {
+      return caches.open(PAGES).then(function (cache) {
+        return Promise.all(windows.map(function (client) {
+          var url = new URL(client.url);
+          if (url.origin !== self.location.origin || !kept(url)) return null;
+          return fetch(url.href, { credentials: "same-origin" }).then(function (response) {
+            var type = response.headers.get("content-type") || "";
+            if (response.ok && !response.redirected && type.indexOf("text/html") === 0) {
+              return cache.put(url.href, response);
+            }
+            return null;
+          })["catch"](function () { return null; });
+        }));
+      });
+    });
+  }
 
   self.addEventListener("fetch", function (event) {
     var request = event.request;
