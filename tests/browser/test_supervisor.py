@@ -1,0 +1,190 @@
+"""Quality supervisors at a desk (issue 17), in a real browser (desktop, zh-CN) against the
+whole platform: an inspection's finding becomes a rectification, which is sent back, done again
+and accepted; the 超时督办 board shows a ticket at level 2 and the supervisor chases it; a
+department head cannot see another department's board; axe finds no serious or critical
+violation on these screens."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import uuid
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import asyncpg
+import launcher
+import pytest
+from browser_support import DESKTOP, Console
+from helpers import eventually
+from playwright.sync_api import Page, expect
+from test_accessibility import check
+
+pytestmark = pytest.mark.infra
+
+# The ticket's clock as if it had started 150 s ago under a one-minute accept limit, round the
+# clock: the sweeper (every 10 s) fires the warning, level 1 (at 60 s) and level 2 (at 120 s).
+LATE = """
+UPDATE tickets.tickets SET
+  policy = policy || '{"accept_s": 60, "calendar": "round_the_clock"}'::jsonb,
+  clock_started_at = now() - interval '150 seconds', credit_s = 0,
+  accept_due_at = now() - interval '90 seconds', esc_stage = NULL, esc_step = 0,
+  next_check_at = now()
+WHERE id = $1
+"""
+
+
+def admin_dsn(console: Console) -> str:
+    return console.inst.admin_dsn or launcher.instance(console.inst.name).admin_dsn
+
+
+def make_late(console: Console, ticket_id: str) -> None:
+    async def run() -> None:
+        conn = await asyncpg.connect(admin_dsn(console))
+        try:
+            await conn.execute(LATE, uuid.UUID(ticket_id))
+        finally:
+            await conn.close()
+
+    # Playwright's sync API keeps an event loop running in this thread: run in another one.
+    worker = threading.Thread(target=asyncio.run, args=(run(),))
+    worker.start()
+    worker.join(timeout=30)
+
+
+def late_ticket(console: Console, words: str) -> dict[str, Any]:
+    """A student's plumbing report, its ticket made late until the board shows level 2."""
+    room = f"5{uuid.uuid4().int % 20 + 1:02d}"
+    body = {"kind": "repair", "category": "plumbing", "description": words,
+            "location": {"campus": "north", "building": "north-dorm-7", "floor": "5",
+                         "room": room}}  # fmt: skip
+    report = console.api("feedback", "POST", "/v1/reports", "student", json=body).json()
+
+    def routed() -> dict[str, Any] | None:
+        r = console.api("tickets", "GET", f"/v1/tickets/by-report/{report['id']}", "supervisor",
+                        check=False)  # fmt: skip
+        return r.json() if r.status_code == 200 and r.json().get("assignee_id") else None
+
+    ticket = eventually(routed, "the ticket routed to a plumber", timeout_s=30)
+    make_late(console, ticket["id"])
+
+    def at_level_2() -> dict[str, Any] | None:
+        board = console.api("tickets", "GET", "/v1/overdue-board", "supervisor",
+                            params={"level": 2, "limit": 200}).json()  # fmt: skip
+        return next((x for x in board["items"] if x["id"] == ticket["id"]), None)
+
+    eventually(at_level_2, "the ticket at level 2 on the board", timeout_s=60)
+    return ticket
+
+
+@pytest.fixture
+def desk(console: Console) -> Any:
+    ctx = console.context(DESKTOP)
+    yield ctx.new_page()
+    ctx.close()
+
+
+def test_the_board_shows_a_ticket_at_level_2_and_the_supervisor_chases_it(
+    console: Console, desk: Page
+) -> None:
+    t = late_ticket(console, f"水管漏水无人接单 {uuid.uuid4().hex[:6]}")
+    console.sign_in(desk, "supervisor", "/manage")
+    check(desk, "manage hub")
+    desk.get_by_role("link", name="超时督办").first.click()
+    desk.locator("#f-level").select_option("2")
+    desk.get_by_role("button", name="查看").click()
+    row = desk.locator(f"#t-{t['id']}")
+    expect(row).to_contain_text("二级督办")
+    expect(row).to_contain_text(t["tracking_no"])
+    expect(row).to_contain_text("张师傅")  # the person by name, not their id
+    expect(row).to_contain_text("水工组")
+    check(desk, "overdue board")
+    # an empty note is refused beside the field; a note is kept on the ticket
+    row.get_by_role("button", name="督办").click()
+    row = desk.locator(f"#t-{t['id']}")
+    expect(row.locator(".field-error")).to_contain_text("督办要求")
+    note = "请今天17:00前到场处理 on site by 17:00 today"
+    row.locator("textarea").fill(note)
+    row.get_by_role("button", name="督办").click()
+    expect(desk.get_by_role("status")).to_contain_text("已督办")
+    expect(desk.locator(f"#t-{t['id']}")).to_contain_text("上次督办")
+    actions = console.api("tickets", "GET", f"/v1/tickets/{t['id']}/actions", "plumber").json()
+    assert [a["note"] for a in actions if a["action"] == "chase"] == [note]
+    # one click to the ticket
+    desk.locator(f"#t-{t['id']} a[href='/work/tickets/{t['id']}']").click()
+    desk.wait_for_url(f"**/work/tickets/{t['id']}")
+
+
+def test_a_department_head_cannot_see_another_departments_board(
+    console: Console, desk: Page
+) -> None:
+    console.sign_in(desk, "maintenance-head", "/supervise/overdue")
+    expect(desk.get_by_role("heading", level=1)).to_have_text("超时督办")
+    expect(desk.locator("#f-department")).to_have_count(0)  # their own department only
+    response = desk.goto("/supervise/overdue?department=catering")
+    assert response is not None and response.status == 403
+    expect(desk.get_by_role("alert")).to_contain_text("超时清单仅供")
+    check(desk, "overdue board refused")
+    r = console.api("tickets", "GET", "/v1/overdue-board", "maintenance-head", check=False,
+                    params={"department_id": "catering"})  # fmt: skip
+    assert r.status_code == 403
+
+
+def test_an_inspection_finding_is_rectified_sent_back_done_again_and_accepted(
+    console: Console, desk: Page
+) -> None:
+    tag = uuid.uuid4().hex[:6]
+    week = (datetime.now(ZoneInfo("Asia/Shanghai")) + timedelta(days=7)).date().isoformat()
+    console.sign_in(desk, "supervisor", "/supervise/inspections/new")
+    desk.locator("#template-pick").select_option("repair-service")
+    desk.get_by_role("button", name="使用此检查表").click()
+    expect(desk.get_by_role("heading", level=2).first).to_have_text("维修服务质量检查")
+    desk.locator("#team").select_option("plumbers")
+    desk.locator("#score-0").fill("18")
+    desk.locator("#problem-0").fill(f"维修后现场未清理 site left dirty {tag}")
+    desk.locator("#measures-0").fill("完工后清理现场并拍照")
+    check(desk, "inspection form")
+    desk.get_by_role("button", name="提交检查结果").click()
+    # a finding without a deadline is refused beside its field, what was typed kept
+    expect(desk.locator("#deadline-0 + .field-error, .field-error")).to_contain_text("整改期限")
+    expect(desk.locator("#problem-0")).to_have_value(f"维修后现场未清理 site left dirty {tag}")
+    expect(desk.locator("#score-0")).to_have_value("18")
+    desk.locator("#deadline-0").fill(week)
+    desk.get_by_role("button", name="提交检查结果").click()
+    expect(desk.get_by_role("status")).to_contain_text("检查已录入")
+    expect(desk.locator("h1")).to_contain_text("site left dirty")
+    expect(desk.locator(".facts")).to_contain_text("水工组")
+    item_id = desk.url.split("/supervise/rectifications/")[1].split("?")[0]
+    check(desk, "rectification")
+
+    def note(words: str) -> None:
+        console.api("tickets", "POST", f"/v1/rectifications/{item_id}/notes", "plumbing-lead",
+                    json={"note": words})  # fmt: skip
+
+    note("已清理现场 cleaned up")
+    desk.reload()
+    expect(desk.locator(".sup-notes")).to_contain_text("已清理现场")
+    expect(desk.locator(".sup-notes")).to_contain_text("陈班长")
+    # sent back: the reason is asked for beside its field
+    desk.get_by_label("否，退回重新整改").check()
+    desk.get_by_role("button", name="提交验收结果").click()
+    expect(desk.locator("#reason-err")).to_have_text("请写明仍存在的问题。")
+    desk.locator("#reason").fill("墙角仍有积水 water still stands in the corner")
+    desk.locator("#new_deadline").fill(week)
+    desk.get_by_role("button", name="提交验收结果").click()
+    expect(desk.get_by_role("status")).to_have_text("已退回，并给出新的整改期限。")
+    expect(desk.locator("#item-status")).to_contain_text("已退回 1 次")
+    note("积水已排除 the water is gone")
+    desk.reload()
+    expect(desk.locator(".sup-notes")).to_contain_text("积水已排除")
+    desk.get_by_label("是，验收通过").check()
+    desk.get_by_role("button", name="提交验收结果").click()
+    expect(desk.get_by_role("status")).to_have_text("已验收通过。")
+    expect(desk.locator("#item-status")).to_have_text("已验收")
+    got = console.api("tickets", "GET", f"/v1/rectifications/{item_id}", "supervisor").json()
+    assert (got["status"], got["round"], got["origin"]) == ("accepted", 1, "inspection")
+    assert [n["kind"] for n in got["notes"]] == ["progress", "rejected", "progress", "accepted"]
+    desk.goto("/supervise/rectifications?status=accepted")
+    expect(desk.locator(f"a[href='/supervise/rectifications/{item_id}']")).to_be_visible()
+    check(desk, "rectifications list")
