@@ -273,12 +273,15 @@ def main() -> int:
             public_screens(browser, demo, shoot, device)
             filed = student_screens(browser, demo, shoot, device)
             tracked_screen(browser, demo, shoot, device, filed)
-            if name == "desktop":
-                lead_screens(browser, demo, shoot, device)
             if name == "phone":
                 from console_screenshots_work import work_screens  # here: it imports this module
 
                 work_screens(browser, demo, shoot, device)
+            if name == "desktop":
+                lead_screens(browser, demo, shoot, device)
+                from console_screenshots_admin import admin_screens  # here: it imports this module
+
+                admin_screens(browser, demo, shoot, device)
         browser.close()
     total = sum(p.stat().st_size for p in saved)
     print(f"{len(saved)} screenshots, {total // 1024} KB in {args.out}")

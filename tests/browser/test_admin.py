@@ -40,7 +40,7 @@ def test_qr_sheet_codes_open_the_filled_form(console: Console, admin: Page) -> N
     expect(admin.locator("[data-print]")).to_be_visible()
     check(admin, "QR sheet")
     admin.locator("#floor").select_option("3")
-    admin.get_by_role("button", name="显示").click()
+    admin.locator("form[action^='/admin/qr/'] button[type=submit]").click()
     expect(cards).to_have_count(20)
     card = cards.filter(has_text="北校区学生公寓7号楼 312")
     expect(card).to_have_count(1)
@@ -127,6 +127,8 @@ def test_a_directory_sheet_with_a_bad_row_is_refused_then_applied(
     [
         ("team", "/admin/directory/teams/plumbers"),
         ("post", "/admin/directory/posts/plumbing-duty"),
+        ("person", "/admin/directory/people/plumber"),
+        ("department", "/admin/directory/departments/maintenance"),
         ("catalogue", "/admin/catalog"),
         ("service", "/admin/catalog/plumbing"),
         ("calendar", "/admin/calendar?prefill=1"),

@@ -17,7 +17,7 @@ from console import i18n
 from console.api import ApiProblem, BuildingPlaces
 from console.clients.admin import SheetResult
 from console.pages import admin_notify_words as words
-from console.pages.admin_calendar import merged, parse_dates
+from console.pages.admin_calendar import merged, parse_dates, spans
 from console.pages.admin_catalog import entry_of, form_of
 from console.pages.admin_directory import by_department, row_errors
 from console.pages.admin_notify_channels import settings_of
@@ -71,7 +71,16 @@ SCREENS: dict[str, dict[str, Any]] = {
         "staff_names": {"plumber": "张师傅"}, "buildings": DOC["areas"], "rooms": 0,
         "version": 3, "applied": 2, "saved": True, "message": "有误", "filename": "a.xlsx",
         "sheet_errors": [{"sheet": "人员", "row": 5, "column": "班组", "reason": "没有"}],
+        "parents": DOC["areas"], "area_form": {"kind": "room", "id": "x"},
+        "area_errors": {"parent_id": "楼层", "area_name": "名称"},
     },
+    "admin_person.html": {"person": DOC["staff"][0], "form": {"name": "张师傅", "on_duty": "on"},
+                          "roles": ["staff"], "all_roles": ("staff", "team_lead"),
+                          "errors": {"phone": "x"}, "message": "m",
+                          "departments": DOC["departments"], "teams": DOC["teams"],
+                          "contacts": ("phone",)},
+    "admin_department.html": {"dept": DOC["departments"][0], "form": {"name": "维修管理科"},
+                              "errors": {}, "message": "", "people": DOC["staff"]},
     "admin_directory_preview.html": {
         "filename": "a.xlsx", "sheet": "AAAA",
         "result": SheetResult.model_validate({"applied": False, "changes": [
@@ -95,8 +104,8 @@ SCREENS: dict[str, dict[str, Any]] = {
                            "departments": {"maintenance": "维修管理科"},
                            "urgencies": ("low", "normal"), "stages": ("accept", "finish")},
     "admin_calendar.html": {"year": 2026, "years": range(2025, 2028), "calendar": CAL,
-                            "official": OFFICIAL, "names": {"2026-10-01": "国庆节",
-                                                            "2026-10-10": "国庆节"},
+                            "official": OFFICIAL, "off": spans(OFFICIAL["holidays"], "zh"),
+                            "worked": spans(OFFICIAL["workdays"], "zh"),
                             "form": {"holidays": "2026-10-01", "workdays": ""},
                             "errors": {"workdays": "x"}, "message": "", "saved": True},
     "admin_notify.html": {"channels": [{"name": "email", "enabled": True, "rate_per_s": 2.0,
@@ -158,6 +167,17 @@ def test_calendar_dates() -> None:
     assert days == [date(2026, 10, 1), date(2026, 10, 2)] and bad == ["2025-01-01", "abc"]
     assert merged(["2025-05-01", "2026-01-01"], 2026, days) == [
         "2025-05-01", "2026-10-01", "2026-10-02"]  # fmt: skip
+
+
+def test_official_days_as_runs() -> None:
+    days = [
+        {"day": f"2026-10-0{i}", "name": "国庆节", "name_en": "National Day"} for i in (1, 2, 3)
+    ]
+    days.append({"day": "2026-10-05", "name": "国庆节", "name_en": "National Day"})
+    assert spans(days, "en") == [
+        {"name": "National Day", "from": "2026-10-01", "to": "2026-10-03", "days": "3"},
+        {"name": "National Day", "from": "2026-10-05", "to": "", "days": "1"},
+    ]
 
 
 def test_catalogue_form_round_trip_and_checks() -> None:

@@ -52,6 +52,25 @@ def merged(days: list[str], year: int, new: list[date]) -> list[str]:
     return sorted([d for d in days if not d.startswith(f"{year}-")] + [d.isoformat() for d in new])
 
 
+def spans(days: list[dict[str, Any]], lang: str) -> list[dict[str, str]]:
+    """Official days as runs of one festival on consecutive dates (国庆节 10-01 – 10-08)."""
+    out: list[dict[str, Any]] = []
+    for d in days:
+        day = date.fromisoformat(d["day"])
+        name = d["name_en"] if lang == "en" else d["name"]
+        last = out[-1] if out else None
+        if last and last["name"] == name and (day - last["to"]).days == 1:
+            last["to"] = day
+        else:
+            out.append({"name": name, "from": day, "to": day})
+    return [
+        {"name": r["name"], "from": r["from"].isoformat(),
+         "to": "" if r["to"] == r["from"] else r["to"].isoformat(),
+         "days": str((r["to"] - r["from"]).days + 1)}
+        for r in out
+    ]  # fmt: skip
+
+
 def _year(ctx: Ctx, year: int | None) -> int:
     this = datetime.now(ZoneInfo(ctx.settings.timezone)).year
     return year if year is not None and 2004 <= year <= this + 2 else this
@@ -65,15 +84,14 @@ async def _page(
     cal, official = await asyncio.gather(
         client.calendar(ctx.api, token), client.official_year(ctx.api, token, year)
     )
-    names = {d["day"]: (d["name_en"] if ctx.lang == "en" else d["name"])
-             for d in official["holidays"] + official["workdays"]}  # fmt: skip
     if form is None:
         form = {"holidays": "\n".join(of_year(cal.get("holidays", []), year)),
                 "workdays": "\n".join(of_year(cal.get("workdays", []), year))}  # fmt: skip
     this = datetime.now(ZoneInfo(ctx.settings.timezone)).year
     return ctx.render(
         "admin_calendar.html", status=status, year=year, years=range(this - 1, this + 2),
-        calendar=cal, official=official, names=names, form=form, errors=problems or {},
+        calendar=cal, official=official, form=form,
+        off=spans(official["holidays"], ctx.lang), worked=spans(official["workdays"], ctx.lang), errors=problems or {},
         message=message, saved=saved,
     )  # fmt: skip
 

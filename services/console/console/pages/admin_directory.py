@@ -52,7 +52,7 @@ def row_errors(problem: ApiProblem, lang: str) -> list[dict[str, Any]]:
     return out
 
 
-async def _page(ctx: Ctx, token: str, status: int = 200, **values: Any) -> Response:
+async def render_page(ctx: Ctx, token: str, status: int = 200, **values: Any) -> Response:
     doc = await client.directory(ctx.api, token)
     areas = doc.get("areas", [])
     departments = by_department(doc)
@@ -61,6 +61,7 @@ async def _page(ctx: Ctx, token: str, status: int = 200, **values: Any) -> Respo
         team_count=sum(len(d["teams"]) for d in departments), staff=doc.get("staff", []),
         staff_names={s["id"]: s["name"] for s in doc.get("staff", [])},
         buildings=[a for a in areas if a["kind"] in ("campus", "building")],
+        parents=[a for a in areas if a["kind"] in ("campus", "building", "floor")],
         rooms=sum(a["kind"] == "room" for a in areas), version=doc.get("version"), **values,
     )  # fmt: skip
 
@@ -68,7 +69,8 @@ async def _page(ctx: Ctx, token: str, status: int = 200, **values: Any) -> Respo
 @router.get("/admin/directory")
 async def directory_page(ctx: Page, applied: int | None = None, saved: str = "") -> Response:
     token = await admin_token(ctx)
-    return await _page(ctx, token, applied=applied, saved=saved in ("team", "post"))
+    done = saved in ("team", "post", "person", "department", "area")
+    return await render_page(ctx, token, applied=applied, saved=done)
 
 
 @router.get("/admin/directory/sheet.xlsx")
@@ -89,7 +91,7 @@ async def _preview(ctx: Ctx, token: str, data: bytes, name: str) -> Response:
     except ApiProblem as problem:
         if problem.status >= 500 or problem.status in (401, 403):
             raise
-        return await _page(
+        return await render_page(
             ctx, token, status=422, filename=name, sheet_errors=row_errors(problem, ctx.lang),
             message=errors.message(problem, ctx.lang),
         )  # fmt: skip
@@ -106,10 +108,14 @@ async def preview(ctx: Page) -> Response:
     form = await ctx.request.form()
     upload = form.get("sheet")
     if not isinstance(upload, UploadFile) or not upload.filename:
-        return await _page(ctx, token, status=422, message=ctx._("Choose an .xlsx file first."))
+        return await render_page(
+            ctx, token, status=422, message=ctx._("Choose an .xlsx file first.")
+        )
     data = await upload.read(MAX_SHEET_BYTES + 1)
     if len(data) > MAX_SHEET_BYTES:
-        return await _page(ctx, token, status=413, message=ctx._("The file is larger than 4 MB."))
+        return await render_page(
+            ctx, token, status=413, message=ctx._("The file is larger than 4 MB.")
+        )
     return await _preview(ctx, token, data, upload.filename)
 
 
@@ -124,13 +130,13 @@ async def apply(
     try:
         data = base64.b64decode(sheet, validate=True)
     except (binascii.Error, ValueError):
-        return await _page(ctx, token, status=422, message=ctx._("Upload the file again."))
+        return await render_page(ctx, token, status=422, message=ctx._("Upload the file again."))
     try:
         result = await client.import_sheet(ctx.api, token, data, dry_run=False)
     except ApiProblem as problem:
         if problem.status >= 500 or problem.status in (401, 403):
             raise
-        return await _page(
+        return await render_page(
             ctx, token, status=422, filename=filename,
             sheet_errors=row_errors(problem, ctx.lang), message=errors.message(problem, ctx.lang),
         )  # fmt: skip

@@ -98,7 +98,7 @@ async def _template_page(
         "admin_template.html", status=status, name=name, stored=stored, form=form,
         previews=await _previews(ctx, token, name, form), errors=problems or {},
         message=message, saved=saved, title=words.word(words.TEMPLATES, name, ctx.lang),
-        event=words.event_word(next(iter(stored.values()))["event_type"]),
+        event=words.event_word(next(iter(stored.values()))["event_type"], ctx.lang),
     )  # fmt: skip
 
 

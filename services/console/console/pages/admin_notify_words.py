@@ -37,7 +37,20 @@ def word(table: dict[str, tuple[str, str]], code: str, lang: str) -> str:
     return pair[1] if lang == "en" else pair[0]
 
 
-def event_word(event_type: str) -> str:
-    """houqin.tickets.TicketAssigned.v1 -> TicketAssigned."""
+EVENTS = {
+    "ComplaintFiled": ("收到报修、投诉或建议", "a report is filed"),
+    "TicketOpened": ("开出工单", "a ticket is opened"), "TicketAssigned": ("派单", "a ticket is assigned"),
+    "TicketStatusChanged": ("工单状态变化", "a ticket's status changes"),
+    "RectificationOverdue": ("超时督办", "a ticket or rectification runs late"),
+    "RecurringProblemDetected": ("发现重复问题", "a problem recurs"),
+    "PraiseReceived": ("收到表扬", "a praise arrives"),
+    "ScoreComputed": ("评分结果更新", "scores are computed"),
+    "AwardsPublished": ("评优结果公布", "awards are published"),
+}  # fmt: skip
+
+
+def event_word(event_type: str, lang: str = "zh") -> str:
+    """houqin.tickets.TicketAssigned.v1 -> 派单 (or the type's name when not listed)."""
     parts = event_type.split(".")
-    return parts[2] if len(parts) >= 4 else event_type
+    name = parts[2] if len(parts) >= 4 else event_type
+    return word(EVENTS, name, lang)
