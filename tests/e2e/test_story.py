@@ -174,11 +174,13 @@ def team_score(stage: Stage, unit_type: str = "team", unit_id: str = "plumbers")
 
 
 def score_messages(campus: Campus, unit_id: str) -> list[dict[str, Any]]:
-    """The maintenance head's inbox messages about a unit's score."""
+    """The maintenance head's inbox messages about a unit's score (they name it, not its id)."""
+    units = campus.get("tickets", "/v1/units", "maintenance-head")
+    name = next(u["name"] for u in units["teams"] + units["departments"] if u["id"] == unit_id)
     return [
         m
         for m in campus.inbox("maintenance-head")
-        if m["event_type"] == "houqin.scoring.ScoreComputed.v1" and unit_id in m["subject"]
+        if m["event_type"] == "houqin.scoring.ScoreComputed.v1" and name in m["subject"]
     ]
 
 
@@ -427,15 +429,16 @@ def test_leaking_tap_from_report_to_the_department_heads_score(stage: Stage) -> 
             m
             for m in campus.messages_about(no)
             if m["event_type"] == "houqin.tickets.RectificationOverdue.v1"
-            and m["subject"].startswith("已超时（1级）")
+            and m["subject"].startswith("一级督办")
         ]
 
     escalated = eventually(level_1, f"RectificationOverdue level 1 for {no}", timeout_s=150)
     assert {m["recipient"] for m in escalated} == {"plumbing-lead"}
     assert {m["channel"] for m in escalated} >= {"inbox"}
     assert all(at(m["created_at"]) >= accept_due for m in escalated)
-    lead_mail = mailbox.mail_to(EMAIL["plumbing-lead"], no, "已超时")
-    assert "accept" in lead_mail.body
+    lead_mail = mailbox.mail_to(EMAIL["plumbing-lead"], no, "一级督办")
+    assert "接单时限" in lead_mail.body and "accept" not in lead_mail.body  # words, not codes
+    assert f"/work/tickets/{ticket['id']}" in lead_mail.body  # the overdue ticket's page
     inbox = campus.inbox_message("plumbing-lead", no, "escalation")
     assert inbox["priority"] == "high"
     late = campus.get(
