@@ -10,7 +10,6 @@ ignored; a blank 科室 cell in 班组划分表 continues the department above, 
 from __future__ import annotations
 
 import io
-import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -103,8 +102,8 @@ def read_rows(data: bytes) -> tuple[dict[str, Rows], list[RowError]]:
     """The sheets of ours in the workbook (by name), and the errors of their headers."""
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
-        raise SheetUnreadable(f"not an XLSX workbook: {exc}") from exc
+    except Exception as exc:  # untrusted bytes: any failure to parse is "unreadable"
+        raise SheetUnreadable(f"not an XLSX workbook: {type(exc).__name__}: {exc}") from exc
     errors: list[RowError] = []
     out: dict[str, Rows] = {}
     try:
@@ -113,6 +112,8 @@ def read_rows(data: bytes) -> tuple[dict[str, Rows], list[RowError]]:
                 rows = _sheet_rows(book[name], name, errors)
                 if rows is not None:
                     out[name] = rows
+    except Exception as exc:  # a sheet's XML is read lazily, row by row
+        raise SheetUnreadable(f"a sheet cannot be read: {type(exc).__name__}: {exc}") from exc
     finally:
         book.close()
     if not out and not errors:

@@ -4,6 +4,7 @@ unchanged; a bad row refused with its row number and reason; what an import woul
 from __future__ import annotations
 
 import io
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -102,3 +103,13 @@ def test_not_a_workbook_is_unreadable(demo: Directory) -> None:
         read_directory(b"PK\x03\x04 not really", demo)
     with pytest.raises(SheetUnreadable):
         read_directory("科室,班组\n".encode(), demo)
+    broken = io.BytesIO()  # a workbook whose sheet is not XML
+    with (
+        zipfile.ZipFile(io.BytesIO(write_sheet(demo))) as good,
+        zipfile.ZipFile(broken, "w") as bad,
+    ):
+        for item in good.infolist():
+            text = good.read(item)
+            bad.writestr(item, b"<not xml" if item.filename.endswith("sheet3.xml") else text)
+    with pytest.raises(SheetUnreadable):
+        read_directory(broken.getvalue(), demo)
