@@ -60,7 +60,11 @@ async def export_sheet(_: Reader, pool: DbPool) -> Response:
     response_model=SheetOut,
     openapi_extra={"requestBody": _BODY},
     responses=refusals(
-        "directory-invalid", "directory-unreadable", "directory-unresolved", "content-too-large"
+        "validation",
+        "directory-invalid",
+        "directory-unreadable",
+        "directory-unresolved",
+        "content-too-large",
     ),
 )
 async def import_sheet(
