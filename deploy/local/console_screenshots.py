@@ -282,6 +282,9 @@ def main() -> int:
                 from console_screenshots_admin import admin_screens  # here: it imports this module
 
                 admin_screens(browser, demo, shoot, device)
+                from console_screenshots_supervise import supervise_screens  # imports this module
+
+                supervise_screens(browser, demo, shoot, device)
         browser.close()
     total = sum(p.stat().st_size for p in saved)
     print(f"{len(saved)} screenshots, {total // 1024} KB in {args.out}")

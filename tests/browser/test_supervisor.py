@@ -188,3 +188,48 @@ def test_an_inspection_finding_is_rectified_sent_back_done_again_and_accepted(
     desk.goto("/supervise/rectifications?status=accepted")
     expect(desk.locator(f"a[href='/supervise/rectifications/{item_id}']")).to_be_visible()
     check(desk, "rectifications list")
+
+
+def new_survey(console: Console, user: str = "student") -> tuple[str, str]:
+    """A survey of two teams with two questions; the person's personal link token."""
+    today = datetime.now(ZoneInfo("Asia/Shanghai")).date()
+    body = {
+        "title": f"后勤服务满意度测评 {uuid.uuid4().hex[:4]}",
+        "period_start": today.isoformat(),
+        "period_end": (today + timedelta(days=14)).isoformat(),
+        "questions": [
+            {"id": "timely", "text": "维修是否及时"},
+            {"id": "manner", "text": "服务态度是否满意"},
+        ],
+        "units": [
+            {"unit_type": "team", "unit_id": "plumbers", "label": "水工组"},
+            {"unit_type": "team", "unit_id": "electricians", "label": "电工组"},
+        ],
+        "audience": [user],
+    }
+    made = console.api("feedback", "POST", "/v1/surveys", "supervisor", json=body).json()
+    return str(made["survey_id"]), str(made["tokens"][user])
+
+
+def test_a_survey_is_answered_on_its_page(console: Console, desk: Page) -> None:
+    survey_id, token = new_survey(console)
+    desk.goto(f"/surveys/{survey_id}?t={token}")  # the link sent: no sign-in needed
+    expect(desk.get_by_role("heading", level=1)).to_contain_text("后勤服务满意度测评")
+    check(desk, "survey")
+    plumbers = desk.locator("fieldset", has_text="水工组")
+    plumbers.get_by_label("水工组 · 维修是否及时: 4").check()
+    desk.get_by_role("button", name="提交测评").click()
+    # half answered: said beside the unit, what was chosen kept
+    plumbers = desk.locator("fieldset", has_text="水工组")
+    expect(plumbers.locator(".field-error")).to_have_text("请答完这一项的全部问题，或全部不答。")
+    expect(plumbers.get_by_label("水工组 · 维修是否及时: 4")).to_be_checked()
+    plumbers.get_by_label("水工组 · 服务态度是否满意: 5").check()
+    desk.get_by_role("button", name="提交测评").click()
+    expect(desk.get_by_role("heading", level=1)).to_have_text("感谢参与，测评已提交。")
+    check(desk, "survey answered")
+    got = console.api("feedback", "GET", f"/v1/surveys/{survey_id}", "supervisor").json()
+    assert (got["issued"], got["answered"]) == (1, 1)
+    assert [(r["unit_id"], r["score"]) for r in got["results"]] == [("plumbers", 87.5)]
+    # the link is spent: opening it again says so in words
+    desk.goto(f"/surveys/{survey_id}?t={token}")
+    expect(desk.get_by_role("alert")).to_contain_text("已经使用过")

@@ -32,9 +32,9 @@ async def _board_page(
     params = {"department_id": filters["department"], "team_id": filters["team"],
               "assignee_id": filters["person"], "level": filters["level"]}  # fmt: skip
     try:
-        board, units, people, catalogue = await asyncio.gather(
+        board, units, people, catalogue, places = await asyncio.gather(
             sup.board(ctx.api, token, **params), ctx.api.unit_names(token),
-            sup.staff_names(ctx.api, token), ctx.api.catalogue(),
+            sup.staff_names(ctx.api, token), ctx.api.catalogue(), ctx.api.places(token),
         )  # fmt: skip
     except ApiProblem as problem:
         if problem.status != 403:
@@ -42,12 +42,14 @@ async def _board_page(
         return ctx.render(
             "sup_overdue.html", status=403, refused=errors.message(problem, ctx.lang),
             board=None, filters=filters, departments={}, teams={}, people={}, services={},
+            buildings={},
         )  # fmt: skip
     return ctx.render(
         "sup_overdue.html", status=status, board=board, filters=filters,
         departments=units.departments_in(ctx.lang),
         teams={t.id: (t.name_en if ctx.lang == "en" and t.name_en else t.name) for t in units.teams},
         people=people, services={s.code: s.title(ctx.lang) for s in catalogue},
+        buildings={b.code: b.name for c in places or [] for b in c.buildings},
         may_chase=bool(ctx.session.user and ctx.session.user.has("supervisor", "leader", "dept_head")),
         refused="", **extra,
     )  # fmt: skip
