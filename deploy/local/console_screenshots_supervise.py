@@ -1,6 +1,6 @@
 """Screenshots of the supervisors' screens at desktop size (issue 17): the 管理 hub, 超时督办 (and a
 department head refused another department's board), 整改 (the list and an item with its notes),
-录入检查 (the form, and its refusal in words), a survey's answering page and its thanks.
+录入检查 (the form, and its refusal in words), 重复问题, a survey's answering page and its thanks.
 
     uv run python deploy/local/console_screenshots_supervise.py [--instance demo]
 
@@ -77,6 +77,8 @@ def supervise_screens(browser: Browser, demo: Demo, shoot: Shooter, device: dict
     shoot.shot(page, "sup-rectification")
     page.goto("/supervise/rectifications")
     shoot.shot(page, "sup-rectifications")
+    page.goto("/supervise/recurring?show=all")
+    shoot.shot(page, "sup-recurring")
     page.context.close()
     head = _signed_in(browser, demo, device, "maintenance-head")
     head.goto("/supervise/overdue?department=catering")

@@ -233,3 +233,35 @@ def test_a_survey_is_answered_on_its_page(console: Console, desk: Page) -> None:
     # the link is spent: opening it again says so in words
     desk.goto(f"/surveys/{survey_id}?t={token}")
     expect(desk.get_by_role("alert")).to_contain_text("已经使用过")
+
+
+def test_a_recurring_problem_is_acknowledged(console: Console, desk: Page) -> None:
+    room = f"6{uuid.uuid4().int % 20 + 1:02d}"
+    place = {"campus": "north", "building": "north-dorm-7", "floor": "6", "room": room}
+    for i in range(3):  # the default rule: three times in 30 days at one place
+        body = {"kind": "repair", "category": "plumbing", "location": place,
+                "description": f"水管又漏了 leaking again ({i + 1}) {uuid.uuid4().hex[:4]}"}  # fmt: skip
+        console.api("feedback", "POST", "/v1/reports", "teacher", json=body)
+
+    def found() -> dict[str, Any] | None:
+        items = console.api("tickets", "GET", "/v1/recurring-problems", "supervisor",
+                            params={"open_only": "true", "limit": 200}).json()  # fmt: skip
+        return next((x for x in items if x["problem_id"].endswith(f"/6/{room}")), None)
+
+    problem = eventually(found, "the recurring problem detected", timeout_s=60)
+    console.sign_in(desk, "supervisor", "/supervise/recurring")
+    row = desk.locator("tr", has_text=f"北校区学生公寓7号楼 {room}")
+    expect(row).to_contain_text("水工组")
+    check(desk, "recurring problems")
+    row.get_by_role("button", name="确认").click()
+    row = desk.locator("tr", has_text=f"北校区学生公寓7号楼 {room}")
+    expect(row.locator(".field-error")).to_have_text("请说明正在采取的措施。")
+    row.locator("textarea").fill("更换6楼整段老化水管，本周五完成")
+    row.get_by_role("button", name="确认").click()
+    expect(desk.get_by_role("status")).to_have_text("已确认并记录措施。")
+    got = console.api("tickets", "GET", "/v1/recurring-problems", "supervisor").json()
+    mine = next(x for x in got if x["problem_id"] == problem["problem_id"])
+    assert (mine["acknowledged_by"], mine["acknowledgement"]) == (
+        "supervisor",
+        "更换6楼整段老化水管，本周五完成",
+    )

@@ -171,3 +171,31 @@ async def survey_link(api: Api, token: str) -> dict[str, Any]:
 async def answer_survey(api: Api, token: str, answers: list[dict[str, Any]]) -> None:
     path = f"/v1/survey-responses/{token}"
     await api.call("feedback", "POST", path, json={"answers": answers})
+
+
+class Recurring(Model):
+    problem_id: str
+    category: str | None = None
+    location: Location | None = None
+    building_name: str | None = None
+    department_id: str | None = None
+    team_id: str | None = None
+    team_name: str | None = None
+    department_name: str | None = None
+    count: int
+    detections: int = 1
+    last_detected_at: datetime
+    acknowledged_at: datetime | None = None
+    acknowledged_by: str | None = None
+    acknowledgement: str | None = None
+
+
+async def recurring(api: Api, token: str, open_only: bool) -> list[Recurring]:
+    params: dict[str, str | int] = {"open_only": "true" if open_only else "false"}
+    r = await api.call("tickets", "GET", "/v1/recurring-problems", token, params=params)
+    return [Recurring.model_validate(x) for x in r.json()]
+
+
+async def acknowledge(api: Api, token: str, problem_id: str, note: str) -> None:
+    body = {"problem_id": problem_id, "note": note}
+    await api.call("tickets", "POST", "/v1/recurring-problems/acknowledge", token, json=body)

@@ -49,6 +49,13 @@ SECTIONS: tuple[Section, ...] = (
         "supervise",
     ),
     Section(
+        "/supervise/recurring",
+        "Recurring problems",
+        "Problems that keep coming back at one place; acknowledge them with what is being done",
+        ("supervisor", "leader", "dept_head", "admin"),
+        "supervise",
+    ),
+    Section(
         "/lead",
         "Rankings and awards",
         "Campaigns, rankings and their explanations, charts, work marks, awards",

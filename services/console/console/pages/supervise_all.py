@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
-from console.pages import manage, supervise, supervise_rect, surveys
+from console.pages import manage, supervise, supervise_rect, supervise_recurring, surveys
 
-ROUTERS = (manage.router, supervise.router, supervise_rect.router, surveys.router)
+ROUTERS = (
+    manage.router,
+    supervise.router,
+    supervise_rect.router,
+    supervise_recurring.router,
+    surveys.router,
+)
