@@ -15,6 +15,7 @@ from notify.names import DEFAULT_TZ, Names, words
 AUDIENCES = (
     "reporter",  # the person who filed the report (never known for anonymous reports)
     "assignee",  # the staff member a ticket was assigned to (a praise: the person credited)
+    "responsible",  # the event's responsible_id (an overdue warning's assignee, an item's owner)
     "superior",  # the lead or head a ticket that cannot be handled is reported to
     "team_queue",  # the team's (or the department's dispatch) shared inbox
     "team_lead",

@@ -101,7 +101,7 @@ EXAMPLES: list[Example] = [
         "李明",
     ),
     Example(
-        "overdue",
+        "due_soon",
         "a warning before the accept limit",
         _ev(
             OVERDUE,
@@ -111,8 +111,8 @@ EXAMPLES: list[Example] = [
             overdue_by_s=-20 * 60,
             due_at=_T + timedelta(minutes=20),
         ),
-        "team_lead",
-        "李明",
+        "responsible",
+        "张建国",
     ),
     Example(
         "overdue", "level 2: the finish limit has passed", _ev(OVERDUE), "department_head", "王芳"
@@ -131,6 +131,27 @@ EXAMPLES: list[Example] = [
         ),
         "supervisors",
         "陈静",
+    ),
+    Example(
+        "rectification_opened",
+        "an inspection opens a rectification item",
+        _ev("houqin.tickets.RectificationOpened.v1"),
+        "responsible",
+        "张建国",
+    ),
+    Example(
+        "rectification_rejected",
+        "a rectification item fails acceptance",
+        _ev("houqin.tickets.RectificationRejected.v1"),
+        "responsible",
+        "张建国",
+    ),
+    Example(
+        "merged",
+        "a duplicate's ticket is merged into the primary's",
+        _ev("houqin.tickets.TicketMerged.v1"),
+        "assignee",
+        "张建国",
     ),
     Example(
         "recurring",

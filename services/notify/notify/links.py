@@ -6,7 +6,9 @@ short code SMS carries (`<console>/go/<code>`).
 | receipt, cannot_handle (no confirmation asked) | reporter | /mine/{report_id} |
 | confirm_request | reporter | /mine/{report_id}/confirm |
 | ticket_opened, assigned, cannot_handle_superior | team queue, worker, lead, head | /work/tickets/{ticket_id} |
-| overdue of a ticket | lead, head, supervisors, leaders | /work/tickets/{ticket_id} |
+| overdue of a ticket (a warning too) | worker, lead, head, supervisors, leaders | /work/tickets/{ticket_id} |
+| merged | worker | /work/tickets/{ticket_id} (the merged one) |
+| rectification opened, rejected | person responsible | /manage |
 | overdue of a rectification, recurring | supervisors ... | /manage |
 | praise | lead, person credited | /work |
 | praise | department head | /manage |
@@ -29,10 +31,13 @@ from houqin_shared.contracts import (
     AwardsPublished,
     ComplaintFiled,
     PraiseReceived,
+    RectificationOpened,
     RectificationOverdue,
+    RectificationRejected,
     RecurringProblemDetected,
     ScoreComputed,
     TicketAssigned,
+    TicketMerged,
     TicketOpened,
     TicketStatusChanged,
 )
@@ -96,7 +101,7 @@ def link_for(event: Event, audience: str) -> Link | None:
             asks = event.status == "resolved"
             return Link("c" if asks else "r", event.report_id)
         return Link("t", event.ticket_id)
-    if isinstance(event, TicketOpened | TicketAssigned):
+    if isinstance(event, TicketOpened | TicketAssigned | TicketMerged):
         return Link("r", event.report_id) if reporter else Link("t", event.ticket_id)
     if isinstance(event, RectificationOverdue):
         return Link("t", event.subject_id) if event.subject_kind == "ticket" else Link("m")
@@ -105,6 +110,8 @@ def link_for(event: Event, audience: str) -> Link | None:
             return Link("r", event.report_id)
         return Link("m") if audience in ("department_head", "department_heads") else Link("w")
     if isinstance(event, RecurringProblemDetected | ScoreComputed):
+        return Link("m")
+    if isinstance(event, RectificationOpened | RectificationRejected):
         return Link("m")
     if isinstance(event, AwardsPublished):
         return Link("b")

@@ -69,6 +69,14 @@ AWARD: dict[str, Pair] = {
     "individual": ("先进个人", "best individual"),
     "model_post": ("服务标兵岗", "model post"),
 }
+ORIGIN: dict[str, Pair] = {
+    "inspection": ("检查发现", "an inspection"),
+    "reception_day": ("接待日反映", "a reception day"),
+    "supervisor": ("督导交办", "a supervisor"),
+    "meeting": ("会议决定", "a meeting"),
+    "ticket": ("工单", "a ticket"),
+    "safety": ("安全检查", "a safety inspection"),
+}
 SUBJECT_KIND: dict[str, Pair] = {
     "ticket": ("工单", "ticket"),
     "rectification": ("整改项", "rectification"),
@@ -82,11 +90,16 @@ TABLES: dict[str, dict[str, Pair]] = {
     "pause_reason": PAUSE_REASON,
     "outcome": OUTCOME,
     "subject_kind": SUBJECT_KIND,
+    "origin": ORIGIN,
 }
 # Fields shown as words in place of their value (the value stays as <field>_code).
 SHOWN_AS_WORDS = ("category", "urgency", "stage")
 # Fields naming a person (the directory's name, never the id).
-PERSON_FIELDS = ("assignee_id", "staff_id", "actor_id", "responsible_id", "superior_id")
+PERSON_FIELDS = (
+    "assignee_id", "staff_id", "actor_id", "responsible_id", "superior_id", "rejected_by"
+)  # fmt: skip
+# Times that do not end in `_at`.
+TIME_FIELDS = ("pause_until", "deadline", "new_deadline")
 MONTHS_EN = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
 
@@ -205,7 +218,7 @@ def words(data: dict[str, Any], names: Names, lang: str, tz: str = DEFAULT_TZ) -
     for name, value in data.items():
         if name in TABLES and (value is None or isinstance(value, str)):
             out[f"{name}_label"] = label(name, value, lang)
-        if isinstance(value, str) and (name.endswith("_at") or name == "pause_until"):
+        if isinstance(value, str) and (name.endswith("_at") or name in TIME_FIELDS):
             out[name] = local_time(value, lang, tz)
         elif isinstance(value, str) and name.startswith("period_"):
             out[name] = local_date(value, lang)

@@ -19,6 +19,9 @@ async def ids_for(conn: Conn, audience: str, event: Event) -> list[str]:
             event, "staff_id", None
         )
         return [assignee] if assignee else []
+    if audience == "responsible":
+        responsible: str | None = getattr(event, "responsible_id", None)
+        return [responsible] if responsible else []
     if audience == "superior":
         superior: str | None = getattr(event, "superior_id", None)
         if superior:

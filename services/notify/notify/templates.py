@@ -265,6 +265,84 @@ DEFAULTS: dict[str, tuple[str, dict[str, Template]]] = {
             ),
         },
     ),
+    "due_soon": (
+        "houqin.tickets.RectificationOverdue.v1",
+        {
+            "zh-CN": _t(
+                "即将超时：{{ tracking_no or subject_kind_label }}",
+                "{% if recipient_name %}{{ recipient_name }}，{% endif %}您负责的{{ subject_kind_label }}"
+                "{% if tracking_no %} {{ tracking_no }}{% endif %}"
+                "{% if category %}（{{ category }}，{{ place }}{% if urgency %}，{{ urgency }}"
+                "{% endif %}）{% endif %}的{{ stage }}还剩 {{ late }}（期限 {{ due_at }}）。"
+                "请抓紧处理，到期未完成将逐级督办。",
+            ),
+            "en": _t(
+                "Due soon: {{ tracking_no or subject_kind_label }}",
+                "{{ recipient_name ~ ', y' if recipient_name else 'Y' }}our"
+                " {{ 'ticket ' ~ tracking_no if tracking_no else 'rectification item' }}"
+                "{% if category %} ({{ category }}, {{ place }}{% if urgency %}, {{ urgency }}"
+                "{% endif %}){% endif %} is due in {{ late }} ({{ stage }} {{ due_at }})."
+                " Please see to it: past that time it is escalated.",
+            ),
+        },
+    ),
+    "rectification_opened": (
+        "houqin.tickets.RectificationOpened.v1",
+        {
+            "zh-CN": _t(
+                "整改通知：请于 {{ deadline }} 前完成",
+                "{% if recipient_name %}{{ recipient_name }}，{% endif %}{{ origin_label }}提出一项"
+                "整改，由您负责{% if team or department %}（{{ team or department }}）{% endif %}。"
+                "问题：{{ problem }}{% if measures %} 整改措施：{{ measures }}{% endif %}"
+                " 请于 {{ deadline }} 前完成整改。",
+            ),
+            "en": _t(
+                "Rectification item for you, due {{ deadline }}",
+                "{{ recipient_name ~ ', a' if recipient_name else 'A' }} rectification item from"
+                " {{ origin_label }} is yours{% if team or department %}"
+                " ({{ team or department }}){% endif %}. Problem: {{ problem }}"
+                "{% if measures %} Measures: {{ measures }}{% endif %}"
+                " Please complete it by {{ deadline }}.",
+            ),
+        },
+    ),
+    "rectification_rejected": (
+        "houqin.tickets.RectificationRejected.v1",
+        {
+            "zh-CN": _t(
+                "整改未通过验收，新期限 {{ new_deadline }}",
+                "{% if recipient_name %}{{ recipient_name }}，{% endif %}您负责的整改项"
+                "{% if team or department %}（{{ team or department }}）{% endif %}未通过"
+                "{% if rejected_by %}{{ rejected_by }}的{% endif %}验收。原因：{{ reason }}"
+                " 请于 {{ new_deadline }} 前重新整改。",
+            ),
+            "en": _t(
+                "Rectification not accepted, new deadline {{ new_deadline }}",
+                "{{ recipient_name ~ ', y' if recipient_name else 'Y' }}our rectification item"
+                "{% if team or department %} ({{ team or department }}){% endif %} did not pass"
+                " acceptance{% if rejected_by %} by {{ rejected_by }}{% endif %}."
+                " Why: {{ reason }} Please rectify it again by {{ new_deadline }}.",
+            ),
+        },
+    ),
+    "merged": (
+        "houqin.tickets.TicketMerged.v1",
+        {
+            "zh-CN": _t(
+                "工单已合并：{{ tracking_no }}",
+                "{% if recipient_name %}{{ recipient_name }}，{% endif %}工单 {{ tracking_no }}"
+                "{% if category %}（{{ category }}，{{ place }}）{% endif %}与 {{ into_tracking_no }}"
+                " 反映的是同一问题，已并入该工单统一处理并移出您的待办，您无需再处理。",
+            ),
+            "en": _t(
+                "Ticket {{ tracking_no }} merged",
+                "{{ recipient_name ~ ', t' if recipient_name else 'T' }}icket {{ tracking_no }}"
+                "{% if category %} ({{ category }}, {{ place }}){% endif %} reports the same"
+                " problem as {{ into_tracking_no }} and is merged into it: it has left your queue"
+                " and needs no more work from you.",
+            ),
+        },
+    ),
     "recurring": (
         "houqin.tickets.RecurringProblemDetected.v1",
         {
