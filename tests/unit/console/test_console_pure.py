@@ -169,3 +169,22 @@ def test_api_problems_in_the_readers_words() -> None:
     assert message(problem, "zh") != message(problem, "en")
     unknown = ApiProblem(409, {"title": "Conflict", "detail": "already rated"})
     assert message(unknown, "en") == "already rated"
+
+
+def test_no_two_catalogues_translate_one_text_differently() -> None:
+    """The catalogues of a language are merged (console.i18n): a text two parts of the console
+    translate differently would take whichever file sorts last, on both parts' pages."""
+    from babel.messages.pofile import read_po
+
+    clashes = []
+    for lang in i18n.LANGS.values():
+        seen: dict[str, tuple[str, str]] = {}
+        for po in sorted((i18n.LOCALE_DIR / lang / "LC_MESSAGES").glob("*.po")):
+            with po.open("rb") as f:
+                for m in read_po(f):
+                    if not m.id:
+                        continue
+                    first = seen.setdefault(str(m.id), (po.name, str(m.string)))
+                    if first[1] != str(m.string):
+                        clashes.append(f"{m.id!r}: {first} vs {(po.name, str(m.string))}")
+    assert clashes == []
