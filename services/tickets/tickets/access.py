@@ -9,9 +9,9 @@ everything."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends
 
@@ -143,3 +143,14 @@ def may_read_department(p: Principal, department_id: str) -> bool:
     """Asking for a department's list: those who see everything, and its own people (who then
     see only their part of it, see `read_scope`)."""
     return sees_everything(p) or p.department_id == department_id
+
+
+def may_read_unit_record(p: Principal, record: Mapping[str, Any]) -> bool:
+    """An inspection or incident (about a department, team or person): those who see
+    everything, the department's head, the team's lead, and the person it is about."""
+    unit_type, unit_id = record.get("unit_type"), record.get("unit_id")
+    return read_scope(p).covers(
+        unit_id if unit_type == "staff" else None,
+        unit_id if unit_type == "team" else record.get("team_id"),
+        record.get("department_id"),
+    )

@@ -16,7 +16,7 @@ from houqin_shared.problems import problem
 from houqin_shared.webapp import DbPool
 from tickets import sla_service
 from tickets import supervision_service as svc
-from tickets.access import Reader
+from tickets.access import Reader, may_read_unit_record, read_scope
 from tickets.repository import supervision as repo
 
 router = APIRouter()
@@ -46,21 +46,24 @@ async def record_inspection(body: svc.InspectionIn, p: Supervisor, pool: DbPool)
 
 @router.get("/inspections", tags=["inspections"])
 async def list_inspections(
-    _: Reader,
+    p: Reader,
     pool: DbPool,
     unit_id: CodeFilter = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
 ) -> list[dict[str, Any]]:
+    """The inspections the caller may read: all for supervisors, leaders and admins; a head
+    their department's, a lead their team's, anyone those about themselves."""
     async with pool.acquire() as conn:
-        return await repo.inspections(conn, unit_id, limit, offset)
+        return await repo.inspections(conn, unit_id, limit, offset, read_scope(p))
 
 
 @router.get("/inspections/{inspection_id}", tags=["inspections"])
-async def read_inspection(inspection_id: uuid.UUID, _: Reader, pool: DbPool) -> dict[str, Any]:
+async def read_inspection(inspection_id: uuid.UUID, p: Reader, pool: DbPool) -> dict[str, Any]:
+    """One inspection, if the caller may read it (else as if it did not exist)."""
     async with pool.acquire() as conn:
         x = await repo.get_inspection(conn, inspection_id)
-    if x is None:
+    if x is None or not may_read_unit_record(p, x):
         raise problem("inspection-not-found", f"no inspection {inspection_id}")
     return x
 
@@ -79,14 +82,15 @@ async def verify_incident(body: svc.IncidentIn, p: Supervisor, pool: DbPool) -> 
 
 @router.get("/incidents", tags=["incidents"])
 async def list_incidents(
-    _: Reader,
+    p: Reader,
     pool: DbPool,
     unit_id: CodeFilter = None,
     status: CodeFilter = None,
     since: Instant | None = None,
 ) -> list[dict[str, Any]]:
+    """The incidents the caller may read, scoped as inspections are."""
     async with pool.acquire() as conn:
-        return await repo.incidents(conn, unit_id, status, since)
+        return await repo.incidents(conn, unit_id, status, since, read_scope(p))
 
 
 @router.post("/incidents/{incident_id}/appeal", tags=["incidents"])

@@ -7,6 +7,7 @@ from typing import Any
 from uuid import UUID
 
 from houqin_shared.db import Conn
+from tickets.access import Scope
 from tickets.repository._sql import update_by_id
 
 _INSPECTION = (
@@ -37,16 +38,34 @@ async def get_inspection(conn: Conn, inspection_id: UUID) -> dict[str, Any] | No
     return dict(row) if row else None
 
 
+# Within a reader's scope (tickets.access.read_scope; NULL matches nothing): the unit's
+# department, its team, or the person it is about.
+_IN_SCOPE = (
+    " AND (department_id = ${d} OR {team} = ${t} OR (unit_type = 'staff' AND unit_id = ${p}))"
+)
+_UNIT_TEAM = "(CASE WHEN unit_type = 'team' THEN unit_id END)"  # inspections have no team_id
+
+
+def _scoped(
+    where: str, args: tuple[Any, ...], scope: Scope | None, team: str = _UNIT_TEAM
+) -> tuple[str, tuple[Any, ...]]:
+    if scope is None or scope.everything:
+        return where, args
+    n = len(args)
+    clause = _IN_SCOPE.format(d=n + 1, team=team, t=n + 2, p=n + 3)
+    return where + clause, (*args, scope.department_id, scope.team_id, scope.person_id)
+
+
 async def inspections(
-    conn: Conn, unit_id: str | None, limit: int, offset: int
+    conn: Conn, unit_id: str | None, limit: int, offset: int, scope: Scope | None = None
 ) -> list[dict[str, Any]]:
+    where, args = _scoped(" WHERE ($1::text IS NULL OR unit_id = $1)", (unit_id,), scope)
+    n = len(args)
     rows = await conn.fetch(
-        f"SELECT {_INSPECTION} FROM inspections WHERE ($1::text IS NULL OR unit_id = $1)"
-        " ORDER BY inspected_at DESC, id LIMIT $2 OFFSET $3",
-        unit_id,
-        limit,
-        offset,
-    )
+        f"SELECT {_INSPECTION} FROM inspections{where}"
+        f" ORDER BY inspected_at DESC, id LIMIT ${n + 1} OFFSET ${n + 2}",
+        *args, limit, offset,
+    )  # fmt: skip
     return [dict(r) for r in rows]
 
 
@@ -82,14 +101,20 @@ async def update_incident(conn: Conn, incident_id: UUID, fields: dict[str, Any])
 
 
 async def incidents(
-    conn: Conn, unit_id: str | None, status: str | None, since: datetime | None
+    conn: Conn,
+    unit_id: str | None,
+    status: str | None,
+    since: datetime | None,
+    scope: Scope | None = None,
 ) -> list[dict[str, Any]]:
+    where, args = _scoped(
+        " WHERE ($1::text IS NULL OR unit_id = $1) AND ($2::text IS NULL OR status = $2)"
+        " AND ($3::timestamptz IS NULL OR occurred_at >= $3)",
+        (unit_id, status, since),
+        scope,
+        team="team_id",
+    )
     rows = await conn.fetch(
-        f"SELECT {_INCIDENT} FROM incidents WHERE ($1::text IS NULL OR unit_id = $1)"
-        " AND ($2::text IS NULL OR status = $2) AND ($3::timestamptz IS NULL OR occurred_at >= $3)"
-        " ORDER BY occurred_at DESC, id LIMIT 500",
-        unit_id,
-        status,
-        since,
+        f"SELECT {_INCIDENT} FROM incidents{where} ORDER BY occurred_at DESC, id LIMIT 500", *args
     )
     return [dict(r) for r in rows]
