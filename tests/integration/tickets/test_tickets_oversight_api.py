@@ -64,10 +64,8 @@ async def test_board_shows_levels_by_unit_and_a_chase_is_kept(tickets_env: Env) 
     )
     assert r.status_code == 201, r.text
     assert r.json()["level"] == 2 and r.json()["chases"][0]["note"] == note["note"]
-    actions = await e.client.get(
-        f"/v1/tickets/{level_2}/actions", headers=e.as_user("plumber")
-    )
-    assert [a for a in actions.json() if a["action"] == "chase"][0]["note"] == note["note"]
+    actions = await e.client.get(f"/v1/tickets/{level_2}/actions", headers=e.as_user("plumber"))
+    assert next(a for a in actions.json() if a["action"] == "chase")["note"] == note["note"]
     again = (await board(e, "supervisor", level=2)).json()["items"][0]
     assert again["chased_at"] is not None
     for who, status in ((other_head, 403), (e.as_user("plumber"), 403)):
