@@ -122,6 +122,7 @@ _TICKETS = (
     P("ticket-action-not-for-track", 409, "投诉、建议和咨询工单没有此处理步骤（如到场、暂停）", "Complaint, suggestion and consultation tickets have no such step (such as on site or pause)"),
     P("complaint-outcome-required", 422, "答复投诉时请选择调查结论：属实、部分属实或不属实", "Answering a complaint needs an outcome: upheld, partly upheld or not upheld"),
     P("ticket-outcome-not-for-track", 422, "只有投诉工单需要调查结论", "Only a complaint ticket takes an outcome"),
+    P("assignee-in-another-department", 409, "此人属于其他部门：请改用转单，由对方部门接收", "This person works in another department: transfer the ticket so that department takes it"),
     P("complaint-kept-from-team", 409, "投诉只交给部门负责人或质量督查，不能交给班组或被投诉班组的成员", "A complaint goes to a department head or a quality supervisor, never to a team or a member of the team complained about"),
     P("ticket-assign-forbidden", 403, "只有班组长、部门负责人或督查可以派单", "Only the team lead, the department head or a supervisor assigns"),
     P("ticket-not-reassignable", 409, "该工单当前状态不能改派", "A ticket in this state cannot be reassigned"),

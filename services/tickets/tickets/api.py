@@ -169,7 +169,12 @@ async def ticket_actions(ticket_id: uuid.UUID, p: Reader, pool: DbPool) -> list[
     "/tickets/{ticket_id}/assign",
     tags=["tickets"],
     response_model=TicketOut,
-    responses=refusals("staff-unknown", "complaint-kept-from-team", "ticket-not-reassignable"),
+    responses=refusals(
+        "staff-unknown",
+        "complaint-kept-from-team",
+        "assignee-in-another-department",
+        "ticket-not-reassignable",
+    ),
 )
 async def assign_ticket(
     ticket_id: uuid.UUID, body: AssignIn, p: Manager, pool: DbPool

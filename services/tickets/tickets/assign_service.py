@@ -35,6 +35,14 @@ async def assign(
         raise problem(
             "complaint-kept-from-team", f"{assignee_id} is in the team the complaint is about"
         )
+    department = staff["department_id"] or (
+        await dir_repo.department_of_team(conn, staff["team_id"]) if staff["team_id"] else None
+    )
+    if t["department_id"] is not None and department != t["department_id"]:
+        raise problem(  # across departments the other side must accept: the transfer workflow
+            "assignee-in-another-department",
+            f"{assignee_id} works in another department: transfer the ticket instead",
+        )
     if t["status"] not in TRANSFERABLE:
         raise problem(
             "ticket-not-reassignable", f"a ticket that is {t['status']} cannot be reassigned"

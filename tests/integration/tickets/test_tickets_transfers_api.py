@@ -128,3 +128,14 @@ async def test_manual_assignment_by_the_lead(tickets_env: Env) -> None:
     )
     assert r.status_code == 200 and r.json()["assignee_id"] == "plumber-backup"
     assert [a["data"]["via"] for a in await e.outbox("TicketAssigned")] == ["primary", "manual"]
+    # another department's worker is reached by a transfer, which that side accepts (issue 14):
+    # not by the lead, nor by a supervisor
+    for who in ("plumbing-lead", "supervisor"):
+        r = await e.client.post(
+            f"/v1/tickets/{t['id']}/assign",
+            json={"assignee_id": "north-cook"},
+            headers=e.as_user(who),
+        )
+        assert r.status_code == 409, r.text
+        assert r.json()["type"].endswith("/assignee-in-another-department")
+    assert len(await e.outbox("TicketAssigned")) == 2
