@@ -89,6 +89,9 @@ class Fixture:
 
 ACCESS: dict[str, dict[tuple[str, str], Access]] = {
     "feedback": {
+        # the workers' view of a report and completion photos: the report's own rules (404)
+        ("GET", "/v1/reports/{report_id}/work"): Access(ALL),
+        ("POST", "/v1/reports/{report_id}/completion-photos"): Access(ALL),
         **OPS,
         ("POST", "/v1/reports"): Access(FILER, probe=lambda f: {"json": PLUMBING_REPORT}),
         ("GET", "/v1/reports"): Access(ALL),
@@ -165,6 +168,22 @@ ACCESS: dict[str, dict[tuple[str, str], Access]] = {
         ("GET", "/v2/media/{photo_id}"): PUBLIC,
     },
     "tickets": {
+        ("GET", "/v1/directory/calendar/official"): Access(READER),
+        ("GET", "/v1/directory/sheet"): Access(READER),
+        ("POST", "/v1/directory/sheet"): Access(ADMIN),
+        ("GET", "/v1/inspection-templates"): Access(READER),
+        ("GET", "/v1/overdue-board"): Access(REVIEWER),  # a worker without a lead's role: 403
+        ("POST", "/v1/tickets/{ticket_id}/chase"): Access(
+            frozenset({R.team_lead, R.dept_head, R.supervisor, R.leader})
+        ),
+        ("GET", "/v1/tickets/{ticket_id}/allowed"): Access(READER),
+        ("POST", "/v1/tickets/{ticket_id}/pause-requests"): Access(WORKER),
+        ("POST", "/v1/pause-requests/{request_id}/{decision}"): Access(MANAGER),
+        ("GET", "/v1/work/team"): Access(READER),
+        ("GET", "/v1/work/me"): Access(WORKER),
+        ("PUT", "/v1/work/me/on-duty"): Access(WORKER),
+        ("POST", "/v1/work/me/leave"): Access(WORKER),
+        ("DELETE", "/v1/work/me/leave/{leave_id}"): Access(WORKER),
         **OPS,
         ("GET", "/v1/directory"): Access(READER),
         ("POST", "/v1/directory/snapshot"): Access(ADMIN),
@@ -222,6 +241,8 @@ ACCESS: dict[str, dict[tuple[str, str], Access]] = {
         ("POST", "/v1/tickets/{ticket_id}/accept-reason"): Access(WORKER),
     },
     "scoring": {
+        ("GET", "/v1/campaigns/{campaign_id}/trends"): Access(ALL),
+        ("GET", "/v1/published"): Access(ALL),
         **OPS,
         ("GET", "/v1/volume"): Access(SEES_ALL),
         ("GET", "/v1/campaigns"): Access(ALL),
