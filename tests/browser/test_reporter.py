@@ -112,7 +112,7 @@ def test_the_student_confirms_and_rates_from_the_notification(
     console: Console, phone: Page
 ) -> None:
     console.sign_in(phone, "student", "/")
-    tracking, _, report_id = file_report(console, phone, "洗手池堵了", room="315")
+    _, _, report_id = file_report(console, phone, "洗手池堵了", room="315")
 
     def ticket() -> dict[str, object] | None:
         path = f"/v1/tickets/by-report/{report_id}"
@@ -134,7 +134,7 @@ def test_the_student_confirms_and_rates_from_the_notification(
     def resolved_message() -> bool:
         phone.goto("/inbox")
         return (
-            phone.locator(f"a[href='/mine/by-no/{tracking}']").count() > 0
+            phone.locator(f"a[href='/mine/{report_id}/confirm']").count() > 0  # the message's page
             and (
                 console.api("feedback", "GET", f"/v1/reports/{report_id}", "student").json()[
                     "awaiting_confirmation"
@@ -143,7 +143,7 @@ def test_the_student_confirms_and_rates_from_the_notification(
         )
 
     eventually(resolved_message, "the message that the report is resolved", 90)
-    phone.locator(f"a[href='/mine/by-no/{tracking}']").first.click()
+    phone.locator(f"a[href='/mine/{report_id}/confirm']").first.click()
     expect(phone.get_by_role("heading", name="修好了吗？")).to_be_visible()
     phone.get_by_text("已修好").click()
     for part in ("维修质量", "及时性", "服务态度"):
