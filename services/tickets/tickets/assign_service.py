@@ -19,15 +19,9 @@ from tickets.repository import tickets as repo
 from tickets.tracks import may_take_complaint
 
 
-async def assign(
-    conn: Conn, ticket_id: UUID, p: Principal, assignee_id: str, now: datetime
-) -> dict[str, Any]:
-    t = await load(conn, ticket_id, None)
-    if not may_manage(p, t["team_id"], t["department_id"]):
-        raise problem(
-            "ticket-assign-forbidden",
-            "only the team lead, the department head or a supervisor assigns",
-        )
+async def check_assignee(conn: Conn, t: dict[str, Any], assignee_id: str) -> None:
+    """The assignee exists, is not in the team a complaint is about, and works in the ticket's
+    department (across departments the other side must accept: the transfer workflow)."""
     staff = await dir_repo.get_staff(conn, assignee_id)
     if staff is None:
         raise problem("staff-unknown", f"no staff {assignee_id}")
@@ -39,10 +33,22 @@ async def assign(
         await dir_repo.department_of_team(conn, staff["team_id"]) if staff["team_id"] else None
     )
     if t["department_id"] is not None and department != t["department_id"]:
-        raise problem(  # across departments the other side must accept: the transfer workflow
+        raise problem(
             "assignee-in-another-department",
             f"{assignee_id} works in another department: transfer the ticket instead",
         )
+
+
+async def assign(
+    conn: Conn, ticket_id: UUID, p: Principal, assignee_id: str, now: datetime
+) -> dict[str, Any]:
+    t = await load(conn, ticket_id, None)
+    if not may_manage(p, t["team_id"], t["department_id"]):
+        raise problem(
+            "ticket-assign-forbidden",
+            "only the team lead, the department head or a supervisor assigns",
+        )
+    await check_assignee(conn, t, assignee_id)
     if t["status"] not in TRANSFERABLE:
         raise problem(
             "ticket-not-reassignable", f"a ticket that is {t['status']} cannot be reassigned"
