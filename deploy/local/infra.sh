@@ -539,10 +539,20 @@ kafka_is_ready() {
 }
 
 kafka_wait_ready() {
-  local pid=$KAFKA_LAUNCHED_PID i why
+  local pid=$KAFKA_LAUNCHED_PID i why retries=0
   [[ -z $KAFKA_ALREADY ]] || KAFKA_PORT=$(kafka_running_port)
   for ((i = 0; i < KAFKA_START_TIMEOUT * 2; i++)); do
     if ! proc_alive "$pid"; then
+      # The ports sit inside Linux's ephemeral range: a client's outgoing connection can hold
+      # one for a moment, and the broker's bind fails. Wait and launch again (3 times).
+      if ((retries < 3)) && grep -q 'Address already in use' "$KAFKA_OUT" 2>/dev/null; then
+        retries=$((retries + 1))
+        info "Kafka could not bind its port (held by a passing connection); retry $retries of 3"
+        sleep $((2 * retries))
+        kafka_launch
+        pid=$KAFKA_LAUNCHED_PID i=-1
+        continue
+      fi
       why=$(first_error "$KAFKA_OUT")
       die "Kafka exited during startup${why:+: $why} (see $KAFKA_OUT)"
     fi
