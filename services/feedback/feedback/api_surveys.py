@@ -8,7 +8,7 @@ import uuid
 from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, status
+from fastapi import APIRouter, Depends, Path, Query, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from feedback import domain_surveys as rules
@@ -51,13 +51,19 @@ class AudienceIn(BaseModel):
     user_ids: list[str] = Field(min_length=1, max_length=20000)
 
 
-async def _issue(pool: Any, survey_id: uuid.UUID, users: list[str]) -> dict[str, str]:
+async def _issue(pool: Any, survey: dict[str, Any], users: list[str]) -> dict[str, str]:
+    """Personal links for `users` who have none yet, and in the same transaction the events
+    telling notify to send each their link."""
     tokens = {u: rules.new_token() for u in dict.fromkeys(users)}
+    now = datetime.now(UTC)
     async with pool.acquire() as conn, conn.transaction():
         fresh = await surveys.issue_tokens(
-            conn, survey_id, {u: rules.token_hash(t) for u, t in tokens.items()}, datetime.now(UTC)
+            conn, survey["id"], {u: rules.token_hash(t) for u, t in tokens.items()}, now
         )
-    return {u: tokens[u] for u in fresh}
+        issued = {u: tokens[u] for u in fresh}
+        for event in rules.invitations(survey, issued, now):
+            await outbox.add(conn, event)
+    return issued
 
 
 @router.post(
@@ -81,11 +87,15 @@ async def create_survey(body: rules.SurveyIn, who: Supervisor, pool: DbPool) -> 
     }
     async with pool.acquire() as conn, conn.transaction():
         await surveys.insert_survey(conn, row)
-    tokens = await _issue(pool, survey_id, body.audience) if body.audience else {}
+    tokens = await _issue(pool, row, body.audience) if body.audience else {}
     return Links(survey_id=survey_id, tokens=tokens)
 
 
-@router.post("/surveys/{survey_id}/links", response_model=Links)
+@router.post(
+    "/surveys/{survey_id}/links",
+    response_model=Links,
+    responses=refusals("survey-not-found", "survey-closed"),
+)
 async def issue_links(
     survey_id: uuid.UUID, body: AudienceIn, who: Supervisor, pool: DbPool
 ) -> Links:
@@ -95,7 +105,28 @@ async def issue_links(
         raise problem("survey-not-found", f"no survey {survey_id}")
     if survey["closed_at"] is not None:
         raise problem("survey-closed", "the survey is closed")
-    return Links(survey_id=survey_id, tokens=await _issue(pool, survey_id, body.user_ids))
+    return Links(survey_id=survey_id, tokens=await _issue(pool, survey, body.user_ids))
+
+
+class SurveyLine(BaseModel):
+    id: uuid.UUID
+    title: str
+    period_start: date
+    period_end: date
+    units: int = Field(description="How many units it rates.")
+    created_at: datetime
+    closed_at: datetime | None = None
+    issued: int = Field(description="Personal links issued.")
+    answered: int = Field(description="Links answered.")
+
+
+@router.get("/surveys", response_model=list[SurveyLine])
+async def list_surveys(
+    who: Supervisor, pool: DbPool, limit: Annotated[int, Query(ge=1, le=200)] = 100
+) -> list[dict[str, Any]]:
+    """The newest surveys first, open and closed, with how many links were issued and answered."""
+    async with pool.acquire() as conn:
+        return await surveys.list_surveys(conn, limit)
 
 
 @router.get("/surveys/{survey_id}")

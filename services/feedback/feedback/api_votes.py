@@ -90,6 +90,26 @@ async def read_ballot(ballot_id: uuid.UUID, who: CurrentPrincipal, pool: DbPool)
 
 
 @router.post(
+    "/{ballot_id}/close",
+    response_model=BallotOut,
+    responses=refusals("ballot-not-found", "voting-closed"),
+)
+async def close_ballot(ballot_id: uuid.UUID, who: Organiser, pool: DbPool) -> BallotOut:
+    """Close the ballot now: no more votes. One not yet open closes without ever opening. The
+    counts are final from here."""
+    now = datetime.now(UTC)
+    async with pool.acquire() as conn, conn.transaction():
+        ballot = await votes.get_ballot(conn, ballot_id, lock="update")
+        if ballot is None:
+            raise problem("ballot-not-found", f"no ballot {ballot_id}")
+        if now >= ballot["closes_at"]:
+            raise problem("voting-closed", "the ballot is already closed")
+        closed = await votes.close_ballot(conn, ballot_id, now)
+        options = await votes.options_of(conn, ballot_id)
+    return BallotOut(**closed, options=[OptionOut(**o) for o in options])
+
+
+@router.post(
     "/{ballot_id}/votes",
     status_code=status.HTTP_201_CREATED,
     responses=refusals(
@@ -109,7 +129,7 @@ async def cast_vote(
     settings = settings_of(request)
     now = datetime.now(UTC)
     async with pool.acquire() as conn, conn.transaction():
-        ballot = await votes.get_ballot(conn, ballot_id)
+        ballot = await votes.get_ballot(conn, ballot_id, lock="share")  # a close waits for it
         if ballot is None:
             raise problem("ballot-not-found", f"no ballot {ballot_id}")
         if refusal := domain_votes.voting_refusal(ballot["opens_at"], ballot["closes_at"], now):

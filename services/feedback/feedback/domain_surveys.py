@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import uuid
+from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -13,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from feedback.domain import CODE, PLAIN
 from feedback.domain_votes import OptionIn
 from houqin_shared.contracts.common import UnitType
-from houqin_shared.contracts.feedback import UnitScore
+from houqin_shared.contracts.feedback import SurveyInvitationsIssued, SurveyInvitee, UnitScore
 from houqin_shared.field_errors import invalid_field
 from houqin_shared.params import Day
 
@@ -71,6 +72,35 @@ def new_token() -> str:
 
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+INVITEES_PER_EVENT = 500  # keeps each event far below the broker's message size
+
+
+def link_path(survey_id: uuid.UUID, token: str) -> str:
+    """The console page a personal link opens (console/pages/surveys.py)."""
+    return f"/surveys/{survey_id}?t={token}"
+
+
+def invitations(
+    survey: dict[str, Any], tokens: dict[str, str], at: datetime
+) -> list[SurveyInvitationsIssued]:
+    """The events asking notify to send each new invitee their link (user -> token), in
+    chunks of INVITEES_PER_EVENT."""
+    people = [
+        SurveyInvitee(person_id=user, link=link_path(survey["id"], token))
+        for user, token in tokens.items()
+    ]
+    return [
+        SurveyInvitationsIssued(
+            survey_id=survey["id"],
+            title=survey["title"],
+            period_end=survey["period_end"],
+            invitees=people[i : i + INVITEES_PER_EVENT],
+            issued_at=at,
+        )
+        for i in range(0, len(people), INVITEES_PER_EVENT)
+    ]
 
 
 def unit_scores(survey: dict[str, Any], answer: AnswerIn) -> list[UnitScore] | str:

@@ -16,6 +16,7 @@ from houqin_shared.contracts.feedback import (
     SatisfactionRated,
     ServiceCatalogChanged,
     SurveyClosed,
+    SurveyInvitationsIssued,
     SurveyResponded,
     VoteCast,
 )
@@ -78,6 +79,7 @@ __all__ = [
     "ScoreComputed",
     "ServiceCatalogChanged",
     "SurveyClosed",
+    "SurveyInvitationsIssued",
     "SurveyResponded",
     "TicketAssigned",
     "TicketMerged",

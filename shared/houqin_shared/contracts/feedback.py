@@ -161,6 +161,40 @@ class SurveyClosed(Event):
         return str(self.survey_id)
 
 
+class SurveyInvitee(BaseModel):
+    """One person invited to answer a survey, and the page their personal link opens."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    person_id: str = Field(description="The invitee's user id (the message's recipient).")
+    link: str = Field(
+        description="Console path of their personal link, /surveys/{survey_id}?t=<token>: the "
+        "token is their one-time credential to answer (feedback keeps only its hash)."
+    )
+
+
+class SurveyInvitationsIssued(Event):
+    """Personal links to a satisfaction survey were issued; notify sends each invitee theirs.
+
+    A large audience comes as several events (at most 500 invitees each). Nothing else about
+    the invitees is carried: notify finds their names, language and channels itself.
+    """
+
+    event_type = "houqin.feedback.SurveyInvitationsIssued.v1"
+    topic = FEEDBACK_TOPIC
+    source = FEEDBACK_SOURCE
+    summary = "Personal links to a satisfaction survey were issued, for notify to send."
+
+    survey_id: UUID
+    title: str
+    period_end: date = Field(description="The last day answers are taken.")
+    invitees: list[SurveyInvitee] = Field(min_length=1, max_length=500)
+    issued_at: datetime
+
+    def key(self) -> str:
+        return str(self.survey_id)
+
+
 class VoteCast(Event):
     """One vote for a service window or team in a ballot (no voter identity)."""
 
@@ -277,4 +311,5 @@ CONTRACTS: tuple[type[Event], ...] = (
     VoteCast,
     ServiceCatalogChanged,
     ReportLinked,
+    SurveyInvitationsIssued,
 )

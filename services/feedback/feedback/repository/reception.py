@@ -38,8 +38,11 @@ async def list_sessions(conn: Conn, limit: int) -> list[dict[str, Any]]:
 
 async def reports_of_session(conn: Conn, origin: str) -> list[dict[str, Any]]:
     rows = await conn.fetch(
-        "SELECT id, tracking_no, kind, category, description, status, filed_at FROM reports"
-        " WHERE channel = 'reception_day' AND origin = $1 ORDER BY filed_at",
+        "SELECT r.id, r.tracking_no, r.kind, r.category, r.description, r.status, r.filed_at,"
+        " (SELECT e.note FROM report_events e WHERE e.report_id = r.id"
+        "   AND e.kind = 'answered_on_spot' LIMIT 1) AS answer"
+        " FROM reports r WHERE r.channel = 'reception_day' AND r.origin = $1"
+        " ORDER BY r.filed_at LIMIT 500",
         origin,
     )
     return [dict(r) for r in rows]

@@ -158,3 +158,15 @@ async def counts(conn: Conn, survey_id: UUID) -> dict[str, int]:
     )
     assert row is not None
     return dict(row)
+
+
+async def list_surveys(conn: Conn, limit: int) -> list[dict[str, Any]]:
+    rows = await conn.fetch(
+        "SELECT s.id, s.title, s.period_start, s.period_end, jsonb_array_length(s.units) AS units,"
+        " s.created_at, s.closed_at,"
+        " (SELECT count(*) FROM survey_tokens t WHERE t.survey_id = s.id)::int AS issued,"
+        " (SELECT count(*) FROM survey_tokens t WHERE t.survey_id = s.id AND t.used)::int"
+        " AS answered FROM surveys s ORDER BY s.created_at DESC, s.id LIMIT $1",
+        limit,
+    )
+    return [dict(r) for r in rows]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 from uuid import UUID
 
 from houqin_shared.db import Conn
@@ -27,11 +27,29 @@ async def insert_ballot(conn: Conn, row: dict[str, Any], options: list[dict[str,
     )
 
 
-async def get_ballot(conn: Conn, ballot_id: UUID) -> dict[str, Any] | None:
+async def get_ballot(
+    conn: Conn, ballot_id: UUID, *, lock: Literal["", "share", "update"] = ""
+) -> dict[str, Any] | None:
+    """The ballot; `lock` "share" (a vote) waits for a close in progress, "update" (a close)
+    for the votes being stored."""
+    suffix = f" FOR {lock.upper()}" if lock else ""
     row = await conn.fetchrow(
-        "SELECT id, campaign_id, title, opens_at, closes_at FROM ballots WHERE id = $1", ballot_id
+        f"SELECT id, campaign_id, title, opens_at, closes_at FROM ballots WHERE id = $1{suffix}",
+        ballot_id,
     )
     return dict(row) if row else None
+
+
+async def close_ballot(conn: Conn, ballot_id: UUID, at: datetime) -> dict[str, Any]:
+    """Close it at `at` (one not yet open: it opens and closes then, with no votes)."""
+    row = await conn.fetchrow(
+        "UPDATE ballots SET closes_at = $2, opens_at = least(opens_at, $2) WHERE id = $1"
+        " RETURNING id, campaign_id, title, opens_at, closes_at",
+        ballot_id,
+        at,
+    )
+    assert row is not None
+    return dict(row)
 
 
 async def list_ballots(conn: Conn, open_at: datetime | None) -> list[dict[str, Any]]:
