@@ -23,6 +23,7 @@ AUDIENCES = (
     "department_heads",  # every department's head
     "supervisors",  # quality supervisors (directory role "supervisor")
     "division_leaders",  # directory role "leader"
+    "invitees",  # the people a survey invitation names, each with their own link
 )
 PRIORITIES = ("low", "normal", "high", "urgent")
 CHANNEL_TYPES = ("inbox", "email", "wecom", "dingtalk", "feishu", "webhook", "sms")
@@ -37,7 +38,7 @@ HANDLE: dict[str, str | None] = {
     "feishu": "feishu",
 }
 # Fields never shown to a template: an identity of a reporter must not reach anyone else.
-PRIVATE_FIELDS = ("reporter_id",)
+PRIVATE_FIELDS = ("reporter_id", "invitees")  # invitees: everyone's personal survey links
 
 
 @dataclass(frozen=True)

@@ -188,6 +188,13 @@ EXAMPLES: list[Example] = [
         "department_heads",
         "王芳",
     ),
+    Example(
+        "survey_invitation",
+        "a teacher is sent their personal survey link",
+        _ev("houqin.feedback.SurveyInvitationsIssued.v1"),
+        "invitees",
+        "",
+    ),
 ]
 
 
@@ -203,7 +210,9 @@ class Rendered:
 def render(example: Example, lang: str, base_url: str = BASE_URL) -> Rendered:
     """The example's message in `lang`, as a reader with no preferences but their language
     gets it (Asia/Shanghai)."""
-    page = links.link_for(example.event, example.audience)
+    invitees = getattr(example.event, "invitees", [])
+    page = links.personal(example.event, invitees[0].person_id if invitees else None)
+    page = page or links.link_for(example.event, example.audience)
     facts = facts_for(example.event)
     context = template_context(
         example.event, lang, example.reader, NAMES, link=page.path if page else "", facts=facts

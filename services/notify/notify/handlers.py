@@ -18,6 +18,7 @@ from houqin_shared.contracts import (
     RectificationRejected,
     RecurringProblemDetected,
     ScoreComputed,
+    SurveyInvitationsIssued,
     TicketAssigned,
     TicketMerged,
     TicketOpened,
@@ -130,6 +131,7 @@ BATCH_HANDLERS: dict[type[Event], BatchHandler] = {
         PraiseReceived,
         ScoreComputed,
         AwardsPublished,
+        SurveyInvitationsIssued,
     )
 }
 HANDLERS: dict[type[Event], Handler] = {

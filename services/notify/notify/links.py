@@ -14,18 +14,22 @@ short code SMS carries (`<console>/go/<code>`).
 | praise | department head | /manage |
 | score | department head | /manage |
 | awards | department heads | /board |
+| survey_invitation | each invitee | /surveys/{survey_id}?t=<their token> (notify.links.personal) |
 
 The short code is derived, not stored: one letter for the page, then the id's 128 bits in
 base 62 (22 characters), e.g. `t5Wo9bJ3kR1uKp0QdXyZ2a`. The console's /go/{code}
 (console/pages/links.py) decodes it the same way; tests/unit/notify/test_notify_links.py holds
 both to one table. A code opens nothing by itself: every page still asks its reader to sign in
-and checks they may see it."""
+and checks they may see it. Except a survey invitation's: its code carries the invitee's token
+after the id (`s`, 22 characters, the token), because the token is what lets them answer."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 from houqin_shared.contracts import (
     AwardsPublished,
@@ -36,6 +40,7 @@ from houqin_shared.contracts import (
     RectificationRejected,
     RecurringProblemDetected,
     ScoreComputed,
+    SurveyInvitationsIssued,
     TicketAssigned,
     TicketMerged,
     TicketOpened,
@@ -45,6 +50,7 @@ from houqin_shared.contracts.base import Event
 
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 ID_CHARS = 22  # 62**22 > 2**128
+TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 # letter -> path (with {id} for a page about one report or ticket)
 PAGES: dict[str, str] = {
     "r": "/mine/{id}",
@@ -53,6 +59,7 @@ PAGES: dict[str, str] = {
     "w": "/work",
     "m": "/manage",
     "b": "/board",
+    "s": "/surveys/{id}",
 }
 # letter -> the words on the button (zh-CN, en)
 BUTTON: dict[str, tuple[str, str]] = {
@@ -62,6 +69,7 @@ BUTTON: dict[str, tuple[str, str]] = {
     "w": ("打开我的工单", "Open my queue"),
     "m": ("打开管理页", "Open the management page"),
     "b": ("查看公示", "See the results"),
+    "s": ("填写测评", "Answer the survey"),
 }
 
 
@@ -69,14 +77,16 @@ BUTTON: dict[str, tuple[str, str]] = {
 class Link:
     page: str  # a letter of PAGES
     id: uuid.UUID | None = None
+    token: str = ""  # a personal survey link's credential ([A-Za-z0-9_-]{16,64})
 
     @property
     def path(self) -> str:
-        return PAGES[self.page].replace("{id}", str(self.id) if self.id else "")
+        path = PAGES[self.page].replace("{id}", str(self.id) if self.id else "")
+        return path + (f"?t={self.token}" if self.token else "")
 
     @property
     def code(self) -> str:
-        return self.page + (encode_id(self.id) if self.id else "")
+        return self.page + (encode_id(self.id) if self.id else "") + self.token
 
     def button(self, lang: str) -> str:
         zh, en = BUTTON[self.page]
@@ -89,6 +99,17 @@ def encode_id(value: uuid.UUID) -> str:
         n, digit = divmod(n, 62)
         out.append(ALPHABET[digit])
     return "".join(reversed(out))
+
+
+def personal(event: Event, person_id: str | None) -> Link | None:
+    """The page only this reader's message leads to: a survey invitee's own link."""
+    if not isinstance(event, SurveyInvitationsIssued):
+        return None
+    for invitee in event.invitees:
+        if invitee.person_id == person_id:
+            token = parse_qs(urlsplit(invitee.link).query).get("t", [""])[0]
+            return Link("s", event.survey_id, token) if TOKEN.match(token) else None
+    return None
 
 
 def link_for(event: Event, audience: str) -> Link | None:

@@ -107,9 +107,10 @@ def plan(
     facts: Mapping[str, Any] | None = None,
 ) -> list[Message]:
     tracking_no = getattr(event, "tracking_no", None)
-    page = links.link_for(event, rule.audience)
+    common = links.link_for(event, rule.audience)
     out: list[Message] = []
     for r in recipients:
+        page = links.personal(event, r.person.id) or common
         chans = channels_for(rule, r.person, r.prefs, available, r.is_queue)
         if not chans:
             continue

@@ -19,6 +19,8 @@ async def ids_for(conn: Conn, audience: str, event: Event) -> list[str]:
             event, "staff_id", None
         )
         return [assignee] if assignee else []
+    if audience == "invitees":  # a survey invitation's: each invitee gets their own link
+        return [i.person_id for i in getattr(event, "invitees", [])]
     if audience == "responsible":
         responsible: str | None = getattr(event, "responsible_id", None)
         return [responsible] if responsible else []

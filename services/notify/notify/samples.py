@@ -17,12 +17,14 @@ from houqin_shared.contracts import (
     RectificationRejected,
     RecurringProblemDetected,
     ScoreComputed,
+    SurveyInvitationsIssued,
     TicketAssigned,
     TicketMerged,
     TicketOpened,
     TicketStatusChanged,
 )
 from houqin_shared.contracts.base import Event
+from houqin_shared.contracts.feedback import SurveyInvitee
 from houqin_shared.contracts.scoring import Award
 from notify import links
 from notify.domain import template_context
@@ -173,6 +175,17 @@ def _samples() -> list[Event]:
                 Award(award="team", unit_type="team", unit_id="plumbers", rank=1, composite=95.0)
             ],
             published_at=_T,
+        ),
+        SurveyInvitationsIssued(
+            survey_id=_ID,
+            title="2026年秋季学期后勤服务满意度测评",
+            period_end=date(2026, 12, 15),
+            invitees=[
+                SurveyInvitee(
+                    person_id="teacher", link=f"/surveys/{_ID}?t=Qx7Lm2Rb9Vt4Kp1Zs8Nw3Hd6Yf0Ag5Ce"
+                )
+            ],
+            issued_at=_T,
         ),
     ]
 

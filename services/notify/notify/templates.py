@@ -410,6 +410,24 @@ DEFAULTS: dict[str, tuple[str, dict[str, Template]]] = {
             ),
         },
     ),
+    "survey_invitation": (
+        "houqin.feedback.SurveyInvitationsIssued.v1",
+        {
+            "zh-CN": _t(
+                "满意度测评邀请：{{ title }}",
+                "{% if recipient_name %}{{ recipient_name }}，{% endif %}后勤服务质量监督小组邀请您"
+                "参加「{{ title }}」，为各服务单位打分，约需 3 分钟。请于 {{ period_end }} 前填写。"
+                "链接仅供您本人使用一次，答卷不记名。",
+            ),
+            "en": _t(
+                "Satisfaction survey: {{ title }}",
+                "{{ recipient_name ~ ', t' if recipient_name else 'T' }}he logistics quality"
+                " supervisors invite you to rate their services in \u201c{{ title }}\u201d (about"
+                " 3 minutes). Please answer by {{ period_end }}. The link is yours alone and"
+                " works once; your answers do not carry your name.",
+            ),
+        },
+    ),
 }
 
 

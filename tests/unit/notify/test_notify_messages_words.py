@@ -53,7 +53,8 @@ def test_zh_messages_are_in_chinese_only(ex: Example) -> None:
 def test_en_messages_are_in_english(ex: Example) -> None:
     """English readers get English words around the names (no Chinese template text)."""
     r = examples.render(ex, "en")
-    names = ("北校区学生公寓7号楼", "张建国", "优质服务月", "下周一起热水供应延长到23点",
+    names = ("2026年秋季学期后勤服务满意度测评",  # a survey's title, as its makers typed it
+             "北校区学生公寓7号楼", "张建国", "优质服务月", "下周一起热水供应延长到23点",
              "经查属实，已对相关人员批评教育并加强培训。", "需要更换整段水管，已报学校基建处",
              "北区学生公寓7号楼3层公共卫生间地漏堵塞、积水", "疏通地漏，每周巡查一次",
              "复查时地漏仍有积水", "陈静")  # fmt: skip

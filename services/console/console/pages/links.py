@@ -35,12 +35,19 @@ PAGES: dict[str, str] = {
     "w": "/work",
     "m": "/manage",
     "b": "/board",
+    "s": "/surveys/{id}",
 }
 CODE = re.compile(r"^([a-z])([0-9A-Za-z]{22})?$")
+# A survey invitation's code: the survey's id, then the invitee's token (the page's ?t=).
+SURVEY_CODE = re.compile(r"^s([0-9A-Za-z]{22})([A-Za-z0-9_-]{16,64})$")
 
 
 def decode(code: str) -> str | None:
     """The page a short code names, or None when it names none."""
+    survey = SURVEY_CODE.match(code)
+    if survey is not None:
+        page = decode("s" + survey.group(1))
+        return f"{page}?t={survey.group(2)}" if page else None
     found = CODE.match(code)
     if found is None or found.group(1) not in PAGES:
         return None
@@ -59,7 +66,7 @@ def decode(code: str) -> str | None:
 
 @router.get("/go/{code}")
 async def go(ctx: Page, code: str) -> Response:
-    target = decode(code) if len(code) <= 32 else None
+    target = decode(code) if len(code) <= 90 else None
     if target is None:
         return ctx.render("not_found.html", status=404)
     return RedirectResponse(target, status_code=303, headers={"Cache-Control": "no-store"})
