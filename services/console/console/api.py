@@ -206,34 +206,45 @@ class Message(Model):
         return self.link if ok else None
 
 
-class Building(Model):
-    code: str
+class Named(Model):
+    """A place of the area map, named in the reader's language (the Chinese name when it has
+    no English one)."""
+
     name: str
+    name_en: str | None = None
+
+    def label(self, lang: str) -> str:
+        return self.name_en if lang == "en" and self.name_en else self.name
+
+
+class Building(Named):
+    code: str
 
 
 class Campus(Model):
     code: str | None = None
     name: str | None = None
+    name_en: str | None = None
     buildings: list[Building] = Field(default_factory=list)
 
+    def label(self, lang: str) -> str | None:
+        return self.name_en if lang == "en" and self.name_en else self.name
 
-class Room(Model):
+
+class Room(Named):
     code: str
-    name: str
     source: str = "map"  # or "reported": named by reports, not in the area map
 
 
-class Floor(Model):
+class Floor(Named):
     code: str | None = None
-    name: str
     rooms: list[Room] = Field(default_factory=list)
 
 
-class BuildingPlaces(Model):
+class BuildingPlaces(Named):
     """One building's floors and rooms (tickets' GET /v1/places/{building})."""
 
     code: str
-    name: str
     campus: str | None = None
     campus_name: str | None = None
     floors: list[Floor] = Field(default_factory=list)

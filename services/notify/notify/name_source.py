@@ -1,8 +1,8 @@
 """Where notify's names come from (a Periodic of the worker): the catalogue's categories
 (feedback's public GET /v1/catalog), the departments' and teams' names in both languages
-(tickets' GET /v1/units) and the campuses' and buildings' names (tickets' GET /v1/places), asked
-as the SSO client `notify` and kept in the `names` table, fetched again every
-NOTIFY_NAMES_EVERY_S (sooner while a fetch fails).
+(tickets' GET /v1/units) and the campuses' and buildings' names in both languages (tickets'
+GET /v1/places), asked as the SSO client `notify` and kept in the `names` table, fetched again
+every NOTIFY_NAMES_EVERY_S (sooner while a fetch fails).
 
 With NOTIFY_TICKETS_URL set, the worker records no message before the first fetch has
 succeeded (the events wait, see notify.handlers): a fresh install never words a message with
@@ -79,8 +79,8 @@ class NameSource:
             areas = out["area"] = []
             for c in places["campuses"]:
                 if c.get("code") and c.get("name"):
-                    areas.append((c["code"], c["name"], None))
-                areas.extend((b["code"], b["name"], None) for b in c["buildings"])
+                    areas.append((c["code"], c["name"], c.get("name_en")))
+                areas.extend((b["code"], b["name"], b.get("name_en")) for b in c["buildings"])
         return out
 
     async def _get(self, base: str, path: str, signed: bool = True) -> Any:

@@ -124,7 +124,7 @@ class Names:
     """The names notify knows for the codes of some events."""
 
     categories: Mapping[str, Pair] = field(default_factory=dict)  # code -> (zh, en)
-    areas: Mapping[str, str] = field(default_factory=dict)  # campus or building code -> name
+    areas: Mapping[str, Pair] = field(default_factory=dict)  # campus or building code -> names
     units: Mapping[tuple[str, str], Pair] = field(default_factory=dict)  # (kind, id) -> names
     people: Mapping[str, str] = field(default_factory=dict)  # staff id -> name
 
@@ -156,16 +156,23 @@ class Names:
             return ""
         return self.people.get(person_id, "")
 
+    def area(self, code: str | None, lang: str) -> str | None:
+        """A campus's or building's name in the reader's language (the Chinese one when it has
+        no English name)."""
+        pair = self.areas.get(code or "")
+        return pick(pair, lang) if pair else None
+
     def place(self, location: Mapping[str, Any] | None, lang: str) -> str:
-        """北校区学生公寓7号楼 312 / 北校区学生公寓7号楼, room 312: the building's name and the
-        room (or floor), else the place's own text."""
+        """北校区学生公寓7号楼 312 / North Campus Student Apartment 7, room 312: the building's
+        name and the room (or floor), else the place's own text."""
         loc = location or {}
         building = loc.get("building")
         room, floor, text = loc.get("room"), loc.get("floor"), loc.get("text")
-        where = self.areas.get(building) if building else None
-        campus = self.areas.get(loc.get("campus") or "")
+        where = self.area(building, lang) if building else None
+        campus = self.area(loc.get("campus"), lang)
         if where and campus and not where.startswith(campus):
-            where = f"{campus}{where}"
+            english = is_en(lang) and where.isascii()  # a name without English reads as in zh
+            where = f"{where}, {campus}" if english else f"{campus}{where}"
         if where is None:
             if text:
                 return str(text)

@@ -197,7 +197,10 @@ SAMPLES: dict[str, Event] = {e.event_type: e for e in _samples()}
 # directory), and what it would know of the sample ticket: previews read as real messages.
 NAMES = Names(
     categories={"plumbing": ("水电维修·给排水", "Plumbing")},
-    areas={"north": "北校区", "north-dorm-7": "北校区学生公寓7号楼"},
+    areas={
+        "north": ("北校区", "North Campus"),
+        "north-dorm-7": ("北校区学生公寓7号楼", "North Campus Student Apartment 7"),
+    },
     units={
         ("team", "plumbers"): ("水工组", "Plumbers"),
         ("department", "maintenance"): ("维修管理科", "Maintenance"),

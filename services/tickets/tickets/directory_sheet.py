@@ -358,7 +358,13 @@ def _posts(r: Reader, sheets: dict[str, Rows], doc: Directory) -> None:
 
 def _areas(r: Reader, sheets: dict[str, Rows], doc: Directory) -> None:
     seen: dict[str, int] = {}
-    cols = {"id": "编号", "name": "名称", "kind": "类型", "parent_id": "上级编号"}
+    cols = {
+        "id": "编号",
+        "name": "名称",
+        "kind": "类型",
+        "parent_id": "上级编号",
+        "name_en": "英文名称",
+    }
     for n, row in _each(sheets.get("区域")):
         if not _required(r, "区域", n, row, "编号", "名称", "类型"):
             continue
@@ -371,7 +377,13 @@ def _areas(r: Reader, sheets: dict[str, Rows], doc: Directory) -> None:
         parent = r.ref(r.areas, "area", "区域", n, "上级编号", row.get("上级编号", ""))
         if row.get("上级编号") and parent is None:
             continue
-        values = {"id": row["编号"], "name": row["名称"], "kind": kind, "parent_id": parent}
+        values = {
+            "id": row["编号"],
+            "name": row["名称"],
+            "kind": kind,
+            "parent_id": parent,
+            "name_en": row.get("英文名称") or None,
+        }
         if (a := r.model(Area, "区域", n, values, cols, row)) is not None:
             doc.areas.append(a)
 

@@ -49,7 +49,7 @@ def write_sheet(d: Directory) -> bytes:
             for s in d.staff
         ],
         "岗位": [[_team(d, p.team_id), p.name, p.id, p.primary_id, p.backup_id] for p in d.posts],
-        "区域": [[a.id, a.name, AREA_WORDS[a.kind], a.parent_id] for a in d.areas],
+        "区域": [[a.id, a.name, AREA_WORDS[a.kind], a.parent_id, a.name_en] for a in d.areas],
         "责任区": [
             [r.area_id, "全部" if r.category == "*" else r.category, _team(d, r.team_id),
              depts.get(r.department_id or "", r.department_id), r.post_id]

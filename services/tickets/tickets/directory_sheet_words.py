@@ -12,7 +12,7 @@ SHEETS: dict[str, dict[str, bool]] = {
     "人员": {"账号": True, "姓名": True, "科室": False, "班组": False, "角色": False, "电话": False,
              "邮箱": False, "企业微信": False, "钉钉": False, "飞书": False, "在岗": False},
     "岗位": {"班组": True, "岗位": True, "编号": True, "主岗账号": False, "辅岗账号": False},
-    "区域": {"编号": True, "名称": True, "类型": True, "上级编号": False},
+    "区域": {"编号": True, "名称": True, "类型": True, "上级编号": False, "英文名称": False},
     "责任区": {"区域编号": False, "类别": True, "班组": False, "科室": False, "岗位编号": False},
 }  # fmt: skip
 ROLE_NAMES = {

@@ -23,14 +23,19 @@ FLOOR = re.compile(r"^[A-Za-z0-9-]{1,16}$")
 ROOM = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 
 
+EN = "The English name, for English readers (null: none given; show `name`)."
+
+
 class BuildingOut(BaseModel):
     code: str = Field(description="The report location's `building`.")
     name: str
+    name_en: str | None = Field(None, description=EN)
 
 
 class CampusOut(BaseModel):
     code: str | None = Field(description="The report location's `campus` (null: none in the map).")
     name: str | None
+    name_en: str | None = Field(None, description=EN)
     buildings: list[BuildingOut]
 
 
@@ -42,6 +47,7 @@ class PlacesOut(BaseModel):
 class RoomOut(BaseModel):
     code: str = Field(description="The report location's `room`.")
     name: str
+    name_en: str | None = Field(None, description=EN)
     label: str = Field(description="Building and room as people say them, e.g. 7号楼 312.")
     source: Source
     location: dict[str, str] = Field(description="The report's `location`, ready to send.")
@@ -52,6 +58,7 @@ class FloorOut(BaseModel):
         description="The report location's `floor` (null: rooms whose floor is unknown)."
     )
     name: str
+    name_en: str | None = Field(None, description=EN)
     source: Source
     rooms: list[RoomOut]
 
@@ -59,8 +66,10 @@ class FloorOut(BaseModel):
 class BuildingPlacesOut(BaseModel):
     code: str
     name: str
+    name_en: str | None = Field(None, description=EN)
     campus: str | None
     campus_name: str | None
+    campus_name_en: str | None = None
     floors: list[FloorOut]
     truncated: bool = Field(False, description=f"More than {MAX_ROOMS} rooms: cut there.")
 
@@ -76,29 +85,43 @@ def campuses(areas: Iterable[Mapping[str, Any]], limit: int = MAX_BUILDINGS) -> 
     """Campuses with their buildings, by name; buildings outside any campus come last."""
     rows = list(areas)
     names = {a["id"]: a["name"] for a in rows if a["kind"] == "campus"}
+    english = {a["id"]: a.get("name_en") for a in rows if a["kind"] == "campus"}
     buildings = sorted((a for a in rows if a["kind"] == "building"), key=lambda a: a["name"])
     by_campus: dict[str | None, list[BuildingOut]] = {c: [] for c in names}
     for b in buildings[:limit]:
         campus = b["parent_id"] if b["parent_id"] in names else None
-        by_campus.setdefault(campus, []).append(BuildingOut(code=b["id"], name=b["name"]))
+        by_campus.setdefault(campus, []).append(
+            BuildingOut(code=b["id"], name=b["name"], name_en=b.get("name_en"))
+        )
     order = sorted(names, key=lambda c: names[c]) + ([None] if None in by_campus else [])
     return PlacesOut(
         campuses=[
-            CampusOut(code=c, name=names.get(c or ""), buildings=by_campus[c]) for c in order
+            CampusOut(
+                code=c,
+                name=names.get(c or ""),
+                name_en=english.get(c or ""),
+                buildings=by_campus[c],
+            )
+            for c in order
         ],
         truncated=len(buildings) > limit,
     )
 
 
 def _room(building: Mapping[str, Any], campus: str | None, floor: str | None, code: str,
-          name: str, source: Source) -> RoomOut:  # fmt: skip
+          name: str, source: Source, name_en: str | None = None) -> RoomOut:  # fmt: skip
     location = {"building": building["id"], "room": code}
     if floor:
         location["floor"] = floor
     if campus:
         location["campus"] = campus
     return RoomOut(
-        code=code, name=name, label=f"{building['name']} {code}", source=source, location=location
+        code=code,
+        name=name,
+        name_en=name_en,
+        label=f"{building['name']} {code}",
+        source=source,
+        location=location,
     )
 
 
@@ -127,7 +150,9 @@ def building_places(
     floor_rows = {a["id"]: a for a in children if a["kind"] == "floor"}
     for f in floor_rows.values():
         code = part(f["id"], building["id"])
-        floors[code] = FloorOut(code=code, name=f["name"], source="map", rooms=[])
+        floors[code] = FloorOut(
+            code=code, name=f["name"], name_en=f.get("name_en"), source="map", rooms=[]
+        )
     count = 0
     known: set[tuple[str | None, str]] = set()
     for r in rooms:
@@ -136,7 +161,7 @@ def building_places(
         code = part(r["id"], r["parent_id"])
         if count < limit:
             floors.setdefault(floor, _floor(floor, "map")).rooms.append(
-                _room(building, campus_code, floor, code, r["name"], "map")
+                _room(building, campus_code, floor, code, r["name"], "map", r.get("name_en"))
             )
         count += 1
         known.add((floor, code))
@@ -156,8 +181,10 @@ def building_places(
     return BuildingPlacesOut(
         code=building["id"],
         name=building["name"],
+        name_en=building.get("name_en"),
         campus=campus_code,
         campus_name=campus["name"] if campus else None,
+        campus_name_en=campus.get("name_en") if campus else None,
         floors=sorted(floors.values(), key=lambda f: _number_key(f.code)),
         truncated=count > limit,
     )

@@ -49,7 +49,7 @@ def test_a_praise_tells_the_team_what_and_where_in_its_language(lang: str, prais
     subject, body = templates.render(langs[lang], samples.context(event, lang))
     assert praised in subject + body
     category, place = (
-        ("Plumbing", "北校区学生公寓7号楼, room 312")
+        ("Plumbing", "North Campus Student Apartment 7, room 312")
         if lang == "en"
         else ("水电维修·给排水", "北校区学生公寓7号楼 312")
     )

@@ -34,3 +34,21 @@ def test_buildings_outside_a_campus_come_last() -> None:
     out = places.campuses([CAMPUS, B, loose])
     assert [c.code for c in out.campuses] == ["north", None]
     assert out.campuses[1].buildings[0].code == "shed"
+
+
+def test_english_names_come_along_where_the_map_has_them() -> None:
+    campus = {**CAMPUS, "name_en": "North Campus"}
+    building = {**B, "name_en": "Student Apartment 7"}
+    out = places.campuses([campus, building, {**B, "id": "dorm-8", "name": "8号楼"}])
+    assert out.campuses[0].name_en == "North Campus"
+    assert [b.name_en for b in out.campuses[0].buildings] == ["Student Apartment 7", None]
+    floor = {"id": "dorm-7-3", "parent_id": "dorm-7", "kind": "floor", "name": "3层",
+             "name_en": "Floor 3"}  # fmt: skip
+    room = {"id": "dorm-7-3-312", "parent_id": "dorm-7-3", "kind": "room", "name": "312室",
+            "name_en": "Room 312"}  # fmt: skip
+    one = places.building_places(building, campus, [floor, room], [(None, "313")])
+    assert (one.name_en, one.campus_name_en) == ("Student Apartment 7", "North Campus")
+    assert [(f.name_en, [r.name_en for r in f.rooms]) for f in one.floors] == [
+        ("Floor 3", ["Room 312"]),
+        (None, [None]),  # a room only reports named: no English name
+    ]

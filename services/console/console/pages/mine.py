@@ -63,7 +63,7 @@ async def report_page(ctx: Page, report_id: uuid.UUID) -> Response:
         ctx.api.places(token),
         ctx.api.catalogue(),
     )
-    buildings = {b.code: b.name for c in places or [] for b in c.buildings}
+    buildings = {b.code: b.label(ctx.lang) for c in places or [] for b in c.buildings}
     service = next(
         (s.title(ctx.lang) for s in catalogue if s.code == report.category), report.category
     )

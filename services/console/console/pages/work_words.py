@@ -138,8 +138,8 @@ def worst(cs: list[Clock]) -> str:
 
 def place(location: Location, campuses: list[Campus] | None, lang: str) -> str:
     """北区 · 北区 7 栋 · 3 层 · 312 as the directory names them (codes only when unknown)."""
-    buildings = {b.code: b.name for c in campuses or [] for b in c.buildings}
-    names = {c.code: c.name for c in campuses or [] if c.code and c.name}
+    buildings = {b.code: b.label(lang) for c in campuses or [] for b in c.buildings}
+    names = {c.code: c.label(lang) or "" for c in campuses or [] if c.code and c.name}
     parts: list[str] = []
     building = buildings.get(location.building or "", location.building or "")
     campus = names.get(location.campus or "", "")

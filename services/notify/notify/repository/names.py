@@ -49,7 +49,7 @@ async def load(conn: Conn, wanted: Wanted) -> Names:
         "SELECT"
         " (SELECT coalesce(jsonb_agg(jsonb_build_array(code, name, name_en)), '[]') FROM names"
         "  WHERE kind = 'category' AND code = ANY($1::text[])) AS categories,"
-        " (SELECT coalesce(jsonb_agg(jsonb_build_array(code, name)), '[]') FROM names"
+        " (SELECT coalesce(jsonb_agg(jsonb_build_array(code, name, name_en)), '[]') FROM names"
         "  WHERE kind = 'area' AND code = ANY($2::text[])) AS areas,"
         " (SELECT coalesce(jsonb_agg(jsonb_build_array(u.kind, u.id, coalesce(d.name, n.name),"
         "   n.name_en)), '[]')"
@@ -73,7 +73,7 @@ async def load(conn: Conn, wanted: Wanted) -> Names:
 
     return Names(
         categories={c: (zh, en or zh) for c, zh, en in rows("categories")},
-        areas={c: zh for c, zh in rows("areas")},
+        areas={c: (zh, en or zh) for c, zh, en in rows("areas")},
         units={(k, i): (zh, en or zh) for k, i, zh, en in rows("units")},
         people={i: zh for i, zh in rows("people")},
     )

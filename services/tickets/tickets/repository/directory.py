@@ -31,11 +31,11 @@ async def upsert(conn: Conn, d: Directory) -> None:
         [(x.id, x.department_id, x.name, x.name_en) for x in d.teams],
     )
     await conn.executemany(
-        "INSERT INTO areas (id, parent_id, kind, name) VALUES ($1, $2, $3, $4)"
+        "INSERT INTO areas (id, parent_id, kind, name, name_en) VALUES ($1, $2, $3, $4, $5)"
         " ON CONFLICT (id) DO UPDATE SET parent_id = EXCLUDED.parent_id, kind = EXCLUDED.kind,"
-        " name = EXCLUDED.name",
+        " name = EXCLUDED.name, name_en = EXCLUDED.name_en",
         [
-            (x.id, x.parent_id, x.kind, x.name)
+            (x.id, x.parent_id, x.kind, x.name, x.name_en)
             for x in sorted(d.areas, key=lambda a: _AREA_DEPTH[a.kind])
         ],
     )
@@ -162,7 +162,7 @@ async def read(conn: Conn) -> Directory:
     teams = await conn.fetch(
         "SELECT id, department_id, name, name_en, lead_id FROM teams ORDER BY department_id, id"
     )
-    areas = await conn.fetch("SELECT id, parent_id, kind, name FROM areas ORDER BY id")
+    areas = await conn.fetch("SELECT id, parent_id, kind, name, name_en FROM areas ORDER BY id")
     staff = [
         dict(r) for r in await conn.fetch(f"SELECT {_STAFF_COLS}, on_duty FROM staff ORDER BY id")
     ]

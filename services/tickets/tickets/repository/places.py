@@ -9,8 +9,8 @@ from houqin_shared.db import Conn
 
 async def campuses_and_buildings(conn: Conn, limit: int) -> list[dict[str, Any]]:
     rows = await conn.fetch(
-        "(SELECT id, parent_id, kind, name FROM areas WHERE kind = 'campus')"
-        " UNION ALL (SELECT id, parent_id, kind, name FROM areas WHERE kind = 'building'"
+        "(SELECT id, parent_id, kind, name, name_en FROM areas WHERE kind = 'campus')"
+        " UNION ALL (SELECT id, parent_id, kind, name, name_en FROM areas WHERE kind = 'building'"
         " ORDER BY name LIMIT $1)",
         limit,
     )
@@ -18,15 +18,17 @@ async def campuses_and_buildings(conn: Conn, limit: int) -> list[dict[str, Any]]
 
 
 async def area(conn: Conn, area_id: str) -> dict[str, Any] | None:
-    row = await conn.fetchrow("SELECT id, parent_id, kind, name FROM areas WHERE id = $1", area_id)
+    row = await conn.fetchrow(
+        "SELECT id, parent_id, kind, name, name_en FROM areas WHERE id = $1", area_id
+    )
     return dict(row) if row else None
 
 
 async def below(conn: Conn, building_id: str, limit: int) -> list[dict[str, Any]]:
     """The building's floors and rooms (rooms directly under it too)."""
     rows = await conn.fetch(
-        "SELECT id, parent_id, kind, name FROM areas WHERE parent_id = $1"
-        " UNION ALL (SELECT r.id, r.parent_id, r.kind, r.name FROM areas r"
+        "SELECT id, parent_id, kind, name, name_en FROM areas WHERE parent_id = $1"
+        " UNION ALL (SELECT r.id, r.parent_id, r.kind, r.name, r.name_en FROM areas r"
         " JOIN areas f ON f.id = r.parent_id WHERE f.parent_id = $1 LIMIT $2)",
         building_id,
         limit,
