@@ -17,6 +17,10 @@ async def test_campuses_and_buildings_for_a_reporter(tickets_env: Env) -> None:
     assert campuses["north"]["name"] == "北校区"
     north = {b["code"]: b["name"] for b in campuses["north"]["buildings"]}
     assert north["north-dorm-7"] == "北校区学生公寓7号楼"
+    # for English readers (the demo's area map gives them; optional fields)
+    assert campuses["north"]["name_en"] == "North Campus"
+    english = {b["code"]: b["name_en"] for b in campuses["north"]["buildings"]}
+    assert english["north-dorm-7"] == "North Campus Student Apartment 7"
     assert "south-feitian" not in north
     assert r.json()["truncated"] is False
     assert "max-age" in r.headers["cache-control"]
@@ -45,6 +49,9 @@ async def test_floors_and_rooms_of_a_building(tickets_env: Env) -> None:
     assert floors["3"]["source"] == "map" and floors["3"]["name"] == "7号楼3层"
     room = next(r for r in floors["3"]["rooms"] if r["code"] == "312")
     assert (room["code"], room["name"], room["source"]) == ("312", "7号楼312室", "map")
+    assert (room["name_en"], floors["3"]["name_en"]) == ("Room 312", "Floor 3")
+    assert (body["name_en"], body["campus_name_en"]) == ("North Campus Student Apartment 7",
+                                                         "North Campus")  # fmt: skip
     assert room["label"] == "北校区学生公寓7号楼 312"
     assert room["location"] == {
         "campus": "north",
