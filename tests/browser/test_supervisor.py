@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import uuid
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -114,6 +114,33 @@ def test_the_board_shows_a_ticket_at_level_2_and_the_supervisor_chases_it(
     # one click to the ticket
     desk.locator(f"#t-{t['id']} a[href='/work/tickets/{t['id']}']").click()
     desk.wait_for_url(f"**/work/tickets/{t['id']}")
+    # the chase is sent: the worker's and the team lead's inboxes show the note, by name, with
+    # the button to the ticket's page
+    for who in (t["assignee_id"], "plumbing-lead"):
+        ctx = console.context(DESKTOP)
+        try:
+            inbox = ctx.new_page()
+            console.sign_in(inbox, who, "/inbox")
+            message = chased_message(inbox, t["tracking_no"])
+            expect(message).to_contain_text(note)
+            expect(message).to_contain_text("质量监督小组督办工单")
+            expect(message.get_by_role("link", name="打开工单")).to_have_attribute(
+                "href", f"/work/tickets/{t['id']}"
+            )
+        finally:
+            ctx.close()
+
+
+def chased_message(inbox: Page, tracking_no: str) -> Any:
+    """The inbox's message about a chase of this ticket, once notify has stored it."""
+    message = inbox.locator("ul.messages li", has_text=f"督办：{tracking_no}")
+
+    def shown() -> bool | None:
+        inbox.reload()
+        return message.count() > 0 or None
+
+    eventually(shown, "the chase in the inbox", timeout_s=60, every_s=1)
+    return message.first
 
 
 def test_a_department_head_cannot_see_another_departments_board(
@@ -265,3 +292,187 @@ def test_a_recurring_problem_is_acknowledged(console: Console, desk: Page) -> No
         "supervisor",
         "更换6楼整段老化水管，本周五完成",
     )
+
+
+def incident_row(desk: Page, tag: str) -> Any:
+    desk.goto("/supervise/incidents")
+    return desk.locator("#incidents tbody tr", has_text=tag)
+
+
+def test_an_incident_is_recorded_verified_appealed_and_overturned(
+    console: Console, desk: Page
+) -> None:
+    tag = uuid.uuid4().hex[:6]
+    summary = f"维修人员与学生发生争执，经查属实 {tag}"
+    console.sign_in(desk, "supervisor", "/manage")
+    desk.get_by_role("link", name="事故与一票否决").first.click()
+    desk.get_by_role("link", name="登记经查属实的事故").click()
+    desk.get_by_label("服务质量事故").check()
+    desk.locator("#unit").select_option("team:plumbers")
+    now = datetime.now(ZoneInfo("Asia/Shanghai")) - timedelta(hours=2)
+    desk.locator("#occurred_at").fill(now.strftime("%Y-%m-%dT%H:%M"))
+    desk.locator("#summary").fill(summary)
+    desk.locator("#evidence").fill("学生投诉录音\n宿管值班记录")
+    check(desk, "incident form")
+    # not yet verified: refused beside the box, what was typed kept
+    desk.get_by_role("button", name="登记事故").click()
+    expect(desk.locator("#verified-err")).to_have_text("经查属实后才能登记，请勾选确认。")
+    expect(desk.locator("#summary")).to_have_value(summary)
+    expect(desk.locator("#unit")).to_have_value("team:plumbers")
+    check(desk, "incident form refused")
+    desk.get_by_label("经调查核实，情况属实").check()
+    desk.get_by_role("button", name="登记事故").click()
+    expect(desk.get_by_role("status")).to_have_text("事故已登记：该单位本期评优一票否决。")
+    expect(desk.locator("h1")).to_have_text("服务质量事故: 水工组、仓管")
+    expect(desk.locator("#incident-state")).to_have_text("已核实 · 一票否决")
+    incident_id = desk.url.split("/supervise/incidents/")[1].split("?")[0]
+    check(desk, "incident")
+    expect(incident_row(desk, tag)).to_contain_text("已核实 · 一票否决")
+    check(desk, "incidents list")
+    # the department head appeals, on the page: an empty reason is refused beside the field
+    head = console.context(DESKTOP)
+    try:
+        page = head.new_page()
+        console.sign_in(page, "maintenance-head", f"/supervise/incidents/{incident_id}")
+        page.get_by_role("button", name="提交申诉").click()
+        expect(page.locator("#appeal-err")).to_have_text("请写明申诉理由。")
+        page.locator("#appeal_reason").fill("当事学生已撤回投诉，录音显示双方均有过激言语")
+        page.get_by_role("button", name="提交申诉").click()
+        expect(page.get_by_role("status")).to_have_text("申诉已提交，由质量监督人员或领导裁定。")
+        expect(page.locator("#incident-history")).to_contain_text("刘科长")
+        page.goto("/supervise/incidents")
+        expect(page.locator("#incidents tbody tr", has_text=tag)).to_contain_text("申诉中")
+    finally:
+        head.close()
+    expect(incident_row(desk, tag)).to_contain_text("申诉中 · 否决暂仍有效")
+    # the supervisor overturns it: the veto is lifted
+    incident_row(desk, tag).get_by_role("link").click()
+    expect(desk.locator("#incident-history")).to_contain_text("当事学生已撤回投诉")
+    check(desk, "incident under appeal")
+    desk.locator("#overturn_reason").fill("复核录音，双方均有责任，不构成服务质量事故")
+    desk.get_by_role("button", name="撤销认定并解除否决").click()
+    expect(desk.get_by_role("status")).to_have_text("已撤销认定，一票否决解除。")
+    expect(desk.locator("#incident-state")).to_have_text("申诉成立 · 已撤销否决")
+    expect(incident_row(desk, tag)).to_contain_text("申诉成立 · 已撤销否决")
+    desk.goto("/supervise/incidents?state=overturned")
+    expect(desk.locator("#incidents tbody tr", has_text=tag)).to_have_count(1)
+    got = console.api("tickets", "GET", "/v1/incidents", "supervisor").json()
+    mine = next(x for x in got if x["id"] == incident_id)
+    assert (mine["status"], mine["unit_id"], mine["appealed_by"]) == (
+        "overturned", "plumbers", "maintenance-head",
+    )  # fmt: skip
+
+
+def test_an_upheld_appeal_reads_as_such(console: Console, desk: Page) -> None:
+    tag = uuid.uuid4().hex[:6]
+    occurred = (datetime.now(UTC) - timedelta(days=1)).isoformat()
+    body = {"kind": "safety", "unit_type": "team", "unit_id": "plumbers", "occurred_at": occurred,
+            "summary": f"配电间未上锁 {tag}", "evidence": ["检查照片"]}  # fmt: skip
+    made = console.api("tickets", "POST", "/v1/incidents", "supervisor", json=body).json()
+    console.api("tickets", "POST", f"/v1/incidents/{made['id']}/appeal", "plumbing-lead",
+                json={"reason": "已整改"})  # fmt: skip
+    console.sign_in(desk, "leader", f"/supervise/incidents/{made['id']}")
+    desk.get_by_role("button", name="维持认定").click()
+    expect(desk.locator("#uphold-err")).to_have_text("请写明维持认定的理由。")
+    desk.locator("#uphold_reason").fill("事故发生时确未上锁，整改不改变事实")
+    desk.get_by_role("button", name="维持认定").click()
+    expect(desk.locator("#incident-state")).to_have_text("申诉驳回 · 维持认定")
+    expect(incident_row(desk, tag)).to_contain_text("安全事故")
+    expect(incident_row(desk, tag)).to_contain_text("申诉驳回 · 维持认定")
+
+
+def anonymous_report(console: Console, words: str) -> dict[str, Any]:
+    body = {"kind": "complaint", "category": "plumbing", "description": words, "anonymous": True,
+            "contact": "13900001234",
+            "location": {"campus": "north", "building": "north-dorm-7", "floor": "2",
+                         "room": "201"}}  # fmt: skip
+    return dict(console.api("feedback", "POST", "/v1/reports", "student", json=body).json())
+
+
+def test_a_supervisor_unmasks_an_anonymous_reporter_with_a_reason(
+    console: Console, desk: Page
+) -> None:
+    tag = uuid.uuid4().hex[:6]
+    report = anonymous_report(console, f"维修师傅态度恶劣并威胁我 {tag}")
+    console.sign_in(desk, "supervisor", "/manage")
+    desk.get_by_role("link", name="查看匿名报告人").first.click()
+    expect(desk.locator("#anonymous")).to_contain_text(report["tracking_no"])
+    check(desk, "unmask")
+    desk.locator("#no").fill("FK123")
+    desk.get_by_role("button", name="查找报告").click()
+    expect(desk.locator("#no-err")).to_have_text("编号格式如 FK20261204-0042。")
+    expect(desk.locator("#no")).to_have_value("FK123")
+    desk.locator("#no").fill(report["tracking_no"])
+    desk.get_by_role("button", name="查找报告").click()
+    expect(desk.locator("#found-h")).to_contain_text(report["tracking_no"])
+    # the reason is required, said beside the field, and what was typed is kept
+    desk.get_by_role("button", name="记录原因并查看报告人").click()
+    expect(desk.locator("#reason-err")).to_have_text("请写明查看报告人身份的原因（将被记录）。")
+    desk.locator("#reason").fill("涉及威胁")
+    desk.get_by_role("button", name="记录原因并查看报告人").click()
+    expect(desk.locator("#reason-err")).to_have_text("请写得具体些：至少 10 个字。")
+    expect(desk.locator("#reason")).to_have_value("涉及威胁")
+    check(desk, "unmask refused")
+    assert unmaskings(console, report["id"]) == []  # nothing was seen, nothing recorded
+    reason = f"投诉涉及对维修人员的人身威胁，需要当面核实情况 {tag}"
+    desk.locator("#reason").fill(reason)
+    desk.get_by_role("button", name="记录原因并查看报告人").click()
+    expect(desk.locator("#revealed")).to_contain_text("student")
+    expect(desk.locator("#revealed")).to_contain_text("13900001234")
+    row = desk.locator("#audit tbody tr", has_text=tag)
+    expect(row).to_contain_text(report["tracking_no"])
+    expect(row).to_contain_text("质量监督小组")
+    expect(row).to_contain_text(reason)
+    check(desk, "unmasked")
+    assert unmaskings(console, report["id"]) == [("supervisor", reason)]
+
+
+def unmaskings(console: Console, report_id: str) -> list[tuple[str, str]]:
+    """Who saw the report's reporter, and why (not notify's reads of who follows it)."""
+    audit = console.api("feedback", "GET", "/v1/audit/unmaskings", "supervisor",
+                        params={"report_id": report_id}).json()  # fmt: skip
+    return [(a["supervisor_id"], a["reason"]) for a in audit if a["kind"] == "unmask"]
+
+
+@pytest.mark.parametrize("user", ["maintenance-head", "leader"])
+def test_only_a_supervisor_reaches_the_unmasking_page(
+    console: Console, desk: Page, user: str
+) -> None:
+    console.sign_in(desk, user, "/manage")
+    expect(desk.get_by_role("link", name="查看匿名报告人")).to_have_count(0)
+    response = desk.goto("/supervise/unmask")
+    assert response is not None and response.status == 403
+    expect(desk.locator("#reason")).to_have_count(0)
+    expect(desk.locator("#audit")).to_have_count(0)
+
+
+SCREENS = [
+    ("manage hub", "/manage"),
+    ("overdue board", "/supervise/overdue"),
+    ("overdue board, level 2", "/supervise/overdue?level=2"),
+    ("rectifications", "/supervise/rectifications"),
+    ("rectifications accepted", "/supervise/rectifications?status=accepted"),
+    ("inspection form", "/supervise/inspections/new"),
+    ("recurring problems", "/supervise/recurring"),
+    ("recurring problems, all", "/supervise/recurring?show=all"),
+    ("incidents", "/supervise/incidents"),
+    ("incident form", "/supervise/incidents/new"),
+    ("unmasking", "/supervise/unmask"),
+]
+
+
+@pytest.fixture(scope="module")
+def supervisor(console: Console) -> Any:
+    ctx = console.context(DESKTOP)
+    page = ctx.new_page()
+    console.sign_in(page, "supervisor", "/manage")
+    yield page
+    ctx.close()
+
+
+@pytest.mark.parametrize(("screen", "path"), SCREENS, ids=[s for s, _ in SCREENS])
+def test_every_supervisor_screen_passes_axe(supervisor: Page, screen: str, path: str) -> None:
+    response = supervisor.goto(path)
+    assert response is not None and response.status == 200
+    expect(supervisor.locator(".manage-page h1")).to_be_visible()
+    check(supervisor, f"supervisor {screen}")

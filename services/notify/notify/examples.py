@@ -154,6 +154,20 @@ EXAMPLES: list[Example] = [
         "张建国",
     ),
     Example(
+        "chased",
+        "a supervisor chases a late ticket with a note",
+        _ev("houqin.tickets.TicketChased.v1"),
+        "assignee",
+        "张建国",
+    ),
+    Example(
+        "chased",
+        "the team lead hears of the chase",
+        _ev("houqin.tickets.TicketChased.v1", level=None),
+        "team_lead",
+        "李明",
+    ),
+    Example(
         "recurring",
         "the same place fails again",
         _ev("houqin.tickets.RecurringProblemDetected.v1"),

@@ -8,6 +8,7 @@ short code SMS carries (`<console>/go/<code>`).
 | ticket_opened, assigned, cannot_handle_superior | team queue, worker, lead, head | /work/tickets/{ticket_id} |
 | overdue of a ticket (a warning too) | worker, lead, head, supervisors, leaders | /work/tickets/{ticket_id} |
 | merged | worker | /work/tickets/{ticket_id} (the merged one) |
+| chased (督办) | worker, lead | /work/tickets/{ticket_id} |
 | rectification opened, rejected | person responsible | /manage |
 | overdue of a rectification, recurring | supervisors ... | /manage |
 | praise | lead, person credited | /work |
@@ -42,6 +43,7 @@ from houqin_shared.contracts import (
     ScoreComputed,
     SurveyInvitationsIssued,
     TicketAssigned,
+    TicketChased,
     TicketMerged,
     TicketOpened,
     TicketStatusChanged,
@@ -122,7 +124,7 @@ def link_for(event: Event, audience: str) -> Link | None:
             asks = event.status == "resolved"
             return Link("c" if asks else "r", event.report_id)
         return Link("t", event.ticket_id)
-    if isinstance(event, TicketOpened | TicketAssigned | TicketMerged):
+    if isinstance(event, TicketOpened | TicketAssigned | TicketMerged | TicketChased):
         return Link("r", event.report_id) if reporter else Link("t", event.ticket_id)
     if isinstance(event, RectificationOverdue):
         return Link("t", event.subject_id) if event.subject_kind == "ticket" else Link("m")

@@ -96,7 +96,8 @@ TABLES: dict[str, dict[str, Pair]] = {
 SHOWN_AS_WORDS = ("category", "urgency", "stage")
 # Fields naming a person (the directory's name, never the id).
 PERSON_FIELDS = (
-    "assignee_id", "staff_id", "actor_id", "responsible_id", "superior_id", "rejected_by"
+    "assignee_id", "staff_id", "actor_id", "responsible_id", "superior_id", "rejected_by",
+    "chased_by",
 )  # fmt: skip
 # Times that do not end in `_at`.
 TIME_FIELDS = ("pause_until", "deadline", "new_deadline")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from houqin_shared.contracts import ComplaintFiled, ScoreComputed
+from houqin_shared.contracts import ComplaintFiled, ScoreComputed, TicketChased
 from houqin_shared.contracts.base import Event
 from houqin_shared.db import Conn
 from notify.domain import queue_of
@@ -10,6 +10,13 @@ from notify.repository import directory
 
 
 async def ids_for(conn: Conn, audience: str, event: Event) -> list[str]:
+    ids = await _ids_for(conn, audience, event)
+    if isinstance(event, TicketChased):  # the chaser is not told of their own chase
+        return [i for i in ids if i != event.chased_by]
+    return ids
+
+
+async def _ids_for(conn: Conn, audience: str, event: Event) -> list[str]:
     team_id: str | None = getattr(event, "team_id", None)
     department_id: str | None = getattr(event, "department_id", None)
     if audience == "reporter":

@@ -343,6 +343,30 @@ DEFAULTS: dict[str, tuple[str, dict[str, Template]]] = {
             ),
         },
     ),
+    "chased": (
+        "houqin.tickets.TicketChased.v1",
+        {
+            "zh-CN": _t(
+                "督办：{{ tracking_no }}{% if category %} {{ category }}{% endif %}",
+                "{% if recipient_name %}{{ recipient_name }}，{% endif %}{{ chased_by or '质量监督人员' }}"
+                "督办工单 {{ tracking_no }}{% if category %}（{{ category }}，{{ place }}）{% endif %}"
+                "{% if level %}，已到{{ ['一', '二', '三'][level - 1] }}级督办{% endif %}。"
+                "督办要求：「{{ note }}」。当前状态：{{ status_label }}"
+                "{% if assignee and assignee != recipient_name %}，处理人：{{ assignee }}"
+                "{% if team %}（{{ team }}）{% endif %}{% endif %}。请按要求办理，并在工单里反馈进展。",
+            ),
+            "en": _t(
+                "Chased: {{ tracking_no }}{% if category %} {{ category }}{% endif %}",
+                "{{ recipient_name ~ ', ' if recipient_name else '' }}"
+                "{{ chased_by or 'A quality supervisor' }} chased ticket {{ tracking_no }}"
+                "{% if category %} ({{ category }}, {{ place }}){% endif %}"
+                "{% if level %}, at overdue level {{ level }}{% endif %}. What is asked: “{{ note }}”."
+                " Status: {{ status_label }}{% if assignee and assignee != recipient_name %}, with"
+                " {{ assignee }}{% if team %} ({{ team }}){% endif %}{% endif %}. Please do it and"
+                " report progress on the ticket.",
+            ),
+        },
+    ),
     "recurring": (
         "houqin.tickets.RecurringProblemDetected.v1",
         {

@@ -11,6 +11,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, ConfigDict, Field
 
+from houqin_shared import outbox
+from houqin_shared.contracts import TicketChased
 from houqin_shared.identity import Principal, Role, require_roles
 from houqin_shared.openapi import refusals
 from houqin_shared.params import CodeFilter
@@ -80,7 +82,8 @@ async def overdue_board(
 )
 async def chase(ticket_id: uuid.UUID, body: ChaseIn, p: Chaser, pool: DbPool) -> dict[str, Any]:
     """督办: a note to those working on the ticket, kept in its audit trail with the level it
-    had (its lead, head, a supervisor or a leader; not a closed or resolved ticket)."""
+    had and sent to its assignee and team lead (TicketChased, in the same transaction); by its
+    lead, head, a supervisor or a leader; not a closed or resolved ticket."""
     now = datetime.now(UTC)
     async with pool.acquire() as conn, conn.transaction():
         t = await tickets_repo.get_ticket(conn, ticket_id, lock=True)
@@ -91,9 +94,20 @@ async def chase(ticket_id: uuid.UUID, body: ChaseIn, p: Chaser, pool: DbPool) ->
         if t["status"] in DONE:
             raise problem("ticket-transition-invalid", f"the ticket is {t['status']}")
         level = await repo.current_level(conn, ticket_id, t["cycle"])
-        await repo.add_chase(conn, ticket_id, now, p.subject, body.note.strip(), level, t["status"])
+        note = body.note.strip()
+        await repo.add_chase(conn, ticket_id, now, p.subject, note, level, t["status"])
+        await outbox.add(conn, chased(t, note, p.subject, level, now))
         chases = await repo.chases(conn, ticket_id)
     return {"ticket_id": ticket_id, "level": level, "chased_at": now, "chases": chases}
+
+
+def chased(t: dict[str, Any], note: str, by: str, level: int | None, now: datetime) -> TicketChased:
+    return TicketChased(
+        ticket_id=t["id"], report_id=t["report_id"], tracking_no=t["tracking_no"], note=note,
+        chased_by=by, level=level if level and 1 <= level <= 3 else None, status=t["status"],
+        department_id=t["department_id"], team_id=t["team_id"], assignee_id=t["assignee_id"],
+        chased_at=now,
+    )  # fmt: skip
 
 
 @router.get("/inspection-templates", tags=["inspections"])

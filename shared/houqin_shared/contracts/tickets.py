@@ -505,6 +505,33 @@ class TicketMerged(Event):
         return str(self.ticket_id)
 
 
+class TicketChased(Event):
+    """A ticket was chased (督办) with a note: its lead, head, a supervisor or a leader asks those
+    working on it for something by a time. Told to the assignee and the team lead."""
+
+    event_type = "houqin.tickets.TicketChased.v1"
+    topic = TICKETS_TOPIC
+    source = TICKETS_SOURCE
+    summary = "A ticket was chased (督办) with a note for those working on it."
+
+    ticket_id: UUID = Field(description="The ticket chased; the aggregate id.")
+    report_id: UUID
+    tracking_no: str
+    note: str = Field(description="What is asked, and by when (the chaser's words).")
+    chased_by: str = Field(description="Who chased it (staff id).")
+    level: int | None = Field(
+        None, ge=1, le=3, description="The escalation level the ticket had reached, if any."
+    )
+    status: TicketStatus
+    department_id: str | None = None
+    team_id: str | None = None
+    assignee_id: str | None = Field(None, description="Who has the ticket (told of the chase).")
+    chased_at: datetime
+
+    def key(self) -> str:
+        return str(self.ticket_id)
+
+
 CONTRACTS: tuple[type[Event], ...] = (
     TicketOpened,
     TicketAssigned,
@@ -522,4 +549,5 @@ CONTRACTS: tuple[type[Event], ...] = (
     DirectoryChanged,
     DirectoryUpdated,
     TicketMerged,
+    TicketChased,
 )

@@ -46,8 +46,8 @@ async def test_rules_are_data_editable_by_admins(
     async with api_client(create_app(settings)) as client:
         seeded = (await client.get("/v1/rules", headers=admin)).json()
         # the 13 first rules, 2 for praise, 1 for a department praise, 4 for the responsible,
-        # 1 for survey invitations
-        assert len(seeded) == 21
+        # 2 for a chase (督办), 1 for survey invitations
+        assert len(seeded) == 23
         r = await client.post("/v1/rules", json=RULE, headers=admin)
         assert r.status_code == 201, r.text
         rule_id = r.json()["id"]
@@ -76,7 +76,7 @@ async def test_rules_are_data_editable_by_admins(
         assert forbidden.status_code == 403
         assert (await client.delete(f"/v1/rules/{rule_id}", headers=admin)).status_code == 204
         assert (await client.delete(f"/v1/rules/{rule_id}", headers=admin)).status_code == 404
-        assert len((await client.get("/v1/rules", headers=admin)).json()) == 21
+        assert len((await client.get("/v1/rules", headers=admin)).json()) == 23
 
 
 async def test_templates_preview_override_and_refuse_what_cannot_render(

@@ -57,7 +57,7 @@ def test_en_messages_are_in_english(ex: Example) -> None:
              "北校区学生公寓7号楼", "张建国", "优质服务月", "下周一起热水供应延长到23点",
              "经查属实，已对相关人员批评教育并加强培训。", "需要更换整段水管，已报学校基建处",
              "北区学生公寓7号楼3层公共卫生间地漏堵塞、积水", "疏通地漏，每周巡查一次",
-             "复查时地漏仍有积水", "陈静")  # fmt: skip
+             "复查时地漏仍有积水", "陈静", "请今天17:00前到场处理，并在工单里回复进展")  # fmt: skip
     text = f"{r.subject}\n{r.body}"
     for name in (*names, ex.reader):
         text = text.replace(name, "") if name else text

@@ -56,6 +56,20 @@ SECTIONS: tuple[Section, ...] = (
         "supervise",
     ),
     Section(
+        "/supervise/incidents",
+        "Incidents and the one-vote veto",
+        "Record a verified incident, follow its appeal, uphold or overturn it",
+        ("supervisor", "leader", "dept_head", "admin"),
+        "supervise",
+    ),
+    Section(
+        "/supervise/unmask",
+        "See who filed an anonymous report",
+        "With a recorded reason; the audit trail of every unmasking",
+        ("supervisor",),
+        "supervise",
+    ),
+    Section(
         "/lead",
         "Rankings and awards",
         "Campaigns, rankings and their explanations, charts, work marks, awards",
