@@ -125,6 +125,8 @@ ACCESS: dict[str, dict[tuple[str, str], Access]] = {
         ("GET", "/v1/survey-responses/{token}"): PUBLIC,  # the personal link is the credential
         ("POST", "/v1/survey-responses/{token}"): PUBLIC,
         ("POST", "/v1/surveys/{survey_id}/close"): Access(SUPERVISOR),
+        ("GET", "/v1/surveys"): Access(SUPERVISOR),
+        ("POST", "/v1/ballots/{ballot_id}/close"): Access(frozenset({R.supervisor, R.leader})),
         ("POST", "/v1/reception-days"): Access(frozenset({R.front_desk, R.supervisor, R.leader})),
         ("GET", "/v1/reception-days"): Access(frozenset({R.front_desk, R.supervisor, R.leader})),
         ("GET", "/v1/reception-days/{session_id}"): Access(

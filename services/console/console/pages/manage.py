@@ -42,6 +42,27 @@ SECTIONS: tuple[Section, ...] = (
         "supervise",
     ),
     Section(
+        "/supervise/surveys",
+        "Satisfaction surveys",
+        "Make a survey, send each person their link, follow the answers, close it",
+        ("supervisor",),
+        "supervise",
+    ),
+    Section(
+        "/supervise/ballots",
+        "Vote for your service (ballots)",
+        "Set up a ballot of departments and teams, follow the votes, close it",
+        ("supervisor", "leader"),
+        "supervise",
+    ),
+    Section(
+        "/supervise/reception",
+        "Reception days",
+        "Schedule a session, log what is raised there, answer on the spot",
+        ("supervisor", "leader"),
+        "supervise",
+    ),
+    Section(
         "/supervise/inspections/new",
         "Record an inspection",
         "Score a team from a checklist; findings become rectification items",

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from console.pages import manage, supervise, supervise_rect, supervise_recurring, surveys
+from console.pages import (
+    manage,
+    supervise,
+    supervise_ballots,
+    supervise_reception,
+    supervise_rect,
+    supervise_recurring,
+    supervise_surveys,
+    surveys,
+)
 
 ROUTERS = (
     manage.router,
@@ -10,4 +19,7 @@ ROUTERS = (
     supervise_rect.router,
     supervise_recurring.router,
     surveys.router,
+    supervise_surveys.router,
+    supervise_ballots.router,
+    supervise_reception.router,
 )
