@@ -73,7 +73,7 @@ class SmsGateway(ThreadingHTTPServer):
 class _SmsRequest(BaseHTTPRequestHandler):
     server: SmsGateway
 
-    def do_POST(self) -> None:  # noqa: N802 (http.server's hook name)
+    def do_POST(self) -> None:  # http.server's hook name
         body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", "0"))))
         ok = self.headers.get("Authorization") == f"Bearer {SMS_KEY}"
         if ok:
@@ -205,6 +205,10 @@ def test_plumber_follows_the_message_and_accepts_arrives_and_resolves_with_a_pho
     got = console.api("tickets", "GET", f"/v1/tickets/{t['id']}", "plumber").json()
     assert got["status"] == "resolved"
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    # in English, the place reads as the area map's English name
+    phone.get_by_role("link", name="English").click()
+    expect(phone.locator("main")).to_contain_text("North Campus Student Apartment 7")
+    expect(phone.locator("main")).not_to_contain_text("学生公寓")
 
 
 def test_two_workers_at_once_the_second_is_told_what_happened(
@@ -276,9 +280,7 @@ def file_drill(console: Console, words: str) -> dict[str, Any]:
 
     def one_minute() -> dict[str, Any] | None:
         t = file_repair(console, words, category=DRILL)
-        limit = datetime.fromisoformat(t["accept_due_at"]) - datetime.fromisoformat(
-            t["opened_at"]
-        )
+        limit = datetime.fromisoformat(t["accept_due_at"]) - datetime.fromisoformat(t["opened_at"])
         return t if limit.total_seconds() <= 90 else None
 
     return eventually(one_minute, "a ticket with the one-minute accept limit", 60, 3)
