@@ -164,6 +164,21 @@ class JwksCache:
                 raise JwksUnavailableError(str(self._last_error)) from self._last_error
             return key
 
+    async def warm(self, attempts: int = 5, pause_s: float = 2.0) -> bool:
+        """Fetch the keys before the first request needs them (at start-up, in the background):
+        a slow first fetch would otherwise answer that request, and every request for the next
+        `min_refetch_s`, 503. Gives up after `attempts`; requests then fetch as usual."""
+        for attempt in range(attempts):
+            async with self._lock:
+                if self._fetched_at is not None:
+                    return True
+                await self._refresh()
+                if self._fetched_at is not None:
+                    return True
+            if attempt + 1 < attempts:
+                await asyncio.sleep(pause_s)
+        return False
+
     def publishes(self, kid: str) -> bool:
         """Whether `kid` is among the keys last fetched, while they are fresh (no I/O)."""
         return self._is_fresh() and kid in self._keys

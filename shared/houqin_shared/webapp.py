@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Annotated
@@ -31,16 +32,20 @@ DbPool = Annotated[asyncpg.Pool, Depends(pool_dependency)]
 
 
 def service_app(title: str, settings: ServiceSettings, *routers: APIRouter) -> FastAPI:
+    verifier = verifier_from_settings(settings)
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.pool = await db.create_pool(settings)
+        warming = asyncio.create_task(verifier.jwks.warm(), name="jwks-warm")
         try:
             yield
         finally:
+            warming.cancel()
             await app.state.pool.close()
 
     app = base_app(title, lifespan=lifespan, limits=settings, version="0.1.0")
-    install_identity(app, verifier_from_settings(settings))
+    install_identity(app, verifier)
 
     async def database() -> None:
         async with app.state.pool.acquire(timeout=2) as conn:

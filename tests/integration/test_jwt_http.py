@@ -424,6 +424,32 @@ async def test_known_keys_outlive_an_sso_outage() -> None:
     assert_problem(unknown_during_outage, 503, "identity provider unavailable")
 
 
+async def test_keys_fetched_at_start_up_serve_a_first_request_during_an_sso_outage() -> None:
+    issuer = LocalIssuer(None, issuer=ISSUER)
+    server = devsso(issuer)
+    checker = verifier(server.url + JWKS_PATH)
+
+    warmed = await checker.jwks.warm(attempts=1)
+    server.stop()
+    async with api(checker) as client:
+        first = await client.get(
+            "/supervision", headers=bearer(issuer.issue("sup", ["supervisor"]))
+        )
+
+    assert warmed
+    assert first.status_code == 200, first.text
+
+
+async def test_start_up_warming_gives_up_after_its_attempts() -> None:
+    cache = JwksCache(f"http://127.0.0.1:{free_port()}{JWKS_PATH}", timeout_s=0.5)
+
+    started = time.monotonic()
+    warmed = await cache.warm(attempts=2, pause_s=0.1)
+
+    assert not warmed
+    assert time.monotonic() - started < 5
+
+
 async def test_es256_keys_are_accepted_and_hmac_keys_are_not() -> None:
     ec_key = ec.generate_private_key(ec.SECP256R1())
     ec_jwk = jwt.algorithms.ECAlgorithm.to_jwk(ec_key.public_key(), as_dict=True)
