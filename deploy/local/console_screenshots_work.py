@@ -1,7 +1,8 @@
 """Screenshots of the workers' and team leads' screens (issue 16) at phone size: the plumber's
 queue, a ticket page (with its move forms open), the refusal when someone else acted first, duty
-and leave, and the team lead's team tab with a pause waiting for approval and a transfer
-offered. Files one report through the API so there is something to show.
+and leave, a ticket page kept for when the network drops and the offline page, and the team
+lead's team tab with a pause waiting for approval and a transfer offered. Files one report
+through the API so there is something to show.
 
     uv run python deploy/local/console_screenshots_work.py [--instance demo]
 """
@@ -50,6 +51,25 @@ def _sign_in(page: Page, user: str, path: str) -> None:
     page.wait_for_url(f"**{path}")
 
 
+def offline_screens(page: Page, shoot: Shooter, opened: str) -> None:
+    """The network drops (a basement): a ticket page opened before still shows its content and
+    says it is offline; a page never opened shows the offline page."""
+    page.goto(opened)
+    page.wait_for_function("() => !!navigator.serviceWorker.controller", timeout=20_000)
+    page.reload()  # through the service worker, which keeps a copy
+    page.wait_for_function("() => caches.match(location.href).then((hit) => !!hit)")
+    page.context.set_offline(True)
+    try:
+        page.reload()
+        page.locator("#offline-note").wait_for()
+        shoot.shot(page, "work-ticket-offline")
+        page.goto("/work/duty?never-opened=1")
+        page.locator("h1").wait_for()
+        shoot.shot(page, "work-offline")
+    finally:
+        page.context.set_offline(False)
+
+
 def work_screens(browser: Browser, demo: Demo, shoot: Shooter, device: dict[str, Any]) -> None:
     t = _ticket(demo, "卫生间水龙头一直滴水，关不紧")
     waiting = _ticket(demo, "热水器不出热水")
@@ -80,6 +100,7 @@ def work_screens(browser: Browser, demo: Demo, shoot: Shooter, device: dict[str,
     shoot.shot(page, "work-ticket-resolve")
     page.goto("/work/duty")
     shoot.shot(page, "work-duty")
+    offline_screens(page, shoot, f"/work/tickets/{t['id']}")
     ctx.close()
     offered = _ticket(demo, "配电箱旁边的水管渗水", category="electrical")
     _api(demo, "tickets", "POST", f"/v1/tickets/{offered['id']}/transfers", "supervisor",

@@ -93,6 +93,7 @@ def _goes_offline_and_back(context: BrowserContext, page: Page, content: str) ->
     # a page never opened before: the offline page, in words
     page.goto("/services?never-opened=1")
     expect(page.get_by_role("heading", name=OFFLINE_ZH)).to_be_visible()
+    expect(page.locator("#offline-note")).to_have_count(0)  # not "as it was when last opened"
     context.set_offline(False)
     page.reload()
     expect(page.locator("#offline-note")).to_have_count(0)

@@ -78,8 +78,9 @@
       return cache.match(request);
     }).then(function (hit) {
       if (hit) return withNote(hit);
+      // the offline page says so in its own words: no "as it was when last opened" notice
       return caches.match("/offline").then(function (page) {
-        return page ? withNote(page) : new Response(NOTE.zh + "\n" + NOTE.en, {
+        return page || new Response(NOTE.zh + "\n" + NOTE.en, {
           status: 503, headers: { "Content-Type": "text/plain; charset=utf-8" }
         });
       });
