@@ -49,7 +49,7 @@ async def _board_page(
         departments=units.departments_in(ctx.lang),
         teams={t.id: (t.name_en if ctx.lang == "en" and t.name_en else t.name) for t in units.teams},
         people=people, services={s.code: s.title(ctx.lang) for s in catalogue},
-        buildings={b.code: b.name for c in places or [] for b in c.buildings},
+        buildings={b.code: b.label(ctx.lang) for c in places or [] for b in c.buildings},
         may_chase=bool(ctx.session.user and ctx.session.user.has("supervisor", "leader", "dept_head")),
         refused="", **extra,
     )  # fmt: skip
