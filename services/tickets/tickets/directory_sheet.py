@@ -382,7 +382,7 @@ def _areas(r: Reader, sheets: dict[str, Rows], doc: Directory) -> None:
             "name": row["名称"],
             "kind": kind,
             "parent_id": parent,
-            "name_en": row.get("英文名称") or None,
+            "name_en": row.get("英文名称") or None,  # without the column: as stored
         }
         if (a := r.model(Area, "区域", n, values, cols, row)) is not None:
             doc.areas.append(a)

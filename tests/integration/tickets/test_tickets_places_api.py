@@ -92,3 +92,25 @@ async def test_unit_names_for_a_timeline(tickets_env: Env) -> None:
     teams = {t["id"]: t for t in r.json()["teams"]}
     assert teams["plumbers"]["department_id"] == "maintenance"
     assert "etag" in r.headers
+
+
+async def test_a_document_without_english_names_keeps_them(tickets_env: Env) -> None:
+    """A directory document written before areas had English names (or a client that does not
+    know them) leaves them as they are; one that gives the field sets or clears it."""
+    e = tickets_env
+    admin = e.as_user("admin")
+    library = {"id": "north-library", "parent_id": "north", "kind": "building", "name": "图书馆"}
+
+    async def english() -> str | None:
+        r = await e.client.get("/v1/places", headers=e.as_user("student"))
+        north = next(c for c in r.json()["campuses"] if c["code"] == "north")
+        return next(b["name_en"] for b in north["buildings"] if b["code"] == "north-library")
+
+    for area, want in (
+        (library, "Library"),
+        ({**library, "name_en": "Main Library"}, "Main Library"),
+        ({**library, "name_en": None}, None),
+    ):
+        r = await e.client.put("/v1/directory", json={"areas": [area]}, headers=admin)
+        assert r.status_code == 200, r.text
+        assert await english() == want

@@ -33,9 +33,11 @@ async def upsert(conn: Conn, d: Directory) -> None:
     await conn.executemany(
         "INSERT INTO areas (id, parent_id, kind, name, name_en) VALUES ($1, $2, $3, $4, $5)"
         " ON CONFLICT (id) DO UPDATE SET parent_id = EXCLUDED.parent_id, kind = EXCLUDED.kind,"
-        " name = EXCLUDED.name, name_en = EXCLUDED.name_en",
+        " name = EXCLUDED.name,"
+        # a document written before areas had English names leaves them as they are
+        " name_en = CASE WHEN $6 THEN EXCLUDED.name_en ELSE areas.name_en END",
         [
-            (x.id, x.parent_id, x.kind, x.name, x.name_en)
+            (x.id, x.parent_id, x.kind, x.name, x.name_en, "name_en" in x.model_fields_set)
             for x in sorted(d.areas, key=lambda a: _AREA_DEPTH[a.kind])
         ],
     )
