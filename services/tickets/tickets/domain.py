@@ -46,7 +46,9 @@ class Area(BaseModel):
     parent_id: str | None = Field(None, pattern=CODE)
     kind: str = Field(pattern=r"^(campus|building|floor|room)$")
     name: str = Field(min_length=1, max_length=200)
-    name_en: str | None = Field(None, max_length=200, description="For English readers.")
+    name_en: str | None = Field(
+        None, max_length=200, description="For English readers (left out: kept as stored)."
+    )
 
 
 class Leave(BaseModel):
