@@ -183,6 +183,7 @@ _SCORING = (
     P("work-mark-not-found", 404, "找不到该工作评分", "No work mark for this unit"),
     P("score-not-found", 404, "暂无该单位的得分", "No score for this unit (yet)"),
     P("score-read-forbidden", 403, "你无权查看该单位的得分", "You may not see this unit's score"),
+    P("facts-cursor-invalid", 400, "翻页位置无效，请从第一页重新查看", "Not a place in this list: start again from the first page"),
     P("campaign-invalid", 422, "考核活动的设置互相矛盾，请按各项提示修改", "The campaign's settings do not fit together: correct each one as shown"),
     P("campaign-period-invalid", 422, "所选时段超出考核期或过长，请重新选择", "The period is outside the campaign or too long: choose another"),
     P("output-too-large", 422, "报表内容过多，请减少所选内容", "The report would be too large: choose fewer"),

@@ -500,13 +500,21 @@ def test_leaking_tap_from_report_to_the_department_heads_score(stage: Stage) -> 
         assert after["satisfaction_score"] < old
     assert after["composite"] == after["satisfaction_score"]  # weighted 100% on satisfaction
     assert after["rank"] is not None and after["not_ranked_reason"] is None
-    # The explanation names the facts of this leak: late acceptance, confirmation and rating.
-    why = campus.get(
-        "scoring",
-        f"/v1/campaigns/{stage.campaign_id}/scores/team/plumbers/explanation",
-        "leader",
-    )
-    facts = {k: [f for f in v if f.get("tracking_no") == no] for k, v in why["facts"].items()}
+    # The explanation names the facts of this leak: late acceptance, confirmation and rating
+    # (each component's facts page by page, newest last).
+    unit = f"/v1/campaigns/{stage.campaign_id}/scores/team/plumbers"
+    why = campus.get("scoring", f"{unit}/explanation", "leader")
+    facts: dict[str, list[dict[str, Any]]] = {}
+    for component in ("overdue", "confirmations", "ratings"):
+        assert component in {c["component"] for c in why["components"]}
+        found, after = [], ""
+        for _ in range(100):
+            page = campus.get("scoring", f"{unit}/facts/{component}?limit=200{after}", "leader")
+            found += [f for f in page["items"] if f.get("tracking_no") == no]
+            if page["next"] is None:
+                break
+            after = f"&after={page['next']}"
+        facts[component] = found
     assert {(f["stage"], f["subject_kind"]) for f in facts["overdue"]} == {("accept", "ticket")}
     assert [f["outcome"] for f in facts["confirmations"]] == ["confirmed"]
     assert [f["counts_as"] for f in facts["ratings"]] == [(value - 1) / 4 * 100]

@@ -264,6 +264,9 @@ ACCESS: dict[str, dict[tuple[str, str], Access]] = {
         ("GET", "/v1/campaigns/{campaign_id}/scores/{unit_type}/{unit_id}/explanation"): Access(
             ALL
         ),
+        ("GET", "/v1/campaigns/{campaign_id}/scores/{unit_type}/{unit_id}/facts/{component}"): (
+            Access(ALL)
+        ),
         ("GET", "/v1/campaigns/{campaign_id}/awards"): Access(ALL),
         ("GET", "/v1/campaigns/{campaign_id}/report.csv"): Access(ALL),
         ("GET", "/v1/campaigns/{campaign_id}/report.xlsx"): Access(ALL),
@@ -573,7 +576,7 @@ def test_scores_of_another_department_are_not_shown(api: Api) -> None:
         rows = api.ok("GET", "scoring", f"/v1/campaigns/{cid}/rankings", headers)
         assert all(r["department_id"] != "maintenance" for r in rows), (who, rows)
         for unit in (("department", "maintenance"), ("team", "plumbers"), ("staff", "plumber")):
-            for suffix in ("", "/explanation"):
+            for suffix in ("", "/explanation", "/facts/tickets"):
                 path = f"/v1/campaigns/{cid}/scores/{unit[0]}/{unit[1]}{suffix}"
                 r = api.call("GET", "scoring", path, headers)
                 assert_problem(r, 403, 404)

@@ -1,4 +1,5 @@
-"""Rankings, one unit's score with its explanation down to the facts, and published awards."""
+"""Rankings, one unit's score with its explanation (components, inputs, reasons), the facts behind
+each component page by page, and published awards."""
 
 from __future__ import annotations
 
@@ -10,16 +11,29 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from houqin_shared.identity import CurrentPrincipal, Principal
+from houqin_shared.openapi import refusals
 from houqin_shared.problems import problem
 from houqin_shared.webapp import DbPool
 from scoring import repository
 from scoring.api_campaigns import UnitTypePath, existing
-from scoring.compute import period_bounds
+from scoring.compute import campaign_bounds, period_bounds
 from scoring.domain import rating_score
 from scoring.domain_access import Viewer, can_see
+from scoring.domain_explain import CURSOR_MAX, CursorInvalid, components, cursor, few
+from scoring.domain_explain import place as cursor_place
 from scoring.schemas import MAX_PAGE, UnitIdPath
 
 router = APIRouter(prefix="/v1/campaigns", tags=["scores"])
+ComponentName = Literal[
+    "tickets", "stages", "closed", "ratings", "confirmations", "surveys", "votes",
+    "inspections", "overdue", "transfers", "praises", "rectifications", "recurring",
+]  # fmt: skip
+FACTS_PAGE_MAX = 200  # facts one page lists at most
+CursorQuery = Annotated[
+    str | None,
+    Query(min_length=1, max_length=CURSOR_MAX, pattern="^[A-Za-z0-9_-]+$",
+          description="`next` of the page before; none for the first page."),
+]  # fmt: skip
 
 
 class Score(BaseModel):
@@ -42,13 +56,32 @@ class Score(BaseModel):
     computed_at: datetime
 
 
+class Component(BaseModel):
+    component: ComponentName
+    inputs: dict[str, Any] = Field(
+        description="The totals the component adds up to (counts, sums, rates), as scored."
+    )
+    facts: int | None = Field(
+        description="How many facts lie behind it (null where the totals do not say)."
+    )
+
+
 class Explanation(BaseModel):
     score: Score
     rules: dict[str, Any]
+    reasons: list[str] = Field(description="Why the unit is not ranked (empty when it is).")
     work_mark: dict[str, Any] | None
     incidents: list[dict[str, Any]]
-    facts: dict[str, list[dict[str, Any]]]
-    facts_limit: int = Field(description="Facts listed per component at most (totals count all).")
+    components: list[Component] = Field(
+        description="Each component with its inputs; its facts: GET .../facts/{component}."
+    )
+
+
+class FactsPage(BaseModel):
+    component: ComponentName
+    items: list[dict[str, Any]]
+    next: str | None = Field(description="The cursor of the next page; null on the last page.")
+    limit: int
 
 
 class AwardOut(BaseModel):
@@ -123,25 +156,16 @@ async def explanation(
     who: CurrentPrincipal,
     pool: DbPool,
 ) -> dict[str, Any]:
-    """The score and every fact behind it: tickets, stage completions, closures, ratings (with
-    the 0-100 value each one counts for), confirmations, survey answers, votes, inspections,
-    overdue items, transfers, the work mark and its justification, and incidents."""
+    """The score and what it is made of: each component with its inputs (the counts, sums and
+    rates of the grouped totals it was computed from) and how many facts lie behind it, why the
+    unit is not ranked, the work mark and its justification, and incidents. The facts
+    themselves, page by page: GET .../facts/{component}."""
     async with pool.acquire() as conn:
         campaign = await existing(conn, campaign_id)
         row = await _score(conn, campaign_id, unit_type, unit_id, who)
         start, end = period_bounds(
             campaign["period_start"], campaign["period_end"], campaign["timezone"]
         )
-        facts: dict[str, list[dict[str, Any]]] = {}
-        for component in repository.sql.FACTS:
-            kind, uid = unit_type, unit_id
-            if component == "inspections" and unit_type == "staff":
-                kind, uid = "team", row["team_id"] or ""  # people are scored on their team's
-            facts[component] = await repository.explain.facts(
-                conn, component, kind, uid, start, end, campaign_id
-            )
-        for r in facts["ratings"]:
-            r["counts_as"] = rating_score(r["quality"], r["timeliness"], r["attitude"])
         mark = await repository.explain.work_mark(
             conn, campaign_id, row["detail"].get("work_source")
         )
@@ -154,10 +178,56 @@ async def explanation(
     return {
         "score": row,
         "rules": campaign["rules"],
+        "reasons": row["detail"].get("not_ranked_reasons") or [],
         "work_mark": mark,
         "incidents": named,
-        "facts": facts,
-        "facts_limit": repository.explain.LIMIT,
+        "components": components(row["detail"].get("metrics") or {}),
+    }
+
+
+@router.get(
+    "/{campaign_id}/scores/{unit_type}/{unit_id}/facts/{component}",
+    response_model=FactsPage,
+    responses=refusals(
+        "campaign-not-found", "score-not-found", "score-read-forbidden", "facts-cursor-invalid"
+    ),
+)
+async def facts(
+    campaign_id: UUID,
+    unit_type: UnitTypePath,
+    unit_id: UnitIdPath,
+    component: ComponentName,
+    who: CurrentPrincipal,
+    pool: DbPool,
+    after: CursorQuery = None,
+    limit: Annotated[int, Query(ge=1, le=FACTS_PAGE_MAX)] = 50,
+) -> dict[str, Any]:
+    """The facts behind one component of a unit's score, oldest first, `limit` at a time:
+    tickets, stage completions, closures, ratings (with the 0-100 value each counts for),
+    confirmations, survey answers, votes, inspections (a person's: their team's), overdue
+    items, transfers, praises, rectification results, recurring problems. `next` continues."""
+    try:
+        place = None if after is None else cursor_place(after)
+    except CursorInvalid as e:
+        raise problem("facts-cursor-invalid", f"after: {e}") from e
+    async with pool.acquire() as conn:
+        campaign = await existing(conn, campaign_id)
+        row = await _score(conn, campaign_id, unit_type, unit_id, who)
+        kind, uid = unit_type, unit_id
+        if component == "inspections" and unit_type == "staff":
+            kind, uid = "team", row["team_id"] or ""  # people are scored on their team's
+        sparse = few(row["detail"].get("metrics") or {}, component)
+        items, last = await repository.explain.page(
+            conn, component, kind, uid, campaign_bounds(campaign), campaign_id, place, limit, sparse
+        )
+    if component == "ratings":
+        for r in items:
+            r["counts_as"] = rating_score(r["quality"], r["timeliness"], r["attitude"])
+    return {
+        "component": component,
+        "items": items,
+        "next": None if last is None else cursor(*last),
+        "limit": limit,
     }
 
 

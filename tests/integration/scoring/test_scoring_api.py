@@ -122,7 +122,18 @@ async def test_rankings_explanations_and_who_sees_what(scoring: Scoring, sso: Ss
         )
         assert r.status_code == 200, r.text
         e = r.json()
-        facts = e["facts"]
+        counted = {c["component"]: c["facts"] for c in e["components"]}
+        assert counted["tickets"] == 4 and counted["ratings"] == 3 and counted["votes"] == 2
+        assert e["reasons"] == e["score"]["detail"]["not_ranked_reasons"]
+        path = f"/v1/campaigns/{cid}/scores/team/{w.u('plumbers')}/facts"
+        facts = {}
+        for component in counted:
+            r = await client.get(f"{path}/{component}?limit=200", headers=head)
+            assert r.status_code == 200, r.text
+            assert r.json()["next"] is None
+            facts[component] = r.json()["items"]
+            if counted[component] is not None:
+                assert len(facts[component]) == counted[component], component
         assert sorted(t["tracking_no"] for t in facts["tickets"]) == [
             f"T-{w.tag}-T{i}" for i in range(1, 5)
         ]
@@ -144,19 +155,20 @@ async def test_rankings_explanations_and_who_sees_what(scoring: Scoring, sso: Ss
         ]
         assert e["work_mark"]["justification"] == "两个工种技能比赛, 方案完整"
         assert e["score"]["composite"] == 82.3
-        assert e["facts_limit"] == 5000
 
         r = await client.get(
             f"/v1/campaigns/{cid}/scores/team/{w.u('kitchen')}/explanation", headers=leader(sso)
         )
         assert [i["incident_id"] for i in r.json()["incidents"]] == [str(w.incident_id)]
         r = await client.get(
-            f"/v1/campaigns/{cid}/scores/staff/{w.u('p1')}/explanation", headers=worker
+            f"/v1/campaigns/{cid}/scores/staff/{w.u('p1')}/facts/inspections", headers=worker
         )
         assert r.status_code == 200
-        assert (
-            len(r.json()["facts"]["inspections"]) == 3
-        )  # the team's, which the person is scored on
+        assert len(r.json()["items"]) == 3  # the team's, which the person is scored on
+        r = await client.get(
+            f"/v1/campaigns/{cid}/scores/staff/{w.u('p2')}/facts/tickets", headers=worker
+        )
+        assert r.status_code == 403  # another person's facts, as their score
 
 
 async def test_publication_freezes_and_announces_awards(scoring: Scoring, sso: Sso) -> None:

@@ -323,9 +323,10 @@ async def test_praises_count_for_the_team_its_department_and_the_person(scoring:
     kept, fresh = await kept_and_rebuilt_totals(scoring, cid)
     assert kept == fresh
     async with scoring.pool.acquire() as conn:
-        listed = await repository.explain.facts(
-            conn, "praises", "department", w.u("maint"), at(1, 0), at(30, 23), cid
-        )
+        listed, _ = await repository.explain.page(
+            conn, "praises", "department", w.u("maint"), (at(1, 0), at(30, 23)), cid, None, 50,
+            False,
+        )  # fmt: skip
     assert sorted(x["tracking_no"] for x in listed) == ["PR0", "PR1"]
     async with scoring.pool.acquire() as conn, conn.transaction():
         await repository.scores.delete_all(conn, cid)

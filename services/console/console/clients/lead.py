@@ -1,5 +1,6 @@
-"""The leaders' API calls (scoring: campaigns, work marks, rankings, explanations, trends,
-publication, reports; 公示 for the public board), on top of `console.api.Api.call`."""
+"""The leaders' API calls (scoring: campaigns, work marks, rankings, explanations and their facts
+page by page, trends, publication, reports; 公示 for the public board), on top of
+`console.api.Api.call`."""
 
 from __future__ import annotations
 
@@ -51,13 +52,26 @@ class Score(Model):
         return found if isinstance(found, dict) else {}
 
 
+class Component(Model):
+    component: str
+    inputs: dict[str, Any] = Field(default_factory=dict)
+    facts: int | None = None
+
+
 class Explanation(Model):
     score: Score
     rules: dict[str, Any] = Field(default_factory=dict)
+    reasons: list[str] = Field(default_factory=list)
     work_mark: dict[str, Any] | None = None
     incidents: list[dict[str, Any]] = Field(default_factory=list)
-    facts: dict[str, list[dict[str, Any]]] = Field(default_factory=dict)
-    facts_limit: int = 0
+    components: list[Component] = Field(default_factory=list)
+
+
+class FactsPage(Model):
+    component: str
+    items: list[dict[str, Any]] = Field(default_factory=list)
+    next: str | None = None
+    limit: int = 0
 
 
 class WorkMark(Model):
@@ -169,11 +183,29 @@ async def rankings(
     return _SCORES.validate_python(r.json())
 
 
+async def score(
+    api: Api, token: str, campaign_id: uuid.UUID, unit_type: str, unit_id: str
+) -> Score:
+    path = f"{_base(campaign_id)}/scores/{unit_type}/{unit_id}"
+    return Score.model_validate((await api.call("scoring", "GET", path, token)).json())
+
+
 async def explanation(
     api: Api, token: str, campaign_id: uuid.UUID, unit_type: str, unit_id: str
 ) -> Explanation:
     path = f"{_base(campaign_id)}/scores/{unit_type}/{unit_id}/explanation"
     return Explanation.model_validate((await api.call("scoring", "GET", path, token)).json())
+
+
+async def facts(
+    api: Api, token: str, campaign_id: uuid.UUID, unit_type: str, unit_id: str, component: str,
+    after: str | None, limit: int,
+) -> FactsPage:  # fmt: skip
+    """One page of the facts behind one component (`after`: the page before's `next`)."""
+    path = f"{_base(campaign_id)}/scores/{unit_type}/{unit_id}/facts/{component}"
+    params: dict[str, Any] = {"limit": limit} | ({"after": after} if after else {})
+    r = await api.call("scoring", "GET", path, token, params=params)
+    return FactsPage.model_validate(r.json())
 
 
 async def marks(api: Api, token: str, campaign_id: uuid.UUID) -> list[WorkMark]:

@@ -285,6 +285,8 @@ COMPONENTS = {
     "overdue": ("超时督办", "overdue items"),
     "transfers": ("转办", "transfers"),
     "praises": ("表扬", "praises"),
+    "rectifications": ("整改验收", "rectification results"),
+    "recurring": ("重复出现的问题", "recurring problems"),
 }
 COLUMNS: dict[str, tuple[str, str]] = {
     "tracking_no": ("编号", "number"), "category": ("类别", "category"),
@@ -302,6 +304,7 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "inspected_at": ("检查时间", "inspected"), "cast_at": ("投票时间", "cast"),
     "title": ("名称", "title"), "received_at": ("时间", "received"),
     "occurred_at": ("发生时间", "occurred"), "summary": ("经过", "what happened"),
+    "count": ("次数", "times"), "weight": ("权重", "weight"),
 }  # fmt: skip
 NAMED = {"to_department_id", "to_team_id", "department_id", "team_id", "unit_id", "category"}
 VALUES = {
@@ -309,6 +312,8 @@ VALUES = {
     "confirmed": ("已确认", "confirmed"), "rejected": ("未修好", "not fixed"),
     "auto": ("自动确认", "auto-confirmed"), "quality": ("质量检查", "quality"),
     "safety": ("安全检查", "safety"), "service_quality": ("服务质量", "service quality"),
+    "auto_confirmed": ("自动确认", "auto-confirmed"), "on_time": ("按期通过", "on time"),
+    "late": ("逾期通过", "late"),
 }  # fmt: skip
 
 

@@ -1,6 +1,6 @@
 """排名 and why: a campaign's rankings of departments, teams and people; one unit's explanation
-(each component, its inputs, the composite written out, why it is not ranked or is vetoed, and
-the facts behind it); and the charts of on-time rate, pass rate and satisfaction over the
+(each component, its inputs, the composite written out, why it is not ranked or is vetoed, at
+once; the facts behind each component on demand, a page at a time); and the charts of on-time rate, pass rate and satisfaction over the
 period (ECharts, drawn in the browser from scoring's trends; scoring's PNG without scripts)."""
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import Response
 
+from console.api import ApiProblem
 from console.clients import lead as client
 from console.pages import lead_rules as rules
 from console.pages.lead import may_edit, reader_token
@@ -20,7 +21,8 @@ from console.web import Page
 
 router = APIRouter()
 UNIT_ID = re.compile(r"^[^ \x00-\x1f\x7f-\x9f]{1,128}$")
-FACTS_SHOWN = 30  # facts listed per component on the page (the totals count all)
+FACTS_PAGE = 50  # facts listed at a time, per component
+CURSOR = re.compile(r"^[A-Za-z0-9_-]{1,1000}$")  # scoring's cursors (`next` of a page)
 
 
 def unit_type_of(value: str) -> str:
@@ -86,16 +88,64 @@ async def explanation(ctx: Page, campaign_id: uuid.UUID, unit_type: str, unit_id
     names.update(units.departments_in(ctx.lang))
     names.update({t.id: t.name for t in units.teams})
     score = found.score
+    base = f"/lead/campaigns/{campaign_id}/units/{unit_type}/{unit_id}/facts"
     return ctx.render(
         "lead_explain.html", campaign=campaign, e=found, score=score, names=names,
         reasons=why_not(score, campaign, names, ctx.lang) if score.rank is None else [],
         weights=campaign.rules.get("weights") or {}, m=score.metrics,
         composite_sum=rules.composite_sum(campaign.rules.get("weights") or {}, score),
-        tables={k: rules.fact_table(v[:FACTS_SHOWN], names, ctx.when, ctx.lang)
-                for k, v in found.facts.items()},
-        counts={k: len(v) for k, v in found.facts.items()}, shown=FACTS_SHOWN, r=rules,
+        facts_base=base, page_size=FACTS_PAGE, r=rules,
         source=work_source(score.detail.get("work_source"), unit_type, names, ctx.lang),
         may_edit=may_edit(ctx),
+    )  # fmt: skip
+
+
+@router.get("/lead/campaigns/{campaign_id}/units/{unit_type}/{unit_id}/facts/{component}")
+async def facts(
+    ctx: Page, campaign_id: uuid.UUID, unit_type: str, unit_id: str, component: str,
+    after: str = "",
+) -> Response:  # fmt: skip
+    """One page of the facts behind one component: for htmx, the table (first page) or its
+    next rows with the "more" link; otherwise a page of its own with a link to the next."""
+    token = await reader_token(ctx)
+    if (
+        unit_type not in client.UNIT_TYPES
+        or not UNIT_ID.match(unit_id)
+        or component not in rules.COMPONENTS
+    ):
+        return ctx.render("not_found.html", status=404)
+    here = f"/lead/campaigns/{campaign_id}/units/{unit_type}/{unit_id}"
+    values: dict[str, Any] = {
+        "component": component, "first": here + f"/facts/{component}", "back": here,
+        "paged": bool(after), "r": rules,
+    }  # fmt: skip
+    template = "_lead_facts.html" if ctx.is_htmx() else "lead_facts.html"
+    # htmx puts only 2xx answers in place: the words of a refusal come with 200 there
+    refused: dict[str, Any] = {"cursor_invalid": True, "heads": [], "cells": [], "more": None, "score": None,
+               "status": 200 if ctx.is_htmx() else 400, "rows_only": ctx.is_htmx()}  # fmt: skip
+    if after and not CURSOR.match(after):
+        return ctx.render(template, **refused, **values)
+    try:
+        found, score, units, catalogue = await asyncio.gather(
+            client.facts(ctx.api, token, campaign_id, unit_type, unit_id, component,
+                         after or None, FACTS_PAGE),
+            client.score(ctx.api, token, campaign_id, unit_type, unit_id),
+            ctx.api.unit_names(token),
+            ctx.api.catalogue(),
+        )  # fmt: skip
+    except ApiProblem as e:
+        if not e.type.endswith("/facts-cursor-invalid"):
+            raise
+        return ctx.render(template, **refused, **values)
+    names = {s.code: s.title(ctx.lang) for s in catalogue}
+    names.update(units.departments_in(ctx.lang))
+    names.update({t.id: t.name for t in units.teams})
+    names[score.unit_id] = score.unit_name
+    heads, cells = rules.fact_table(found.items, names, ctx.when, ctx.lang)
+    more = f"{values['first']}?after={found.next}" if found.next else None
+    return ctx.render(
+        template, heads=heads, cells=cells, more=more, rows_only=bool(after) and ctx.is_htmx(),
+        cursor_invalid=False, score=score, **values,
     )  # fmt: skip
 
 

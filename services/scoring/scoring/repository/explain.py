@@ -1,4 +1,6 @@
-"""The facts behind one unit's score: the same queries as the totals, filtered to the unit."""
+"""The facts behind one unit's score, page by page: the same queries as the totals, filtered to
+the unit, in the order of `sql.ORDER` (keyset pagination: a page starts after the time and key of
+the last fact of the page before)."""
 
 from __future__ import annotations
 
@@ -9,25 +11,34 @@ from uuid import UUID
 from houqin_shared.db import Conn
 from scoring.repository import sql
 
-LIMIT = 5000  # facts listed per component; totals always cover every fact
+Key = tuple[datetime, str]  # a fact's place in its component's order
 
 
-async def facts(
+async def page(
     conn: Conn,
     component: str,
     unit_type: str,
     unit_id: str,
-    start: datetime,
-    end: datetime,
+    bounds: tuple[datetime, datetime],
     campaign_id: UUID,
-) -> list[dict[str, Any]]:
-    args: list[Any] = [start, end] + ([campaign_id] if sql.uses_campaign(component) else [])
-    rows = await conn.fetch(sql.facts_of(component, unit_type) + f" LIMIT {LIMIT}", *args, unit_id)
-    out = []
-    for r in rows:
-        row = {k: v for k, v in r.items() if k not in ("dept", "team", "staff")}
-        out.append(row)
-    return out
+    after: Key | None,
+    limit: int,
+    few: bool,
+) -> tuple[list[dict[str, Any]], Key | None]:
+    """Up to `limit` facts of one component for one unit, after `after` (from the first when
+    None), and the place of the last one when more follow (else None). `few`: the unit has few
+    facts of the component (its totals say so), read them all (`sql.facts_page`)."""
+    args: list[Any] = [*bounds] + ([campaign_id] if sql.uses_campaign(component) else [])
+    args.append(unit_id)
+    if after is not None:
+        args += [after[0], after[1]]
+    rows = await conn.fetch(
+        sql.facts_page(component, unit_type, after is not None, few), *args, limit + 1
+    )
+    hidden = ("dept", "team", "staff", "dept_raw", "_at", "_key")
+    out = [{k: v for k, v in r.items() if k not in hidden} for r in rows[:limit]]
+    more = len(rows) > limit
+    return out, ((rows[limit - 1]["_at"], rows[limit - 1]["_key"]) if more else None)
 
 
 async def work_mark(conn: Conn, campaign_id: UUID, source: str | None) -> dict[str, Any] | None:

@@ -19,9 +19,11 @@ person.
 
 from __future__ import annotations
 
-# A ticket's units: its department (or its team's), its team, its assignee.
+# A ticket's units: its department (or its team's), its team, its assignee; `dept_raw` is the
+# department of its own (see `facts_page`).
 _TICKET_UNITS = """
-    COALESCE(t.department_id, tm.department_id) AS dept, t.team_id AS team, t.assignee_id AS staff
+    COALESCE(t.department_id, tm.department_id) AS dept, t.team_id AS team, t.assignee_id AS staff,
+    t.department_id AS dept_raw
 """
 # The same for totals, without the join: a missing department is taken from the team by the
 # caller (`scores.metrics`), which keeps the grouping on plain columns the planner can estimate.
@@ -33,16 +35,18 @@ FROM ticket_facts t LEFT JOIN teams tm ON tm.id = t.team_id
 WHERE t.opened_at >= $1 AND t.opened_at < $2 AND t.track = 'repair' AND t.merged_into IS NULL
 """
 
-# A ticket's time-limited stages as rows (the latest completion of each).
-STAGES = f"""
-SELECT {_TICKET_UNITS}, t.ticket_id, t.tracking_no, x.stage, x.on_time, x.due_at, x.completed_at
+# A ticket's time-limited stages as rows (the latest completion of each): one branch per stage,
+# so that each is read in its completion time's order (an index per stage) and a page of them
+# is merged from the three.
+_STAGE = """
+SELECT {units}, t.ticket_id, t.tracking_no, '{x}'::text AS stage, t.{x}_on_time AS on_time,
+       t.{x}_due_at AS due_at, t.{x}_at AS completed_at
 FROM ticket_facts t LEFT JOIN teams tm ON tm.id = t.team_id
-CROSS JOIN LATERAL (VALUES ('accept', t.accept_at, t.accept_due_at, t.accept_on_time),
-                           ('arrive', t.arrive_at, t.arrive_due_at, t.arrive_on_time),
-                           ('finish', t.finish_at, t.finish_due_at, t.finish_on_time))
-  AS x (stage, completed_at, due_at, on_time)
-WHERE x.completed_at >= $1 AND x.completed_at < $2 AND t.track = 'repair' AND t.merged_into IS NULL
+WHERE t.{x}_at >= $1 AND t.{x}_at < $2 AND t.track = 'repair' AND t.merged_into IS NULL
 """
+STAGES = "UNION ALL".join(
+    _STAGE.format(units=_TICKET_UNITS, x=x) for x in ("accept", "arrive", "finish")
+)
 
 CLOSED = f"""
 SELECT {_TICKET_UNITS}, t.ticket_id, t.tracking_no, t.closed_at, t.reopened_at, t.fix_rejected_at,
@@ -57,20 +61,35 @@ _BY_TICKET_RAW = """
 JOIN ticket_facts t ON t.ticket_id = COALESCE(
     x.ticket_id, (SELECT r.ticket_id FROM ticket_facts r WHERE r.report_id = x.report_id LIMIT 1))
 """
-_BY_TICKET = _BY_TICKET_RAW + "LEFT JOIN teams tm ON tm.id = t.team_id\n"
-
-RATINGS = f"""
-SELECT {_TICKET_UNITS}, x.rating_id, t.ticket_id, x.tracking_no, x.quality, x.timeliness,
-       x.attitude, x.comment, x.rated_at
-FROM ratings x {_BY_TICKET}
-WHERE x.rated_at >= $1 AND x.rated_at < $2
+# For listing, the same match as two branches, each an equi-join the planner can drive from
+# either side (a person's few tickets, or a department's ratings in time order): by the ticket
+# id, and by the report for those still without (the report's ticket has that report).
+_LISTED = """
+SELECT {units}, {columns}
+FROM {table} x JOIN ticket_facts t ON t.ticket_id = x.ticket_id LEFT JOIN teams tm ON tm.id = t.team_id
+WHERE x.{at} >= $1 AND x.{at} < $2
+UNION ALL
+SELECT {units}, {columns}
+FROM {table} x JOIN ticket_facts t ON t.report_id = x.report_id
+LEFT JOIN teams tm ON tm.id = t.team_id
+WHERE x.ticket_id IS NULL AND x.{at} >= $1 AND x.{at} < $2
+  AND t.ticket_id IN (SELECT r.ticket_id FROM ticket_facts r WHERE r.report_id = x.report_id LIMIT 1)
 """
 
-CONFIRMATIONS = f"""
-SELECT {_TICKET_UNITS}, t.ticket_id, x.tracking_no, x.outcome, x.at
-FROM confirmations x {_BY_TICKET}
-WHERE x.at >= $1 AND x.at < $2
-"""
+RATINGS = _LISTED.format(
+    units=_TICKET_UNITS,
+    columns="x.rating_id, t.ticket_id, x.tracking_no, x.quality, x.timeliness, x.attitude,"
+    " x.comment, x.rated_at",
+    table="ratings",
+    at="rated_at",
+)
+
+CONFIRMATIONS = _LISTED.format(
+    units=_TICKET_UNITS,
+    columns="t.ticket_id, x.report_id, x.tracking_no, x.outcome, x.at",
+    table="confirmations",
+    at="at",
+)
 
 # A unit named in a survey, vote or inspection: a team's also counts for its department.
 _NAMED_UNIT = """
@@ -106,7 +125,7 @@ WHERE x.inspected_at >= $1 AND x.inspected_at < $2 /*scope*/
 
 OVERDUE = """
 SELECT COALESCE(x.department_id, tm.department_id) AS dept, x.team_id AS team,
-       x.responsible_id AS staff, x.subject_kind, x.subject_id, x.tracking_no, x.stage,
+       x.responsible_id AS staff, x.department_id AS dept_raw, x.subject_kind, x.subject_id, x.tracking_no, x.stage,
        x.due_at, x.detected_at
 FROM overdue x LEFT JOIN teams tm ON tm.id = x.team_id
 WHERE x.detected_at >= $1 AND x.detected_at < $2 /*scope*/
@@ -114,7 +133,7 @@ WHERE x.detected_at >= $1 AND x.detected_at < $2 /*scope*/
 
 TRANSFERS = """
 SELECT COALESCE(x.from_department_id, tm.department_id) AS dept, x.from_team_id AS team,
-       NULL::text AS staff, x.transfer_id, x.ticket_id, x.to_department_id, x.to_team_id,
+       NULL::text AS staff, x.from_department_id AS dept_raw, x.transfer_id, x.ticket_id, x.to_department_id, x.to_team_id,
        x.reason, x.at
 FROM transfers x LEFT JOIN teams tm ON tm.id = x.from_team_id
 WHERE x.state = 'accepted' AND x.at >= $1 AND x.at < $2 /*scope*/
@@ -181,6 +200,28 @@ FACTS: dict[str, str] = {
     "praises": PRAISES,
     "rectifications": RECTIFICATIONS,
     "recurring": RECURRING,
+}
+
+# The order the facts of each component are listed in, page by page (keyset pagination): the
+# fact's time, then a text unique among the facts of that time. Both are columns of `b`, the
+# component's query above.
+ORDER: dict[str, tuple[str, str]] = {
+    "tickets": ("b.opened_at", "b.ticket_id::text"),
+    "stages": ("b.completed_at", "b.ticket_id::text || '/' || b.stage"),
+    "closed": ("b.closed_at", "b.ticket_id::text"),
+    "ratings": ("b.rated_at", "b.rating_id::text"),
+    "confirmations": ("b.at", "b.report_id::text || '/' || b.outcome"),
+    "surveys": (
+        "b.at",
+        "b.survey_id::text || '/' || b.answer_id || '/' || b.unit_type || '/' || b.unit_id",
+    ),
+    "votes": ("b.cast_at", "b.vote_id::text"),
+    "inspections": ("b.inspected_at", "b.inspection_id::text"),
+    "overdue": ("b.detected_at", "b.subject_id::text || '/' || b.stage || '/' || b.due_at::text"),
+    "transfers": ("b.at", "b.transfer_id::text"),
+    "praises": ("b.received_at", "b.report_id::text"),
+    "rectifications": ("b.at", "b.item_id::text || '/' || b.outcome"),
+    "recurring": ("b.detected_at", "b.detection_id::text"),
 }
 
 # Totals: (query of the facts, aggregate columns computed over it); the same facts as FACTS,
@@ -258,6 +299,42 @@ def facts_of(component: str, unit_type: str) -> str:
     base = FACTS[component]
     n = 4 if uses_campaign(component) else 3
     return f"SELECT b.* FROM ({base}) b WHERE b.{UNIT_COLUMN[unit_type]} = ${n}"
+
+
+def facts_page(component: str, unit_type: str, after: bool, few: bool) -> str:
+    """One page of `facts_of`, in `ORDER`: the unit id, then (`after`) the time and key of the
+    last fact of the page before, then the number of rows. Adds the fact's `_at` and `_key`.
+
+    A unit with `few` facts of the component has them all read (through its own tickets or
+    rows) and sorted. Otherwise its facts are dense in the component's time order, so each
+    branch of a UNION ALL is read in that order from its time index and cut to the page on its
+    own, and the branches are merged; the time bound stands alone so that the index serves it.
+    (Read in time order, a unit with few facts would make the scan pass over most of the
+    period's facts to find none.)"""
+    at, key = ORDER[component]
+    n = 4 if uses_campaign(component) else 3
+    where = f"b.{UNIT_COLUMN[unit_type]} = ${n}"
+    if unit_type == "department" and "dept_raw" in FACTS[component]:
+        # the same test, in terms the planner can estimate (a department is a large share of
+        # the facts, so it reads them in time order rather than all of them)
+        where = (
+            f"(b.dept_raw = ${n} OR (b.dept_raw IS NULL"
+            f" AND b.team IN (SELECT id FROM teams WHERE department_id = ${n})))"
+        )
+    if after:
+        where += f" AND {at} >= ${n + 1} AND ({at} > ${n + 1} OR ({key}) > ${n + 2})"
+    limit = f"${n + 3}" if after else f"${n + 1}"
+    select = f"SELECT b.*, {at} AS _at, ({key}) AS _key FROM ({{}}) b WHERE {where}"
+    if few:
+        every = select.format(FACTS[component])
+        return f"WITH f AS MATERIALIZED ({every}) SELECT * FROM f ORDER BY _at, _key LIMIT {limit}"
+    branches = [
+        f"({select.format(branch)} ORDER BY {at}, ({key}) LIMIT {limit})"
+        for branch in FACTS[component].split("UNION ALL")
+    ]
+    if len(branches) == 1:
+        return branches[0][1:-1]
+    return f"SELECT * FROM ({' UNION ALL '.join(branches)}) p ORDER BY _at, _key LIMIT {limit}"
 
 
 # Running totals (`repository.totals`): the handlers add, per event, the difference between the
