@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from console.pages.supervise_ballots import ballot_body, local_moment
 from console.pages.supervise_reception import report_body, session_body
-from console.pages.supervise_surveys import accounts_of, chosen_units, survey_body
+from console.pages.supervise_surveys import ACCOUNT, accounts_of, chosen_units, survey_body
 
 
 def _(text: str, **values: object) -> str:
@@ -46,6 +46,8 @@ def test_a_survey_form_says_what_is_missing_beside_each_field() -> None:
 
 def test_accounts_are_read_one_a_line_or_separated_each_once() -> None:
     assert accounts_of("student\nteacher, student；s3 \n\n") == ["student", "teacher", "s3"]
+    assert ACCOUNT.match("2023010101") and ACCOUNT.match("plumber-backup")
+    assert not ACCOUNT.match("李同学") and not ACCOUNT.match("x" * 129)
     assert chosen_units(["team:plumbers", "team:plumbers"], CHOICES) == [
         {"unit_type": "team", "unit_id": "plumbers", "label": "水工组、仓管"}
     ]

@@ -24,7 +24,7 @@ from console.web import Ctx, Page
 
 router = APIRouter()
 SUPERVISORS = ("supervisor",)
-ACCOUNT = re.compile(r"^[^\s\x00-\x1f]{1,128}$")
+ACCOUNT = re.compile(r"^[A-Za-z0-9._@-]{1,128}$")  # a student or staff number, a user name
 MAX_ACCOUNTS = 5000  # accounts sent at once (feedback takes 20,000)
 DEFAULT_QUESTIONS = {
     "zh": "服务态度是否热情周到？\n办事是否及时高效？\n服务质量是否满意？",
