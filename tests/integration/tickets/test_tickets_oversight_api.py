@@ -68,9 +68,16 @@ async def test_board_shows_levels_by_unit_and_a_chase_is_kept(tickets_env: Env) 
     assert next(a for a in actions.json() if a["action"] == "chase")["note"] == note["note"]
     again = (await board(e, "supervisor", level=2)).json()["items"][0]
     assert again["chased_at"] is not None
+    # ... and sent: TicketChased in the outbox, for notify to tell the assignee and the lead
+    [sent] = [x["data"] for x in await e.outbox("TicketChased")]
+    assert (sent["ticket_id"], sent["note"], sent["chased_by"], sent["level"]) == (
+        str(level_2), note["note"], "supervisor", 2,
+    )  # fmt: skip
+    assert sent["assignee_id"] == again["assignee_id"] and sent["team_id"] == again["team_id"]
     for who, status in ((other_head, 403), (e.as_user("plumber"), 403)):
         r = await e.client.post(f"/v1/tickets/{level_2}/chase", json=note, headers=who)
         assert r.status_code == status, r.text
+    assert len(await e.outbox("TicketChased")) == 1  # a refused chase sends nothing
     r = await e.client.post(
         f"/v1/tickets/{level_2}/chase", json={"note": ""}, headers=e.as_user("supervisor")
     )
