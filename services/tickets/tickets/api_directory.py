@@ -15,7 +15,7 @@ from houqin_shared.openapi import refusals
 from houqin_shared.params import PathName, SerialId
 from houqin_shared.problems import ProblemError, problem
 from houqin_shared.webapp import DbPool
-from tickets import api_official_calendar, api_sheet, directory_events
+from tickets import api_directory_remove, api_official_calendar, api_sheet, directory_events
 from tickets.access import Admin, Manager, Reader, may_manage
 from tickets.calendar_doc import CalendarDoc
 from tickets.domain import Directory, Leave, staff_from_csv
@@ -211,3 +211,4 @@ async def get_rules(_: Reader, pool: DbPool) -> TicketRules:
 
 router.include_router(api_sheet.router)  # GET/POST /directory/sheet: the directory as XLSX
 router.include_router(api_official_calendar.router)  # GET /directory/calendar/official
+router.include_router(api_directory_remove.router)  # DELETE posts, assignments; retire staff

@@ -5,6 +5,7 @@ pure helpers (dates, catalogue form, channel settings, row errors) do what their
 from __future__ import annotations
 
 import io
+import re
 from datetime import date
 from typing import Any
 
@@ -53,7 +54,10 @@ PLACE = BuildingPlaces.model_validate({
             {"code": "330", "name": "330室", "source": "reported"}]},
     ],
 })  # fmt: skip
-PREVIEWS = {"zh": {"subject": "新工单", "body": "请处理"}, "en": {"error": "bad", "detail": "x"}}
+PREVIEWS = {
+    "zh": {"subject": "新工单", "body": "请处理"},
+    "en": {"error": "有误", "detail": "第 1 行"},
+}
 CAL = {"tz": "Asia/Shanghai", "hours": [{"start": "08:00:00", "end": "12:00:00"}],
        "holidays": ["2026-10-01"], "workdays": []}  # fmt: skip
 OFFICIAL = {"year": 2026, "known": True,
@@ -121,11 +125,51 @@ SCREENS: dict[str, dict[str, Any]] = {
                             "form": {"subject_zh": "a", "body_zh": "b", "subject_en": "c",
                                      "body_en": "d"}, "previews": PREVIEWS, "errors": {},
                             "message": "", "saved": True, "title": "派单通知",
-                            "event": "TicketAssigned"},
+                            "event": words.event_word("houqin.tickets.TicketAssigned.v1")},
     "admin_channel.html": {"name": "dingtalk", "current": None, "form": {"url": "https://x"},
                            "fields": ("url", "secret"), "secrets": ("secret",), "errors": {},
                            "message": "", "title": "钉钉机器人"},
+    "admin_new_department.html": {"form": {"name": "后勤保障科"}, "errors": {"name": "已有"},
+                                  "message": "m", "departments": [], "teams": [],
+                                  "people": DOC["staff"]},
+    "admin_new_team.html": {"form": {"department_id": "maintenance", "primary_id": "plumber"},
+                            "errors": {"post_name": "岗位"}, "message": "",
+                            "departments": DOC["departments"], "teams": DOC["teams"],
+                            "people": DOC["staff"]},
+    "admin_new_person.html": {"form": {"account": "Bad Name", "on_duty": "on"},
+                              "errors": {"account": "账号"}, "message": "", "roles": ["staff"],
+                              "all_roles": ("staff", "team_lead"),
+                              "departments": DOC["departments"], "teams": DOC["teams"],
+                              "people": DOC["staff"], "contacts": ("phone",)},
+    "admin_new_post.html": {"form": {"team_id": "plumbers"}, "errors": {"team_id": "班组"},
+                            "message": "", "departments": [], "teams": DOC["teams"],
+                            "people": DOC["staff"]},
+    "admin_area_map.html": {"rows": [], "form": {"unit": "team:plumbers"},
+                            "errors": {"post_id": "岗位"}, "message": "", "place": "north",
+                            "saved": "saved", "places": [("north", "北校区")],
+                            "tops": [("north", "北校区")], "services": [("plumbing", "给排水")],
+                            "departments": [{**DOC["departments"][0], "teams": DOC["teams"]}],
+                            "posts": [{**DOC["posts"][0], "team": "水工组"}]},
 }  # fmt: skip
+# Latin words a zh-CN admin page may show: the language switch, product names, formats.
+LATIN_ALLOWED = {
+    "English",
+    "Excel",
+    "WPS",
+    "XLSX",
+    "xlsx",
+    "SMTP",
+    "URL",
+    "Maintenance",
+    "plumber",
+}  # and a person's sign-in account
+
+
+def _visible_latin_words(html: str) -> set[str]:
+    """Latin words in the text a reader sees (not in tags, attributes, scripts or styles)."""
+    text = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", html, flags=re.S)
+    text = re.sub(r"<[^>]+>", " ", text)
+    return set(re.findall(r"[A-Za-z]{2,}", text)) - LATIN_ALLOWED
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -138,6 +182,7 @@ def test_every_admin_template_renders(name: str, lang: str) -> None:
     assert "admin-page" in html and "/static/admin.css" in html
     if lang == "zh":
         assert "系统管理" in html
+        assert _visible_latin_words(html) == set(), name
 
 
 def test_qr_cards_decode_to_the_deep_link() -> None:
@@ -208,3 +253,35 @@ def test_channel_settings_keep_numbers_and_drop_empty_secrets() -> None:
     form = {"host": "smtp.example", "port": "465", "password": "", "sender": "a@b.c"}
     assert settings_of("email", form, {}) == {"host": "smtp.example", "port": 465,
                                               "sender": "a@b.c"}  # fmt: skip
+
+
+def test_the_responsibility_map_in_words() -> None:
+    from console.pages.admin_area_map import area_paths, rows
+    from console.pages.admin_directory_new import new_code
+
+    class Words:
+        lang = "zh"
+
+        def _(self, text: str) -> str:
+            return i18n.gettext_for("zh")(text)
+
+    doc = {**DOC, "posts": [*DOC["posts"], {"id": "a-post", "team_id": "plumbers", "name": "早班",
+                                             "primary_id": "plumbing-lead", "backup_id": None}],
+           "responsibilities": [
+               {"area_id": "north-dorm-7", "category": "plumbing", "team_id": "plumbers",
+                "post_id": "plumbing-duty"},
+               {"area_id": None, "category": "plumbing", "team_id": "plumbers"},
+               {"area_id": None, "category": "*", "department_id": "maintenance"}]}  # fmt: skip
+    assert area_paths(DOC["areas"])["north-dorm-7"] == "北校区 › 北区7号楼"
+    found = rows(doc, {"plumbing": "给排水"}, Words())  # type: ignore[arg-type]
+    assert [(r["place"], r["work"], r["team"], r["post"], r["primary"], r["backup"])
+            for r in found] == [
+        ("全校各处", "给排水", "水工组、仓管", "早班", "陈班长", ""),  # the team's first post by code
+        ("全校各处", "其他各类事项", "", "", "", ""),
+        ("北校区 › 北区7号楼", "给排水", "水工组、仓管", "水工值班岗", "张师傅", "陈班长"),
+    ]  # fmt: skip
+    assert found[1]["department"] == "维修管理科"
+    code = new_code("team", {"team-000000"})
+    assert re.fullmatch(r"team-[0-9a-f]{6}", code) and code != "team-000000"
+    assert words.condition_word("level", 2) == "督办级别：2"
+    assert words.condition_word("warning", False, "en") == "due-soon warning: no"

@@ -144,3 +144,19 @@ async def put_rule(api: Api, token: str, rule_id: int, rule: dict[str, Any]) -> 
 
 async def put_channel(api: Api, token: str, name: str, body: dict[str, Any]) -> None:
     await api.call("notify", "PUT", f"/v1/channels/{name}", token, json=body)
+
+
+async def delete_post(api: Api, token: str, post_id: str) -> None:
+    """Remove a post the area map no longer names (409 post-in-use otherwise)."""
+    await api.call("tickets", "DELETE", f"/v1/directory/posts/{post_id}", token)
+
+
+async def delete_assignment(api: Api, token: str, area_id: str | None, category: str) -> None:
+    """Remove one assignment of the area map (area x category)."""
+    params = {"category": category, **({"area_id": area_id} if area_id else {})}
+    await api.call("tickets", "DELETE", "/v1/directory/responsibilities", token, params=params)
+
+
+async def retire_staff(api: Api, token: str, staff_id: str) -> None:
+    """A person who leaves: out of their team and posts, off duty, no roles."""
+    await api.call("tickets", "POST", f"/v1/directory/staff/{staff_id}/retire", token)

@@ -87,23 +87,25 @@ async def save_team(
 async def _post_page(
     ctx: Ctx, doc: dict[str, Any], post: dict[str, Any], form: dict[str, str],
     problems: dict[str, str] | None = None, message: str = "", status: int = 200,
+    refused: bool = False,
 ) -> Response:  # fmt: skip
     team = _find(doc.get("teams", []), post["team_id"]) or {"id": post["team_id"], "name": ""}
     return ctx.render(
         "admin_post.html", status=status, post=post, team=team, form=form,
         errors=problems or {}, message=message, people=_staff_choices(doc, post["team_id"]),
+        refused=refused,
     )  # fmt: skip
 
 
 @router.get("/admin/directory/posts/{post_id}")
-async def post_form(ctx: Page, post_id: Code) -> Response:
+async def post_form(ctx: Page, post_id: Code, refused: int = 0) -> Response:
     token = await admin_token(ctx)
     doc = await client.directory(ctx.api, token)
     post = _find(doc.get("posts", []), post_id)
     if post is None:
         return ctx.render("not_found.html", status=404)
     form = {k: post.get(k) or "" for k in ("name", "primary_id", "backup_id")}
-    return await _post_page(ctx, doc, post, form)
+    return await _post_page(ctx, doc, post, form, refused=bool(refused))
 
 
 @router.post("/admin/directory/posts/{post_id}")

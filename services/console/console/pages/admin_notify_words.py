@@ -11,6 +11,11 @@ TEMPLATES = {
     "overdue": ("超时督办", "Overdue"), "recurring": ("重复问题", "Recurring problem"),
     "praise": ("表扬通知", "Praise"), "score": ("评分结果", "Scores"),
     "awards": ("评优公布", "Awards published"),
+    "due_soon": ("即将超时提醒", "Due soon"), "chased": ("督办通知", "Chased"),
+    "merged": ("工单合并通知", "Tickets merged"),
+    "rectification_opened": ("整改通知", "Rectification opened"),
+    "rectification_rejected": ("整改验收未通过", "Rectification rejected"),
+    "survey_invitation": ("满意度测评邀请", "Survey invitation"),
 }  # fmt: skip
 AUDIENCES = {
     "reporter": ("报修人", "reporter"), "assignee": ("承办人", "assignee"),
@@ -19,11 +24,13 @@ AUDIENCES = {
     "department_heads": ("各科室负责人", "all department heads"),
     "supervisors": ("质量监督小组", "quality supervisors"),
     "division_leaders": ("分管领导", "division leaders"),
+    "responsible": ("责任人", "the person responsible"),
+    "invitees": ("受邀人", "those invited"),
 }  # fmt: skip
 CHANNELS = {
     "inbox": ("站内消息", "in-app inbox"), "email": ("电子邮件", "e-mail"),
     "wecom": ("企业微信机器人", "WeCom robot"), "dingtalk": ("钉钉机器人", "DingTalk robot"),
-    "feishu": ("飞书机器人", "Feishu robot"), "webhook": ("Webhook", "webhook"),
+    "feishu": ("飞书机器人", "Feishu robot"), "webhook": ("网络钩子", "webhook"),
     "sms": ("短信", "SMS"),
 }  # fmt: skip
 PRIORITIES = {"low": ("低", "low"), "normal": ("普通", "normal"), "high": ("高", "high"),
@@ -46,7 +53,33 @@ EVENTS = {
     "PraiseReceived": ("收到表扬", "a praise arrives"),
     "ScoreComputed": ("评分结果更新", "scores are computed"),
     "AwardsPublished": ("评优结果公布", "awards are published"),
+    "RectificationOpened": ("开出整改事项", "a rectification item is opened"),
+    "RectificationRejected": ("整改验收未通过", "a rectification is rejected"),
+    "TicketChased": ("督办工单", "a ticket is chased"),
+    "TicketMerged": ("工单合并", "tickets are merged"),
+    "SurveyInvitationsIssued": ("发出测评邀请", "survey invitations are sent"),
 }  # fmt: skip
+# A rule's conditions (its `match`): the field, and words for its values.
+MATCH_FIELDS = {
+    "level": ("督办级别", "level"), "warning": ("即将超时提醒", "due-soon warning"),
+    "status": ("状态", "status"), "team_id": ("班组", "team"), "kind": ("类别", "kind"),
+    "urgency": ("紧急程度", "urgency"),
+}  # fmt: skip
+MATCH_VALUES = {
+    "True": ("是", "yes"), "False": ("否", "no"), "None": ("无（不针对班组）", "none"),
+    "resolved": ("已完工，待确认评价", "resolved"),
+    "cannot_handle": ("无法办理", "cannot be done"), "closed": ("已完成", "closed"),
+    "low": ("一般", "low"), "normal": ("普通", "normal"), "urgent": ("紧急", "urgent"),
+    "emergency": ("特急", "emergency"),
+}  # fmt: skip
+
+
+def condition_word(field: str, value: object, lang: str = "zh") -> str:
+    """{'level': 2} -> 督办级别：2; {'warning': False} -> 即将超时提醒：否."""
+    shown = word(MATCH_VALUES, str(value), lang)
+    if lang == "en":
+        return f"{word(MATCH_FIELDS, field, lang)}: {shown}"
+    return f"{word(MATCH_FIELDS, field, lang)}：{shown}"
 
 
 def event_word(event_type: str, lang: str = "zh") -> str:

@@ -18,7 +18,7 @@ from console import errors
 from console.api import ApiProblem
 from console.clients import surveys as api
 from console.pages.manage import manager_token
-from console.pages.supervise_surveys import _campaigns, chosen_units, unit_choices
+from console.pages.supervise_surveys import _campaigns, chosen_units, unit_choices, unit_names
 from console.web import Ctx, Page
 
 router = APIRouter()
@@ -116,11 +116,14 @@ async def create_ballot(ctx: Page, request: Request) -> Response:
 async def _ballot_page(
     ctx: Ctx, token: str, ballot_id: uuid.UUID, status: int = 200, **extra: Any
 ) -> Response:
-    ballot = await api.ballot(ctx.api, token, ballot_id)
+    ballot, choices = await asyncio.gather(
+        api.ballot(ctx.api, token, ballot_id), unit_choices(ctx, token)
+    )
     total = sum(o.votes or 0 for o in ballot.options)
     values = {"done": "", "message": "", **extra}
     return ctx.render("sup_ballot.html", status=status, b=ballot, total=total,
-                      state=state_of(ballot, datetime.now(UTC)), **values)  # fmt: skip
+                      names=unit_names(choices), state=state_of(ballot, datetime.now(UTC)),
+                      **values)  # fmt: skip
 
 
 @router.get("/supervise/ballots/{ballot_id}")

@@ -19,6 +19,7 @@ from console import errors, labels
 from console.api import ApiProblem
 from console.clients import surveys as api
 from console.pages.manage import manager_token
+from console.pages.supervise_surveys import day
 from console.web import Ctx, Page
 
 router = APIRouter()
@@ -85,7 +86,7 @@ async def sessions(ctx: Page) -> Response:
 
 async def _sessions_page(ctx: Ctx, token: str, status: int = 200, **extra: Any) -> Response:
     values = {"form": {}, "errors": {}, "message": "", **extra}
-    return ctx.render("sup_reception.html", status=status,
+    return ctx.render("sup_reception.html", status=status, day=lambda d: day(d, ctx.lang),
                       sessions=await api.sessions(ctx.api, token), **values)  # fmt: skip
 
 
@@ -121,7 +122,8 @@ async def _session_page(
               **extra}  # fmt: skip
     return ctx.render(
         "sup_reception_session.html", status=status, session=session, reports=reports,
-        services=[(c.code, c.title(ctx.lang)) for c in catalogue], kinds=KINDS, **values,
+        services=[(c.code, c.title(ctx.lang)) for c in catalogue], kinds=KINDS,
+        day=lambda d: day(d, ctx.lang), **values,
     )  # fmt: skip
 
 

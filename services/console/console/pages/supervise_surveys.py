@@ -12,10 +12,11 @@ import uuid
 from datetime import date
 from typing import Annotated, Any
 
+from babel.dates import format_date
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from console import errors
+from console import errors, i18n
 from console.api import ApiProblem
 from console.clients import lead
 from console.clients import surveys as api
@@ -41,6 +42,16 @@ async def unit_choices(ctx: Ctx, token: str) -> list[dict[str, str]]:
     out += [{"key": f"team:{t.id}", "label": (t.name_en if en and t.name_en else t.name),
              "kind": "team"} for t in names.teams]  # fmt: skip
     return out
+
+
+def day(value: date, lang: str) -> str:
+    """A day as people write it: 2026年12月5日 / Dec 5, 2026."""
+    return format_date(value, "medium" if lang == "en" else "y年M月d日", locale=i18n.LANGS[lang])
+
+
+def unit_names(choices: list[dict[str, str]]) -> dict[tuple[str, str], str]:
+    """(unit type, unit id) -> its name in the reader's language."""
+    return {tuple(c["key"].split(":", 1)): c["label"] for c in choices}  # type: ignore[misc]
 
 
 def chosen_units(keys: list[str], choices: list[dict[str, str]]) -> list[dict[str, str]]:
@@ -105,7 +116,8 @@ async def _campaigns(ctx: Ctx, token: str) -> list[lead.Campaign]:
 @router.get("/supervise/surveys")
 async def list_surveys(ctx: Page) -> Response:
     token = await manager_token(ctx, *SUPERVISORS)
-    return ctx.render("sup_surveys.html", surveys=await api.surveys(ctx.api, token))
+    surveys = await api.surveys(ctx.api, token)
+    return ctx.render("sup_surveys.html", surveys=surveys, day=lambda d: day(d, ctx.lang))
 
 
 async def _new_page(ctx: Ctx, token: str, status: int = 200, **extra: Any) -> Response:
@@ -145,11 +157,12 @@ async def create_survey(ctx: Page, request: Request) -> Response:
 async def _survey_page(
     ctx: Ctx, token: str, survey_id: uuid.UUID, status: int = 200, **extra: Any
 ) -> Response:
-    state = await api.survey(ctx.api, token, survey_id)
-    labels = {(u.unit_type, u.unit_id): u.label for u in state.survey.units}
+    state, choices = await asyncio.gather(
+        api.survey(ctx.api, token, survey_id), unit_choices(ctx, token)
+    )
     values = {"form": {}, "errors": {}, "message": "", "done": "", "sent": None, **extra}
     return ctx.render("sup_survey.html", status=status, state=state, s=state.survey,
-                      labels=labels, **values)  # fmt: skip
+                      names=unit_names(choices), day=lambda d: day(d, ctx.lang), **values)  # fmt: skip
 
 
 @router.get("/supervise/surveys/{survey_id}")

@@ -72,7 +72,7 @@ CLOCK: dict[str, Pair] = {
     "done": ("已完成", "done"),
     "done_late": ("已完成（超时）", "done (late)"),
     "left": ("剩余", "left"),
-    "late": ("已超时", "late by"),
+    "late": ("已超时", "late"),
     "paused": ("已暂停", "paused"),
     "none": ("无时限", "no limit"),
 }
@@ -119,9 +119,14 @@ def clock(t: Ticket, stage: str, now: datetime, lang: str) -> Clock:
         return Clock(stage, due, None, "paused", word(CLOCK, "paused", lang))
     left = (due - now).total_seconds()
     if left < 0:
-        return Clock(stage, due, None, "late", f"{word(CLOCK, 'late', lang)} {span(left, lang)}")
+        return Clock(stage, due, None, "late", counted(word(CLOCK, "late", lang), left, lang))
     level = "soon" if left <= SOON_S else "ok"
-    return Clock(stage, due, None, level, f"{word(CLOCK, 'left', lang)} {span(left, lang)}")
+    return Clock(stage, due, None, level, counted(word(CLOCK, "left", lang), left, lang))
+
+
+def counted(what: str, left_s: float, lang: str) -> str:
+    """剩余 20 分 / 已超时 5 分 ; 20 min left / 5 min late (after the stage: "accept by: ...")."""
+    return f"{span(left_s, lang)} {what}" if lang == "en" else f"{what} {span(left_s, lang)}"
 
 
 def clocks(t: Ticket, now: datetime, lang: str) -> list[Clock]:
