@@ -38,9 +38,9 @@ async def unit_choices(ctx: Ctx, token: str) -> list[dict[str, str]]:
     names = await ctx.api.unit_names(token)
     en = ctx.lang == "en"
     out = [{"key": f"department:{d.id}", "label": (d.name_en if en and d.name_en else d.name),
-            "kind": "department"} for d in names.departments]  # fmt: skip
+            "name": d.name, "kind": "department"} for d in names.departments]  # fmt: skip
     out += [{"key": f"team:{t.id}", "label": (t.name_en if en and t.name_en else t.name),
-             "kind": "team"} for t in names.teams]  # fmt: skip
+             "name": t.name, "kind": "team"} for t in names.teams]  # fmt: skip
     return out
 
 
@@ -55,13 +55,15 @@ def unit_names(choices: list[dict[str, str]]) -> dict[tuple[str, str], str]:
 
 
 def chosen_units(keys: list[str], choices: list[dict[str, str]]) -> list[dict[str, str]]:
-    """The API's options for the units ticked (unknown keys are left out)."""
+    """The API's options for the units ticked (unknown keys are left out), labelled by their
+    Chinese name whatever the page's language (the pages show each reader theirs)."""
     by_key = {c["key"]: c for c in choices}
     out = []
     for key in dict.fromkeys(keys):
         if key in by_key:
             unit_type, unit_id = key.split(":", 1)
-            out.append({"unit_type": unit_type, "unit_id": unit_id, "label": by_key[key]["label"]})
+            label = by_key[key].get("name") or by_key[key]["label"]
+            out.append({"unit_type": unit_type, "unit_id": unit_id, "label": label})
     return out
 
 
