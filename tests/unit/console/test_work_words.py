@@ -35,7 +35,8 @@ def test_each_stage_has_its_clock_coloured_as_it_runs_out() -> None:
     assert (finish.level, finish.text) == ("ok", "剩余 1 天 3 小时")
     assert worst([accept, arrive, finish]) == "soon"
     late = clock(t, "accept", NOW + timedelta(minutes=25), "en")
-    assert (late.level, late.text) == ("late", "late by 5 min")
+    assert (late.level, late.text) == ("late", "5 min late")
+    assert clock(t, "accept", NOW, "en").text == "20 min left"
 
 
 def test_a_done_stage_says_so_and_whether_it_was_late() -> None:

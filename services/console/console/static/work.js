@@ -12,7 +12,7 @@
   }
   function words(el) {
     var box = el.closest("[data-w-left]");
-    return box ? box.dataset : { wLeft: "", wLate: "", wD: "d", wH: "h", wMin: "min" };
+    return box ? box.dataset : { wLeft: "", wLate: "", wD: "d", wH: "h", wMin: "min", wAfter: "" };
   }
   function tick() {
     var now = Date.now();
@@ -21,7 +21,9 @@
       var level = left < 0 ? "late" : left <= SOON_MS ? "soon" : "ok";
       var text = el.querySelector(".clock-text");
       var units = { d: w.wD, h: w.wH, min: w.wMin };
-      if (text) text.textContent = (left < 0 ? w.wLate : w.wLeft) + " " + span(left, units);
+      var what = left < 0 ? w.wLate : w.wLeft, count = span(left, units);
+      // 剩余 20 分 ; 20 min left (English: after the stage and a colon, "accept by: 20 min left")
+      if (text) text.textContent = w.wAfter === "1" ? count + " " + what : what + " " + count;
       el.classList.remove("lvl-ok", "lvl-soon", "lvl-late");
       el.classList.add("lvl-" + level);
       var card = el.closest(".work-card");
