@@ -95,6 +95,9 @@ def supervise_screens(browser: Browser, demo: Demo, shoot: Shooter, device: dict
     page.get_by_role("button", name="提交测评").click()
     shoot.shot(page, "survey-done")
     ctx.close()
+    from console_screenshots_surveys import surveys_screens  # imports this module
+
+    surveys_screens(browser, demo, shoot, device)
 
 
 def main() -> int:
