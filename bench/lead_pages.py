@@ -1,8 +1,10 @@
 """Benchmark: the leaders' rankings page and a team's explanation on a campaign over 1,000,000
 tickets, against the scoring API calls behind them, in the same run, on a running platform
-(`./houqin run --instance <name>`).
+(`./houqin run --instance <name>`; the demo instance unless `--instance` or
+HOUQIN_BENCH_INSTANCE names another).
 
-    uv run python bench/lead_pages.py [--instance h4] [--users 10] [--seconds 10] [--rounds 2]
+    eval "$(deploy/local/infra.sh env --instance demo)"
+    uv run python bench/lead_pages.py [--instance demo] [--users 10] [--seconds 10] [--rounds 2]
 
 Fills the platform's scoring schema once with the scoring benchmark's month of facts
 (bench/scoring_recompute.py's FILL: 1,000,000 tickets, 200,000 ratings and confirmations,
@@ -14,8 +16,10 @@ times between
 - the baseline: the page's own round of scoring API calls made directly with the leader's
   token, at once as the page makes them (rankings: the campaign and its rankings; explanation:
   the campaign, the team's explanation, the rankings, tickets' unit names and feedback's
-  catalogue), and
-- the page: GET /lead/campaigns/{id}?unit_type=team, GET /lead/campaigns/{id}/units/team/t1,
+  catalogue; a page of facts: the facts, the unit's score, unit names and catalogue), and
+- the page: GET /lead/campaigns/{id}?unit_type=team, GET /lead/campaigns/{id}/units/team/t1
+  (the summary: components, inputs, reasons), and the first page of the team's tickets behind
+  it (GET .../units/team/t1/facts/tickets, 50 of some 45,000),
 each for `--seconds`, and prints p50 and p95 of each and the ratio of the page's p95 to the
 baseline's (target: at most 1.5x). Figures only; nothing here asserts a time.
 """
@@ -126,6 +130,12 @@ async def speed(args: argparse.Namespace, inst: launcher.Instance, cid: str) -> 
              (f"{base}/rankings", 200), (f"{tickets}/v1/units", 200),
              (f"{feedback}/v1/catalog", 200)],
         ),
+        "a page of its facts (/lead/campaigns/{id}/units/team/t1/facts/tickets)": (
+            f"/lead/campaigns/{cid}/units/team/t1/facts/tickets",
+            [(f"{base}/scores/team/t1/facts/tickets?limit=50", 200),
+             (f"{base}/scores/team/t1", 200), (f"{tickets}/v1/units", 200),
+             (f"{feedback}/v1/catalog", 200)],
+        ),
     }  # fmt: skip
     try:
         for title, (path, urls) in pages.items():
@@ -156,7 +166,11 @@ async def speed(args: argparse.Namespace, inst: launcher.Instance, cid: str) -> 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--instance", default="h4", choices=sorted(launcher.PORT_OFFSETS))
+    parser.add_argument(
+        "--instance",
+        default=os.environ.get("HOUQIN_BENCH_INSTANCE", "demo"),
+        choices=sorted(launcher.PORT_OFFSETS),
+    )
     parser.add_argument("--users", type=int, default=10)
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--rounds", type=int, default=2)

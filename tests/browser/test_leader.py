@@ -1,8 +1,9 @@
 """A leader on a desktop (zh-CN): edits a campaign (a wrong weight is said in words beside the
 field and what was typed stays), enters a department's work mark, reads a team's explanation
-(each component, the composite written out, why another team is not ranked), sees the charts
-drawn by ECharts, publishes the awards; the public board then shows them, and the XLSX report
-downloads and opens (read back with openpyxl). axe: 0 serious or critical on every screen."""
+(each component, the composite written out, why another team is not ranked; the facts behind a
+component opened on demand), sees the charts drawn by ECharts, publishes the awards; the public
+board then shows them, and the XLSX report downloads and opens (read back with openpyxl). axe: 0
+serious or critical on every screen."""
 
 from __future__ import annotations
 
@@ -113,6 +114,12 @@ def test_a_leader_sets_marks_reads_explanations_and_publishes_awards(
     expect(components).to_contain_text("评价 ")
     expect(page.locator(".fact-group").first).to_contain_text("工单")
     check(page, "lead-explanation")
+    # the facts behind a component, on demand: opening it lists the first page by htmx
+    tickets = page.locator("#facts-tickets")
+    tickets.locator("summary").click()
+    expect(tickets.locator("table.facts-table thead")).to_contain_text("编号")
+    expect(tickets.locator("table.facts-table tbody tr").first).to_be_visible()
+    check(page, "lead-explanation-facts")
 
     # the charts: ECharts draws each figure in the browser
     page.goto(f"/lead/campaigns/{cid}/charts")
