@@ -323,7 +323,7 @@ def test_an_incident_is_recorded_verified_appealed_and_overturned(
     desk.get_by_label("经调查核实，情况属实").check()
     desk.get_by_role("button", name="登记事故").click()
     expect(desk.get_by_role("status")).to_have_text("事故已登记：该单位本期评优一票否决。")
-    expect(desk.locator("h1")).to_have_text("服务质量事故: 水工组、仓管")
+    expect(desk.locator("h1")).to_have_text("服务质量事故：水工组、仓管")
     expect(desk.locator("#incident-state")).to_have_text("已核实 · 一票否决")
     incident_id = desk.url.split("/supervise/incidents/")[1].split("?")[0]
     check(desk, "incident")
@@ -379,6 +379,27 @@ def test_an_upheld_appeal_reads_as_such(console: Console, desk: Page) -> None:
     expect(desk.locator("#incident-state")).to_have_text("申诉驳回 · 维持认定")
     expect(incident_row(desk, tag)).to_contain_text("安全事故")
     expect(incident_row(desk, tag)).to_contain_text("申诉驳回 · 维持认定")
+
+
+def test_a_department_head_sees_only_their_departments_incidents(
+    console: Console, desk: Page
+) -> None:
+    tag = uuid.uuid4().hex[:6]
+    occurred = (datetime.now(UTC) - timedelta(hours=3)).isoformat()
+    body = {"kind": "service_quality", "unit_type": "team", "unit_id": "north-canteen-hot",
+            "occurred_at": occurred, "summary": f"饭菜中发现异物 {tag}",
+            "evidence": ["学生照片"]}  # fmt: skip
+    other = console.api("tickets", "POST", "/v1/incidents", "supervisor", json=body).json()
+    console.sign_in(desk, "maintenance-head", "/supervise/incidents")
+    expect(desk.get_by_role("heading", level=1)).to_have_text("事故与一票否决")
+    expect(desk.locator("#incidents")).not_to_contain_text(tag)
+    expect(desk.locator("main")).not_to_contain_text("北校区食堂红案组")
+    expect(desk.get_by_role("link", name="登记经查属实的事故")).to_have_count(0)
+    response = desk.goto(f"/supervise/incidents/{other['id']}")
+    assert response is not None and response.status == 404
+    expect(desk.locator("main")).not_to_contain_text(tag)
+    response = desk.goto("/supervise/incidents/new")
+    assert response is not None and response.status == 403
 
 
 def anonymous_report(console: Console, words: str) -> dict[str, Any]:
@@ -476,3 +497,24 @@ def test_every_supervisor_screen_passes_axe(supervisor: Page, screen: str, path:
     assert response is not None and response.status == 200
     expect(supervisor.locator(".manage-page h1")).to_be_visible()
     check(supervisor, f"supervisor {screen}")
+
+
+def test_the_case_pages_speak_english_to_an_english_reader(console: Console) -> None:
+    ctx = console.context(DESKTOP, locale="en")
+    try:
+        page = ctx.new_page()
+        console.sign_in(page, "supervisor", "/supervise/incidents/new")
+        expect(page.get_by_role("heading", level=1)).to_have_text("Record a verified incident")
+        page.get_by_role("button", name="Record the incident").click()
+        expect(page.locator("#verified-err")).to_have_text(
+            "Record it only once it is verified (经查属实)."
+        )
+        expect(page.locator("#unit-err")).to_have_text("Choose the team or department concerned.")
+        page.goto("/supervise/unmask")
+        expect(page.get_by_role("heading", level=1)).to_have_text(
+            "See who filed an anonymous report"
+        )
+        expect(page.locator("#audit thead")).to_contain_text("Why")
+        check(page, "unmasking, English")
+    finally:
+        ctx.close()
