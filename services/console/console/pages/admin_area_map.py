@@ -51,8 +51,11 @@ def rows(doc: dict[str, Any], services: dict[str, str], ctx: Ctx) -> list[dict[s
     """The assignments in words: place, kind of work, department, team, the post that takes the
     work (the named one, else the team's first by code, as routing picks) and its people."""
     paths = area_paths(doc.get("areas", []))
-    teams = {t["id"]: t for t in doc.get("teams", [])}
-    depts = {d["id"]: d["name"] for d in doc.get("departments", [])}
+    en = ctx.lang == "en"
+    teams = {t["id"]: {**t, "name": (t.get("name_en") if en else None) or t["name"]}
+             for t in doc.get("teams", [])}  # fmt: skip
+    depts = {d["id"]: (d.get("name_en") if en else None) or d["name"]
+             for d in doc.get("departments", [])}  # fmt: skip
     names = {s["id"]: s["name"] for s in doc.get("staff", [])}
     posts = sorted(doc.get("posts", []), key=lambda p: p["id"])
     out = []
