@@ -127,10 +127,21 @@ async def service_definition(code: str, fmt: str, request: Request) -> Response:
     return render(fmt, "service_definition", o311.definition(code))
 
 
+def _coordinate(form: Any, name: str) -> float | None:
+    """A form's text as a number (the JSON API takes numbers only)."""
+    value = form.get(name)
+    if value is None or value == "":
+        return None
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise o311.Open311Error(400, f"{name}: not a number") from None
+
+
 def _report_in(form: Any, code: str) -> domain.ReportIn:
     location: dict[str, Any] = {}
     if form.get("lat") or form.get("long"):
-        location |= {"lat": form.get("lat"), "long": form.get("long")}
+        location |= {"lat": _coordinate(form, "lat"), "long": _coordinate(form, "long")}
     if form.get("address_string"):
         location["text"] = form.get("address_string")
     if form.get("address_id"):

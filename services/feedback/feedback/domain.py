@@ -33,8 +33,9 @@ class LocationIn(BaseModel):
     floor: str | None = Field(None, min_length=1, max_length=16, pattern=r"^[A-Za-z0-9-]+$")
     room: str | None = Field(None, min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_-]+$")
     text: str | None = Field(None, min_length=1, max_length=200, pattern=PLAIN)
-    lat: float | None = Field(None, ge=-90, le=90)
-    long: float | None = Field(None, ge=-180, le=180)
+    # strict: a JSON number only (false or "12" is refused, as the OpenAPI document says)
+    lat: float | None = Field(None, ge=-90, le=90, strict=True)
+    long: float | None = Field(None, ge=-180, le=180, strict=True)
 
     @model_validator(mode="after")
     def _somewhere(self) -> LocationIn:

@@ -226,6 +226,7 @@ async def test_open311_end_to_end_in_json_and_xml(feedback: Feedback) -> None:
             ({"service_code": "teleport"}, 404),
             ({"attribute[kind]": "rant"}, 400),
             ({"lat": "100"}, 400),
+            ({"lat": "north"}, 400),
         ):
             valid(
                 await client.post(f"{base}/requests.json", data={**post(), **bad}), ERRORS, status

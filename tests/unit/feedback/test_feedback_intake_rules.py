@@ -143,3 +143,11 @@ def test_category_cache_expires_and_forgets() -> None:
     cache.put("plumbing", True)
     cache.forget()
     assert cache.get("plumbing") is None
+
+
+def test_a_reported_position_is_json_numbers_not_booleans_nor_text() -> None:
+    """Seed 41205: a reception day's report took `"long": false` as longitude 0."""
+    assert domain.LocationIn.model_validate({"lat": 30, "long": 114.5}).long == 114.5
+    for bad in (False, True, "114.5"):
+        with pytest.raises(ValidationError):
+            domain.LocationIn.model_validate({"lat": 30, "long": bad})
