@@ -507,13 +507,13 @@ def test_leaking_tap_from_report_to_the_department_heads_score(stage: Stage) -> 
     facts: dict[str, list[dict[str, Any]]] = {}
     for component in ("overdue", "confirmations", "ratings"):
         assert component in {c["component"] for c in why["components"]}
-        found, after = [], ""
+        found, cursor = [], ""
         for _ in range(100):
-            page = campus.get("scoring", f"{unit}/facts/{component}?limit=200{after}", "leader")
+            page = campus.get("scoring", f"{unit}/facts/{component}?limit=200{cursor}", "leader")
             found += [f for f in page["items"] if f.get("tracking_no") == no]
             if page["next"] is None:
                 break
-            after = f"&after={page['next']}"
+            cursor = f"&after={page['next']}"
         facts[component] = found
     assert {(f["stage"], f["subject_kind"]) for f in facts["overdue"]} == {("accept", "ticket")}
     assert [f["outcome"] for f in facts["confirmations"]] == ["confirmed"]
