@@ -30,14 +30,14 @@ def _find(items: list[dict[str, Any]], key: str) -> dict[str, Any] | None:
     return next((x for x in items if x["id"] == key), None)
 
 
-async def _form(ctx: Ctx) -> tuple[dict[str, str], list[str]]:
+async def read_form(ctx: Ctx) -> tuple[dict[str, str], list[str]]:
     raw = await ctx.request.form()
     form = {k: v.strip()[:320] for k, v in raw.items() if isinstance(v, str) and len(k) <= 40}
     roles = [r for r in raw.getlist("roles") if isinstance(r, str) and r in ROLES]
     return form, roles
 
 
-async def _save(ctx: Ctx, token: str, doc: dict[str, Any]) -> ApiProblem | None:
+async def save_directory(ctx: Ctx, token: str, doc: dict[str, Any]) -> ApiProblem | None:
     try:
         await client.put_directory(ctx.api, token, doc)
     except ApiProblem as problem:
@@ -82,7 +82,7 @@ async def save_person(ctx: Page, staff_id: Code) -> Response:
     person = _find(doc.get("staff", []), staff_id)
     if person is None:
         return ctx.render("not_found.html", status=404)
-    form, roles = await _form(ctx)
+    form, roles = await read_form(ctx)
     if not form.get("name"):
         given = {"name": ctx._("Give the name.")}
         return _person_page(ctx, doc, person, form, roles, problems=given)
@@ -93,7 +93,7 @@ async def save_person(ctx: Page, staff_id: Code) -> Response:
         "team_id": team["id"] if team else None, "on_duty": form.get("on_duty") == "on",
         **{k: form.get(k) or None for k in CONTACTS},
     }  # fmt: skip
-    problem = await _save(ctx, token, {"staff": [body]})
+    problem = await save_directory(ctx, token, {"staff": [body]})
     if problem is not None:
         return _person_page(ctx, doc, person, form, roles, problem)
     return RedirectResponse("/admin/directory?saved=person", status_code=303)
@@ -118,7 +118,7 @@ async def save_department(ctx: Page, dept_id: Code) -> Response:
     dept = _find(doc.get("departments", []), dept_id)
     if dept is None:
         return ctx.render("not_found.html", status=404)
-    form, _ = await _form(ctx)
+    form, _ = await read_form(ctx)
     problems: dict[str, str] = {}
     problem = None
     if not form.get("name"):
@@ -126,7 +126,7 @@ async def save_department(ctx: Page, dept_id: Code) -> Response:
     else:
         body = {"id": dept_id, "name": form["name"], "name_en": form.get("name_en") or None,
                 "head_id": form.get("head_id") or None}  # fmt: skip
-        problem = await _save(ctx, token, {"departments": [body]})
+        problem = await save_directory(ctx, token, {"departments": [body]})
         if problem is None:
             return RedirectResponse("/admin/directory?saved=department", status_code=303)
         problems = errors.field_messages(problem, ctx.lang)
@@ -141,7 +141,7 @@ async def save_department(ctx: Page, dept_id: Code) -> Response:
 async def add_area(ctx: Page) -> Response:
     """Add a place to the area map (or rename one: the same code)."""
     token = await admin_token(ctx)
-    form, _ = await _form(ctx)
+    form, _ = await read_form(ctx)
     doc = await client.directory(ctx.api, token)
     areas = doc.get("areas", [])
     problems: dict[str, str] = {}
@@ -163,7 +163,7 @@ async def add_area(ctx: Page) -> Response:
     if not problems:
         body = {"id": form["id"], "name": form["name"], "kind": kind,
                 "parent_id": parent["id"] if parent and KINDS[kind] else None}  # fmt: skip
-        problem = await _save(ctx, token, {"areas": [body]})
+        problem = await save_directory(ctx, token, {"areas": [body]})
         if problem is None:
             return RedirectResponse("/admin/directory?saved=area#areas-h", status_code=303)
         problems = {"area_id": errors.message(problem, ctx.lang)}

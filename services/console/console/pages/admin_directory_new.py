@@ -18,7 +18,7 @@ from console.api import ApiProblem
 from console.clients import admin as client
 from console.pages.admin import admin_token
 from console.pages.admin_directory_edit import Code
-from console.pages.admin_directory_more import CONTACTS, ROLES
+from console.pages.admin_directory_more import CONTACTS, ROLES, read_form, save_directory
 from console.web import Ctx, Page
 
 router = APIRouter()
@@ -35,23 +35,6 @@ def new_code(prefix: str, taken: set[str]) -> str:
 
 def _ids(doc: dict[str, Any], kind: str) -> set[str]:
     return {x["id"] for x in doc.get(kind, [])}
-
-
-async def _read_form(ctx: Ctx) -> tuple[dict[str, str], list[str]]:
-    raw = await ctx.request.form()
-    form = {k: v.strip()[:320] for k, v in raw.items() if isinstance(v, str) and len(k) <= 40}
-    roles = [r for r in raw.getlist("roles") if isinstance(r, str) and r in ROLES]
-    return form, roles
-
-
-async def _put(ctx: Ctx, token: str, doc: dict[str, Any]) -> ApiProblem | None:
-    try:
-        await client.put_directory(ctx.api, token, doc)
-    except ApiProblem as problem:
-        if problem.status >= 500 or problem.status in (401, 403):
-            raise
-        return problem
-    return None
 
 
 def _people(doc: dict[str, Any], team_id: str = "") -> list[dict[str, Any]]:
@@ -100,7 +83,7 @@ async def new_department_form(ctx: Page) -> Response:
 async def create_department(ctx: Page) -> Response:
     token = await admin_token(ctx)
     doc = await client.directory(ctx.api, token)
-    form, _ = await _read_form(ctx)
+    form, _ = await read_form(ctx)
     problems: dict[str, str] = {}
     if not form.get("name"):
         problems["name"] = ctx._("Give the name.")
@@ -113,7 +96,7 @@ async def create_department(ctx: Page) -> Response:
     code = new_code("dept", _ids(doc, "departments"))
     body = {"id": code, "name": form["name"], "name_en": form.get("name_en") or None,
             "head_id": form.get("head_id") or None}  # fmt: skip
-    problem = await _put(ctx, token, {"departments": [body]})
+    problem = await save_directory(ctx, token, {"departments": [body]})
     if problem is not None:
         return _page(ctx, "admin_new_department.html", doc, form, problem=problem)
     return RedirectResponse(f"/admin/directory?saved=department#dept-{code}", status_code=303)
@@ -131,7 +114,7 @@ async def create_team(ctx: Page) -> Response:
     """A team in a department, with its lead and, when named, its first post."""
     token = await admin_token(ctx)
     doc = await client.directory(ctx.api, token)
-    form, _ = await _read_form(ctx)
+    form, _ = await read_form(ctx)
     staff = _ids(doc, "staff")
     problems: dict[str, str] = {}
     if not form.get("name"):
@@ -155,7 +138,7 @@ async def create_team(ctx: Page) -> Response:
         sent["posts"] = [{"id": new_code("post", _ids(doc, "posts")), "team_id": code,
                           "name": form["post_name"], "primary_id": form.get("primary_id") or None,
                           "backup_id": form.get("backup_id") or None}]  # fmt: skip
-    problem = await _put(ctx, token, sent)
+    problem = await save_directory(ctx, token, sent)
     if problem is not None:
         return _page(ctx, "admin_new_team.html", doc, form, problem=problem)
     return RedirectResponse("/admin/directory?saved=team", status_code=303)
@@ -174,7 +157,7 @@ async def new_person_form(ctx: Page, team: str = "") -> Response:
 async def create_person(ctx: Page) -> Response:
     token = await admin_token(ctx)
     doc = await client.directory(ctx.api, token)
-    form, roles = await _read_form(ctx)
+    form, roles = await read_form(ctx)
     form["account"] = form.get("account", "").lower()
     problems: dict[str, str] = {}
     if not re.fullmatch(CODE, form["account"]):
@@ -199,7 +182,7 @@ async def create_person(ctx: Page) -> Response:
         "team_id": team["id"] if team else None, "on_duty": form.get("on_duty") == "on",
         **{k: form.get(k) or None for k in CONTACTS},
     }  # fmt: skip
-    problem = await _put(ctx, token, {"staff": [body]})
+    problem = await save_directory(ctx, token, {"staff": [body]})
     if problem is not None:
         return _page(ctx, "admin_new_person.html", doc, form, problem=problem, **values)
     return RedirectResponse("/admin/directory?saved=person", status_code=303)
@@ -216,7 +199,7 @@ async def new_post_form(ctx: Page, team: str = "") -> Response:
 async def create_post(ctx: Page) -> Response:
     token = await admin_token(ctx)
     doc = await client.directory(ctx.api, token)
-    form, _ = await _read_form(ctx)
+    form, _ = await read_form(ctx)
     problems = _post_problems(ctx, form, _ids(doc, "staff"))
     if form.get("team_id") not in _ids(doc, "teams"):
         problems["team_id"] = ctx._("Choose the team the post belongs to.")
@@ -227,7 +210,7 @@ async def create_post(ctx: Page) -> Response:
     body = {"id": new_code("post", _ids(doc, "posts")), "team_id": form["team_id"],
             "name": form["name"], "primary_id": form.get("primary_id") or None,
             "backup_id": form.get("backup_id") or None}  # fmt: skip
-    problem = await _put(ctx, token, {"posts": [body]})
+    problem = await save_directory(ctx, token, {"posts": [body]})
     if problem is not None:
         return _page(ctx, "admin_new_post.html", doc, form, problem=problem)
     return RedirectResponse("/admin/directory?saved=post", status_code=303)
