@@ -13,6 +13,9 @@ Failure answers:
   usable while the SSO is unreachable, so only tokens signed with a key never seen get the 503.
 
 `LocalIssuer` signs tokens for the demo SSO (`houqin_shared.devsso`) and the tests.
+
+`Role` and `Principal` live in `houqin_shared.principal` (no web or JWT imports) so rule modules
+can use them; they are re-exported here for the routes.
 """
 
 from __future__ import annotations
@@ -29,8 +32,6 @@ import ssl
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Iterable, Mapping
-from dataclasses import dataclass
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlsplit
@@ -44,6 +45,8 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from jwt.algorithms import RSAAlgorithm
 
+from houqin_shared.principal import Principal as Principal
+from houqin_shared.principal import Role as Role
 from houqin_shared.problems import ProblemError, problem, unauthorized
 from houqin_shared.settings import DEMO_ENV, ServiceSettings
 
@@ -57,60 +60,6 @@ REQUIRED_CLAIMS = ("exp", "iat", "iss", "aud", "sub")
 MAX_JWKS_BYTES = 1 << 20  # a JWKS holds a few keys; a larger answer is not one
 
 _ALGORITHM_FOR_KTY = {"RSA": "RS256", "EC": "ES256"}
-
-
-class Role(StrEnum):
-    reporter = "reporter"
-    front_desk = "front_desk"
-    staff = "staff"
-    team_lead = "team_lead"
-    dept_head = "dept_head"
-    supervisor = "supervisor"
-    leader = "leader"
-    admin = "admin"
-    service = "service"
-
-
-@dataclass(frozen=True)
-class Principal:
-    """The verified caller. Roles are exactly those in the token: no role implies another."""
-
-    subject: str
-    roles: frozenset[Role]
-    name: str | None = None
-    department_id: str | None = None
-    team_id: str | None = None
-    scopes: frozenset[str] = frozenset()
-    """The OAuth scopes granted to a client (claim `scope`, space-separated, RFC 9068 2.2.3)."""
-
-    def has_any(self, *roles: Role) -> bool:
-        return not self.roles.isdisjoint(roles)
-
-    def has_scope(self, scope: str) -> bool:
-        return scope in self.scopes
-
-    @classmethod
-    def from_claims(cls, claims: Mapping[str, Any]) -> Principal:
-        """From claims `sub`, `name`, `roles` (unknown role names are ignored), `dept`, `team`,
-        `scope`."""
-        subject = claims.get("sub")
-        if not isinstance(subject, str) or not subject:
-            raise unauthorized("token-invalid", "token has no subject ('sub')")
-        raw_roles = claims.get("roles")
-        names = raw_roles if isinstance(raw_roles, list) else []
-        known = {role.value for role in Role}
-        return cls(
-            subject=subject,
-            roles=frozenset(Role(n) for n in names if isinstance(n, str) and n in known),
-            name=_optional_str(claims.get("name")),
-            department_id=_optional_str(claims.get("dept")),
-            team_id=_optional_str(claims.get("team")),
-            scopes=frozenset((_optional_str(claims.get("scope")) or "").split()),
-        )
-
-
-def _optional_str(value: object) -> str | None:
-    return value if isinstance(value, str) and value else None
 
 
 # --- JWKS -------------------------------------------------------------------------------------
@@ -413,7 +362,9 @@ async def current_principal(
     scheme, _, token = header.strip().partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise unauthorized("token-invalid", "Authorization header must be 'Bearer <token>'")
-    return await verifier.verify(token.strip())
+    principal = await verifier.verify(token.strip())
+    request.state.user_id = principal.subject  # for the access log (houqin_shared.access_log)
+    return principal
 
 
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]

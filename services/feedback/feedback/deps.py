@@ -16,7 +16,7 @@ from feedback.intake import TrackingNumbers
 from feedback.ratelimit import RateLimiter, retry_after_header
 from feedback.settings import FeedbackSettings
 from houqin_shared.contracts import Location
-from houqin_shared.identity import Principal, Role
+from houqin_shared.principal import Principal, Role
 from houqin_shared.problems import ProblemError, problem
 
 

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, model_validator
 
 from houqin_shared.contracts.common import Channel, Location, ReportKind, Urgency
 from houqin_shared.field_errors import invalid_field
-from houqin_shared.identity import Principal, Role
+from houqin_shared.principal import Principal, Role
 
 OFFLINE_CHANNELS: frozenset[str] = frozenset(
     {"hotline", "suggestion_box", "reception_day", "inspection"}

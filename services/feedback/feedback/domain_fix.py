@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationInfo, f
 
 from feedback.domain import PLAIN
 from houqin_shared.field_errors import invalid_field
-from houqin_shared.identity import Principal, Role
+from houqin_shared.principal import Principal, Role
 
 LOW = 2  # a score at or below this needs a comment
 

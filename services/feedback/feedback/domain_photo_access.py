@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from houqin_shared.identity import Principal, Role
+from houqin_shared.principal import Principal, Role
 
 EVERY_REPORT = (Role.supervisor, Role.admin, Role.front_desk)
 """Roles that see the photos of every report (as they read every report)."""

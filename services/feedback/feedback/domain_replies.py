@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from feedback import domain_public
 from feedback.domain import PLAIN
-from houqin_shared.identity import Principal, Role
+from houqin_shared.principal import Principal, Role
 
 ANSWERED = frozenset({"resolved", "closed"})
 

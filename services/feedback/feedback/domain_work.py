@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from houqin_shared.identity import Principal, Role
+from houqin_shared.principal import Principal, Role
 
 WORKERS = (Role.staff, Role.team_lead, Role.dept_head)
 

@@ -11,28 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import Depends
+from houqin_shared.principal import Principal, Role
 
-from houqin_shared.identity import Principal, Role, require_roles
-
-Admin = Annotated[Principal, Depends(require_roles(Role.admin))]
-Reader = Annotated[
-    Principal,
-    Depends(
-        require_roles(
-            Role.staff, Role.team_lead, Role.dept_head, Role.supervisor, Role.leader, Role.admin
-        )
-    ),
-]
-Worker = Annotated[
-    Principal,
-    Depends(require_roles(Role.staff, Role.team_lead, Role.dept_head, Role.supervisor)),
-]
-Manager = Annotated[
-    Principal, Depends(require_roles(Role.team_lead, Role.dept_head, Role.supervisor, Role.admin))
-]
+# Only for api_oversight.py and api_rectifications.py, which the lead is editing this session: they
+# still import Reader and Worker from here. Move those imports to tickets.deps and delete this line
+# (test_architecture lists it as a known exception).
+from tickets.deps import Reader as Reader
+from tickets.deps import Worker as Worker
 
 
 def may_manage(p: Principal, team_id: str | None, department_id: str | None) -> bool:

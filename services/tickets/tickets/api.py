@@ -14,8 +14,9 @@ from starlette.convertors import Convertor, register_url_convertor
 from houqin_shared.contracts import Location
 from houqin_shared.contracts.tickets import ComplaintOutcome, PauseReason, Track
 from houqin_shared.db import Conn
-from houqin_shared.identity import Principal
 from houqin_shared.openapi import refusals
+from houqin_shared.params import PLAIN
+from houqin_shared.principal import Principal
 from houqin_shared.problems import problem
 from houqin_shared.webapp import DbPool
 from tickets import (
@@ -31,7 +32,9 @@ from tickets import (
     lifecycle_service,
     transfers_service,
 )
-from tickets.access import Manager, Reader, Worker, may_read_ticket
+from tickets.access import may_read_ticket
+from tickets.deps import Manager, Reader, Worker
+from tickets.domain import CODE
 from tickets.lifecycle import Action
 from tickets.repository import tickets as repository
 from tickets.repository import transfers as tr_repo
@@ -86,6 +89,7 @@ class Move(BaseModel):
     note: str | None = Field(
         None,
         max_length=4000,
+        pattern=PLAIN,
         description="Public reply, explanation or reason (a complaint's investigation findings"
         " are kept for staff).",
     )
@@ -107,17 +111,17 @@ class Move(BaseModel):
 
 
 class TransferIn(BaseModel):
-    to_team_id: str | None = Field(None, max_length=64)
-    to_department_id: str | None = Field(None, max_length=64)
-    reason: str = Field(min_length=1, max_length=4000)
+    to_team_id: str | None = Field(None, max_length=64, pattern=CODE)
+    to_department_id: str | None = Field(None, max_length=64, pattern=CODE)
+    reason: str = Field(min_length=1, max_length=4000, pattern=PLAIN)
 
 
 class Decision(BaseModel):
-    note: str | None = Field(None, max_length=4000)
+    note: str | None = Field(None, max_length=4000, pattern=PLAIN)
 
 
 class AssignIn(BaseModel):
-    assignee_id: str = Field(min_length=1, max_length=64)
+    assignee_id: str = Field(min_length=1, max_length=64, pattern=CODE)
 
 
 async def _check_read(conn: Conn, t: dict[str, Any], p: Principal) -> dict[str, Any]:

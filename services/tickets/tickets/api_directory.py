@@ -16,8 +16,9 @@ from houqin_shared.params import PathName, SerialId
 from houqin_shared.problems import ProblemError, problem
 from houqin_shared.webapp import DbPool
 from tickets import api_directory_remove, api_official_calendar, api_sheet, directory_events
-from tickets.access import Admin, Manager, Reader, may_manage
+from tickets.access import may_manage
 from tickets.calendar_doc import CalendarDoc
+from tickets.deps import Admin, Manager, Reader
 from tickets.domain import Directory, Leave, staff_from_csv
 from tickets.recurring import TicketRules
 from tickets.repository import directory as repo
@@ -126,14 +127,14 @@ async def _editable(conn: Any, p: Any, staff_id: str) -> None:
 
 
 @router.get("/staff/{staff_id}", response_model=StaffOut)
-async def read_staff(staff_id: str, _: Reader, pool: DbPool) -> dict[str, Any]:
+async def read_staff(staff_id: PathName, _: Reader, pool: DbPool) -> dict[str, Any]:
     async with pool.acquire() as conn:
         s = await _staff_or_404(conn, staff_id)
         return {**s, "leave": await repo.leave_rows(conn, staff_id)}
 
 
 @router.put("/staff/{staff_id}/on-duty", response_model=StaffOut)
-async def set_on_duty(staff_id: str, body: Duty, p: Manager, pool: DbPool) -> dict[str, Any]:
+async def set_on_duty(staff_id: PathName, body: Duty, p: Manager, pool: DbPool) -> dict[str, Any]:
     """Put someone on or off duty (off duty: their posts' backups take new tickets)."""
     async with pool.acquire() as conn, conn.transaction():
         await repo.lock(conn)
@@ -149,7 +150,7 @@ async def set_on_duty(staff_id: str, body: Duty, p: Manager, pool: DbPool) -> di
     status_code=201,
     responses=refusals("validation"),  # leave_reversed
 )
-async def add_leave(staff_id: str, body: Leave, p: Manager, pool: DbPool) -> dict[str, Any]:
+async def add_leave(staff_id: PathName, body: Leave, p: Manager, pool: DbPool) -> dict[str, Any]:
     """Record a leave period (start inclusive, end exclusive)."""
     async with pool.acquire() as conn, conn.transaction():
         await repo.lock(conn)

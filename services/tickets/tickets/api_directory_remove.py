@@ -13,7 +13,7 @@ from houqin_shared.openapi import refusals
 from houqin_shared.problems import problem
 from houqin_shared.webapp import DbPool
 from tickets import directory_events
-from tickets.access import Admin
+from tickets.deps import Admin
 from tickets.domain import CODE
 from tickets.repository import directory as repo
 from tickets.repository import directory_remove as remove_repo

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from tickets.access import Reader
+from tickets.deps import Reader
 from tickets.official_calendar import OfficialYear, official_year
 
 router = APIRouter(tags=["directory"])  # under api_directory's /directory

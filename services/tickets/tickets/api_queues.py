@@ -12,7 +12,8 @@ from houqin_shared.identity import Principal, Role
 from houqin_shared.params import CodeFilter
 from houqin_shared.problems import problem
 from houqin_shared.webapp import DbPool
-from tickets.access import Reader, may_read_team, read_scope
+from tickets.access import may_read_team, read_scope
+from tickets.deps import Reader
 from tickets.repository import directory as dir_repo
 from tickets.repository import tickets as repo
 from tickets.repository import transfers as tr_repo

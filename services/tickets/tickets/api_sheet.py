@@ -15,7 +15,7 @@ from houqin_shared.openapi import refusals
 from houqin_shared.problems import problem
 from houqin_shared.webapp import DbPool
 from tickets import directory_events
-from tickets.access import Admin, Reader
+from tickets.deps import Admin, Reader
 from tickets.directory_sheet import SheetUnreadable, read_directory
 from tickets.directory_sheet_out import Change, changes, write_sheet
 from tickets.repository import directory as repo

@@ -11,12 +11,13 @@ from pydantic import BaseModel, Field
 
 from houqin_shared.identity import Principal, Role, require_roles
 from houqin_shared.openapi import refusals
-from houqin_shared.params import CodeFilter, Instant
+from houqin_shared.params import PLAIN, CodeFilter, Instant
 from houqin_shared.problems import problem
 from houqin_shared.webapp import DbPool
 from tickets import sla_service
 from tickets import supervision_service as svc
-from tickets.access import Reader, may_read_unit_record, read_scope
+from tickets.access import may_read_unit_record, read_scope
+from tickets.deps import Reader
 from tickets.repository import supervision as repo
 
 router = APIRouter()
@@ -26,7 +27,7 @@ Unit = Annotated[Principal, Depends(require_roles(Role.staff, Role.team_lead, Ro
 
 
 class ReasonIn(BaseModel):
-    reason: str = Field(min_length=1, max_length=4000)
+    reason: str = Field(min_length=1, max_length=4000, pattern=PLAIN)
 
 
 @router.post(

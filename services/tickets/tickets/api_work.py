@@ -13,12 +13,12 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from houqin_shared.contracts.tickets import PauseReason
 from houqin_shared.openapi import refusals
-from houqin_shared.params import CodeFilter, SerialId
+from houqin_shared.params import PLAIN, CodeFilter, SerialId
 from houqin_shared.problems import problem
 from houqin_shared.webapp import DbPool
 from tickets import api_queues, directory_events, work_service
-from tickets.access import Manager, Reader, Worker
 from tickets.api import _check_read as check_read
+from tickets.deps import Manager, Reader, Worker
 from tickets.domain import Leave
 from tickets.repository import directory as dir_repo
 from tickets.repository import tickets as repo
@@ -31,7 +31,7 @@ class PauseRequestIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     pause_reason: PauseReason
     pause_days: int = Field(ge=1, le=30, description="Working days asked for.")
-    note: str | None = Field(None, max_length=4000)
+    note: str | None = Field(None, max_length=4000, pattern=PLAIN)
 
 
 class PauseRequestOut(BaseModel):
@@ -63,7 +63,7 @@ class Allowed(BaseModel):
 
 class DecisionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    note: str | None = Field(None, max_length=4000)
+    note: str | None = Field(None, max_length=4000, pattern=PLAIN)
 
 
 class LeaveOut(BaseModel):

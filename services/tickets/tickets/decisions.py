@@ -11,7 +11,7 @@ from uuid import UUID
 from houqin_shared import outbox
 from houqin_shared.contracts import TicketStatusChanged
 from houqin_shared.db import Conn
-from houqin_shared.identity import Principal, Role
+from houqin_shared.principal import Principal, Role
 from houqin_shared.problems import problem
 from tickets.lifecycle_service import load
 from tickets.repository import tickets as repo

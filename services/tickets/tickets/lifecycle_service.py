@@ -11,7 +11,7 @@ from houqin_shared import outbox
 from houqin_shared.contracts import TicketStatusChanged
 from houqin_shared.contracts.tickets import ComplaintOutcome, PauseReason
 from houqin_shared.db import Conn
-from houqin_shared.identity import Principal, Role
+from houqin_shared.principal import Principal, Role
 from houqin_shared.problems import problem
 from tickets import sla_service, supervision_service
 from tickets.access import may_act, may_manage

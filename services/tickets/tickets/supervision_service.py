@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, model_validator
 
@@ -13,11 +13,12 @@ from houqin_shared import outbox
 from houqin_shared.contracts import IncidentOverturned, IncidentVerified, InspectionRecorded
 from houqin_shared.db import Conn
 from houqin_shared.field_errors import invalid_field
-from houqin_shared.identity import Principal, Role
-from houqin_shared.params import Instant
+from houqin_shared.params import PLAIN, Instant
+from houqin_shared.principal import Principal, Role
 from houqin_shared.problems import problem
 from tickets import rectification_service
 from tickets.access import may_manage
+from tickets.domain import CODE
 from tickets.repository import directory as dir_repo
 from tickets.repository import supervision as repo
 from tickets.sla import WorkingCalendar
@@ -25,7 +26,7 @@ from tickets.sla import WorkingCalendar
 
 class ChecklistItem(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    name: str = Field(min_length=1, max_length=500)
+    name: str = Field(min_length=1, max_length=500, pattern=PLAIN)
     score: float = Field(ge=0)
     max_score: float = Field(gt=0)
 
@@ -38,9 +39,9 @@ class ChecklistItem(BaseModel):
 
 class Finding(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    problem: str = Field(min_length=1, max_length=4000)
-    measures: str | None = Field(None, max_length=4000)
-    responsible_id: str | None = Field(None, max_length=64)
+    problem: str = Field(min_length=1, max_length=4000, pattern=PLAIN)
+    measures: str | None = Field(None, max_length=4000, pattern=PLAIN)
+    responsible_id: str | None = Field(None, max_length=64, pattern=CODE)
     deadline: Instant
     hazard: StrictBool = False
 
@@ -49,9 +50,9 @@ class InspectionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     kind: Literal["quality", "safety"] = "quality"
     unit_type: Literal["department", "team"]
-    unit_id: str = Field(min_length=1, max_length=64)
+    unit_id: str = Field(min_length=1, max_length=64, pattern=CODE)
     items: list[ChecklistItem] = Field(min_length=1, max_length=200)
-    photos: list[str] = Field([], max_length=50)
+    photos: list[Annotated[str, Field(max_length=500, pattern=PLAIN)]] = Field([], max_length=50)
     findings: list[Finding] = Field([], max_length=100)
     inspected_at: Instant | None = None
 
@@ -134,10 +135,12 @@ class IncidentIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     kind: Literal["service_quality", "safety"]
     unit_type: Literal["department", "team", "staff"]
-    unit_id: str = Field(min_length=1, max_length=64)
+    unit_id: str = Field(min_length=1, max_length=64, pattern=CODE)
     ticket_id: uuid.UUID | None = None
-    summary: str = Field(min_length=1, max_length=4000)
-    evidence: list[str] = Field(min_length=1, max_length=50)
+    summary: str = Field(min_length=1, max_length=4000, pattern=PLAIN)
+    evidence: list[Annotated[str, Field(max_length=2000, pattern=PLAIN)]] = Field(
+        min_length=1, max_length=50
+    )
     occurred_at: Instant
 
 

@@ -11,7 +11,7 @@ from houqin_shared import outbox
 from houqin_shared.contracts import TicketAssigned, TicketTransferred
 from houqin_shared.contracts.base import Event
 from houqin_shared.db import Conn
-from houqin_shared.identity import Principal
+from houqin_shared.principal import Principal
 from houqin_shared.problems import problem
 from tickets.access import may_manage
 from tickets.lifecycle import RESTARTS, TRANSFERABLE

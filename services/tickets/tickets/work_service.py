@@ -9,7 +9,7 @@ from uuid import UUID
 
 from houqin_shared.contracts.tickets import PauseReason
 from houqin_shared.db import Conn
-from houqin_shared.identity import Principal
+from houqin_shared.principal import Principal
 from houqin_shared.problems import problem
 from tickets import directory_events, lifecycle_service
 from tickets.access import may_act, may_manage

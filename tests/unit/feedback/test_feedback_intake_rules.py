@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from feedback import domain
 from feedback.ratelimit import RateLimiter, retry_after_header
-from houqin_shared.identity import Principal, Role
+from houqin_shared.principal import Principal, Role
 
 REPORT: dict[str, Any] = {
     "kind": "repair",

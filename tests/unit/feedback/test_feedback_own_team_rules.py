@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from feedback import domain_fix
-from houqin_shared.identity import Principal, Role
+from houqin_shared.principal import Principal, Role
 
 REPORT: dict[str, Any] = {
     "assignees": ["plumber-1"],

@@ -9,7 +9,7 @@ import itertools
 
 import pytest
 
-from houqin_shared.identity import Principal, Role
+from houqin_shared.principal import Principal, Role
 from tickets.access import (
     Scope,
     may_act,
