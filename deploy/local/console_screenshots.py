@@ -69,9 +69,8 @@ class Shooter:
         path = self.out / f"{screen}-{self.device}.png"
         small.save(path, optimize=True)
         self.saved.append(path)
-        print(
-            f"  {path.relative_to(ROOT)}  {image.width}x{image.height}  {path.stat().st_size // 1024} KB"
-        )
+        shown = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+        print(f"  {shown}  {image.width}x{image.height}  {path.stat().st_size // 1024} KB")
 
 
 @dataclass
@@ -285,6 +284,9 @@ def main() -> int:
                 from console_screenshots_supervise import supervise_screens  # imports this module
 
                 supervise_screens(browser, demo, shoot, device)
+                from console_screenshots_cases import cases_screens  # imports this module
+
+                cases_screens(browser, demo, shoot, device)
         browser.close()
     total = sum(p.stat().st_size for p in saved)
     print(f"{len(saved)} screenshots, {total // 1024} KB in {args.out}")

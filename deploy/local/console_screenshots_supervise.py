@@ -2,7 +2,7 @@
 department head refused another department's board), 整改 (the list and an item with its notes),
 录入检查 (the form, and its refusal in words), 重复问题, a survey's answering page and its thanks.
 
-    uv run python deploy/local/console_screenshots_supervise.py [--instance demo]
+    uv run python deploy/local/console_screenshots_supervise.py [--instance demo] [--out docs/console]
 
 Run alone, or from console_screenshots.py's desktop round."""
 
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -103,12 +104,13 @@ def supervise_screens(browser: Browser, demo: Demo, shoot: Shooter, device: dict
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--instance", default="demo", choices=sorted(launcher.PORT_OFFSETS))
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "console")
     parser.add_argument("--max-height", type=int, default=1600, help="CSS pixels")
     args = parser.parse_args()
     inst = launcher.Instance(args.instance, "", "", launcher.PORT_OFFSETS[args.instance])
     demo = Demo(inst, launcher.console_url(inst))
-    out = ROOT / "docs" / "console"
-    shoot = Shooter(out, "desktop", args.max_height, [])
+    args.out.mkdir(parents=True, exist_ok=True)
+    shoot = Shooter(args.out, "desktop", args.max_height, [])
     with sync_playwright() as pw:
         browser = pw.chromium.launch(
             executable_path=CHROMIUM, args=["--no-sandbox", "--lang=zh-CN"]

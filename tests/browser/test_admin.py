@@ -172,7 +172,7 @@ def test_an_admin_makes_a_team_that_answers_for_a_place(console: Console, admin:
     admin.get_by_role("button", name="保存", exact=True).click()
     row = maintenance.get_by_role("row", name=team)
     expect(row).to_contain_text(person)
-    expect(row).to_contain_text(f"{post}: {person} / 赵师傅")
+    expect(row).to_contain_text(f"{post}：{person} / 赵师傅")
 
     # the responsibility map: 2号实验楼's electrical work goes to the new team's post
     admin.get_by_role("link", name="责任区域：各处由谁负责").click()
@@ -193,7 +193,7 @@ def test_an_admin_makes_a_team_that_answers_for_a_place(console: Console, admin:
     )
     expect(line).to_have_count(1)
     expect(line).to_contain_text(team)
-    expect(line).to_contain_text(f"{post}: {person} / 赵师傅")
+    expect(line).to_contain_text(f"{post}：{person} / 赵师傅")
     expect(line).to_contain_text("维修管理科")
     check(admin, "responsibility map")
 
