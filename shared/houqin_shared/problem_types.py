@@ -202,6 +202,7 @@ _SCORING = (
     P("award-not-eligible", 409, "该单位不符合参评条件（如样本不足或未排名）", "The unit does not meet the award's conditions (too few samples or not ranked)"),
     P("award-over-quota", 409, "本部门该奖项的推荐名额已满", "The department's quota for this award is taken"),
     P("nomination-not-found", 404, "找不到该推荐", "No such nomination"),
+    P("nomination-exists", 409, "该单位已被推荐参评这一奖项", "The unit is already nominated for this award"),
     P("nomination-wrong-step", 409, "推荐表当前不在这一审批环节", "The form is not at this sign-off step"),
     P("nomination-wrong-role", 403, "你不能在这一环节签署意见", "You may not sign this step of the form"),
     P("nomination-not-returned", 409, "只有被退回的推荐表可以修改后重新提交", "Only a returned form can be resubmitted"),

@@ -274,6 +274,28 @@ ACCESS: dict[str, dict[tuple[str, str], Access]] = {
         ("GET", "/v1/campaigns/{campaign_id}/report.csv"): Access(ALL),
         ("GET", "/v1/campaigns/{campaign_id}/report.xlsx"): Access(ALL),
         ("GET", "/v1/campaigns/{campaign_id}/report.png"): Access(ALL),
+        # awards (issue 18): nominations are the caller's department's or team's, else 404 or
+        # 403 award-unit-forbidden (tests/integration/scoring/test_scoring_awards_seed002.py)
+        ("GET", "/v1/award-templates/{name}"): Access(ALL),
+        ("GET", "/v1/campaigns/{campaign_id}/award-setup"): Access(ALL),
+        ("PUT", "/v1/campaigns/{campaign_id}/award-setup"): Access(LEADERSHIP),
+        ("POST", "/v1/campaigns/{campaign_id}/nominations"): Access(
+            frozenset({R.dept_head, R.leader, R.admin})
+        ),
+        ("GET", "/v1/campaigns/{campaign_id}/nominations"): Access(REVIEWER),
+        ("GET", "/v1/nominations/{nomination_id}"): Access(REVIEWER),
+        ("POST", "/v1/nominations/{nomination_id}/signoffs"): Access(REVIEWER),
+        ("POST", "/v1/nominations/{nomination_id}/resubmit"): Access(
+            frozenset({R.dept_head, R.leader, R.admin})
+        ),
+        ("POST", "/v1/campaigns/{campaign_id}/awards/decision"): Access(LEADERSHIP),
+        ("GET", "/v1/campaigns/{campaign_id}/awards/publicity"): Access(ALL),
+        ("POST", "/v1/campaigns/{campaign_id}/awards/objections"): Access(ALL),
+        ("GET", "/v1/campaigns/{campaign_id}/awards/objections"): Access(SUPERVISION),
+        ("POST", "/v1/campaigns/{campaign_id}/awards/objections/{objection_id}/answer"): Access(
+            OVERSEER
+        ),
+        ("POST", "/v1/campaigns/{campaign_id}/awards/final"): Access(LEADERSHIP),
     },
     "notify": {
         **OPS,

@@ -9,7 +9,17 @@ from pydantic import BaseModel
 
 from houqin_shared.identity import Principal, Role, require_roles
 from houqin_shared.webapp import DbPool
-from scoring import api_campaigns, api_published, api_reports, api_scores, api_trends, repository
+from scoring import (
+    api_award_setup,
+    api_campaigns,
+    api_nominations,
+    api_publicity,
+    api_published,
+    api_reports,
+    api_scores,
+    api_trends,
+    repository,
+)
 
 router = APIRouter()
 volume_router = APIRouter(prefix="/v1", tags=["scores"])
@@ -34,3 +44,6 @@ router.include_router(api_scores.router)
 router.include_router(api_reports.router)
 router.include_router(api_trends.router)
 router.include_router(api_published.router)
+router.include_router(api_award_setup.router)
+router.include_router(api_nominations.router)
+router.include_router(api_publicity.router)
