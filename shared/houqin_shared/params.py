@@ -87,8 +87,11 @@ Day = Annotated[date, BeforeValidator(_day)]
 MAX_ID = 2**53 - 1
 # A row id in a path.
 SerialId = Annotated[int, Path(ge=1, le=MAX_ID, description="A positive id.")]
+# Text a person typed: no control character but tab, newline and carriage return, and neither
+# U+FFFE nor U+FFFF (PostgreSQL refuses NUL; XML refuses them all), so such text is a 422.
+PLAIN = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]*$"
 # A name or user id in a path (a person, a template, a channel, a member of staff).
-PathName = Annotated[str, Path(min_length=1, max_length=64)]
+PathName = Annotated[str, Path(min_length=1, max_length=64, pattern=PLAIN)]
 # An optional code filter in a query (a team, a department, a status): lower-case letters,
 # digits, _ and -, so a NUL or a stray character is a 422 rather than a database error.
 CodeFilter = Annotated[str | None, Query(max_length=64, pattern=r"^[a-z0-9][a-z0-9_-]*$")]

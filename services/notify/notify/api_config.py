@@ -12,7 +12,7 @@ from houqin_shared.contracts import REGISTRY
 from houqin_shared.http import field_error
 from houqin_shared.identity import Principal, Role, require_roles
 from houqin_shared.openapi import refusals
-from houqin_shared.params import PathName, SerialId
+from houqin_shared.params import PLAIN, PathName, SerialId
 from houqin_shared.problems import ProblemError, problem
 from houqin_shared.webapp import DbPool
 from notify import channel_settings, samples, templates
@@ -35,13 +35,13 @@ def invalid(slug: str, detail: str, errors: list[dict[str, Any]]) -> ProblemErro
 
 
 class RuleIn(BaseModel):
-    event_type: str = Field(max_length=100)
+    event_type: str = Field(max_length=100, pattern=PLAIN)
     match: dict[str, Scalar] = Field(default_factory=dict, max_length=20)
     audience: Literal[AUDIENCES]  # type: ignore[valid-type]
     kind: str = Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")
     priority: Literal[PRIORITIES]  # type: ignore[valid-type]
     channels: list[Literal[CHANNEL_TYPES]] = Field(min_length=1, max_length=10)  # type: ignore[valid-type]
-    template: str = Field(max_length=64)
+    template: str = Field(max_length=64, pattern=PLAIN)
     enabled: StrictBool = True
 
 
@@ -136,8 +136,8 @@ async def delete_rule(_: Admin, pool: DbPool, rule_id: SerialId) -> Response:
 
 
 class TemplateIn(BaseModel):
-    subject: str = Field(min_length=1, max_length=500)
-    body: str = Field(min_length=1, max_length=20000)
+    subject: str = Field(min_length=1, max_length=500, pattern=PLAIN)
+    body: str = Field(min_length=1, max_length=20000, pattern=PLAIN)
 
 
 class TemplateOut(TemplateIn):
@@ -149,18 +149,21 @@ class TemplateOut(TemplateIn):
 
 class PreviewIn(BaseModel):
     name: str | None = Field(
-        None, max_length=64, description="A stored template; or give subject and body."
+        None,
+        max_length=64,
+        pattern=PLAIN,
+        description="A stored template; or give subject and body.",
     )
     event_type: str | None = Field(
-        None, max_length=100, description="Whose sample to render (default: name's)."
+        None, max_length=100, pattern=PLAIN, description="Whose sample to render (default: name's)."
     )
     lang: Lang = "zh-CN"
-    subject: str | None = Field(None, max_length=500)
-    body: str | None = Field(None, max_length=20000)
+    subject: str | None = Field(None, max_length=500, pattern=PLAIN)
+    body: str | None = Field(None, max_length=20000, pattern=PLAIN)
     data: dict[str, Any] = Field(
         default_factory=dict, max_length=50, description="Fields over the sample's."
     )
-    recipient_name: str = Field("张师傅", max_length=100)
+    recipient_name: str = Field("张师傅", max_length=100, pattern=PLAIN)
 
 
 class PreviewOut(BaseModel):

@@ -15,7 +15,7 @@ from houqin_shared import outbox
 from houqin_shared.contracts import TicketChased
 from houqin_shared.identity import Principal, Role, require_roles
 from houqin_shared.openapi import refusals
-from houqin_shared.params import CodeFilter
+from houqin_shared.params import PLAIN, CodeFilter
 from houqin_shared.problems import problem
 from houqin_shared.webapp import DbPool
 from tickets.access import Reader, may_manage, sees_everything
@@ -32,7 +32,9 @@ DONE = frozenset({"resolved", "closed"})
 
 class ChaseIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    note: str = Field(min_length=1, max_length=2000, description="What is asked, and by when.")
+    note: str = Field(
+        min_length=1, max_length=2000, pattern=PLAIN, description="What is asked, and by when."
+    )
 
 
 def board_scope(

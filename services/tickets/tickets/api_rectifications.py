@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field, StrictBool
 
 from houqin_shared.identity import Principal, Role, require_roles
 from houqin_shared.openapi import refusals
-from houqin_shared.params import CodeFilter, Instant
+from houqin_shared.params import PLAIN, CodeFilter, Instant
 from houqin_shared.problems import problem
 from houqin_shared.webapp import DbPool
 from tickets import rectification_service as svc
@@ -33,12 +33,12 @@ Supervisor = Annotated[Principal, Depends(require_roles(Role.supervisor))]
 
 
 class NoteIn(BaseModel):
-    note: str = Field(min_length=1, max_length=4000)
+    note: str = Field(min_length=1, max_length=4000, pattern=PLAIN)
 
 
 class DecisionIn(BaseModel):
     passed: StrictBool
-    reason: str | None = Field(None, max_length=4000)
+    reason: str | None = Field(None, max_length=4000, pattern=PLAIN)
     new_deadline: Instant | None = None
 
 

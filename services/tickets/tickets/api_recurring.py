@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from houqin_shared.identity import Principal, Role, require_roles
 from houqin_shared.openapi import refusals
+from houqin_shared.params import PLAIN
 from houqin_shared.problems import problem
 from houqin_shared.webapp import DbPool
 from tickets.access import may_manage
@@ -47,9 +48,12 @@ class RecurringOut(BaseModel):
 
 class AcknowledgeIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    problem_id: str = Field(min_length=3, max_length=600)
+    problem_id: str = Field(min_length=3, max_length=600, pattern=PLAIN)
     note: str = Field(
-        min_length=2, max_length=2000, description="What is being done so it stops coming back."
+        min_length=2,
+        max_length=2000,
+        pattern=PLAIN,
+        description="What is being done so it stops coming back.",
     )
 
 

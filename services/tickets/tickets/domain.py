@@ -6,12 +6,12 @@ from __future__ import annotations
 import csv
 import io
 import uuid
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, model_validator
 
 from houqin_shared.field_errors import invalid_field
-from houqin_shared.params import Instant
+from houqin_shared.params import PLAIN, Instant
 
 _TICKET_NS = uuid.UUID("8f0c2b8e-2a55-4f0e-9a53-5a8f3b0d6c11")
 CODE = r"^[a-z0-9][a-z0-9_.-]{0,63}$"
@@ -26,8 +26,8 @@ def ticket_id_for(report_id: uuid.UUID) -> uuid.UUID:
 class Department(BaseModel):
     model_config = ConfigDict(extra="forbid")
     id: str = Field(pattern=CODE)
-    name: str = Field(min_length=1, max_length=200)
-    name_en: str | None = Field(None, max_length=200)
+    name: str = Field(min_length=1, max_length=200, pattern=PLAIN)
+    name_en: str | None = Field(None, max_length=200, pattern=PLAIN)
     head_id: str | None = Field(None, pattern=CODE, description="Department head (staff id).")
 
 
@@ -35,8 +35,8 @@ class Team(BaseModel):
     model_config = ConfigDict(extra="forbid")
     id: str = Field(pattern=CODE)
     department_id: str = Field(pattern=CODE)
-    name: str = Field(min_length=1, max_length=200)
-    name_en: str | None = Field(None, max_length=200)
+    name: str = Field(min_length=1, max_length=200, pattern=PLAIN)
+    name_en: str | None = Field(None, max_length=200, pattern=PLAIN)
     lead_id: str | None = Field(None, pattern=CODE, description="Team lead (staff id).")
 
 
@@ -45,9 +45,12 @@ class Area(BaseModel):
     id: str = Field(pattern=CODE)
     parent_id: str | None = Field(None, pattern=CODE)
     kind: str = Field(pattern=r"^(campus|building|floor|room)$")
-    name: str = Field(min_length=1, max_length=200)
+    name: str = Field(min_length=1, max_length=200, pattern=PLAIN)
     name_en: str | None = Field(
-        None, max_length=200, description="For English readers (left out: kept as stored)."
+        None,
+        max_length=200,
+        pattern=PLAIN,
+        description="For English readers (left out: kept as stored).",
     )
 
 
@@ -57,7 +60,7 @@ class Leave(BaseModel):
     model_config = ConfigDict(extra="forbid")
     start: Instant
     end: Instant
-    reason: str | None = Field(None, max_length=500)
+    reason: str | None = Field(None, max_length=500, pattern=PLAIN)
 
     @model_validator(mode="after")
     def _ordered(self) -> Leave:
@@ -71,15 +74,15 @@ class Leave(BaseModel):
 class Staff(BaseModel):
     model_config = ConfigDict(extra="forbid")
     id: str = Field(pattern=CODE, description="The SSO username.")
-    name: str = Field(min_length=1, max_length=200)
-    roles: list[str] = []
+    name: str = Field(min_length=1, max_length=200, pattern=PLAIN)
+    roles: list[Annotated[str, Field(pattern=CODE)]] = Field([], max_length=20)
     department_id: str | None = Field(None, pattern=CODE)
     team_id: str | None = Field(None, pattern=CODE)
-    email: str | None = Field(None, max_length=320)
-    phone: str | None = Field(None, max_length=40)
-    wecom: str | None = Field(None, max_length=120)
-    dingtalk: str | None = Field(None, max_length=120)
-    feishu: str | None = Field(None, max_length=120)
+    email: str | None = Field(None, max_length=320, pattern=PLAIN)
+    phone: str | None = Field(None, max_length=40, pattern=PLAIN)
+    wecom: str | None = Field(None, max_length=120, pattern=PLAIN)
+    dingtalk: str | None = Field(None, max_length=120, pattern=PLAIN)
+    feishu: str | None = Field(None, max_length=120, pattern=PLAIN)
     on_duty: StrictBool = True
     leave: list[Leave] | None = Field(
         None, description="Leave periods; when given they replace the stored ones."
@@ -92,7 +95,7 @@ class Post(BaseModel):
     model_config = ConfigDict(extra="forbid")
     id: str = Field(pattern=CODE)
     team_id: str = Field(pattern=CODE)
-    name: str = Field(min_length=1, max_length=200)
+    name: str = Field(min_length=1, max_length=200, pattern=PLAIN)
     primary_id: str | None = Field(None, pattern=CODE)
     backup_id: str | None = Field(None, pattern=CODE)
 

@@ -17,9 +17,10 @@ from houqin_shared.contracts import (
 )
 from houqin_shared.db import Conn
 from houqin_shared.identity import Principal, Role
-from houqin_shared.params import Instant
+from houqin_shared.params import PLAIN, Instant
 from houqin_shared.problems import problem
 from tickets.access import may_manage
+from tickets.domain import CODE
 from tickets.escalation import deadline_limit, step
 from tickets.repository import directory as dir_repo
 from tickets.repository import rectifications as repo
@@ -31,12 +32,12 @@ Origin = Literal["inspection", "reception_day", "supervisor", "meeting", "ticket
 class RectificationIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     origin: Origin = "supervisor"
-    origin_id: str | None = Field(None, max_length=200)
-    problem: str = Field(min_length=1, max_length=4000)
-    measures: str | None = Field(None, max_length=4000)
-    responsible_id: str | None = Field(None, max_length=64)
-    team_id: str | None = Field(None, max_length=64)
-    department_id: str | None = Field(None, max_length=64)
+    origin_id: str | None = Field(None, max_length=200, pattern=PLAIN)
+    problem: str = Field(min_length=1, max_length=4000, pattern=PLAIN)
+    measures: str | None = Field(None, max_length=4000, pattern=PLAIN)
+    responsible_id: str | None = Field(None, max_length=64, pattern=CODE)
+    team_id: str | None = Field(None, max_length=64, pattern=CODE)
+    department_id: str | None = Field(None, max_length=64, pattern=CODE)
     deadline: Instant
 
 
