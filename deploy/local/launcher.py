@@ -20,6 +20,7 @@ from pathlib import Path
 
 import httpx
 import yaml
+from supervisor import Supervisor, port_holder, write_launcher_pid
 
 from houqin_shared import kafka_acl
 from houqin_shared.bootstrap import SERVICES, bootstrap, service_dsn
@@ -257,33 +258,42 @@ class Platform:
     inst: Instance
     env: dict[str, str] = field(default_factory=dict)  # extra variables for every process
     running: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    started: dict[str, float] = field(default_factory=dict)  # time.monotonic() of each spawn
+    announce: bool = False  # print a line per process as it becomes ready (./houqin run)
 
     def start(self, only: list[str] | None = None, extra_env: dict[str, str] | None = None) -> None:
-        logs = self.inst.data / "logs"
-        logs.mkdir(parents=True, exist_ok=True)
         for proc in processes(self.inst):
             if only is not None and proc.name not in only:
                 continue
             port = int(proc.health.split(":")[2].split("/")[0])
             if _port_in_use(port):
+                holder = port_holder(port) or "a process that has since let it go"
                 raise RuntimeError(
-                    f"port {port} for {proc.name} is taken by another process; is another copy running?"
+                    f"port {port} for {proc.name} is taken by {holder}; is another copy running?"
                 )
-            log = (logs / f"{proc.name}.log").open("ab")
-            self.running[proc.name] = subprocess.Popen(
-                proc.argv,
-                env={
-                    **{k: v for k, v in os.environ.items() if k not in ADMIN_KAFKA_ENV},
-                    "PYTHONUNBUFFERED": "1",
-                    **proc.env,
-                    **self.env,
-                    **(extra_env or {}),
-                },
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                cwd=ROOT,
-            )
+            self.spawn(proc, extra_env)
         self.wait_healthy(only)
+
+    def spawn(self, proc: Proc, extra_env: dict[str, str] | None = None) -> None:
+        """Start one process (its output appended to .data/<instance>/logs/<name>.log)."""
+        logs = self.inst.data / "logs"
+        logs.mkdir(parents=True, exist_ok=True)
+        log = (logs / f"{proc.name}.log").open("ab")
+        self.running[proc.name] = subprocess.Popen(
+            proc.argv,
+            env={
+                **{k: v for k, v in os.environ.items() if k not in ADMIN_KAFKA_ENV},
+                "PYTHONUNBUFFERED": "1",
+                **proc.env,
+                **self.env,
+                **(extra_env or {}),
+            },
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            cwd=ROOT,
+        )
+        log.close()
+        self.started[proc.name] = time.monotonic()
 
     def wait_healthy(self, only: list[str] | None = None, timeout_s: float = 180) -> None:
         deadline = time.monotonic() + timeout_s
@@ -298,6 +308,13 @@ class Platform:
                     )
                 try:
                     if httpx.get(proc.health, timeout=1).status_code == 200:
+                        if self.announce:
+                            took = time.monotonic() - self.started.get(proc.name, 0)
+                            print(
+                                f"  ready  {proc.name:<16} {proc.health.split('/')[2]}"
+                                f"  pid {popen.pid}  {took:.1f}s",
+                                flush=True,
+                            )
                         break
                 except httpx.HTTPError:
                     pass
@@ -381,7 +398,8 @@ def banner(inst: Instance) -> str:
         f"  curl -s -XPOST {inst.url('feedback')}/v1/reports -H \"Authorization: Bearer $T\" -H 'content-type: application/json' \\",
         '    -d \'{"kind":"repair","category":"plumbing","location":{"campus":"north","building":"north-dorm-7","room":"312"},"description":"水龙头漏水 leaking tap"}\'',
         "",
-        "Ctrl-C stops everything.",
+        "Processes that die are restarted (logs/launcher.log); ./houqin status lists them.",
+        "Ctrl-C or ./houqin stop stops everything.",
     ]
     return "\n".join(lines)
 
@@ -395,17 +413,21 @@ def main() -> int:
         help="skip seeding campus life (deploy/demo/seed_life.py)",
     )
     args = parser.parse_args()
-    inst = instance(args.instance)
-    migrate_all(inst)
-    platform = Platform(inst)
-    stop = {"now": False}
+    stop = {"now": False, "supervising": False}
 
     def on_signal(signum: int, frame: object) -> None:
         stop["now"] = True
+        if not stop["supervising"]:  # still starting: leave the start-up at once
+            raise KeyboardInterrupt
 
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
+    inst = instance(args.instance)
+    write_launcher_pid(inst.data)
+    platform = Platform(inst, announce=True)
     try:
+        migrate_all(inst)
+        print("starting the processes ...", flush=True)
         platform.start()
         load_demo(inst)
         if not args.no_demo_data:
@@ -414,13 +436,13 @@ def main() -> int:
 
             seed_life.run(inst.url, inst.sso_url)
         print(banner(inst), flush=True)
-        while not stop["now"]:
-            for name, popen in platform.running.items():
-                if popen.poll() is not None:
-                    print(f"{name} exited with {popen.returncode}; stopping", file=sys.stderr)
-                    stop["now"] = True
-            time.sleep(0.5)
+        stop["supervising"] = True
+        if not stop["now"]:
+            Supervisor(platform).run(stop)
+    except KeyboardInterrupt:
+        pass
     finally:
+        stop["supervising"] = True  # a second Ctrl-C must not break the stopping
         print("stopping services ...", flush=True)
         platform.stop()
         subprocess.run([str(INFRA), "stop", "--instance", inst.name], check=False)

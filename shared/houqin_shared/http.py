@@ -18,7 +18,7 @@ from starlette.exceptions import HTTPException
 from starlette.routing import BaseRoute, Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from houqin_shared import metrics
+from houqin_shared import access_log, apidocs, metrics
 from houqin_shared.logs import bind_correlation_id, get_logger
 from houqin_shared.problem_types import language
 from houqin_shared.problems import PROBLEM_JSON, ProblemError, problem
@@ -50,9 +50,15 @@ class RequestContext:
     refuses over-long query strings (414) and header sections (431) before any work."""
 
     def __init__(
-        self, app: ASGIApp, max_body: int, max_query: int = 8192, max_headers: int = 16384
+        self,
+        app: ASGIApp,
+        max_body: int,
+        max_query: int = 8192,
+        max_headers: int = 16384,
+        log_access: bool = False,
     ) -> None:
         self.app = app
+        self.log_access = log_access  # houqin_shared.access_log, HOUQIN_ACCESS_LOG
         self.max_body = max_body
         self.max_query = max_query
         self.max_headers = max_headers
@@ -102,10 +108,11 @@ class RequestContext:
         try:
             await self.app(scope, counted, send_with_id)
         finally:
-            route = getattr(scope.get("route"), "path", "unmatched")
-            metrics.REQUEST_SECONDS.labels(scope["method"], route, str(status)).observe(
-                time.perf_counter() - start
-            )
+            route = access_log.route_template(scope)
+            took = time.perf_counter() - start
+            metrics.REQUEST_SECONDS.labels(scope["method"], route, str(status)).observe(took)
+            if self.log_access:
+                access_log.write(scope, status, took, rid)
 
 
 async def _refuse(scope: Scope, send: Send, slug: str, detail: str) -> None:
@@ -257,22 +264,34 @@ def install_health(
         "/readyz", tags=["ops"], summary="Readiness: dependencies reachable", responses=unavailable
     )
     async def readyz() -> JSONResponse:
-        results: dict[str, str] = {}
-        ready = True
-        for name, check in {**required, **(informative or {})}.items():
-            try:
-                await asyncio.wait_for(check(), 3)
-                results[name] = "ok"
-            except Exception as exc:
-                results[name] = f"unavailable: {type(exc).__name__}"
-                ready = ready and name not in required
+        ready, results = await readiness(required, informative or {})
         return JSONResponse({"ready": ready, "checks": results}, status_code=200 if ready else 503)
 
     @app.get(
         "/metrics", tags=["ops"], summary="Prometheus metrics", response_class=PlainTextResponse
     )
     async def prometheus() -> Response:
+        ready, results = await readiness(required, informative or {})  # houqin_ready for alerts
+        metrics.READY.set(1 if ready else 0)
+        for name, result in results.items():
+            metrics.READY_CHECK.labels(name).set(1 if result == "ok" else 0)
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+
+async def readiness(
+    required: dict[str, Check], informative: dict[str, Check]
+) -> tuple[bool, dict[str, str]]:
+    """Each check's result ("ok" or why not), and whether every `required` one passed."""
+    results: dict[str, str] = {}
+    ready = True
+    for name, check in {**required, **informative}.items():
+        try:
+            await asyncio.wait_for(check(), 3)
+            results[name] = "ok"
+        except Exception as exc:
+            results[name] = f"unavailable: {type(exc).__name__}"
+            ready = ready and name not in required
+    return ready, results
 
 
 def base_app(
@@ -281,12 +300,16 @@ def base_app(
     """A FastAPI app with request ids, problem+json errors and, from `limits`, the largest
     body (413), query string (414) and header section (431) it accepts."""
     s = limits or ServiceSettings()
-    app = FastAPI(title=title, lifespan=lifespan, **kwargs)
+    own_docs = kwargs.get("openapi_url", "/openapi.json") is not None and "docs_url" not in kwargs
+    app = FastAPI(title=title, lifespan=lifespan, **(apidocs.docs_kwargs() | kwargs))
+    if own_docs:  # Swagger UI from this host, not from a CDN (houqin_shared.apidocs)
+        apidocs.install_docs(app, title)
     app.add_middleware(
         RequestContext,
         max_body=s.http_max_body_bytes,
         max_query=s.http_max_query_bytes,
         max_headers=s.http_max_header_bytes,
+        log_access=access_log.enabled(),
     )
     install_problem_handlers(app)
     return app

@@ -15,6 +15,8 @@ from typing import Any
 
 import structlog
 
+from houqin_shared import log_routing
+
 _correlation_id: ContextVar[str | None] = ContextVar("correlation_id", default=None)
 
 
@@ -48,13 +50,8 @@ def configure(service: str, process: str, level: str = "INFO", json: bool = True
     )
     structlog.contextvars.clear_contextvars()
     structlog.contextvars.bind_contextvars(service=service, process=process)
-    logging.basicConfig(  # libraries' lines (aiokafka's): with the time, to set beside ours
-        level=level.upper(),
-        stream=sys.stderr,
-        format="%(asctime)s %(levelname)s %(name)s %(message)s",
-    )
-    for noisy in ("aiokafka", "kafka", "uvicorn.access"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    # libraries' lines (aiokafka's, uvicorn's, httpx's) and warnings: the same JSON lines
+    log_routing.route_stdlib(service, process, level, json)
 
 
 def get_logger(name: str | None = None) -> Any:

@@ -46,6 +46,16 @@ CONSUMER_REBUILDS = Counter(
     "Consumers stopped and made again because they were wedged (stuck or without partitions)",
     ["consumer", "reason"],
 )
+RELAY_LEADER = Gauge(
+    "houqin_relay_leader", "1 while this relay holds its service's outbox lock and publishes"
+)
+READY = Gauge(
+    "houqin_ready",
+    "1 when the process's required dependencies answered at the last scrape (as /readyz)",
+)
+READY_CHECK = Gauge(
+    "houqin_ready_check", "1 when one dependency answered at the last scrape", ["check"]
+)
 CONSUMER_LAG = Gauge(
     "houqin_consumer_lag", "Records behind the partition's end", ["consumer", "topic", "partition"]
 )

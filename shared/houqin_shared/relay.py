@@ -90,6 +90,7 @@ class Relay:
             try:
                 if not stop.is_set() and await conn.fetchval(_LEADER_LOCK):
                     self.is_leader = True
+                    metrics.RELAY_LEADER.set(1)
                     log.info("relay_leader")
                     await self._lead(conn, stop)
                 else:
@@ -105,6 +106,7 @@ class Relay:
                 await _sleep(stop, self.standby_s)
             finally:
                 self.is_leader = False
+                metrics.RELAY_LEADER.set(0)
                 await _close(conn)
 
     async def _lead(self, conn: Conn, stop: asyncio.Event) -> None:

@@ -25,6 +25,7 @@ from feedback import domain_public as public
 from feedback.api_photos import checked, photo_row, store_of
 from feedback.deps import limit_address, limit_public, numbers_of, settings_of
 from feedback.repository import catalog, open311, photos
+from houqin_shared import apidocs
 from houqin_shared.problems import ProblemError, problem
 from houqin_shared.webapp import get_pool
 
@@ -35,7 +36,8 @@ def open311_app(parent: FastAPI) -> FastAPI:
     """Open311 as its own application mounted at /open311, with its own OpenAPI document
     (/open311/openapi.json): its answers and errors follow the GeoReport spec, not this
     platform's problem+json. It shares the parent's pool, settings and rate limits."""
-    app = FastAPI(title="Houqin Open311 GeoReport v2", version="2", redoc_url=None)
+    app = FastAPI(title="Houqin Open311 GeoReport v2", version="2", docs_url=None, redoc_url=None)
+    apidocs.install_docs(app, "Houqin Open311 GeoReport v2")
     app.state = parent.state
     app.include_router(router)
     return app

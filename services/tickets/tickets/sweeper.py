@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import asyncpg
+from prometheus_client import Counter
 
 from houqin_shared import outbox
 from houqin_shared.contracts import RectificationOverdue
@@ -36,6 +37,12 @@ from tickets.repository import tickets as tickets_repo
 from tickets.sla import RoundTheClock, WorkingCalendar, clock_for
 
 log = get_logger(__name__)
+# For the alert on overdue work by level (deploy/monitoring): each escalation fired once.
+OVERDUE = Counter(
+    "houqin_tickets_overdue_escalations_total",
+    "Escalations the overdue sweeper fired (warnings included), by subject, stage and level",
+    ["subject", "stage", "level", "warning"],
+)
 BATCH = 1000
 EVERY_S = 10.0
 PAUSE_OVER = "暂停期满，自动恢复计时 (the pause ran out: the clock runs again)"
@@ -98,6 +105,7 @@ async def sweep_batch(
     new = await repo.record(conn, records)
     if new:
         await outbox.add(conn, *(events[k] for k in events if k in new))
+        _count(new)
     await repo.reschedule(conn, moves)
     for ticket_id in resumes:
         full = await tickets_repo.get_ticket(conn, ticket_id)
@@ -185,8 +193,14 @@ async def sweep_rectifications(
     new = await repo.record(conn, records)
     if new:
         await outbox.add(conn, *(events[k] for k in events if k in new))
+        _count(new)
     await rect_repo.reschedule(conn, moves)
     return len(rows), len(new)
+
+
+def _count(fired: set[repo.Key]) -> None:
+    for subject, _id, _cycle, stage, level, warning, _seq in fired:
+        OVERDUE.labels(subject, stage, str(level), str(bool(warning)).lower()).inc()
 
 
 async def sweep(pool: asyncpg.Pool, now: datetime | None = None, batch: int = BATCH) -> int:
