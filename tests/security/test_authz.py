@@ -296,6 +296,9 @@ ACCESS: dict[str, dict[tuple[str, str], Access]] = {
             OVERSEER
         ),
         ("POST", "/v1/campaigns/{campaign_id}/awards/final"): Access(LEADERSHIP),
+        ("GET", "/v1/campaigns/{campaign_id}/awards/{award_id}/certificate.pdf"): Access(ALL),
+        ("GET", "/v1/campaigns/{campaign_id}/awards/prizes.xlsx"): Access(SUPERVISION),
+        ("GET", "/v1/nominations/{nomination_id}/form.pdf"): Access(REVIEWER),
     },
     "notify": {
         **OPS,

@@ -10,6 +10,7 @@ from pydantic import BaseModel
 from houqin_shared.identity import Principal, Role, require_roles
 from houqin_shared.webapp import DbPool
 from scoring import (
+    api_award_documents,
     api_award_setup,
     api_campaigns,
     api_nominations,
@@ -47,3 +48,4 @@ router.include_router(api_published.router)
 router.include_router(api_award_setup.router)
 router.include_router(api_nominations.router)
 router.include_router(api_publicity.router)
+router.include_router(api_award_documents.router)

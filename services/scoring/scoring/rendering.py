@@ -33,7 +33,7 @@ MAX_OUTPUT = 20 * 1024 * 1024  # bytes
 CACHE_ENTRIES = 64
 CACHE_BYTES = 64 * 1024 * 1024
 CACHE_SECONDS = 600.0
-PRELOAD = ["scoring.charts", "scoring.reports"]
+PRELOAD = ["scoring.charts", "scoring.reports", "scoring.award_documents", "scoring.award_prizes"]
 
 
 class OutputTooLarge(Exception):

@@ -32,7 +32,7 @@ def neutral(value: Any) -> Any:
     return value
 
 
-def _cell(value: Any) -> Any:
+def cell_value(value: Any) -> Any:
     """An XLSX cell's value: neutral, without the control characters XML cannot carry."""
     if isinstance(value, str):
         value = ILLEGAL_CHARACTERS_RE.sub("", value)
@@ -100,7 +100,7 @@ def to_xlsx(rows: list[dict[str, Any]], weights: dict[str, int], title: str) -> 
             cell.font = Font(bold=True)
         for r in rows:
             if r["unit_type"] == unit_type:
-                sheet.append([_cell(value(r)) for _, value in cols])
+                sheet.append([cell_value(value(r)) for _, value in cols])
                 for cell in sheet[sheet.max_row]:
                     if isinstance(cell.value, str):
                         cell.data_type = "s"  # text, whatever it looks like

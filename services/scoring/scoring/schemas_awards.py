@@ -80,6 +80,7 @@ class AwardSetupIn(_Strict):
     steps: list[StepIn] = Field(min_length=1, max_length=MAX_STEPS)
     units: list[DeclaredUnitIn] = Field(default_factory=list, max_length=MAX_UNITS)
     publicity_days: int = Field(5, ge=0, le=60, description="公示: days objections are taken.")
+    issuer: Name = Field("后勤管理处", description="Who awards: the certificates' signature.")
 
     @model_validator(mode="after")
     def _unique(self) -> AwardSetupIn:

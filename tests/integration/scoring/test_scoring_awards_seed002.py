@@ -6,15 +6,24 @@ AwardsPublished, then the certificate PDF and the prize list XLSX read back."""
 
 from __future__ import annotations
 
+import io
 import json
+import os
+from datetime import datetime
+from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from award_world import DEPARTMENTS, MARKS, QUOTAS, VETOED_TEAM, AwardWorld
 from helpers import Sso, api_client
+from openpyxl import load_workbook  # type: ignore[import-untyped]
+from PIL import Image, ImageChops, ImageStat
 from scoring_support import Scoring
 
 from scoring.__main__ import create_app
+from scoring.award_documents import Certificate, certificate_image
+from scoring.charts import find_cjk_font
 
 pytestmark = pytest.mark.infra
 LEADER = ("leader-1", "leader")
@@ -28,10 +37,17 @@ class Run:
         self.cid = ""
 
     def head(self, dept: str) -> dict[str, str]:
-        return self.sso.auth(f"head-{dept}", "dept_head", dept=self.w.u(dept))
+        name = f"{DEPARTMENTS[dept][0]}科长"
+        token = self.sso.token(f"head-{dept}", "dept_head", dept=self.w.u(dept), name=name)
+        return {"Authorization": f"Bearer {token}"}
 
     def lead(self, team: str, dept: str) -> dict[str, str]:
-        return self.sso.auth(f"lead-{team}", "team_lead", dept=self.w.u(dept), team=team)
+        token = self.sso.token(f"lead-{team}", "team_lead", dept=self.w.u(dept), team=team,
+                               name="李班长")  # fmt: skip
+        return {"Authorization": f"Bearer {token}"}
+
+    def leader(self) -> dict[str, str]:
+        return {"Authorization": "Bearer " + self.sso.token("leader-2", "leader", name="赵处长")}
 
     async def call(self, method: str, path: str, who: dict[str, str], body: Any = None) -> Any:
         r = await self.client.request(method, path, json=body, headers=who)
@@ -60,7 +76,7 @@ class Run:
         while n["status"] == "in_review":
             step = n["chain"][n["step"]]
             who = {"team": self.lead(n["team_id"] or "", dept), "department": self.head(dept),
-                   "any": self.sso.auth("leader-2", "leader")}[step["scope"]]  # fmt: skip
+                   "any": self.leader()}[step["scope"]]  # fmt: skip
             n = await self.ok("POST", f"/v1/nominations/{n['id']}/signoffs", who,
                               {"step": step["code"], "decision": "approve", "comment": "同意"})  # fmt: skip
         return n
@@ -225,7 +241,8 @@ async def test_seed_002_campaign_from_nomination_to_certificates(
         )
         await check_decision(run, got, first)
         await publicity_and_final(run, scoring, got)
-        await check_documents(run, got)
+        out = os.environ.get("HOUQIN_AWARDS_OUT")
+        await check_documents(run, got, first, Path(out) if out else None)
 
 
 async def check_decision(run: Run, got: dict[str, Any], first: dict[str, Any]) -> None:
@@ -324,5 +341,75 @@ async def publicity_and_final(run: Run, s: Scoring, got: dict[str, Any]) -> None
     assert [a["id"] for a in removed] == [team["id"]] and pub["final_at"]
 
 
-async def check_documents(run: Run, got: dict[str, Any]) -> None:
-    """Part 4 (documents) adds its checks here."""
+def pdf_page(body: bytes) -> Image.Image:
+    """The page image of a PDF made by Pillow (one JPEG XObject)."""
+    assert body.startswith(b"%PDF-") and b"/Count 1" in body
+    start = body.index(b"stream\n", body.index(b"/DCTDecode")) + len(b"stream\n")
+    return Image.open(io.BytesIO(body[start : body.index(b"endstream", start)])).convert("RGB")
+
+
+def differs(a: Image.Image, b: Image.Image) -> float:
+    """Mean absolute difference of two images' pixels, 0-255."""
+    stat = ImageStat.Stat(ImageChops.difference(a, b).convert("L"))
+    return float(stat.mean[0])
+
+
+async def check_documents(
+    run: Run, got: dict[str, Any], first: dict[str, Any], out: Path | None
+) -> None:
+    """The certificate and the form read back against their expected renderings; the prize
+    list read back with openpyxl."""
+    base, leader = f"/v1/campaigns/{run.cid}/awards", run.sso.auth(*LEADER)
+    pub = await run.ok("GET", f"{base}/publicity", leader)
+    team = next(a for a in pub["awards"] if a["kind"] == "team" and not a["removed_at"])
+    removed = next(a for a in pub["awards"] if a["removed_at"])
+    await run.refused(
+        404, "award-not-found", "GET", f"{base}/{removed['id']}/certificate.pdf", leader
+    )
+    r = await run.call(
+        "GET", f"{base}/{team['id']}/certificate.pdf", run.sso.auth("s-1", "reporter")
+    )
+    assert r.status_code == 200 and r.headers["content-type"] == "application/pdf"
+    page, font = pdf_page(r.content), find_cjk_font()
+    issued = datetime.fromisoformat(pub["final_at"]).astimezone(ZoneInfo("Asia/Shanghai")).date()
+    name = (await run.ok("GET", f"/v1/campaigns/{run.cid}", leader))["name"]
+    expected = Certificate(team["unit_name"], "优秀班组", name, "后勤管理处", issued)
+    assert differs(page, certificate_image(expected, font)) < 2.0
+    other = Certificate(removed["unit_name"], "优秀班组", name, "后勤管理处", issued)
+    assert (
+        differs(page, certificate_image(other, font))
+        > differs(page, certificate_image(expected, font)) + 0.2
+    )
+    r = await run.call("GET", f"/v1/nominations/{first['id']}/form.pdf", run.head("catering"))
+    assert r.status_code == 200, r.text
+    form_page = pdf_page(r.content)
+    assert form_page.size == (1240, 1754)
+    if out is not None:  # HOUQIN_AWARDS_OUT: keep the pages to look at
+        page.save(out / "certificate-api.png")
+        form_page.save(out / "form-api.png")
+    await check_prizes(run, pub)
+
+
+async def check_prizes(run: Run, pub: dict[str, Any]) -> None:
+    await run.refused(
+        403,
+        "role-required",
+        "GET",
+        f"/v1/campaigns/{run.cid}/awards/prizes.xlsx",
+        run.head("maint"),
+    )
+    r = await run.call(
+        "GET", f"/v1/campaigns/{run.cid}/awards/prizes.xlsx", run.sso.auth("qa-1", "supervisor")
+    )
+    assert r.status_code == 200, r.text
+    sheet = load_workbook(io.BytesIO(r.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[1][:3] == ("序号", "奖项", "获奖单位或个人")
+    body, total = rows[2:-1], rows[-1]
+    live = [a for a in pub["awards"] if a["prize"] and not a["removed_at"]]
+    assert [(r[1], r[2], r[7]) for r in body] == [
+        (a["kind_name"], a["unit_name"], a["prize"]) for a in live
+    ]
+    assert len(body) == 2 + 6 + sum(QUOTAS.values())  # one team award removed by the objection
+    assert total[0] == "合计" and total[7] == 2 * 1000 + 6 * 500 + sum(QUOTAS.values()) * 200
+    assert {r[4] for r in body} <= {v[0] for v in DEPARTMENTS.values()}

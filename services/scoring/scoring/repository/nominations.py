@@ -152,3 +152,8 @@ async def unanswered(conn: Conn, campaign_id: UUID) -> int:
         campaign_id,
     )
     return int(n or 0)
+
+
+async def staff_names(conn: Conn, ids: list[str]) -> dict[str, str]:
+    rows = await conn.fetch("SELECT id, name FROM staff WHERE id = ANY($1)", ids)
+    return {r["id"]: r["name"] for r in rows}
