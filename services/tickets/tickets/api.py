@@ -13,26 +13,17 @@ from starlette.convertors import Convertor, register_url_convertor
 
 from houqin_shared.contracts import Location
 from houqin_shared.contracts.tickets import ComplaintOutcome, PauseReason, Track
-from houqin_shared.db import Conn
 from houqin_shared.openapi import refusals
 from houqin_shared.params import PLAIN
-from houqin_shared.principal import Principal
 from houqin_shared.problems import problem
 from houqin_shared.webapp import DbPool
 from tickets import (
-    api_directory,
-    api_oversight,
-    api_places,
-    api_queues,
-    api_rectifications,
-    api_recurring,
-    api_supervision,
     assign_service,
     decisions,
     lifecycle_service,
+    reading_service,
     transfers_service,
 )
-from tickets.access import may_read_ticket
 from tickets.deps import Manager, Reader, Worker
 from tickets.domain import CODE
 from tickets.lifecycle import Action
@@ -40,14 +31,6 @@ from tickets.repository import tickets as repository
 from tickets.repository import transfers as tr_repo
 
 router = APIRouter(prefix="/v1")
-router.include_router(api_directory.router)
-router.include_router(api_queues.router)
-router.include_router(api_rectifications.router)
-router.include_router(api_supervision.router)
-router.include_router(api_places.router)
-router.include_router(api_places.units_router)
-router.include_router(api_recurring.router)
-router.include_router(api_oversight.router)
 
 
 class TicketOut(BaseModel):
@@ -124,48 +107,26 @@ class AssignIn(BaseModel):
     assignee_id: str = Field(min_length=1, max_length=64, pattern=CODE)
 
 
-async def _check_read(conn: Conn, t: dict[str, Any], p: Principal) -> dict[str, Any]:
-    """`t` if `p` may read it (as they may act on it, or decide a transfer offering it); 403
-    otherwise, as for acting on it."""
-    where = (t["assignee_id"], t["team_id"], t["department_id"])
-    if may_read_ticket(p, *where):
-        return t
-    if may_read_ticket(p, *where, offered_to=await tr_repo.pending_of(conn, t["id"])):
-        return t
-    raise problem(
-        "ticket-read-forbidden",
-        "only the assignee, the team lead, the department head, a supervisor, a leader or the"
-        " side a transfer is offered to may read this ticket",
-    )
-
-
-async def _readable(conn: Conn, ticket_id: uuid.UUID, p: Principal) -> dict[str, Any]:
-    t = await repository.get_ticket(conn, ticket_id)
-    if t is None:
-        raise problem("ticket-not-found", f"no ticket {ticket_id}")
-    return await _check_read(conn, t, p)
-
-
 @router.get("/tickets/by-report/{report_id}", tags=["tickets"], response_model=TicketOut)
 async def ticket_of_report(report_id: uuid.UUID, p: Reader, pool: DbPool) -> dict[str, Any]:
     async with pool.acquire() as conn:
         row = await repository.find_ticket_by_report(conn, report_id)
         if row is None:
             raise problem("ticket-not-found", f"no ticket for report {report_id} (yet)")
-        return await _check_read(conn, row, p)
+        return await reading_service.check_read(conn, row, p)
 
 
 @router.get("/tickets/{ticket_id}", tags=["tickets"], response_model=TicketOut)
 async def read_ticket(ticket_id: uuid.UUID, p: Reader, pool: DbPool) -> dict[str, Any]:
     async with pool.acquire() as conn:
-        return await _readable(conn, ticket_id, p)
+        return await reading_service.readable(conn, ticket_id, p)
 
 
 @router.get("/tickets/{ticket_id}/actions", tags=["tickets"])
 async def ticket_actions(ticket_id: uuid.UUID, p: Reader, pool: DbPool) -> list[dict[str, Any]]:
     """The audit trail: who did what, when."""
     async with pool.acquire() as conn:
-        await _readable(conn, ticket_id, p)
+        await reading_service.readable(conn, ticket_id, p)
         return await repository.actions_of(conn, ticket_id)
 
 
@@ -222,7 +183,7 @@ async def request_transfer(
 @router.get("/tickets/{ticket_id}/transfers", tags=["transfers"])
 async def transfers_of(ticket_id: uuid.UUID, p: Reader, pool: DbPool) -> list[dict[str, Any]]:
     async with pool.acquire() as conn:
-        await _readable(conn, ticket_id, p)
+        await reading_service.readable(conn, ticket_id, p)
         return await tr_repo.of_ticket(conn, ticket_id)
 
 

@@ -15,7 +15,7 @@ from houqin_shared.openapi import refusals
 from houqin_shared.params import PathName, SerialId
 from houqin_shared.problems import ProblemError, problem
 from houqin_shared.webapp import DbPool
-from tickets import api_directory_remove, api_official_calendar, api_sheet, directory_events
+from tickets import directory_events
 from tickets.access import may_manage
 from tickets.calendar_doc import CalendarDoc
 from tickets.deps import Admin, Manager, Reader
@@ -208,8 +208,3 @@ async def put_rules(body: TicketRules, _: Admin, pool: DbPool) -> TicketRules:
 async def get_rules(_: Reader, pool: DbPool) -> TicketRules:
     async with pool.acquire() as conn:
         return await policy_repo.get_rules(conn)
-
-
-router.include_router(api_sheet.router)  # GET/POST /directory/sheet: the directory as XLSX
-router.include_router(api_official_calendar.router)  # GET /directory/calendar/official
-router.include_router(api_directory_remove.router)  # DELETE posts, assignments; retire staff

@@ -8,13 +8,13 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
-from houqin_shared.identity import Principal, Role
+from houqin_shared.identity import Role
 from houqin_shared.params import CodeFilter
 from houqin_shared.problems import problem
 from houqin_shared.webapp import DbPool
-from tickets.access import may_read_team, read_scope
+from tickets import reading_service
+from tickets.access import read_scope
 from tickets.deps import Reader
-from tickets.repository import directory as dir_repo
 from tickets.repository import tickets as repo
 from tickets.repository import transfers as tr_repo
 
@@ -34,20 +34,6 @@ class Page(BaseModel):
     counts: dict[str, int]
     limit: int
     offset: int
-
-
-async def _team_readable(pool: Any, p: Principal, team_id: str, what: str) -> None:
-    """403 unless `p` may read team `team_id`'s `what` (only a department head's call needs
-    the team's department)."""
-    if may_read_team(p, team_id, None):
-        return
-    async with pool.acquire() as conn:
-        department = await dir_repo.department_of_team(conn, team_id)
-    if not may_read_team(p, team_id, department):
-        raise problem(
-            "queue-read-forbidden",
-            f"you may read your own team's {what} (a department head: the department's teams')",
-        )
 
 
 async def _page(pool: Any, limit: int, offset: int, **filters: Any) -> dict[str, Any]:
@@ -100,7 +86,7 @@ async def team_queue(
     team = team_id or p.team_id
     if team is None:
         raise problem("team-required", "give team_id; your token names no team")
-    await _team_readable(pool, p, team, "queue")
+    await reading_service.team_readable(pool, p, team, "queue")
     return await _page(
         pool, limit, offset, team_id=team, statuses=status, category=category, urgency=urgency
     )
@@ -140,7 +126,7 @@ async def incoming_transfers(
     team: str | None
     department: str | None
     if team_id:
-        await _team_readable(pool, p, team_id, "incoming transfers")
+        await reading_service.team_readable(pool, p, team_id, "incoming transfers")
         team, department = team_id, None
     else:
         department = p.department_id if p.has_any(Role.dept_head) else None
@@ -156,6 +142,6 @@ async def list_tickets(
     """The tickets I may read, or a team's (as its queue), a page at a time (kept for older
     clients; see /v1/queues)."""
     if team_id:
-        await _team_readable(pool, p, team_id, "tickets")
+        await reading_service.team_readable(pool, p, team_id, "tickets")
         return list((await _page(pool, limit, offset, team_id=team_id))["items"])
     return list((await _page(pool, limit, offset, scope=read_scope(p)))["items"])

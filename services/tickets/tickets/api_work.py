@@ -16,8 +16,7 @@ from houqin_shared.openapi import refusals
 from houqin_shared.params import PLAIN, CodeFilter, SerialId
 from houqin_shared.problems import problem
 from houqin_shared.webapp import DbPool
-from tickets import api_queues, directory_events, work_service
-from tickets.api import _check_read as check_read
+from tickets import directory_events, reading_service, work_service
 from tickets.deps import Manager, Reader, Worker
 from tickets.domain import Leave
 from tickets.repository import directory as dir_repo
@@ -113,7 +112,7 @@ async def allowed_now(ticket_id: uuid.UUID, p: Reader, pool: DbPool) -> dict[str
         t = await repo.get_ticket(conn, ticket_id)
         if t is None:
             raise problem("ticket-not-found", f"no ticket {ticket_id}")
-        t = await check_read(conn, t, p)
+        t = await reading_service.check_read(conn, t, p)
         return await work_service.allowed_now(conn, t, p)
 
 
@@ -172,7 +171,7 @@ async def team_roster(p: Reader, pool: DbPool, team_id: CodeFilter = None) -> di
     team = team_id or p.team_id
     if team is None:
         raise problem("team-required", "give team_id; your token names no team")
-    await api_queues._team_readable(pool, p, team, "roster")
+    await reading_service.team_readable(pool, p, team, "roster")
     now = datetime.now(UTC)
     async with pool.acquire() as conn:
         people = await work_repo.roster(conn, team, now)
