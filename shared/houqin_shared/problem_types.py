@@ -206,6 +206,7 @@ _SCORING = (
     P("nomination-wrong-step", 409, "推荐表当前不在这一审批环节", "The form is not at this sign-off step"),
     P("nomination-wrong-role", 403, "你不能在这一环节签署意见", "You may not sign this step of the form"),
     P("nomination-not-returned", 409, "只有被退回的推荐表可以修改后重新提交", "Only a returned form can be resubmitted"),
+    P("nomination-comment-required", 422, "退回推荐表时请写明需要修改的内容", "Say in the comment what to change when returning the form"),
     P("publicity-not-open", 409, "评优结果不在公示期内", "The awards are not in their publicity period (公示)"),
     P("publicity-open", 409, "公示期尚未结束或评优结果已确定", "The publicity period has not ended, or the awards are already decided"),
     P("objections-unanswered", 409, "还有异议未答复，请先答复", "Some objections are not answered yet"),

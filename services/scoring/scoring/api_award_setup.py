@@ -77,12 +77,16 @@ async def get_template(name: Literal["seed002"], _: CurrentPrincipal) -> AwardSe
 @router.put(
     "/v1/campaigns/{campaign_id}/award-setup",
     response_model=AwardSetup,
-    responses=refusals("campaign-not-found", "campaign-published", "publicity-open"),
+    responses=refusals(
+        "campaign-invalid", "campaign-not-found", "campaign-published", "publicity-open"
+    ),
 )
 async def put_setup(
     campaign_id: UUID, body: AwardSetupIn, who: Leadership, pool: DbPool
 ) -> dict[str, Any]:
     """Set the campaign's award kinds, sign-off steps, own units and publicity period."""
+    if errors := body.repeated():
+        raise problem("campaign-invalid", "a code is used twice: see `errors`", errors=errors)
     async with pool.acquire() as conn, conn.transaction():
         campaign = await existing(conn, campaign_id, editable=True)
         if await awards_repo.publicity(conn, campaign_id) is not None:

@@ -126,7 +126,12 @@ async def get_nomination(nomination_id: UUID, who: Signatory, pool: DbPool) -> d
 @router.post(
     "/v1/nominations/{nomination_id}/signoffs",
     response_model=Nomination,
-    responses=refusals("nomination-not-found", "nomination-wrong-step", "nomination-wrong-role"),
+    responses=refusals(
+        "nomination-not-found",
+        "nomination-wrong-step",
+        "nomination-wrong-role",
+        "nomination-comment-required",
+    ),
 )
 async def sign(
     nomination_id: UUID, body: DecisionIn, who: Signatory, pool: DbPool

@@ -85,6 +85,8 @@ async def existing(conn: Conn, nomination_id: UUID, who: Principal) -> dict[str,
 async def sign(conn: Conn, nomination_id: UUID, body: DecisionIn, who: Principal) -> dict[str, Any]:
     """One step's decision: approve, return with a comment, or reject."""
     n = await existing(conn, nomination_id, who)
+    if body.decision == "return" and not body.comment.strip():
+        raise problem("nomination-comment-required", "say in `comment` what to change")
     chain = [Step(**s) for s in n["chain"]]
     form = Form(n["status"], n["step"], n["department_id"], n["team_id"])
     signer = Signer(who.subject, frozenset(str(r) for r in who.roles), who.department_id,

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import json
 from importlib import resources
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field
 
 from scoring.domain_awards import AwardUnit, Eligibility, Kind, QuotaRule
 from scoring.domain_signoff import Decision, Step
@@ -82,14 +82,15 @@ class AwardSetupIn(_Strict):
     publicity_days: int = Field(5, ge=0, le=60, description="公示: days objections are taken.")
     issuer: Name = Field("后勤管理处", description="Who awards: the certificates' signature.")
 
-    @model_validator(mode="after")
-    def _unique(self) -> AwardSetupIn:
+    def repeated(self) -> list[dict[str, Any]]:
+        """The `errors` items of codes used twice (a rule the schema cannot state)."""
+        out = []
         for what, codes in (("kinds", [k.code for k in self.kinds]),
                             ("steps", [s.code for s in self.steps]),
-                            ("units", [(u.unit_type, u.unit_id) for u in self.units])):  # fmt: skip
-            if len(set(codes)) != len(codes):
-                raise ValueError(f"{what} repeat a code")
-        return self
+                            ("units", [f"{u.unit_type}/{u.unit_id}" for u in self.units])):  # fmt: skip
+            for code in sorted({c for c in codes if codes.count(c) > 1}):
+                out.append({"loc": ["body", what], "type": "repeated", "msg": f"{code} repeats"})
+        return out
 
 
 class TemplateIn(_Strict):
@@ -112,13 +113,9 @@ class ResubmitIn(_Strict):
 class DecisionIn(_Strict):
     step: Code
     decision: Decision
-    comment: str = Field("", max_length=1_000, pattern=TEXT)
-
-    @model_validator(mode="after")
-    def _comment(self) -> DecisionIn:
-        if self.decision == "return" and not self.comment.strip():
-            raise ValueError("a returned form says why in `comment`")
-        return self
+    comment: str = Field(
+        "", max_length=1_000, pattern=TEXT, description="Required to return the form."
+    )
 
 
 class JuryIn(_Strict):

@@ -92,6 +92,9 @@ async def setup_campaign(run: Run, s: Scoring) -> None:
     await run.ok("POST", f"/v1/campaigns/{run.cid}/recompute", sso.auth("qa-1", "supervisor"))
     template = await run.ok("GET", "/v1/award-templates/seed002", sso.auth("t1", "staff"))
     body = {**template, "units": w.windows()}
+    twice = {**body, "kinds": [*template["kinds"], template["kinds"][0]]}
+    await run.refused(422, "campaign-invalid", "PUT", f"/v1/campaigns/{run.cid}/award-setup",
+                      sso.auth(*LEADER), twice)  # fmt: skip
     got = await run.ok("PUT", f"/v1/campaigns/{run.cid}/award-setup", sso.auth(*LEADER), body)
     individual = {q["department_name"]: (q["base"], q["quota"])
                   for q in got["quotas"] if q["kind"] == "individual"}  # fmt: skip
@@ -182,6 +185,8 @@ async def return_and_resubmit(run: Run, n: dict[str, Any]) -> dict[str, Any]:
         run.lead(n["team_id"], d),
         {"step": "team_lead", "decision": "approve", "comment": "属实"},
     )
+    await run.refused(422, "nomination-comment-required", "POST", f"{path}/signoffs", run.head(d),
+                      {"step": "department", "decision": "return", "comment": " "})  # fmt: skip
     n = await run.ok(
         "POST",
         f"{path}/signoffs",
