@@ -22,9 +22,10 @@ from feedback import (
     api_work,
     periodic,
 )
-from feedback.deps import CategoryCache, Limiters
+from feedback.category_cache import CategoryCache
 from feedback.handlers import BATCH_HANDLERS, HANDLERS
 from feedback.intake import TrackingNumbers
+from feedback.limits import Limiters
 from feedback.photos import LocalDiskStore
 from feedback.settings import FeedbackSettings
 from houqin_shared.contracts import FEEDBACK_TOPIC, INBOUND_TOPIC, TICKETS_TOPIC

@@ -3,26 +3,18 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Header, Path, Query, Request, Response, status
 
-from feedback import domain, domain_track, intake, repository
-from feedback.api_duplicates import find_duplicates
-from feedback.deps import (
-    CategoryCache,
-    ReportOut,
-    limit_address,
-    limit_caller,
-    may_read,
-    numbers_of,
-    present,
-    settings_of,
-)
+from feedback import domain, domain_track, duplicate_finder, intake, repository
+from feedback.category_cache import CategoryCache
+from feedback.deps import numbers_of, settings_of
+from feedback.limits import limit_address, limit_caller
+from feedback.presenting import ReportOut, may_read, present
 from feedback.repository import catalog as catalog_repo
-from feedback.repository import duplicates, photos, reception, track
+from feedback.repository import duplicates, photos, track
 from houqin_shared.db import Conn
 from houqin_shared.identity import CurrentPrincipal, Principal, Role
 from houqin_shared.logs import get_logger
@@ -116,6 +108,48 @@ async def file_report(
     idempotency_key: IdempotencyKey = None,
 ) -> Response:
     settings, pool = settings_of(request), get_pool(request)  # the hot path: no dependencies
+    _admit(request, who, report)
+    # Only a request that may be retried (it has a key) needs its body's fingerprint.
+    fingerprint = domain.request_hash(report) if idempotency_key else None
+    access_code = domain_track.new_code()
+    async with pool.acquire() as conn:
+        if idempotency_key and (replay := await _replay(conn, who, idempotency_key, fingerprint)):
+            return _created(replay, replayed=True)
+        try:
+            row = await intake.file(
+                conn,
+                report,
+                numbers=numbers_of(request),
+                zone=ZoneInfo(settings.timezone),
+                filed_by=who.subject,
+                reporter=domain.reporter_of(report, who),
+                is_active=lambda conn, category: _active(request, conn, category),
+                max_photos=settings.photo_max_per_report,
+                access_code=access_code,
+                transcribed_by=domain.transcriber_of(report, who),
+                idempotency_key=idempotency_key,
+                request_hash=fingerprint,
+            )
+        except intake.Refused as exc:
+            raise refused(exc.reason, exc.detail) from exc
+        if row is None:  # a concurrent retry with the same key committed first
+            assert idempotency_key is not None
+            replay = await _replay(conn, who, idempotency_key, fingerprint)
+            if replay is None:
+                raise problem("report-retry", "the report could not be stored; retry")
+            return _created(replay, replayed=True)
+        out = await _filed(conn, row, report, who, access_code, settings.duplicate_radius_m)
+    log.info(
+        "report_filed",
+        report_id=str(row["id"]),
+        tracking_no=row["tracking_no"],
+        channel=report.channel,
+    )
+    return _created(out)
+
+
+def _admit(request: Request, who: Principal, report: domain.ReportIn) -> None:
+    """Rate limits, the filing roles, and who may file by which channel."""
     limit_address(request)
     if not who.has_any(Role.reporter, Role.front_desk, Role.service, Role.supervisor):
         raise problem(
@@ -125,64 +159,26 @@ async def file_report(
     refusal = domain.check_filing(report, who)
     if refusal:
         raise refused(refusal, f"channel {report.channel}")
-    # Only a request that may be retried (it has a key) needs its body's fingerprint.
-    fingerprint = domain.request_hash(report) if idempotency_key else None
-    now = datetime.now(UTC)
-    day = now.astimezone(ZoneInfo(settings.timezone)).date()
-    reporter = domain.reporter_of(report, who)
-    access_code = domain_track.new_code()
-    async with pool.acquire() as conn:
-        if idempotency_key and (replay := await _replay(conn, who, idempotency_key, fingerprint)):
-            return _created(replay, replayed=True)
-        if report.channel == "reception_day" and not await reception.session_exists(
-            conn, report.origin or ""
-        ):
-            raise refused("origin-session-unknown", f"no reception-day session {report.origin!r}")
-        if not await _active(request, conn, report.category):
-            raise refused(
-                "category-unknown", f"category {report.category!r} is not in the service catalogue"
-            )
-        row = await intake.new_row(
-            conn,
-            report,
-            numbers=numbers_of(request),
-            now=now,
-            day=day,
-            reporter=reporter,
-            filed_by=who.subject,
-            access_code=access_code,
-            transcribed_by=domain.transcriber_of(report, who),
-            idempotency_key=idempotency_key,
-            request_hash=fingerprint,
-        )
-        if len(set(report.photo_ids)) > settings.photo_max_per_report:
-            raise refused(
-                "too-many-photos", f"at most {settings.photo_max_per_report} photos per report"
-            )
-        try:
-            inserted = await intake.store(conn, row, photo_ids=report.photo_ids)
-        except intake.PhotosRefused as exc:
-            raise refused("photos-refused", str(exc)) from exc
-        if not inserted:  # a concurrent retry with the same key committed first
-            assert idempotency_key is not None
-            replay = await _replay(conn, who, idempotency_key, fingerprint)
-            if replay is None:
-                raise problem("report-retry", "the report could not be stored; retry")
-            return _created(replay, replayed=True)
-        out = present(row, who)
-        out.access_code = access_code
-        out.stage = "done" if row["status"] == "closed" else "received"  # a praise: thanked
-        out.photo_ids = sorted(set(report.photo_ids))
-        out.possible_duplicates = await find_duplicates(
-            conn, report.category, row["location"], settings.duplicate_radius_m, row["id"]
-        )
-    log.info(
-        "report_filed",
-        report_id=str(row["id"]),
-        tracking_no=row["tracking_no"],
-        channel=report.channel,
+
+
+async def _filed(
+    conn: Conn,
+    row: dict[str, Any],
+    report: domain.ReportIn,
+    who: Principal,
+    access_code: str,
+    radius_m: float,
+) -> ReportOut:
+    """The filing answer: the report as its filer sees it, with its access code and the open
+    reports that may be the same problem."""
+    out = present(row, who)
+    out.access_code = access_code
+    out.stage = "done" if row["status"] == "closed" else "received"  # a praise: thanked
+    out.photo_ids = sorted(set(report.photo_ids))
+    out.possible_duplicates = await duplicate_finder.find(
+        conn, report.category, row["location"], radius_m, row["id"]
     )
-    return _created(out)
+    return out
 
 
 @router.get("/reports/by-tracking-no/{tracking_no}", response_model=ReportOut)

@@ -14,7 +14,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, Field
 
 from feedback import domain_replies
-from feedback.deps import limit_public
+from feedback.limits import limit_public
 from feedback.repository import board, replies
 from houqin_shared.identity import Principal, Role, require_roles
 from houqin_shared.openapi import refusals

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Path, Request, Response, status
 from pydantic import BaseModel
 
 from feedback import domain_catalog
-from feedback.deps import CategoryCache
+from feedback.category_cache import CategoryCache
 from feedback.repository import catalog as repo
 from houqin_shared import outbox
 from houqin_shared.contracts import ServiceCatalogChanged

@@ -10,14 +10,14 @@ from fastapi import APIRouter, Depends, Query, Request, Response, status
 from pydantic import BaseModel, ConfigDict
 
 from feedback import domain_duplicates as dup
-from feedback import domain_public as public
-from feedback import repository
-from feedback.deps import DuplicateOut, Settings, limit_caller
+from feedback import duplicate_finder, repository
+from feedback.deps import Settings
 from feedback.domain import CODE
+from feedback.limits import limit_caller
+from feedback.presenting import DuplicateOut
 from feedback.repository import audit, duplicates, timeline
 from houqin_shared import outbox
 from houqin_shared.contracts import ReportLinked
-from houqin_shared.db import Conn
 from houqin_shared.identity import CurrentPrincipal, Principal, Role, require_roles
 from houqin_shared.openapi import refusals
 from houqin_shared.problems import problem
@@ -43,42 +43,6 @@ async def audience_client(
 
 
 AudienceClient = Annotated[Principal, Depends(audience_client)]
-MAX_CANDIDATES = 10
-
-
-async def find_duplicates(
-    conn: Conn, category: str, location: dict[str, Any], radius_m: float, exclude: uuid.UUID
-) -> list[DuplicateOut]:
-    """Open reports of `category` in the same room or within `radius_m`, newest first."""
-    rows: list[dict[str, Any]] = []
-    if location.get("building") and location.get("room"):
-        rows = await duplicates.open_in_room(
-            conn, category, location["building"], location["room"], exclude, MAX_CANDIDATES
-        )  # newest first
-    if location.get("lat") is not None:
-        box = dup.bounding_box(location["lat"], location["long"], radius_m)
-        found = {row["id"]: row for row in rows}
-        for row in await duplicates.open_in_box(conn, category, box, exclude, MAX_CANDIDATES):
-            if dup.same_place(location, row["location"], radius_m):
-                found[row["id"]] = row
-        rows = sorted(found.values(), key=lambda r: r["filed_at"], reverse=True)[:MAX_CANDIDATES]
-    return [candidate(r) for r in rows]
-
-
-def candidate(row: dict[str, Any]) -> DuplicateOut:
-    """A possible duplicate as any signed-in user sees it: the text and photos only of a public
-    report (feedback.domain_public); of any other, its number, time, status and supporters."""
-    shown = public.is_public(row)
-    return DuplicateOut(
-        id=row["id"],
-        tracking_no=row["tracking_no"],
-        summary=dup.summary(row["description"]) if shown else "",
-        filed_at=row["filed_at"],
-        status=row["status"],
-        supporters=row["supporters"],
-        photo_count=row["photo_count"] if shown else 0,
-        first_photo_id=row["first_photo_id"] if shown else None,
-    )
 
 
 @router.get(
@@ -101,7 +65,7 @@ async def search_duplicates(
     if (lat is None) != (long is None):
         raise problem("coordinates-incomplete", "lat and long go together")
     async with pool.acquire() as conn:
-        return await find_duplicates(
+        return await duplicate_finder.find(
             conn, category, location, settings.duplicate_radius_m, uuid.UUID(int=0)
         )
 

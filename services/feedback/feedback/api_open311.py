@@ -22,9 +22,10 @@ from starlette.datastructures import UploadFile
 from feedback import domain, images, intake
 from feedback import domain_open311 as o311
 from feedback import domain_public as public
-from feedback.api_photos import checked, photo_row, store_of
-from feedback.deps import limit_address, limit_public, numbers_of, settings_of
-from feedback.repository import catalog, open311, photos
+from feedback.deps import numbers_of, settings_of, store_of
+from feedback.limits import limit_address, limit_public
+from feedback.repository import catalog, open311
+from feedback.uploads import checked, photo_row
 from houqin_shared import apidocs
 from houqin_shared.problems import ProblemError, problem
 from houqin_shared.webapp import get_pool
@@ -200,32 +201,26 @@ async def post_request(fmt: str, request: Request) -> Response:
     media = form.get("media")
     if media is not None and not isinstance(media, UploadFile):
         raise o311.Open311Error(400, "media must be a file (multipart/form-data)")
-    now = datetime.now(UTC)
-    day = now.astimezone(ZoneInfo(settings.timezone)).date()
     filed_by = f"open311:{system}"
-    photo: dict[str, Any] | None = None
+    photo = None
     if media is not None:
         data, kind = await checked(media, settings)
-        photo = photo_row(data, kind, filed_by)
+        photo = intake.NewPhoto(photo_row(data, kind, filed_by), data, store_of(request))
     async with get_pool(request).acquire() as conn:
-        if not await catalog.is_active_category(conn, code):
-            raise o311.Open311Error(404, f"service_code {code} was not found")
-        row = await intake.new_row(
-            conn,
-            report,
-            numbers=numbers_of(request),
-            now=now,
-            day=day,
-            reporter=None,
-            filed_by=filed_by,
-            media_url=media_url,
-        )
-        if photo is not None:
-            await store_of(request).put(photo["storage_key"], data)
-        async with conn.transaction():
-            if photo is not None:
-                await photos.insert_photo(conn, photo)
-            await intake.store(conn, row, photo_ids=[photo["id"]] if photo else None)
+        try:
+            row = await intake.file(
+                conn,
+                report,
+                numbers=numbers_of(request),
+                zone=ZoneInfo(settings.timezone),
+                filed_by=filed_by,
+                reporter=None,
+                new_photo=photo,
+                media_url=media_url,
+            )
+        except intake.Refused as exc:  # an inactive category: the only refusal here
+            raise o311.Open311Error(404, f"service_code {code} was not found") from exc
+    assert row is not None  # no idempotency key, no external id: never a replay
     created = {
         "service_request_id": row["tracking_no"],
         "token": str(row["id"]),

@@ -6,19 +6,26 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Query, Request, Response, UploadFile, status
-from pydantic import BaseModel
-from starlette.datastructures import UploadFile as AnyUpload
+from fastapi import APIRouter, Query, Request, Response, status
 
 from feedback import domain_photo_access as access
 from feedback import images, repository
-from feedback.deps import Settings, limit_address, limit_caller, may_read
-from feedback.photos import NotAnImage, PhotoStore, sniff, without_metadata
+from feedback.deps import Settings, store_of
+from feedback.limits import limit_address, limit_caller
+from feedback.photos import NotAnImage, without_metadata
+from feedback.presenting import may_read
 from feedback.repository import photos, timeline
 from feedback.settings import FeedbackSettings
+from feedback.uploads import (
+    PHOTO_PROBLEMS,
+    ImageFile,
+    PhotoOut,
+    checked,
+    photo_row,
+    too_many_photos,
+)
 from houqin_shared.identity import CurrentPrincipal, Principal, Role
 from houqin_shared.openapi import refusals
 from houqin_shared.problems import ProblemError, problem
@@ -26,11 +33,6 @@ from houqin_shared.webapp import DbPool
 
 router = APIRouter(prefix="/v1/photos", tags=["photos"])
 report_router = APIRouter(prefix="/v1/reports", tags=["photos"])
-CHUNK = 64 * 1024
-PHOTO_PROBLEMS: dict[int | str, dict[str, Any]] = {
-    413: {"description": "Too large"},
-    **refusals("photo-type", "too-many-photos"),
-}
 UPLOAD_PROBLEMS: dict[int | str, dict[str, Any]] = {
     **PHOTO_PROBLEMS,
     413: {
@@ -39,51 +41,6 @@ UPLOAD_PROBLEMS: dict[int | str, dict[str, Any]] = {
     },
     429: {"description": "Too many unattached uploads (photo-quota-count)"},
 }
-
-
-class PhotoOut(BaseModel):
-    id: uuid.UUID
-    content_type: str
-    size: int
-
-
-def store_of(request: Request) -> PhotoStore:
-    store: PhotoStore = request.app.state.photo_store
-    return store
-
-
-async def read_limited(upload: AnyUpload, limit: int) -> bytes:
-    data = bytearray()
-    while chunk := await upload.read(CHUNK):
-        data += chunk
-        if len(data) > limit:
-            raise problem("photo-too-large", f"a photo may be at most {limit} bytes")
-    return bytes(data)
-
-
-async def checked(upload: AnyUpload, settings: FeedbackSettings) -> tuple[bytes, str]:
-    """The upload's bytes and image type, within the size limit and one of the allowed types."""
-    data = await read_limited(upload, settings.photo_max_bytes)
-    kind = sniff(data[:16])
-    if kind is None:
-        raise problem("photo-type", "photos must be JPEG, PNG or WebP images")
-    data = await asyncio.to_thread(images.upright, data, kind)  # before metadata is stripped
-    return data, kind
-
-
-def photo_row(data: bytes, kind: str, uploader: str) -> dict[str, Any]:
-    photo_id = uuid.uuid4()
-    return {
-        "id": photo_id,
-        "uploaded_by": uploader,
-        "content_type": kind,
-        "size": len(data),
-        "storage_key": photo_id.hex,
-        "uploaded_at": datetime.now(UTC),
-    }
-
-
-ImageFile = Annotated[UploadFile, File(description="A JPEG, PNG or WebP image.")]
 
 
 @router.post(
@@ -136,10 +93,6 @@ def check_quota(count: int, used: int, adding: int, settings: FeedbackSettings) 
             f"photos not yet on a report may take at most {settings.photo_unattached_max_bytes}"
             " bytes; file the report or wait",
         )
-
-
-def too_many_photos(limit: int) -> ProblemError:
-    return problem("too-many-photos", f"at most {limit} photos per report")
 
 
 def may_add_photos(report: dict[str, Any], who: Principal) -> bool:

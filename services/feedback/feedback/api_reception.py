@@ -13,9 +13,10 @@ from fastapi import APIRouter, Depends, Query, Request, status
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from feedback import domain, domain_track, intake
-from feedback.deps import ReportOut, Settings, numbers_of, present
+from feedback.deps import Settings, numbers_of
 from feedback.domain import PLAIN
-from feedback.repository import catalog, reception, timeline
+from feedback.presenting import ReportOut, present
+from feedback.repository import reception
 from houqin_shared.contracts.common import ReportKind, Urgency
 from houqin_shared.identity import Principal, Role, require_roles
 from houqin_shared.openapi import refusals
@@ -119,36 +120,27 @@ async def log_report(
         channel="reception_day",
         origin=origin_of(session_id),
     )
-    now = datetime.now(UTC)
-    day = now.astimezone(ZoneInfo(settings.timezone)).date()
     access_code = domain_track.new_code()
     async with pool.acquire() as conn:
-        if await reception.get_session(conn, session_id) is None:
-            raise problem("reception-session-not-found", f"no reception-day session {session_id}")
-        if not await catalog.is_active_category(conn, report.category):
-            raise problem(
-                "category-unknown", f"category {report.category!r} is not in the catalogue"
+        try:
+            row = await intake.file(
+                conn,
+                report,
+                numbers=numbers_of(request),
+                zone=ZoneInfo(settings.timezone),
+                filed_by=who.subject,
+                reporter=report.on_behalf_of,
+                answered_on_spot=body.answer,
+                transcribed_by=who.subject,
+                access_code=access_code,
             )
-        row = await intake.new_row(
-            conn,
-            report,
-            numbers=numbers_of(request),
-            now=now,
-            day=day,
-            reporter=report.on_behalf_of,
-            filed_by=who.subject,
-            transcribed_by=who.subject,
-            access_code=access_code,
-        )
-        if body.answer:
-            row["status"] = "closed"
-            row["explanation"] = body.answer
-        async with conn.transaction():
-            await intake.store(conn, row, answered_on_spot=body.answer)
-            if body.answer:
-                await timeline.add_entry(
-                    conn, row["id"], "answered_on_spot", now, status="closed", note=body.answer
-                )
+        except intake.Refused as exc:
+            if exc.reason == "origin-session-unknown":
+                raise problem(
+                    "reception-session-not-found", f"no reception-day session {session_id}"
+                ) from exc
+            raise problem(exc.reason, exc.detail) from exc
+    assert row is not None  # no idempotency key, no external id: never a replay
     out = present(row, who)
     out.access_code = access_code
     return out

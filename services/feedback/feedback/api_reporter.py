@@ -10,7 +10,8 @@ from fastapi import APIRouter, Request, status
 from pydantic import BaseModel
 
 from feedback import domain_fix, repository
-from feedback.deps import READS_EVERY_REPORT, limit_caller, may_read
+from feedback.limits import limit_caller
+from feedback.presenting import READS_EVERY_REPORT, may_read
 from feedback.repository import duplicates, fix, timeline
 from houqin_shared import outbox
 from houqin_shared.contracts import FixConfirmed, FixRejected, SatisfactionRated

@@ -10,8 +10,8 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from feedback import repository
-from feedback.deps import ReportOut, present
 from feedback.domain import PLAIN
+from feedback.presenting import ReportOut, present
 from feedback.repository import audit
 from houqin_shared.contracts.common import Channel
 from houqin_shared.identity import Principal, Role, require_roles

@@ -8,8 +8,8 @@ from typing import Any
 from fastapi import APIRouter, Request
 
 from feedback import domain_track
-from feedback.deps import Limiters, client_address, too_many
 from feedback.domain_track import TrackIn, TrackOut, TrackStep
+from feedback.limits import Limiters, client_address, too_many
 from feedback.repository import timeline, track
 from houqin_shared.problems import problem
 from houqin_shared.webapp import DbPool

@@ -11,7 +11,8 @@ from fastapi import APIRouter, Depends, Request, status
 from pydantic import BaseModel
 
 from feedback import domain_votes
-from feedback.deps import limit_caller, settings_of
+from feedback.deps import settings_of
+from feedback.limits import limit_caller
 from feedback.repository import votes
 from houqin_shared import outbox
 from houqin_shared.contracts import VoteCast

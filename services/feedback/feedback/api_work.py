@@ -11,18 +11,18 @@ from fastapi import APIRouter, Request, status
 from pydantic import BaseModel
 
 from feedback import repository
-from feedback.api_photos import (
+from feedback.deps import Settings, store_of
+from feedback.domain_work import contact_for_work, works_on
+from feedback.limits import limit_caller
+from feedback.repository import photos
+from feedback.uploads import (
     PHOTO_PROBLEMS,
     ImageFile,
     PhotoOut,
     checked,
     photo_row,
-    store_of,
     too_many_photos,
 )
-from feedback.deps import Settings, limit_caller
-from feedback.domain_work import contact_for_work, works_on
-from feedback.repository import photos
 from houqin_shared.contracts import Location
 from houqin_shared.identity import CurrentPrincipal, Principal
 from houqin_shared.openapi import refusals

@@ -4,14 +4,12 @@ dead-lettered at once with the reason."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from functools import cache
 from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 
 from feedback import domain, intake
-from feedback.repository import catalog
 from feedback.settings import FeedbackSettings
 from houqin_shared.contracts import ReportSubmitted
 from houqin_shared.contracts.base import BadEvent, Envelope
@@ -50,22 +48,20 @@ async def on_report_submitted(conn: Conn, env: Envelope) -> None:
     e = env.data
     assert isinstance(e, ReportSubmitted)
     report = _checked(e)
-    if not await catalog.is_active_category(conn, e.category):
-        raise BadEvent("unknown_category", f"category {e.category!r} is not in the catalogue")
-    now = datetime.now(UTC)
-    day = now.astimezone(_zone()).date()
-    row = await intake.new_row(
-        conn,
-        report,
-        numbers=intake.TrackingNumbers(),  # a number at a time: the worker files few reports
-        now=now,
-        day=day,
-        reporter=None,
-        filed_by=f"system:{e.source_system}",
-        source_system=e.source_system,
-        external_id=e.external_id,
-    )
-    if not await intake.store(conn, row):
+    try:
+        row = await intake.file(
+            conn,
+            report,
+            numbers=intake.TrackingNumbers(),  # a number at a time: the worker files few reports
+            zone=_zone(),
+            filed_by=f"system:{e.source_system}",
+            reporter=None,
+            source_system=e.source_system,
+            external_id=e.external_id,
+        )
+    except intake.Refused as exc:  # an inactive category: the only refusal here
+        raise BadEvent("unknown_category", exc.detail) from exc
+    if row is None:
         log.info("inbound_duplicate", source_system=e.source_system, external_id=e.external_id)
         return
     log.info("inbound_report", report_id=str(row["id"]), source_system=e.source_system)

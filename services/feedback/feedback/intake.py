@@ -1,15 +1,23 @@
-"""Storing a new report and its ComplaintFiled event, whatever the channel it came by."""
+"""Filing a report, whatever the channel it came by: `file(...)` checks it against the catalogue
+and the reception-day sessions, gives it the day's tracking number, and stores it with its photos
+and its ComplaintFiled event. The web, Open311 and reception-day routes and the inbound-event
+handler call it and keep only their own protocol's work (sign-in, rate limits, replays, answers).
+"""
 
 from __future__ import annotations
 
 import asyncio
 import uuid
 from collections import deque
-from datetime import date, datetime
-from typing import Any
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
 
 from feedback import domain, domain_track, repository
-from feedback.repository import photos, timeline
+from feedback.photos import PhotoStore
+from feedback.repository import catalog, photos, reception, timeline
 from houqin_shared import outbox
 from houqin_shared.contracts import ComplaintFiled, Location
 from houqin_shared.db import Conn
@@ -85,6 +93,96 @@ async def new_row(
 
 class PhotosRefused(Exception):
     """Photos named at filing that are not the filer's own unattached uploads."""
+
+
+Reason = Literal["origin-session-unknown", "category-unknown", "too-many-photos", "photos-refused"]
+
+
+class Refused(Exception):
+    """The report cannot be filed; `reason` says why (each channel answers it in its own words:
+    problem+json, an Open311 error, a dead-lettered event)."""
+
+    def __init__(self, reason: Reason, detail: str) -> None:
+        super().__init__(detail)
+        self.reason = reason
+        self.detail = detail
+
+
+@dataclass(frozen=True)
+class NewPhoto:
+    """A photo sent with the report itself (Open311's `media`): its row and bytes, and where the
+    bytes go (written only once the report is known to be accepted)."""
+
+    row: dict[str, Any]
+    data: bytes
+    store: PhotoStore
+
+
+async def file(
+    conn: Conn,
+    report: domain.ReportIn,
+    *,
+    numbers: TrackingNumbers,
+    zone: ZoneInfo,
+    filed_by: str,
+    reporter: str | None,
+    is_active: Callable[[Conn, str], Awaitable[bool]] = catalog.is_active_category,
+    max_photos: int | None = None,
+    new_photo: NewPhoto | None = None,
+    answered_on_spot: str | None = None,
+    **extra: Any,
+) -> dict[str, Any] | None:
+    """File `report` (a reception-day report needs its session, every report an active category
+    of the catalogue) and return its row; None (nothing stored) when its Idempotency-Key or
+    external id was stored before. `extra` holds the row's channel-specific columns
+    (`access_code`, `transcribed_by`, `idempotency_key`, `media_url`, `external_id` ...).
+    An answer given on the spot closes the report with it. Raises Refused."""
+    if report.channel == "reception_day" and not await reception.session_exists(
+        conn, report.origin or ""
+    ):
+        raise Refused("origin-session-unknown", f"no reception-day session {report.origin!r}")
+    if not await is_active(conn, report.category):
+        detail = f"category {report.category!r} is not in the service catalogue"
+        raise Refused("category-unknown", detail)
+    now = datetime.now(UTC)
+    row = await new_row(
+        conn, report, numbers=numbers, now=now, day=now.astimezone(zone).date(),
+        reporter=reporter, filed_by=filed_by, **extra,
+    )  # fmt: skip
+    if max_photos is not None and len(set(report.photo_ids)) > max_photos:
+        raise Refused("too-many-photos", f"at most {max_photos} photos per report")
+    if answered_on_spot:
+        row["status"], row["explanation"] = "closed", answered_on_spot
+    try:
+        stored = await _store_all(conn, row, report.photo_ids, new_photo, answered_on_spot)
+    except PhotosRefused as exc:
+        raise Refused("photos-refused", str(exc)) from exc
+    return row if stored else None
+
+
+async def _store_all(
+    conn: Conn,
+    row: dict[str, Any],
+    photo_ids: list[uuid.UUID],
+    new_photo: NewPhoto | None,
+    answered_on_spot: str | None,
+) -> bool:
+    if new_photo is None and not answered_on_spot:
+        return await store(conn, row, photo_ids=photo_ids)
+    if new_photo is not None:
+        await new_photo.store.put(new_photo.row["storage_key"], new_photo.data)
+        photo_ids = [new_photo.row["id"]]
+    async with conn.transaction():
+        if new_photo is not None:
+            await photos.insert_photo(conn, new_photo.row)
+        if not await store(conn, row, answered_on_spot, photo_ids):
+            return False
+        if answered_on_spot:
+            await timeline.add_entry(
+                conn, row["id"], "answered_on_spot", row["filed_at"], status="closed",
+                note=answered_on_spot,
+            )  # fmt: skip
+    return True
 
 
 async def store(

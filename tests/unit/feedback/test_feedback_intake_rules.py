@@ -130,7 +130,7 @@ def test_rate_limiter_forgets_idle_keys_when_full() -> None:
 
 
 def test_category_cache_expires_and_forgets() -> None:
-    from feedback.deps import CategoryCache
+    from feedback.category_cache import CategoryCache
 
     clock = Clock()
     cache = CategoryCache(ttl_s=5, clock=clock)
