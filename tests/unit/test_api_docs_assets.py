@@ -59,3 +59,11 @@ def test_the_console_still_has_no_docs() -> None:
     app = base_app("console", docs_url=None, redoc_url=None, openapi_url=None)
     with TestClient(app) as client:
         assert client.get("/docs").status_code == 404
+
+
+def test_every_service_image_carries_the_swagger_ui_package() -> None:
+    root = apidocs.DEFAULT_ASSETS.parents[2]
+    for service in ("feedback", "tickets", "scoring", "notify"):
+        text = (root / "services" / service / "Dockerfile").read_text()
+        assert "COPY deploy/api-docs/package.json deploy/api-docs/package-lock.json" in text
+        assert "COPY --from=apidocs /assets/node_modules deploy/api-docs/node_modules" in text
