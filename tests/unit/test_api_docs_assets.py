@@ -62,7 +62,7 @@ def test_the_console_still_has_no_docs() -> None:
 
 
 def test_every_service_image_carries_the_swagger_ui_package() -> None:
-    root = apidocs.DEFAULT_ASSETS.parents[2]
+    root = apidocs.DEFAULT_ASSETS.parents[3]
     for service in ("feedback", "tickets", "scoring", "notify"):
         text = (root / "services" / service / "Dockerfile").read_text()
         assert "COPY deploy/api-docs/package.json deploy/api-docs/package-lock.json" in text
