@@ -276,6 +276,9 @@ def main() -> int:
                 from console_screenshots_work import work_screens  # here: it imports this module
 
                 work_screens(browser, demo, shoot, device)
+                from console_screenshots_cases import vote_screens  # imports this module
+
+                vote_screens(browser, demo, shoot, device)
             if name == "desktop":
                 lead_screens(browser, demo, shoot, device)
                 from console_screenshots_admin import admin_screens  # here: it imports this module

@@ -2,7 +2,8 @@
 refused, an incident under appeal), 查看匿名报告人 (the search, the reason refused, the reporter
 revealed with the audit trail), the administrators' new department / team / person / post forms
 (one refused beside its field), the responsibility map (/admin/area-map, whole and for one
-building), and the facts behind a team's score, one page and the next.
+building), and the facts behind a team's score, one page and the next; at phone size, a
+student's 我为你投一票 (the open ballots, nothing chosen, voted).
 
     uv run python deploy/local/console_screenshots_cases.py [--instance demo] [--out docs/console]
 
@@ -137,6 +138,30 @@ def facts_screens(browser: Browser, demo: Demo, shoot: Shooter, device: dict[str
     page.context.close()
 
 
+def vote_screens(browser: Browser, demo: Demo, shoot: Shooter, device: dict[str, Any]) -> None:
+    """我为你投一票 as the student sees it on a phone: the open ballots, one ballot with nothing
+    chosen and refused, then thanked for the vote."""
+    now = datetime.now(UTC)
+    body = {"title": "2026年冬季“我为你投一票”服务之星评选",
+            "opens_at": (now - timedelta(minutes=5)).isoformat(),
+            "closes_at": (now + timedelta(days=7)).isoformat(),
+            "options": [{"unit_type": "team", "unit_id": t, "label": name} for t, name in (
+                ("plumbers", "水工组、仓管"), ("electricians", "电工组"), ("carpenters", "木工组"))],
+            }  # fmt: skip
+    made = _api(demo, "feedback", "POST", "/v1/ballots", "supervisor", json=body)
+    page = _page(browser, demo, device, "student", "/vote")
+    shoot.shot(page, "vote-ballots")
+    page.goto(f"/vote/{made['id']}")
+    page.get_by_role("button", name="投出我的一票").click()
+    page.locator("#choice-err").wait_for()
+    shoot.shot(page, "vote-error")
+    page.get_by_label("电工组").check()
+    page.get_by_role("button", name="投出我的一票").click()
+    page.locator("#voted").wait_for()
+    shoot.shot(page, "vote-done")
+    page.context.close()
+
+
 def cases_screens(browser: Browser, demo: Demo, shoot: Shooter, device: dict[str, Any]) -> None:
     incident_screens(browser, demo, shoot, device)
     unmask_screens(browser, demo, shoot, device)
@@ -160,6 +185,8 @@ def main() -> int:
         )
         cases_screens(browser, demo, Shooter(args.out, "desktop", args.max_height, saved),
                       DEVICES["desktop"])  # fmt: skip
+        vote_screens(browser, demo, Shooter(args.out, "phone", args.max_height, saved),
+                     DEVICES["phone"])  # fmt: skip
         browser.close()
     print(f"{len(saved)} screenshots in {args.out}")
     return 0

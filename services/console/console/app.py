@@ -32,6 +32,7 @@ from console.pages import (
     supervise_all,
     supervise_incidents,
     supervise_unmask,
+    vote,
     work,
     work_duty,
     work_ticket,
@@ -63,6 +64,7 @@ ROUTERS = (
     work.router,
     work_ticket.router,
     work_duty.router,
+    vote.router,
 )
 
 
