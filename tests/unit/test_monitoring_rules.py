@@ -77,15 +77,42 @@ def test_every_alert_the_issue_asks_for_has_a_unit_test() -> None:
     assert asked <= tested, asked - tested
 
 
-def test_every_process_is_scraped_with_its_service_and_role() -> None:
-    inst = launcher.Instance("demo", "postgresql://u@127.0.0.1:1/houqin", "127.0.0.1:9092")
-    config = yaml.safe_load((MONITORING / "prometheus.yml").read_text())
-    scraped = {
+def test_promtool_checks_the_compose_scrape_configuration() -> None:
+    out = run("check", "config", "prometheus-compose.yml")
+    assert out.returncode == 0, out.stdout + out.stderr
+
+
+def scraped(name: str) -> set[tuple[str, str, str]]:
+    config = yaml.safe_load((MONITORING / name).read_text())
+    return {
         (target, group["labels"]["service"], group["labels"]["process"])
         for job in config["scrape_configs"]
         for group in job["static_configs"]
         for target in group["targets"]
     }
+
+
+def test_compose_prometheus_scrapes_the_same_processes_by_their_service_names() -> None:
+    local = scraped("prometheus.yml")
+    expected = {
+        (f"{service}-{process}:{target.rsplit(':', 1)[1]}", service, process)
+        for target, service, process in local
+    }
+    assert scraped("prometheus-compose.yml") == expected
+    services = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
+    assert {t.split(":")[0] for t, _, _ in expected} <= set(services)
+    extra = yaml.safe_load((MONITORING / "compose.monitoring.yml").read_text())["services"]
+    prometheus = extra["prometheus"]
+    assert prometheus["profiles"] == ["monitoring"]
+    assert prometheus["ports"] == ["${HOUQIN_BIND:-127.0.0.1}:9090:9090"]
+    mounts = " ".join(prometheus["volumes"])
+    assert "./deploy/monitoring/prometheus-compose.yml:/etc/prometheus/prometheus.yml:ro" in mounts
+    assert "./deploy/monitoring/rules:/etc/prometheus/rules:ro" in mounts
+    assert str(prometheus["user"]) not in ("0", "root")
+
+
+def test_every_process_is_scraped_with_its_service_and_role() -> None:
+    inst = launcher.Instance("demo", "postgresql://u@127.0.0.1:1/houqin", "127.0.0.1:9092")
     expected = set()
     for proc in launcher.processes(inst):
         if proc.name == "sso":  # the demo SSO serves no metrics
@@ -93,7 +120,7 @@ def test_every_process_is_scraped_with_its_service_and_role() -> None:
         host_port = proc.health.split("/")[2]
         service, _, role = proc.name.partition("-")
         expected.add((host_port, service, role))
-    assert scraped == expected
+    assert scraped("prometheus.yml") == expected
 
 
 def exposed_metrics() -> set[str]:
