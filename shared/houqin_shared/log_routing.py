@@ -23,6 +23,11 @@ def _tagger(service: str, process: str) -> Processor:
     return tag
 
 
+def _drop_color(_: WrappedLogger, __: str, event: EventDict) -> EventDict:
+    event.pop("color_message", None)  # uvicorn's copy of the message with terminal colours
+    return event
+
+
 def stdlib_formatter(service: str, process: str, json: bool = True) -> logging.Formatter:
     """A formatter turning a stdlib LogRecord into the same line structlog writes."""
     renderer: Any = (
@@ -35,6 +40,7 @@ def stdlib_formatter(service: str, process: str, json: bool = True) -> logging.F
         structlog.stdlib.add_logger_name,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
         structlog.stdlib.ExtraAdder(),
+        _drop_color,
     ]
     return structlog.stdlib.ProcessorFormatter(
         foreign_pre_chain=pre_chain,

@@ -27,7 +27,10 @@ def test_a_library_line_becomes_json_with_time_level_service_and_correlation() -
     formatter = log_routing.stdlib_formatter("tickets", "worker")
     logs.bind_correlation_id("rid-7")
     try:
-        line = formatter.format(record("aiokafka.consumer", logging.WARNING, "lag %d", 12))
+        rec = record("aiokafka.consumer", logging.WARNING, "lag %d", 12)
+        rec.color_message = "lag \x1b[36m%d\x1b[0m"  # as uvicorn adds
+        rec.topic = "feedback.events"  # an `extra` field is kept
+        line = formatter.format(rec)
     finally:
         structlog.contextvars.clear_contextvars()
     body = json.loads(line)
@@ -37,6 +40,8 @@ def test_a_library_line_becomes_json_with_time_level_service_and_correlation() -
     assert (body["service"], body["process"]) == ("tickets", "worker")
     assert body["correlation_id"] == "rid-7"
     assert body["timestamp"].endswith("Z")
+    assert body["topic"] == "feedback.events"
+    assert "color_message" not in body
 
 
 def test_an_exception_is_kept_inside_the_json_line() -> None:
