@@ -175,6 +175,7 @@ class Supervisor:
                     "restarts": w.restarts,
                     "port": w.port,
                     "health": w.proc.health,
+                    "cmd": " ".join(w.proc.argv),
                     "since": w.since,
                 }
                 for name, w in self.watches.items()
@@ -244,7 +245,8 @@ def stop_launcher(data: Path, timeout_s: float = 90) -> None:
             time.sleep(0.2)
     for p in state.get("processes", []):
         child = int(p["pid"])
-        if _alive(child) and " -m " in _cmdline(child):
+        same = _cmdline(child) == str(p.get("cmd", ""))[:120]  # not a pid reused since
+        if _alive(child) and same:
             print(f"stopping {p['name']} (pid {child}) left running", flush=True)
             os.kill(child, signal.SIGTERM)
 

@@ -68,3 +68,31 @@ def test_status_lists_every_process_with_state_restarts_and_port(tmp_path: Path)
 
 def test_status_without_a_launcher(tmp_path: Path) -> None:
     assert supervisor.status_lines(tmp_path) == ["launcher  never started here"]
+
+
+def test_stop_ends_processes_a_killed_launcher_left_but_no_pid_reused_since(
+    tmp_path: Path,
+) -> None:
+    import subprocess
+    import time
+
+    left = subprocess.Popen(["sleep", "300"])
+    other = subprocess.Popen(["sleep", "301"])
+    try:
+        rows = [
+            {"name": "tickets-worker", "pid": left.pid, "cmd": "sleep 300", "port": 1,
+             "state": "running", "restarts": 0},
+            {"name": "tickets-relay", "pid": other.pid, "cmd": "python -m tickets relay",
+             "port": 2, "state": "running", "restarts": 0},
+        ]  # fmt: skip
+        (tmp_path / supervisor.STATE_FILE).write_text(
+            json.dumps({"launcher_pid": 0, "processes": rows})
+        )
+        supervisor.stop_launcher(tmp_path)
+        assert left.wait(timeout=10) == -15
+        time.sleep(0.2)
+        assert other.poll() is None  # its pid now belongs to another program: left alone
+    finally:
+        for p in (left, other):
+            p.kill()
+            p.wait()
