@@ -13,10 +13,12 @@ classes read, and the probes hit the ports those variables give.
 from __future__ import annotations
 
 import copy
+import functools
 import importlib
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -137,6 +139,17 @@ def test_base_is_what_render_py_writes() -> None:
     assert run.returncode == 0, run.stdout + run.stderr
 
 
+@pytest.fixture(scope="module")
+def schemas_read_once() -> Iterator[None]:
+    """kubernetes-validate parses its JSON schema files again for every object (seconds each
+    for the shared definitions): keep what it read for this module's objects."""
+    utils = kubernetes_validate.utils
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(utils, "schema_contents", functools.cache(utils.schema_contents))
+        yield
+
+
+@pytest.mark.usefixtures("schemas_read_once")
 def test_builtin_objects_match_the_kubernetes_schema(rendered: list[Doc]) -> None:
     checked = 0
     for doc in rendered:
