@@ -20,6 +20,7 @@ class Incident(Model):
     unit_id: str
     team_id: str | None = None
     department_id: str | None = None
+    ticket_id: uuid.UUID | None = None
     summary: str
     evidence: list[str] = Field(default_factory=list)
     occurred_at: datetime

@@ -6,6 +6,7 @@ API decides who may read and do what (a department head sees their department's)
 from __future__ import annotations
 
 import asyncio
+import re
 import uuid
 from datetime import datetime
 from typing import Annotated, Any
@@ -27,6 +28,7 @@ APPEALERS = ("team_lead", "dept_head")
 JUDGES = ("supervisor", "leader")
 STATES = ("verified", "appealed", "upheld", "overturned")
 STEPS = ("appeal", "overturn", "uphold")
+TRACKING = re.compile(r"^FK\d{8}-\d{4,}$")
 Text = Annotated[str, Form(max_length=4000)]
 Short = Annotated[str, Form(max_length=200)]
 
@@ -77,8 +79,13 @@ def incident_body(form: dict[str, str], tz: str, _: Any) -> tuple[dict[str, Any]
     if form.get("kind") not in ("service_quality", "safety"):
         problems["kind"] = _("Choose the kind of incident.")
     unit_type, _sep, unit_id = form.get("unit", "").partition(":")
-    if unit_type not in ("team", "department") or not unit_id:
+    if form.get("person"):  # a person named: the incident is theirs (their team's veto too)
+        unit_type, unit_id = "staff", form["person"]
+    elif unit_type not in ("team", "department") or not unit_id:
         problems["unit"] = _("Choose the team or department concerned.")
+    ticket_no = form.get("ticket_no", "").strip().upper()
+    if ticket_no and not TRACKING.match(ticket_no):
+        problems["ticket_no"] = _("A tracking number like FK20261204-0042.")
     if not form.get("summary", "").strip():
         problems["summary"] = _("Say what happened.")
     evidence = [line.strip() for line in form.get("evidence", "").splitlines() if line.strip()]
@@ -103,6 +110,30 @@ def incident_body(form: dict[str, str], tz: str, _: Any) -> tuple[dict[str, Any]
     return body, problems
 
 
+async def ticket_of(ctx: Ctx, token: str, tracking_no: str) -> uuid.UUID | None:
+    """The ticket of a report's tracking number (None: no such report, or no ticket for it)."""
+    try:
+        report = await ctx.api.report_by_no(token, tracking_no)
+        path = f"/v1/tickets/by-report/{report.id}"
+        found = await ctx.api.call("tickets", "GET", path, token)
+    except ApiProblem as problem:
+        if problem.status in (403, 404):
+            return None
+        raise
+    return uuid.UUID(str(found.json()["id"]))
+
+
+async def ticket_no_of(ctx: Ctx, token: str, ticket_id: uuid.UUID | None) -> str:
+    """The linked ticket's tracking number ("" when none, or not readable)."""
+    if ticket_id is None:
+        return ""
+    try:
+        found = await ctx.api.call("tickets", "GET", f"/v1/tickets/{ticket_id}", token)
+    except ApiProblem:
+        return ""
+    return str(found.json().get("tracking_no") or "")
+
+
 @router.post("/supervise/incidents")
 async def record_incident(
     ctx: Page,
@@ -112,11 +143,19 @@ async def record_incident(
     evidence: Text = "",
     occurred_at: Short = "",
     verified: Short = "",
+    person: Short = "",
+    ticket_no: Short = "",
 ) -> Response:
     token = await manager_token(ctx, "supervisor")
     form = {"kind": kind, "unit": unit, "summary": summary, "evidence": evidence,
-            "occurred_at": occurred_at, "verified": verified}  # fmt: skip
+            "occurred_at": occurred_at, "verified": verified, "person": person,
+            "ticket_no": ticket_no}  # fmt: skip
     body, problems = incident_body(form, ctx.settings.timezone, ctx._)
+    if ticket_no.strip() and "ticket_no" not in problems:
+        ticket_id = await ticket_of(ctx, token, ticket_no.strip().upper())
+        if ticket_id is None:
+            problems["ticket_no"] = ctx._("No ticket has this tracking number.")
+        body["ticket_id"] = str(ticket_id)
     if problems:
         return await _form_page(ctx, token, 422, form=form, errors=problems)
     try:
@@ -137,9 +176,10 @@ async def _item_page(
     if item is None:  # not there, or not one the reader may see: the same answer
         raise ApiProblem(404, {"type": "https://houqin.dev/problems/incident-not-found"})
     values = {"form": {}, "errors": {}, "message": "", "done": "", **extra}
+    ticket_no = await ticket_no_of(ctx, token, item.ticket_id)
     return ctx.render(
         "sup_incident.html", status=status, item=item, unit=unit_name(item, names), **names,
-        **values,
+        ticket_no=ticket_no, **values,
     )  # fmt: skip
 
 
