@@ -25,16 +25,22 @@ class _Strict(BaseModel):
 
 class QuotaIn(_Strict):
     mode: Literal["fixed", "percent"] = "fixed"
-    value: float = Field(1, ge=0, le=1_000, description="A number of awards, or a percentage.")
+    value: float = Field(
+        1, ge=0, le=1_000, strict=True, description="A number of awards, or a percentage."
+    )
     per: Literal["department", "overall"] = "overall"
     rounding: Literal["half_up", "floor", "ceil"] = Field(
         "half_up", description="half_up: 0.5 goes up; floor; ceil."
     )
-    minimum: int = Field(0, ge=0, le=1_000, description="At least this many (percent rules).")
+    minimum: int = Field(
+        0, ge=0, le=1_000, strict=True, description="At least this many (percent rules)."
+    )
 
 
 class EligibilityIn(_Strict):
-    min_sample: int = Field(0, ge=0, le=100_000, description="Satisfaction samples at least.")
+    min_sample: int = Field(
+        0, ge=0, le=100_000, strict=True, description="Satisfaction samples at least."
+    )
     veto_applies: bool = True
     must_be_nominated: bool = True
 
@@ -46,7 +52,7 @@ class KindIn(_Strict):
     quota: QuotaIn = Field(default_factory=QuotaIn)
     eligibility: EligibilityIn = Field(default_factory=EligibilityIn)
     basis: Literal["composite", "votes", "jury"] = "composite"
-    prize: int = Field(0, ge=0, le=1_000_000, description="Prize money in yuan (元).")
+    prize: int = Field(0, ge=0, le=1_000_000, strict=True, description="Prize money in yuan (元).")
     form: Name | None = Field(None, description="The recommendation form's title (附表).")
 
     def domain(self) -> Kind:
@@ -79,7 +85,9 @@ class AwardSetupIn(_Strict):
     kinds: list[KindIn] = Field(min_length=1, max_length=MAX_KINDS)
     steps: list[StepIn] = Field(min_length=1, max_length=MAX_STEPS)
     units: list[DeclaredUnitIn] = Field(default_factory=list, max_length=MAX_UNITS)
-    publicity_days: int = Field(5, ge=0, le=60, description="公示: days objections are taken.")
+    publicity_days: int = Field(
+        5, ge=0, le=60, strict=True, description="公示: days objections are taken."
+    )
     issuer: Name = Field("后勤管理处", description="Who awards: the certificates' signature.")
 
     def repeated(self) -> list[dict[str, Any]]:
@@ -125,7 +133,7 @@ class JuryIn(_Strict):
 
 
 class ObjectionIn(_Strict):
-    award_id: int = Field(ge=1, le=2**31 - 1)
+    award_id: int = Field(ge=1, le=2**31 - 1, strict=True)
     reason: str = Field(min_length=2, max_length=2_000, pattern=TEXT)
 
 
