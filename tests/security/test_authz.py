@@ -203,6 +203,8 @@ ACCESS: dict[str, dict[tuple[str, str], Access]] = {
         ("POST", "/v1/directory/staff/{staff_id}/leave"): Access(MANAGER),
         ("DELETE", "/v1/directory/staff/{staff_id}/leave/{leave_id}"): Access(MANAGER),
         ("DELETE", "/v1/directory/posts/{post_id}"): Access(ADMIN),
+        ("DELETE", "/v1/directory/teams/{team_id}"): Access(ADMIN),
+        ("DELETE", "/v1/directory/departments/{department_id}"): Access(ADMIN),
         ("DELETE", "/v1/directory/responsibilities"): Access(ADMIN),
         ("POST", "/v1/directory/staff/{staff_id}/retire"): Access(ADMIN),
         ("GET", "/v1/directory/calendar"): Access(READER),

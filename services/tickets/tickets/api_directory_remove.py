@@ -1,5 +1,5 @@
 """Take things out of the directory (admins): a post, an assignment of the area map, a person
-who leaves (retired). Each change bumps the directory version (routing reads the new map at
+who leaves (retired), a team or department nothing references. Each change bumps the directory version (routing reads the new map at
 once) and publishes DirectoryUpdated with what changed (a post or an assignment is not in the
 events: an update with no entries keeps readers' copies in step)."""
 
@@ -66,6 +66,40 @@ async def delete_responsibility(
             )
         await directory_events.publish_version(conn)
     return Response(status_code=204)
+
+
+async def _remove_unit(pool: Any, unit: str, unit_id: str) -> Response:
+    async with pool.acquire() as conn, conn.transaction():
+        await repo.lock(conn)
+        if not await remove_repo.unit_exists(conn, unit, unit_id):
+            raise problem(f"{unit}-not-found", f"no {unit} {unit_id}")
+        used_by = await remove_repo.delete_unit(conn, unit, unit_id)
+        if used_by is not None:
+            raise problem(f"{unit}-in-use", f"{used_by} still names {unit} {unit_id}")
+        await directory_events.publish_version(conn)
+    return Response(status_code=204)
+
+
+@router.delete(
+    "/teams/{team_id}",
+    status_code=204,
+    responses=refusals("team-not-found", "team-in-use", "validation"),
+)
+async def delete_team(team_id: Code, _: Admin, pool: DbPool) -> Response:
+    """Remove a team no one, no post, no assignment of the area map and no ticket or record
+    names (409 team-in-use otherwise: move or retire those first)."""
+    return await _remove_unit(pool, "team", team_id)
+
+
+@router.delete(
+    "/departments/{department_id}",
+    status_code=204,
+    responses=refusals("department-not-found", "department-in-use", "validation"),
+)
+async def delete_department(department_id: Code, _: Admin, pool: DbPool) -> Response:
+    """Remove a department no team, person, service, ticket or record names (409
+    department-in-use otherwise)."""
+    return await _remove_unit(pool, "department", department_id)
 
 
 @router.post(

@@ -85,3 +85,40 @@ async def test_a_person_who_leaves_is_out_of_team_posts_and_lead_places(tickets_
     assert [t["id"] for t in last["teams"]] == ["plumbers"]
     r = await e.client.post("/v1/directory/staff/nobody-here/retire", headers=admin)
     assert r.status_code == 404 and r.json()["type"].endswith("/staff-not-found")
+
+
+async def test_a_team_or_department_is_removed_only_once_nothing_names_it(
+    tickets_env: Env,
+) -> None:
+    e = tickets_env
+    admin = e.as_user("admin")
+    doc = {
+        "departments": [{"id": "greenhouse", "name": "温室管理科"}],
+        "teams": [{"id": "greenhouse-team", "department_id": "greenhouse", "name": "温室组"}],
+    }
+    r = await e.client.put("/v1/directory", json=doc, headers=admin)
+    assert r.status_code == 200, r.text
+    r = await e.client.delete("/v1/directory/teams/plumbers", headers=admin)
+    assert r.status_code == 409 and r.json()["type"].endswith("/team-in-use"), r.text
+    r = await e.client.delete("/v1/directory/departments/greenhouse", headers=admin)
+    assert r.status_code == 409 and r.json()["type"].endswith("/department-in-use"), r.text
+    r = await e.client.delete(
+        "/v1/directory/teams/greenhouse-team", headers=e.as_user("maintenance-head")
+    )
+    assert r.status_code == 403, r.text
+    version = (await _directory(e))["version"]
+    r = await e.client.delete("/v1/directory/teams/greenhouse-team", headers=admin)
+    assert r.status_code == 204, r.text
+    r = await e.client.delete("/v1/directory/teams/greenhouse-team", headers=admin)
+    assert r.status_code == 404 and r.json()["type"].endswith("/team-not-found"), r.text
+    r = await e.client.delete("/v1/directory/departments/greenhouse", headers=admin)
+    assert r.status_code == 204, r.text
+    r = await e.client.delete("/v1/directory/departments/greenhouse", headers=admin)
+    assert r.status_code == 404 and r.json()["type"].endswith("/department-not-found"), r.text
+    after = await _directory(e)
+    assert after["version"] == version + 2
+    assert all(t["id"] != "greenhouse-team" for t in after["teams"])
+    assert all(d["id"] != "greenhouse" for d in after["departments"])
+    assert any(t["id"] == "plumbers" for t in after["teams"])
+    r = await e.client.delete("/v1/directory/teams/Bad Id!", headers=admin)
+    assert r.status_code == 422, r.text

@@ -3,7 +3,11 @@ leaves (retired: out of their team, posts, lead and head places, off duty, no ro
 
 from __future__ import annotations
 
+import asyncpg
+
 from houqin_shared.db import Conn
+
+UNITS = {"team": "teams", "department": "departments"}
 
 
 async def post_exists(conn: Conn, post_id: str) -> bool:
@@ -42,3 +46,19 @@ async def retire_staff(conn: Conn, staff_id: str) -> bool:
         staff_id,
     )
     return bool(done)
+
+
+async def unit_exists(conn: Conn, unit: str, unit_id: str) -> bool:
+    return bool(await conn.fetchval(f"SELECT true FROM {UNITS[unit]} WHERE id = $1", unit_id))
+
+
+async def delete_unit(conn: Conn, unit: str, unit_id: str) -> str | None:
+    """Delete a team or department nothing references; otherwise keep it and say which table
+    still references it (the schema's foreign keys decide: people, posts, the area map, tickets,
+    records of supervision)."""
+    try:
+        async with conn.transaction():  # a savepoint: a refused delete leaves the caller's open
+            await conn.execute(f"DELETE FROM {UNITS[unit]} WHERE id = $1", unit_id)
+    except asyncpg.ForeignKeyViolationError as refused:
+        return str(getattr(refused, "table_name", "") or "another table")
+    return None
