@@ -19,7 +19,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from tickets.sla import STAGES, Chase, Clock, Policy, SlaClock, Stage, WorkingCalendar
+from tickets.sla import (
+    STAGES,
+    Chase,
+    Clock,
+    Policy,
+    SlaClock,
+    Stage,
+    WorkingCalendar,
+    clock_for,
+    clock_of,
+)
 
 DEFAULT_CHASE = Chase()
 REMIND_EVERY_S = DEFAULT_CHASE.remind_every_s
@@ -127,3 +137,15 @@ def deadline_limit(started_at: datetime, deadline: datetime) -> tuple[int, SlaCl
     """A rectification round as a stage: from the round's start to its deadline, on the wall
     clock (warning at 80% of the span, level 1 at the deadline, ...)."""
     return max(1, int((deadline - started_at).total_seconds())), SlaClock(started_at)
+
+
+def schedule_fields(t: Mapping[str, Any], policy: Policy, cal: WorkingCalendar) -> dict[str, Any]:
+    """Where the ticket's escalation stands after a change: the stage timed, the next step and
+    when the sweeper must look again (None: nothing to time)."""
+    stage = current_stage(t, policy)
+    limit = policy.limit(stage) if stage else None
+    if stage is None or limit is None:
+        return {"esc_stage": None, "esc_step": 0, "next_check_at": None}
+    index = t.get("esc_step", 0) if t.get("esc_stage") == stage else 0
+    nxt = step(index, limit, clock_of(t), clock_for(policy, cal), cal, policy.chase)
+    return {"esc_stage": stage, "esc_step": index, "next_check_at": nxt.at if nxt else None}

@@ -8,14 +8,12 @@ from typing import Any
 from uuid import UUID
 
 from houqin_shared import outbox
-from houqin_shared.contracts import TicketStatusChanged
 from houqin_shared.contracts.tickets import ComplaintOutcome, PauseReason
 from houqin_shared.db import Conn
 from houqin_shared.principal import Principal, Role
 from houqin_shared.problems import problem
 from tickets import sla_service, supervision_service
 from tickets.access import may_act, may_manage
-from tickets.escalation import decision_step
 from tickets.lifecycle import (
     MANAGERS_ONLY,
     Action,
@@ -23,17 +21,16 @@ from tickets.lifecycle import (
     NoteRequired,
     NotForTrack,
     Transition,
-    stage_on_time,
+    audit_detail,
+    effects,
+    status_changed,
     transition,
 )
 from tickets.pauses import Pause, PauseRefused, plan_pause
 from tickets.repository import directory as dir_repo
 from tickets.repository import policies as policy_repo
 from tickets.repository import tickets as repo
-from tickets.sla import SlaClock, clock_for, on_time
 from tickets.tracks import OutcomeProblem, check_outcome
-
-_DONE_AT = {"accept": "accepted_at", "arrive": "arrived_at", "finish": "resolved_at"}
 
 
 async def load(conn: Conn, ticket_id: UUID, p: Principal | None) -> dict[str, Any]:
@@ -81,56 +78,9 @@ async def apply(
     """Store the move, its audit row and its event; return the updated ticket. A complaint's
     investigation findings stay in the audit row (the complainant sees the reply only)."""
     policy = sla_service.policy_from(t["policy"], t["urgency"])
-    cal = await sla_service.calendar(conn)
-    clock = sla_service.clock_of(t)
-    fields: dict[str, Any] = {"status": tr.to_status, "updated_at": now}
-    stage_due = timely = None
-    if tr.stage is not None:
-        stage_due = t[f"{tr.stage}_due_at"]
-        timely = stage_on_time(tr.action, on_time(policy, cal, clock, tr.stage, now))
-        fields[_DONE_AT[tr.stage]] = now
-    if tr.action == "pause":
-        clock = clock.pause(now)
-        fields |= {"paused_at": now, "paused_from": t["status"]}
-        if pause is not None:
-            fields |= {"pause_reason": pause.reason, "pause_until": pause.until}
-    elif tr.action == "resume":
-        clock = clock.resume(now, clock_for(policy, cal))
-        fields |= {"paused_at": None, "paused_from": None, "credit_s": clock.credit_s}
-        fields |= {"pause_reason": None, "pause_until": None}
-    elif tr.action == "reopen":  # a new round: the clock starts again
-        clock = SlaClock(now)
-        fields |= {"clock_started_at": now, "credit_s": 0.0, "cycle": t["cycle"] + 1}
-        fields |= {"accepted_at": None, "arrived_at": None, "resolved_at": None, "closed_at": None}
-        fields |= {"outcome": None, "stuck_at": None, "closed_as": None}
-        fields |= {"reason_accepted_by": None, "reason_accepted_at": None}
-    elif tr.action == "close":
-        fields["closed_at"] = now
-    elif tr.action == "cannot_do":
-        fields |= {"closed_at": now, "closed_as": "cannot_be_done", "stuck_at": None}
-    elif tr.action == "cannot_handle":
-        fields["stuck_at"] = now
-    elif tr.action == "resolve" and outcome is not None:
-        fields["outcome"] = outcome
-    if tr.action in ("pause", "resume", "reopen"):
-        fields |= sla_service.due_fields(policy, cal, clock)
-    if tr.action == "reopen":
-        fields["esc_stage"] = None  # a new round escalates from its first step
-    fields |= sla_service.schedule_fields({**t, **fields}, policy, cal)
-    if tr.action == "cannot_handle":  # chased until the lead or head decides
-        nxt = decision_step(0, now, cal, policy.chase.remind_every_s)
-        fields |= {"esc_stage": "decide", "esc_step": 0, "next_check_at": nxt.at}
-    elif pause is not None:  # looked at again when the pause runs out
-        fields["next_check_at"] = pause.until
-    await repo.update_ticket(conn, t["id"], fields)
-    detail: dict[str, Any] = {
-        "stage": tr.stage,
-        "stage_due_at": stage_due and stage_due.isoformat(),
-        "on_time": timely,
-        "outcome": outcome,
-    }
-    if pause is not None:
-        detail |= {"pause_reason": pause.reason, "pause_days": pause.days}
+    done = effects(t, tr, now, policy, await sla_service.calendar(conn), outcome, pause)
+    await repo.update_ticket(conn, t["id"], done.fields)
+    detail = audit_detail(tr, done, outcome, pause)
     await repo.add_action(
         conn, t["id"], now, actor, tr.action, tr.from_status, tr.to_status, note, detail
     )
@@ -138,32 +88,12 @@ async def apply(
     if tr.action == "cannot_handle":  # reported to the superior automatically
         lead, head = await dir_repo.unit_leads(conn, t["team_id"], t["department_id"])
         superior = lead or head
-    await outbox.add(
-        conn,
-        TicketStatusChanged(
-            ticket_id=t["id"],
-            report_id=t["report_id"],
-            tracking_no=t["tracking_no"],
-            status=tr.event_status,
-            previous_status=tr.from_status,
-            actor_id=actor,
-            department_id=t["department_id"],
-            team_id=t["team_id"],
-            assignee_id=t["assignee_id"],
-            note=None if tr.action == "investigate" else note,
-            stage=tr.stage,
-            stage_due_at=stage_due,
-            on_time=timely,
-            superior_id=superior,
-            changed_at=now,
-            track=t["track"],
-            outcome=outcome if tr.action == "resolve" else None,
-            pause_reason=pause.reason if pause else None,
-            pause_until=pause.until if pause else None,
-            closed_as="cannot_be_done" if tr.action == "cannot_do" else None,
-        ),
-    )
-    return {**t, **fields}
+    event = status_changed(
+        t, tr, done, actor=actor, note=note, now=now, outcome=outcome, pause=pause,
+        superior=superior,
+    )  # fmt: skip
+    await outbox.add(conn, event)
+    return {**t, **done.fields}
 
 
 async def act(

@@ -232,3 +232,15 @@ def on_time(
     if limit is None:
         return None
     return sla.used(at, clock_for(policy, calendar)) <= limit
+
+
+def clock_of(t: Mapping[str, Any]) -> SlaClock:
+    """A stored ticket's clock."""
+    return SlaClock(
+        t["clock_started_at"] or t["opened_at"], t.get("credit_s") or 0.0, t.get("paused_at")
+    )
+
+
+def due_fields(policy: Policy, cal: WorkingCalendar, clock: SlaClock) -> dict[str, datetime | None]:
+    """The ticket columns holding each stage's due time."""
+    return {f"{stage}_due_at": at for stage, at in due_times(policy, cal, clock).items()}

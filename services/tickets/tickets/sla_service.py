@@ -3,23 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import asdict, replace
-from datetime import datetime
 from typing import Any
 
 from houqin_shared.db import Conn
 from tickets.calendar_doc import CalendarDoc
-from tickets.escalation import current_stage, step
+
+# clock_of, due_fields and schedule_fields are pure: they live beside the rules they apply.
+from tickets.escalation import schedule_fields as schedule_fields
 from tickets.repository import policies as repo
-from tickets.sla import (
-    Chase,
-    Policy,
-    SlaClock,
-    WorkingCalendar,
-    catalog_policies,
-    clock_for,
-    due_times,
-    policy_for,
-)
+from tickets.sla import Chase, Policy, WorkingCalendar, catalog_policies, policy_for
+from tickets.sla import clock_of as clock_of
+from tickets.sla import due_fields as due_fields
 
 
 async def policy_of(conn: Conn, category: str, urgency: str) -> Policy:
@@ -56,26 +50,3 @@ def policy_from(raw: dict[str, Any] | None, urgency: str) -> Policy:
 def with_chase(policy: Policy, escalation: dict[str, Any] | None) -> Policy:
     """The policy with the catalogue's chase for its service."""
     return replace(policy, chase=Chase.published(escalation))
-
-
-def clock_of(t: dict[str, Any]) -> SlaClock:
-    return SlaClock(
-        t["clock_started_at"] or t["opened_at"], t.get("credit_s") or 0.0, t.get("paused_at")
-    )
-
-
-def due_fields(policy: Policy, cal: WorkingCalendar, clock: SlaClock) -> dict[str, datetime | None]:
-    """The ticket columns holding each stage's due time."""
-    return {f"{stage}_due_at": at for stage, at in due_times(policy, cal, clock).items()}
-
-
-def schedule_fields(t: dict[str, Any], policy: Policy, cal: WorkingCalendar) -> dict[str, Any]:
-    """Where the ticket's escalation stands after a change: the stage timed, the next step and
-    when the sweeper must look again (None: nothing to time)."""
-    stage = current_stage(t, policy)
-    limit = policy.limit(stage) if stage else None
-    if stage is None or limit is None:
-        return {"esc_stage": None, "esc_step": 0, "next_check_at": None}
-    index = t.get("esc_step", 0) if t.get("esc_stage") == stage else 0
-    nxt = step(index, limit, clock_of(t), clock_for(policy, cal), cal, policy.chase)
-    return {"esc_stage": stage, "esc_step": index, "next_check_at": nxt.at if nxt else None}
