@@ -97,14 +97,10 @@ _REFS = {"head_id": "staff", "lead_id": "staff", "primary_id": "staff", "backup_
          "department_id": "department", "team_id": "team", "parent_id": "area", "post_id": "post"}  # fmt: skip
 
 
-def changes(before: Directory, doc: Directory) -> list[Change]:
-    """What importing `doc` (an upsert by id) would change in `before`, references by name."""
+def _names(before: Directory, doc: Directory) -> dict[str, dict[str, str]]:
+    """Each kind's names by id, the document's over the stored ones."""
     names: dict[str, dict[str, str]] = {
-        "department": {},
-        "team": {},
-        "staff": {},
-        "area": {},
-        "post": {},
+        k: {} for k in ("department", "team", "staff", "area", "post")
     }
     for src in (before, doc):
         names["department"].update({x.id: x.name for x in src.departments})
@@ -112,19 +108,30 @@ def changes(before: Directory, doc: Directory) -> list[Change]:
         names["staff"].update({x.id: x.name for x in src.staff})
         names["area"].update({x.id: x.name for x in src.areas})
         names["post"].update({x.id: x.name for x in src.posts})
+    return names
+
+
+def _shown(names: dict[str, dict[str, str]], key: str, value: Any) -> str | None:
+    """A field's value as the sheet shows it: references by name, roles and kinds in words."""
+    if value is None or value == []:
+        return None
+    if key in _REFS:
+        return names[_REFS[key]].get(str(value), str(value))
+    if key == "roles":
+        return " ".join(ROLE_WORDS.get(r, r) for r in value)
+    if key == "kind":
+        return AREA_WORDS.get(str(value), str(value))
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return str(value)
+
+
+def changes(before: Directory, doc: Directory) -> list[Change]:
+    """What importing `doc` (an upsert by id) would change in `before`, references by name."""
+    names = _names(before, doc)
 
     def shown(key: str, value: Any) -> str | None:
-        if value is None or value == []:
-            return None
-        if key in _REFS:
-            return names[_REFS[key]].get(str(value), str(value))
-        if key == "roles":
-            return " ".join(ROLE_WORDS.get(r, r) for r in value)
-        if key == "kind":
-            return AREA_WORDS.get(str(value), str(value))
-        if isinstance(value, bool):
-            return "是" if value else "否"
-        return str(value)
+        return _shown(names, key, value)
 
     out: list[Change] = []
     pairs: list[tuple[str, list[Any], list[Any]]] = [
@@ -145,12 +152,22 @@ def changes(before: Directory, doc: Directory) -> list[Change]:
             if was is None or diff:
                 out.append(Change(kind=kind, id=x.id, name=x.name,
                                   action="add" if was is None else "change", fields=diff))  # fmt: skip
+    return (out + _map_changes(before, doc, names))[:MAX_CHANGES]
+
+
+def _map_changes(
+    before: Directory, doc: Directory, names: dict[str, dict[str, str]]
+) -> list[Change]:
+    """The responsibility map's rows `doc` adds or changes (keyed by area and category)."""
+    out: list[Change] = []
     old_r = {(r.area_id, r.category): r.model_dump() for r in before.responsibilities}
     for r in doc.responsibilities:
         new = r.model_dump()
         was = old_r.get((r.area_id, r.category))
         diff = [
-            FieldChange(field=k, before=shown(k, (was or {}).get(k)), after=shown(k, v))
+            FieldChange(
+                field=k, before=_shown(names, k, (was or {}).get(k)), after=_shown(names, k, v)
+            )
             for k, v in new.items()
             if k not in ("area_id", "category")
             and (was or {}).get(k) != v
@@ -161,4 +178,4 @@ def changes(before: Directory, doc: Directory) -> list[Change]:
             out.append(Change(kind="responsibility", id=f"{r.area_id or '*'} x {r.category}",
                               name=f"{place} · {'全部' if r.category == '*' else r.category}",
                               action="add" if was is None else "change", fields=diff))  # fmt: skip
-    return out[:MAX_CHANGES]
+    return out

@@ -165,17 +165,12 @@ def building_places(
             )
         count += 1
         known.add((floor, code))
-    for floor, code in reported:
-        if (floor, code) in known or (None, code) in known or not ROOM.match(code):
-            continue
-        if floor is not None and not FLOOR.match(floor):
-            floor = None
+    for floor, code in _unmapped(reported, known):
         if count < limit:
             floors.setdefault(floor, _floor(floor, "reported")).rooms.append(
                 _room(building, campus_code, floor, code, f"{code}室", "reported")
             )
         count += 1
-        known.add((floor, code))
     for floor_out in floors.values():
         floor_out.rooms.sort(key=lambda r: _number_key(r.code))
     return BuildingPlacesOut(
@@ -188,6 +183,22 @@ def building_places(
         floors=sorted(floors.values(), key=lambda f: _number_key(f.code)),
         truncated=count > limit,
     )
+
+
+def _unmapped(
+    reported: Iterable[tuple[str | None, str]], known: set[tuple[str | None, str]]
+) -> list[tuple[str | None, str]]:
+    """The rooms reports named that the map does not have, once each, under their floor (None
+    when the floor is unknown or not a floor number); `known` grows with them."""
+    out: list[tuple[str | None, str]] = []
+    for floor, code in reported:
+        if (floor, code) in known or (None, code) in known or not ROOM.match(code):
+            continue
+        if floor is not None and not FLOOR.match(floor):
+            floor = None
+        out.append((floor, code))
+        known.add((floor, code))
+    return out
 
 
 def _floor(code: str | None, source: Source) -> FloorOut:

@@ -68,40 +68,7 @@ async def sweep_batch(
         if t["status"] == "cannot_handle" and t["stuck_at"] is not None:
             moves.append(_chase_decision(t, now, cal, records, events))
             continue
-        policy = sla_service.policy_from(t["policy"], t["urgency"])
-        stage = current_stage(t, policy)
-        limit = policy.limit(stage) if stage else None
-        if stage is None or limit is None:
-            moves.append((t["id"], None, 0, None))
-            continue
-        index = t["esc_step"] if t["esc_stage"] == stage else 0
-        fired, nxt = due_steps(
-            index, now, limit, sla_service.clock_of(t), clock_for(policy, cal), cal, policy.chase
-        )
-        due_at = t[f"{stage}_due_at"]
-        for s in fired:
-            level = first_level(s.level, s.warning, t["team_id"] in led)
-            key: repo.Key = ("ticket", t["id"], t["cycle"], stage, level, s.warning, s.seq)
-            if key in events:  # level 1 went to the head already: level 2 is not sent twice
-                continue
-            records.append((*key, due_at or s.at, now))
-            events[key] = RectificationOverdue(
-                subject_kind="ticket",
-                subject_id=t["id"],
-                tracking_no=t["tracking_no"],
-                stage=stage,
-                level=level,
-                warning=s.warning,
-                due_at=due_at or s.at,
-                overdue_by_s=int((now - due_at).total_seconds()) if due_at else 0,
-                department_id=t["department_id"],
-                team_id=t["team_id"],
-                responsible_id=t["assignee_id"],
-                detected_at=now,
-            )
-        moves.append(
-            (t["id"], stage, nxt.index if nxt else index + len(fired), nxt.at if nxt else None)
-        )
+        moves.append(_escalate(t, now, cal, t["team_id"] in led, records, events))
     new = await repo.record(conn, records)
     if new:
         await outbox.add(conn, *(events[k] for k in events if k in new))
@@ -113,6 +80,49 @@ async def sweep_batch(
         tr = transition("paused", "resume", full["paused_from"], track=full["track"])
         await lifecycle_service.apply(conn, full, tr, None, PAUSE_OVER, now)
     return len(rows), len(new)
+
+
+def _escalate(
+    t: dict[str, Any],
+    now: datetime,
+    cal: WorkingCalendar,
+    team_has_lead: bool,
+    records: list[tuple[str, Any, int, str, int, bool, int, datetime, datetime]],
+    events: dict[repo.Key, RectificationOverdue],
+) -> tuple[Any, str | None, int, datetime | None]:
+    """The steps of the stage `t` is timed on that are due by `now` (added to `records` and
+    `events`), and where its escalation stands next."""
+    policy = sla_service.policy_from(t["policy"], t["urgency"])
+    stage = current_stage(t, policy)
+    limit = policy.limit(stage) if stage else None
+    if stage is None or limit is None:
+        return (t["id"], None, 0, None)
+    index = t["esc_step"] if t["esc_stage"] == stage else 0
+    fired, nxt = due_steps(
+        index, now, limit, sla_service.clock_of(t), clock_for(policy, cal), cal, policy.chase
+    )
+    due_at = t[f"{stage}_due_at"]
+    for s in fired:
+        level = first_level(s.level, s.warning, team_has_lead)
+        key: repo.Key = ("ticket", t["id"], t["cycle"], stage, level, s.warning, s.seq)
+        if key in events:  # level 1 went to the head already: level 2 is not sent twice
+            continue
+        records.append((*key, due_at or s.at, now))
+        events[key] = RectificationOverdue(
+            subject_kind="ticket",
+            subject_id=t["id"],
+            tracking_no=t["tracking_no"],
+            stage=stage,
+            level=level,
+            warning=s.warning,
+            due_at=due_at or s.at,
+            overdue_by_s=int((now - due_at).total_seconds()) if due_at else 0,
+            department_id=t["department_id"],
+            team_id=t["team_id"],
+            responsible_id=t["assignee_id"],
+            detected_at=now,
+        )
+    return (t["id"], stage, nxt.index if nxt else index + len(fired), nxt.at if nxt else None)
 
 
 def _chase_decision(

@@ -86,14 +86,11 @@ async def request(
     return {**x, "state": "requested"}
 
 
-async def decide(
-    conn: Conn,
-    transfer_id: uuid.UUID,
-    p: Principal,
-    decision: Literal["accept", "reject"],
-    note: str | None,
-    now: datetime,
-) -> dict[str, Any]:
+async def _pending(
+    conn: Conn, transfer_id: uuid.UUID, p: Principal
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The ticket (locked) and its transfer, still requested, if `p` decides for the receiving
+    side."""
     x = await tr_repo.get(conn, transfer_id)
     if x is None:
         raise problem("transfer-not-found", f"no transfer {transfer_id}")
@@ -107,6 +104,45 @@ async def decide(
         )
     if x["state"] != "requested":
         raise problem("transfer-not-pending", f"this transfer is already {x['state']}")
+    return t, x
+
+
+async def _hand_over(
+    conn: Conn, t: dict[str, Any], x: dict[str, Any], count: int, now: datetime
+) -> tuple[dict[str, Any], list[Event]]:
+    """An accepted transfer: the ticket goes to the receiving team (its next assignee, if any;
+    from where it started, it starts again). Returns the fields stored and the events."""
+    who = await find_assignee(conn, x["to_team_id"], None, now)
+    fields: dict[str, Any] = {
+        "team_id": x["to_team_id"],
+        "department_id": x["to_department_id"],
+        "assignee_id": who[0] if who else None,
+        "assigned_via": who[1] if who else None,
+        "transfer_count": count,
+        "updated_at": now,
+    }
+    if t["status"] in RESTARTS:  # the receiving side starts again
+        fields |= {"status": "assigned" if who else "new", "stuck_at": None}
+    await repo.update_ticket(conn, t["id"], fields)
+    if not who:
+        return fields, []
+    assigned = TicketAssigned(
+        ticket_id=t["id"], report_id=t["report_id"], tracking_no=t["tracking_no"],
+        assignee_id=who[0], team_id=x["to_team_id"], department_id=x["to_department_id"],
+        via=who[1], assigned_at=now,
+    )  # fmt: skip
+    return fields, [assigned]
+
+
+async def decide(
+    conn: Conn,
+    transfer_id: uuid.UUID,
+    p: Principal,
+    decision: Literal["accept", "reject"],
+    note: str | None,
+    now: datetime,
+) -> dict[str, Any]:
+    t, x = await _pending(conn, transfer_id, p)
     if decision == "reject" and not (note and note.strip()):
         raise problem("transfer-reason-required", "say why the transfer is rejected")
     state = "accepted" if decision == "accept" else "rejected"
@@ -115,26 +151,8 @@ async def decide(
     events: list[Event] = [_event(t, x, state, p.subject, count, now)]
     fields: dict[str, Any] = {}
     if state == "accepted":
-        who = await find_assignee(conn, x["to_team_id"], None, now)
-        fields = {
-            "team_id": x["to_team_id"],
-            "department_id": x["to_department_id"],
-            "assignee_id": who[0] if who else None,
-            "assigned_via": who[1] if who else None,
-            "transfer_count": count,
-            "updated_at": now,
-        }
-        if t["status"] in RESTARTS:  # the receiving side starts again
-            fields |= {"status": "assigned" if who else "new", "stuck_at": None}
-        await repo.update_ticket(conn, t["id"], fields)
-        if who:
-            events.append(
-                TicketAssigned(
-                    ticket_id=t["id"], report_id=t["report_id"], tracking_no=t["tracking_no"],
-                    assignee_id=who[0], team_id=x["to_team_id"], department_id=x["to_department_id"],
-                    via=who[1], assigned_at=now,
-                )
-            )  # fmt: skip
+        fields, assigned = await _hand_over(conn, t, x, count, now)
+        events += assigned
     await repo.add_action(conn, t["id"], now, p.subject, f"transfer_{state}", t["status"],
                           fields.get("status", t["status"]), note, {"transfer_id": str(transfer_id)})  # fmt: skip
     await outbox.add(conn, *events)

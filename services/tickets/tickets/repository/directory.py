@@ -19,6 +19,22 @@ async def lock(conn: Conn) -> None:
 
 
 async def upsert(conn: Conn, d: Directory) -> None:
+    """Insert or update every row of the document, parents before children."""
+    await _upsert_units(conn, d)
+    await _upsert_staff(conn, d)
+    # Heads and leads are staff: set them once the staff rows exist.
+    await conn.executemany(
+        "UPDATE departments SET head_id = $2 WHERE id = $1",
+        [(x.id, x.head_id) for x in d.departments],
+    )
+    await conn.executemany(
+        "UPDATE teams SET lead_id = $2 WHERE id = $1", [(x.id, x.lead_id) for x in d.teams]
+    )
+    await _upsert_posts_and_map(conn, d)
+
+
+async def _upsert_units(conn: Conn, d: Directory) -> None:
+    """Departments and teams (without their heads and leads), and areas, parents first."""
     await conn.executemany(
         "INSERT INTO departments (id, name, name_en, head_id) VALUES ($1, $2, $3, NULL)"
         " ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, name_en = EXCLUDED.name_en",
@@ -41,6 +57,10 @@ async def upsert(conn: Conn, d: Directory) -> None:
             for x in sorted(d.areas, key=lambda a: _AREA_DEPTH[a.kind])
         ],
     )
+
+
+async def _upsert_staff(conn: Conn, d: Directory) -> None:
+    """Staff, and the leave of those whose document lists it (it replaces the stored leave)."""
     await conn.executemany(
         f"INSERT INTO staff ({_STAFF_COLS}, on_duty) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)"
         " ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, roles = EXCLUDED.roles,"
@@ -69,14 +89,10 @@ async def upsert(conn: Conn, d: Directory) -> None:
             await conn.execute("DELETE FROM staff_leave WHERE staff_id = $1", s.id)
             for lv in s.leave:
                 await add_leave(conn, s.id, lv)
-    # Heads and leads are staff: set them once the staff rows exist.
-    await conn.executemany(
-        "UPDATE departments SET head_id = $2 WHERE id = $1",
-        [(x.id, x.head_id) for x in d.departments],
-    )
-    await conn.executemany(
-        "UPDATE teams SET lead_id = $2 WHERE id = $1", [(x.id, x.lead_id) for x in d.teams]
-    )
+
+
+async def _upsert_posts_and_map(conn: Conn, d: Directory) -> None:
+    """Posts (their staff exist by now) and the responsibility map."""
     await conn.executemany(
         "INSERT INTO posts (id, team_id, name, primary_id, backup_id) VALUES ($1, $2, $3, $4, $5)"
         " ON CONFLICT (id) DO UPDATE SET team_id = EXCLUDED.team_id, name = EXCLUDED.name,"
