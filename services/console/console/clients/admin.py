@@ -157,6 +157,11 @@ async def delete_assignment(api: Api, token: str, area_id: str | None, category:
     await api.call("tickets", "DELETE", "/v1/directory/responsibilities", token, params=params)
 
 
+async def delete_unit(api: Api, token: str, kind: str, unit_id: str) -> None:
+    """Remove a team or department nothing names (409 team-in-use / department-in-use)."""
+    await api.call("tickets", "DELETE", f"/v1/directory/{kind}s/{unit_id}", token)
+
+
 async def retire_staff(api: Api, token: str, staff_id: str) -> None:
     """A person who leaves: out of their team and posts, off duty, no roles."""
     await api.call("tickets", "POST", f"/v1/directory/staff/{staff_id}/retire", token)

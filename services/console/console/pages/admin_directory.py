@@ -69,7 +69,8 @@ async def render_page(ctx: Ctx, token: str, status: int = 200, **values: Any) ->
 @router.get("/admin/directory")
 async def directory_page(ctx: Page, applied: int | None = None, saved: str = "") -> Response:
     token = await admin_token(ctx)
-    known = ("team", "post", "person", "department", "area", "removed", "retired")
+    known = ("team", "post", "person", "department", "area", "removed", "retired",
+             "team-removed", "department-removed")  # fmt: skip
     return await render_page(ctx, token, applied=applied, saved=saved if saved in known else "")
 
 

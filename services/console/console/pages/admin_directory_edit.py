@@ -35,23 +35,25 @@ def _staff_choices(doc: dict[str, Any], team_id: str) -> list[dict[str, Any]]:
 async def _team_page(
     ctx: Ctx, doc: dict[str, Any], team: dict[str, Any], form: dict[str, str],
     problems: dict[str, str] | None = None, message: str = "", status: int = 200,
+    refused: bool = False,
 ) -> Response:  # fmt: skip
     return ctx.render(
         "admin_team.html", status=status, team=team, form=form, errors=problems or {},
+        refused=refused,
         message=message, departments=doc.get("departments", []),
         people=_staff_choices(doc, team["id"]),
     )  # fmt: skip
 
 
 @router.get("/admin/directory/teams/{team_id}")
-async def team_form(ctx: Page, team_id: Code) -> Response:
+async def team_form(ctx: Page, team_id: Code, refused: int = 0) -> Response:
     token = await admin_token(ctx)
     doc = await client.directory(ctx.api, token)
     team = _find(doc.get("teams", []), team_id)
     if team is None:
         return ctx.render("not_found.html", status=404)
     form = {k: team.get(k) or "" for k in ("name", "name_en", "department_id", "lead_id")}
-    return await _team_page(ctx, doc, team, form)
+    return await _team_page(ctx, doc, team, form, refused=bool(refused))
 
 
 @router.post("/admin/directory/teams/{team_id}")

@@ -100,7 +100,7 @@ async def save_person(ctx: Page, staff_id: Code) -> Response:
 
 
 @router.get("/admin/directory/departments/{dept_id}")
-async def department_form(ctx: Page, dept_id: Code) -> Response:
+async def department_form(ctx: Page, dept_id: Code, refused: int = 0) -> Response:
     token = await admin_token(ctx)
     doc = await client.directory(ctx.api, token)
     dept = _find(doc.get("departments", []), dept_id)
@@ -108,7 +108,7 @@ async def department_form(ctx: Page, dept_id: Code) -> Response:
         return ctx.render("not_found.html", status=404)
     form = {k: str(dept.get(k) or "") for k in ("name", "name_en", "head_id")}
     return ctx.render("admin_department.html", dept=dept, form=form, errors={}, message="",
-                      people=doc.get("staff", []))  # fmt: skip
+                      people=doc.get("staff", []), refused=bool(refused))  # fmt: skip
 
 
 @router.post("/admin/directory/departments/{dept_id}")

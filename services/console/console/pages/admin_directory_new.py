@@ -230,6 +230,30 @@ async def remove_post(ctx: Page, post_id: Code) -> Response:
     return RedirectResponse("/admin/directory?saved=removed", status_code=303)
 
 
+@router.post("/admin/directory/teams/{unit_id}/remove")
+async def remove_team(ctx: Page, unit_id: Code) -> Response:
+    return await _remove_unit(ctx, "team", unit_id)
+
+
+@router.post("/admin/directory/departments/{unit_id}/remove")
+async def remove_department(ctx: Page, unit_id: Code) -> Response:
+    return await _remove_unit(ctx, "department", unit_id)
+
+
+async def _remove_unit(ctx: Ctx, kind: str, unit_id: str) -> Response:
+    """Remove a team or department; refused (in words, on its page) while anything names it."""
+    token = await admin_token(ctx)
+    try:
+        await client.delete_unit(ctx.api, token, kind, unit_id)
+    except ApiProblem as problem:
+        if problem.status >= 500 or problem.status in (401, 403):
+            raise
+        if problem.status == 409:
+            return RedirectResponse(f"/admin/directory/{kind}s/{unit_id}?refused=1", 303)
+        return ctx.render("not_found.html", status=404)
+    return RedirectResponse(f"/admin/directory?saved={kind}-removed", status_code=303)
+
+
 @router.post("/admin/directory/people/{staff_id}/retire")
 async def retire_person(ctx: Page, staff_id: Code) -> Response:
     """A person who leaves: out of their team and posts (backups take the work), off duty."""
