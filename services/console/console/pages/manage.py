@@ -98,6 +98,13 @@ SECTIONS: tuple[Section, ...] = (
         "lead",
     ),
     Section(
+        "/lead/awards",
+        "Award nominations",
+        "Nominations within the quota, the sign-off chain, the recommendation forms",
+        ("leader", "admin", "dept_head", "team_lead"),
+        "lead",
+    ),
+    Section(
         "/admin",
         "Administration",
         "Directory, service commitments, working calendar, notifications, QR sheets",
