@@ -36,14 +36,14 @@ import os
 import secrets
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
 import jwt
 import uvicorn
-from fastapi import FastAPI, Form, Query, Request
+from fastapi import APIRouter, Depends, FastAPI, Form, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
@@ -126,6 +126,76 @@ def pkce_s256(verifier: str) -> str:
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
 
 
+@dataclass
+class Sso:
+    """What the routes share: the issuer, the demo users by name, the codes and refresh tokens
+    handed out, and the tokens' lifetimes."""
+
+    issuer: LocalIssuer
+    by_name: dict[str, DemoUser]
+    ttl_s: int
+    refresh_ttl_s: int
+    codes: Grants = field(default_factory=Grants)
+    refresh_tokens: Grants = field(default_factory=Grants)
+
+    @property
+    def base(self) -> str:
+        return self.issuer.issuer.rstrip("/")
+
+    def access_token(self, user: DemoUser) -> str:
+        return self.issuer.issue(
+            user.username,
+            user.roles,
+            name=user.name,
+            department_id=user.dept,
+            team_id=user.team,
+            ttl_s=self.ttl_s,
+        )
+
+    def id_token(self, user: DemoUser, client_id: str, nonce: str | None) -> str:
+        now = int(time.time())
+        claims: dict[str, Any] = {
+            "iss": self.issuer.issuer,
+            "sub": user.username,
+            "aud": client_id,
+            "iat": now,
+            "exp": now + self.ttl_s,
+            "auth_time": now,
+            "name": user.name,
+        }
+        if nonce:
+            claims["nonce"] = nonce
+        return jwt.encode(
+            claims, self.issuer.private_key, "RS256", headers={"kid": self.issuer.kid}
+        )
+
+    def client_of(
+        self, request: Request, form_id: str | None, form_secret: str | None
+    ) -> DemoUser | None:
+        """The client authenticated by HTTP Basic or form fields (RFC 6749 2.3.1), or None."""
+        basic = basic_credentials(request.headers.get("authorization", ""))
+        client_id, secret = basic if basic is not None else (form_id, form_secret)
+        client = self.by_name.get(client_id or "")
+        expected = client.client_secret if client is not None else None
+        if expected is None or not hmac.compare_digest(expected.encode(), (secret or "").encode()):
+            return None
+        return client
+
+    def login_client(self, client_id: str, redirect_uri: str) -> DemoUser | None:
+        client = self.by_name.get(client_id)
+        return client if client is not None and redirect_uri in client.redirect_uris else None
+
+    def decode(self, token: str, **options: Any) -> dict[str, Any] | None:
+        """The claims of a token this SSO signed, or None."""
+        try:
+            claims: dict[str, Any] = jwt.decode(
+                token, self.issuer.private_key.public_key(), algorithms=["RS256"], **options
+            )
+        except jwt.PyJWTError:
+            return None
+        return claims
+
+
 def create_app(
     issuer: LocalIssuer,
     users: list[dict[str, Any]],
@@ -135,9 +205,8 @@ def create_app(
 ) -> FastAPI:
     """The dev SSO app; `users` are validated now (unknown roles are an error here)."""
     by_name = {u.username: u for u in (DemoUser.model_validate(raw) for raw in users)}
-    codes, refresh_tokens = Grants(), Grants()
-    base = issuer.issuer.rstrip("/")
     app = FastAPI(title="houqin dev SSO", docs_url=None, redoc_url=None)
+    app.state.sso = Sso(issuer, by_name, ttl_s, refresh_ttl_s)
 
     @app.exception_handler(ProblemError)
     async def problem(request: Request, exc: ProblemError) -> JSONResponse:
@@ -145,242 +214,228 @@ def create_app(
             exc.body(request.url.path), exc.status, headers=exc.headers, media_type=PROBLEM_JSON
         )
 
-    def access_token(user: DemoUser) -> str:
-        return issuer.issue(
-            user.username,
-            user.roles,
-            name=user.name,
-            department_id=user.dept,
-            team_id=user.team,
-            ttl_s=ttl_s,
-        )
-
-    def id_token(user: DemoUser, client_id: str, nonce: str | None) -> str:
-        now = int(time.time())
-        claims: dict[str, Any] = {
-            "iss": issuer.issuer,
-            "sub": user.username,
-            "aud": client_id,
-            "iat": now,
-            "exp": now + ttl_s,
-            "auth_time": now,
-            "name": user.name,
-        }
-        if nonce:
-            claims["nonce"] = nonce
-        return jwt.encode(claims, issuer.private_key, "RS256", headers={"kid": issuer.kid})
-
-    def client_of(
-        request: Request, form_id: str | None, form_secret: str | None
-    ) -> DemoUser | None:
-        """The client authenticated by HTTP Basic or form fields (RFC 6749 2.3.1), or None."""
-        basic = basic_credentials(request.headers.get("authorization", ""))
-        client_id, secret = basic if basic is not None else (form_id, form_secret)
-        client = by_name.get(client_id or "")
-        expected = client.client_secret if client is not None else None
-        if expected is None or not hmac.compare_digest(expected.encode(), (secret or "").encode()):
-            return None
-        return client
-
-    def login_client(client_id: str, redirect_uri: str) -> DemoUser | None:
-        client = by_name.get(client_id)
-        return client if client is not None and redirect_uri in client.redirect_uris else None
-
-    @app.get("/.well-known/jwks.json")
-    async def jwks() -> dict[str, Any]:
-        return issuer.jwks()
-
-    @app.get("/.well-known/openid-configuration")
-    async def openid_configuration() -> dict[str, Any]:
-        return {
-            "issuer": issuer.issuer,
-            "authorization_endpoint": f"{base}/authorize",
-            "token_endpoint": f"{base}/token",
-            "userinfo_endpoint": f"{base}/userinfo",
-            "end_session_endpoint": f"{base}/logout",
-            "jwks_uri": f"{base}/.well-known/jwks.json",
-            "response_types_supported": ["code"],
-            "grant_types_supported": ["authorization_code", "refresh_token", "client_credentials"],
-            "code_challenge_methods_supported": ["S256"],
-            "subject_types_supported": ["public"],
-            "scopes_supported": ["openid", "profile", "houqin.audience.read"],
-            "claims_supported": ["sub", "name", "roles", "dept", "team"],
-            "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
-            "id_token_signing_alg_values_supported": ["RS256"],
-        }
-
-    @app.get("/demo-users")
-    async def demo_users() -> list[DemoUser]:
-        return list(by_name.values())
-
-    @app.post("/demo-login")
-    async def demo_login(body: LoginRequest) -> TokenResponse:
-        user = by_name.get(body.username)
-        if user is None:
-            raise problem_of("demo-user-not-found", f"no demo user {body.username!r}")
-        return TokenResponse(access_token=access_token(user), expires_in=ttl_s)
-
-    @app.get("/authorize", response_class=HTMLResponse)
-    async def authorize_page(
-        request: Request,
-        client_id: Annotated[str, Query(max_length=128)] = "",
-        redirect_uri: Annotated[str, Query(max_length=2000)] = "",
-        response_type: Annotated[str, Query(max_length=32)] = "",
-        state: Annotated[str, Query(max_length=512)] = "",
-        nonce: Annotated[str, Query(max_length=512)] = "",
-        code_challenge: Annotated[str, Query(max_length=128)] = "",
-        code_challenge_method: Annotated[str, Query(max_length=16)] = "",
-        ui_locales: Annotated[str, Query(max_length=64)] = "",
-    ) -> Response:
-        english = prefers_english(ui_locales or request.headers.get("accept-language", ""))
-        if login_client(client_id, redirect_uri) is None:  # never redirect to an unknown place
-            return HTMLResponse(error_page(english), status_code=400)
-        if response_type != "code":
-            return back_with_error(redirect_uri, state, "unsupported_response_type")
-        if code_challenge_method != "S256" or not 43 <= len(code_challenge) <= 128:
-            return back_with_error(redirect_uri, state, "invalid_request")
-        people = [
-            u for u in by_name.values() if u.client_secret is None and Role.service not in u.roles
-        ]
-        hidden = {
-            "client_id": client_id,
-            "redirect_uri": redirect_uri,
-            "state": state,
-            "nonce": nonce,
-            "code_challenge": code_challenge,
-        }
-        return HTMLResponse(picker_page(people, hidden, english))
-
-    @app.post("/authorize")
-    async def authorize(
-        username: Annotated[str, Form(max_length=128)],
-        client_id: Annotated[str, Form(max_length=128)],
-        redirect_uri: Annotated[str, Form(max_length=2000)],
-        code_challenge: Annotated[str, Form(min_length=43, max_length=128)],
-        state: Annotated[str, Form(max_length=512)] = "",
-        nonce: Annotated[str, Form(max_length=512)] = "",
-    ) -> Response:
-        if login_client(client_id, redirect_uri) is None:
-            return HTMLResponse(error_page(False), status_code=400)
-        user = by_name.get(username)
-        if user is None or user.client_secret is not None:
-            return back_with_error(redirect_uri, state, "access_denied")
-        code = codes.add(
-            Grant(
-                client_id=client_id,
-                username=username,
-                expires_at=time.time() + CODE_TTL_S,
-                redirect_uri=redirect_uri,
-                code_challenge=code_challenge,
-                nonce=nonce or None,
-            )
-        )
-        query = {"code": code, "iss": issuer.issuer} | ({"state": state} if state else {})
-        return RedirectResponse(add_query(redirect_uri, query), status_code=303)
-
-    @app.post("/token", response_model=TokenResponse)
-    async def token(
-        request: Request,
-        grant_type: Annotated[str, Form()],
-        client_id: Annotated[str | None, Form()] = None,
-        client_secret: Annotated[str | None, Form()] = None,
-        code: Annotated[str | None, Form(max_length=256)] = None,
-        redirect_uri: Annotated[str | None, Form(max_length=2000)] = None,
-        code_verifier: Annotated[str | None, Form(max_length=256)] = None,
-        refresh_token: Annotated[str | None, Form(max_length=256)] = None,
-    ) -> TokenResponse | JSONResponse:
-        if grant_type not in ("client_credentials", "authorization_code", "refresh_token"):
-            return oauth_error(400, "unsupported_grant_type", f"unsupported grant {grant_type!r}")
-        client = client_of(request, client_id, client_secret)
-        if client is None:
-            return oauth_error(401, "invalid_client", "unknown client or wrong secret")
-        if grant_type == "client_credentials":
-            issued = issuer.issue(
-                client.username,
-                client.roles,
-                name=client.name,
-                ttl_s=ttl_s,
-                scope=" ".join(client.scopes) or None,
-            )
-            return TokenResponse(access_token=issued, expires_in=ttl_s)
-        if grant_type == "authorization_code":
-            grant = codes.take(code or "")
-            if grant is None or grant.client_id != client.username:
-                return oauth_error(400, "invalid_grant", "unknown, used or expired code")
-            if redirect_uri != grant.redirect_uri:
-                return oauth_error(400, "invalid_grant", "redirect_uri differs from the request's")
-            if not code_verifier or not hmac.compare_digest(
-                pkce_s256(code_verifier), grant.code_challenge
-            ):
-                return oauth_error(400, "invalid_grant", "code_verifier does not match")
-        else:
-            grant = refresh_tokens.take(refresh_token or "")
-            if grant is None or grant.client_id != client.username:
-                return oauth_error(400, "invalid_grant", "unknown, used or expired refresh token")
-        user = by_name.get(grant.username)
-        if user is None:
-            return oauth_error(400, "invalid_grant", "the user is gone")
-        rotated = refresh_tokens.add(
-            Grant(client.username, user.username, time.time() + refresh_ttl_s)
-        )
-        return TokenResponse(
-            access_token=access_token(user),
-            expires_in=ttl_s,
-            refresh_token=rotated,
-            id_token=id_token(user, client.username, grant.nonce),
-        )
-
-    @app.get("/userinfo")
-    async def userinfo(request: Request) -> JSONResponse:
-        scheme, _, value = request.headers.get("authorization", "").partition(" ")
-        try:
-            claims = jwt.decode(
-                value,
-                issuer.private_key.public_key(),
-                algorithms=["RS256"],
-                audience=issuer.audience,
-                issuer=issuer.issuer,
-            )
-        except jwt.PyJWTError:
-            claims = None
-        if scheme.lower() != "bearer" or claims is None:
-            return JSONResponse(
-                {"error": "invalid_token"},
-                401,
-                headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
-            )
-        keep = ("sub", "name", "roles", "dept", "team")
-        return JSONResponse({k: claims[k] for k in keep if k in claims})
-
-    @app.get("/logout", response_class=HTMLResponse)
-    async def logout(
-        request: Request,
-        id_token_hint: Annotated[str, Query(max_length=8192)] = "",
-        post_logout_redirect_uri: Annotated[str, Query(max_length=2000)] = "",
-        client_id: Annotated[str, Query(max_length=128)] = "",
-        state: Annotated[str, Query(max_length=512)] = "",
-    ) -> Response:
-        """End the session: the client's refresh tokens for that person stop working."""
-        try:
-            hint = jwt.decode(
-                id_token_hint,
-                issuer.private_key.public_key(),
-                algorithms=["RS256"],
-                options={"verify_aud": False, "verify_exp": False},
-            )
-        except jwt.PyJWTError:
-            hint = {}
-        client_id = str(hint.get("aud", client_id))
-        if hint.get("sub"):
-            refresh_tokens.revoke(client_id, str(hint["sub"]))
-        client = by_name.get(client_id)
-        if client is not None and post_logout_redirect_uri in client.post_logout_redirect_uris:
-            query = {"state": state} if state else {}
-            return RedirectResponse(add_query(post_logout_redirect_uri, query), status_code=303)
-        english = prefers_english(request.headers.get("accept-language", ""))
-        return HTMLResponse(page("已退出 · Signed out", "<p>已退出登录。Signed out.</p>", english))
-
+    app.include_router(router)
     return app
+
+
+async def _sso(request: Request) -> Sso:
+    sso: Sso = request.app.state.sso
+    return sso
+
+
+SsoOf = Annotated[Sso, Depends(_sso)]
+router = APIRouter()
+
+
+@router.get("/.well-known/jwks.json")
+async def jwks(sso: SsoOf) -> dict[str, Any]:
+    return sso.issuer.jwks()
+
+
+@router.get("/.well-known/openid-configuration")
+async def openid_configuration(sso: SsoOf) -> dict[str, Any]:
+    base = sso.base
+    return {
+        "issuer": sso.issuer.issuer,
+        "authorization_endpoint": f"{base}/authorize",
+        "token_endpoint": f"{base}/token",
+        "userinfo_endpoint": f"{base}/userinfo",
+        "end_session_endpoint": f"{base}/logout",
+        "jwks_uri": f"{base}/.well-known/jwks.json",
+        "response_types_supported": ["code"],
+        "grant_types_supported": ["authorization_code", "refresh_token", "client_credentials"],
+        "code_challenge_methods_supported": ["S256"],
+        "subject_types_supported": ["public"],
+        "scopes_supported": ["openid", "profile", "houqin.audience.read"],
+        "claims_supported": ["sub", "name", "roles", "dept", "team"],
+        "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
+        "id_token_signing_alg_values_supported": ["RS256"],
+    }
+
+
+@router.get("/demo-users")
+async def demo_users(sso: SsoOf) -> list[DemoUser]:
+    return list(sso.by_name.values())
+
+
+@router.post("/demo-login")
+async def demo_login(body: LoginRequest, sso: SsoOf) -> TokenResponse:
+    user = sso.by_name.get(body.username)
+    if user is None:
+        raise problem_of("demo-user-not-found", f"no demo user {body.username!r}")
+    return TokenResponse(access_token=sso.access_token(user), expires_in=sso.ttl_s)
+
+
+@router.get("/authorize", response_class=HTMLResponse)
+async def authorize_page(
+    request: Request,
+    sso: SsoOf,
+    client_id: Annotated[str, Query(max_length=128)] = "",
+    redirect_uri: Annotated[str, Query(max_length=2000)] = "",
+    response_type: Annotated[str, Query(max_length=32)] = "",
+    state: Annotated[str, Query(max_length=512)] = "",
+    nonce: Annotated[str, Query(max_length=512)] = "",
+    code_challenge: Annotated[str, Query(max_length=128)] = "",
+    code_challenge_method: Annotated[str, Query(max_length=16)] = "",
+    ui_locales: Annotated[str, Query(max_length=64)] = "",
+) -> Response:
+    english = prefers_english(ui_locales or request.headers.get("accept-language", ""))
+    if sso.login_client(client_id, redirect_uri) is None:  # never redirect to an unknown place
+        return HTMLResponse(error_page(english), status_code=400)
+    if response_type != "code":
+        return back_with_error(redirect_uri, state, "unsupported_response_type")
+    if code_challenge_method != "S256" or not 43 <= len(code_challenge) <= 128:
+        return back_with_error(redirect_uri, state, "invalid_request")
+    people = [
+        u for u in sso.by_name.values() if u.client_secret is None and Role.service not in u.roles
+    ]
+    hidden = {
+        "client_id": client_id,
+        "redirect_uri": redirect_uri,
+        "state": state,
+        "nonce": nonce,
+        "code_challenge": code_challenge,
+    }
+    return HTMLResponse(picker_page(people, hidden, english))
+
+
+@router.post("/authorize")
+async def authorize(
+    sso: SsoOf,
+    username: Annotated[str, Form(max_length=128)],
+    client_id: Annotated[str, Form(max_length=128)],
+    redirect_uri: Annotated[str, Form(max_length=2000)],
+    code_challenge: Annotated[str, Form(min_length=43, max_length=128)],
+    state: Annotated[str, Form(max_length=512)] = "",
+    nonce: Annotated[str, Form(max_length=512)] = "",
+) -> Response:
+    if sso.login_client(client_id, redirect_uri) is None:
+        return HTMLResponse(error_page(False), status_code=400)
+    user = sso.by_name.get(username)
+    if user is None or user.client_secret is not None:
+        return back_with_error(redirect_uri, state, "access_denied")
+    code = sso.codes.add(
+        Grant(
+            client_id=client_id,
+            username=username,
+            expires_at=time.time() + CODE_TTL_S,
+            redirect_uri=redirect_uri,
+            code_challenge=code_challenge,
+            nonce=nonce or None,
+        )
+    )
+    query = {"code": code, "iss": sso.issuer.issuer} | ({"state": state} if state else {})
+    return RedirectResponse(add_query(redirect_uri, query), status_code=303)
+
+
+@router.post("/token", response_model=TokenResponse)
+async def token(
+    request: Request,
+    sso: SsoOf,
+    grant_type: Annotated[str, Form()],
+    client_id: Annotated[str | None, Form()] = None,
+    client_secret: Annotated[str | None, Form()] = None,
+    code: Annotated[str | None, Form(max_length=256)] = None,
+    redirect_uri: Annotated[str | None, Form(max_length=2000)] = None,
+    code_verifier: Annotated[str | None, Form(max_length=256)] = None,
+    refresh_token: Annotated[str | None, Form(max_length=256)] = None,
+) -> TokenResponse | JSONResponse:
+    if grant_type not in ("client_credentials", "authorization_code", "refresh_token"):
+        return oauth_error(400, "unsupported_grant_type", f"unsupported grant {grant_type!r}")
+    client = sso.client_of(request, client_id, client_secret)
+    if client is None:
+        return oauth_error(401, "invalid_client", "unknown client or wrong secret")
+    if grant_type == "client_credentials":
+        issued = sso.issuer.issue(
+            client.username,
+            client.roles,
+            name=client.name,
+            ttl_s=sso.ttl_s,
+            scope=" ".join(client.scopes) or None,
+        )
+        return TokenResponse(access_token=issued, expires_in=sso.ttl_s)
+    if grant_type == "authorization_code":
+        grant = _code_grant(sso, client, code, redirect_uri, code_verifier)
+    else:
+        refreshed = sso.refresh_tokens.take(refresh_token or "")
+        if refreshed is None or refreshed.client_id != client.username:
+            return oauth_error(400, "invalid_grant", "unknown, used or expired refresh token")
+        grant = refreshed
+    if isinstance(grant, JSONResponse):
+        return grant
+    return _tokens(sso, client, grant)
+
+
+def _code_grant(
+    sso: Sso,
+    client: DemoUser,
+    code: str | None,
+    redirect_uri: str | None,
+    code_verifier: str | None,
+) -> Grant | JSONResponse:
+    """The grant of an authorization code (once, for the same client, redirect_uri and PKCE
+    verifier), or the OAuth error."""
+    grant = sso.codes.take(code or "")
+    if grant is None or grant.client_id != client.username:
+        return oauth_error(400, "invalid_grant", "unknown, used or expired code")
+    if redirect_uri != grant.redirect_uri:
+        return oauth_error(400, "invalid_grant", "redirect_uri differs from the request's")
+    if not code_verifier or not hmac.compare_digest(pkce_s256(code_verifier), grant.code_challenge):
+        return oauth_error(400, "invalid_grant", "code_verifier does not match")
+    return grant
+
+
+def _tokens(sso: Sso, client: DemoUser, grant: Grant) -> TokenResponse | JSONResponse:
+    """A person's tokens for a grant: access, id and a new (rotated) refresh token."""
+    user = sso.by_name.get(grant.username)
+    if user is None:
+        return oauth_error(400, "invalid_grant", "the user is gone")
+    rotated = sso.refresh_tokens.add(
+        Grant(client.username, user.username, time.time() + sso.refresh_ttl_s)
+    )
+    return TokenResponse(
+        access_token=sso.access_token(user),
+        expires_in=sso.ttl_s,
+        refresh_token=rotated,
+        id_token=sso.id_token(user, client.username, grant.nonce),
+    )
+
+
+@router.get("/userinfo")
+async def userinfo(request: Request, sso: SsoOf) -> JSONResponse:
+    scheme, _, value = request.headers.get("authorization", "").partition(" ")
+    claims = sso.decode(value, audience=sso.issuer.audience, issuer=sso.issuer.issuer)
+    if scheme.lower() != "bearer" or claims is None:
+        return JSONResponse(
+            {"error": "invalid_token"},
+            401,
+            headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+        )
+    keep = ("sub", "name", "roles", "dept", "team")
+    return JSONResponse({k: claims[k] for k in keep if k in claims})
+
+
+@router.get("/logout", response_class=HTMLResponse)
+async def logout(
+    request: Request,
+    sso: SsoOf,
+    id_token_hint: Annotated[str, Query(max_length=8192)] = "",
+    post_logout_redirect_uri: Annotated[str, Query(max_length=2000)] = "",
+    client_id: Annotated[str, Query(max_length=128)] = "",
+    state: Annotated[str, Query(max_length=512)] = "",
+) -> Response:
+    """End the session: the client's refresh tokens for that person stop working."""
+    options = {"verify_aud": False, "verify_exp": False}
+    hint = sso.decode(id_token_hint, options=options) or {}
+    client_id = str(hint.get("aud", client_id))
+    if hint.get("sub"):
+        sso.refresh_tokens.revoke(client_id, str(hint["sub"]))
+    client = sso.by_name.get(client_id)
+    if client is not None and post_logout_redirect_uri in client.post_logout_redirect_uris:
+        query = {"state": state} if state else {}
+        return RedirectResponse(add_query(post_logout_redirect_uri, query), status_code=303)
+    english = prefers_english(request.headers.get("accept-language", ""))
+    return HTMLResponse(page("已退出 · Signed out", "<p>已退出登录。Signed out.</p>", english))
 
 
 # --- pages and redirects ----------------------------------------------------------------------

@@ -240,6 +240,31 @@ async def _existing(admin: AIOKafkaAdminClient, principal: str) -> set[Acl]:
     }
 
 
+async def _create(admin: AIOKafkaAdminClient, missing: list[Acl]) -> list[Acl]:
+    """Create the ACLs declared but not in the broker; returns them."""
+    if missing:
+        response = await admin._send_request(CreateAcls(missing))
+        _check(
+            [
+                (a, code, msg)
+                for a, (code, msg) in zip(missing, response.creation_responses, strict=True)
+            ],
+            "create ACLs",
+        )
+    return missing
+
+
+async def _delete(admin: AIOKafkaAdminClient, stale_acls: list[Acl]) -> None:
+    """Delete the ACLs the broker has for the declared users that are no longer declared."""
+    for stale in stale_acls:
+        filter_ = DeleteAclsRequest(
+            stale.resource_type, stale.name, stale.pattern, stale.principal, "*", stale.operation,
+            ALLOW,
+        )  # fmt: skip
+        response = await admin._send_request(filter_)
+        _check([(stale, r[0], r[1]) for r in response.filter_responses], "delete a stale ACL")
+
+
 async def apply(
     bootstrap: str,
     admin_auth: KafkaAuth,
@@ -260,28 +285,8 @@ async def apply(
         have: set[Acl] = set()
         for user in plan:
             have |= await _existing(admin, f"User:{user}")
-        missing = sorted(wanted - have)
-        if missing:
-            response = await admin._send_request(CreateAcls(missing))
-            _check(
-                [
-                    (a, code, msg)
-                    for a, (code, msg) in zip(missing, response.creation_responses, strict=True)
-                ],
-                "create ACLs",
-            )
-        for stale in sorted(have - wanted):
-            filter_ = DeleteAclsRequest(
-                stale.resource_type,
-                stale.name,
-                stale.pattern,
-                stale.principal,
-                "*",
-                stale.operation,
-                ALLOW,
-            )
-            response = await admin._send_request(filter_)
-            _check([(stale, r[0], r[1]) for r in response.filter_responses], "delete a stale ACL")
+        missing = await _create(admin, sorted(wanted - have))
+        await _delete(admin, sorted(have - wanted))
         log.info(
             "kafka_acl_applied",
             users=sorted(plan),

@@ -4,6 +4,7 @@ and record the messages the rules call for (each also a pending delivery)."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 from uuid import UUID
 
 from houqin_shared.consumer import BatchHandler, Handler, Unavailable, one_at_a_time
@@ -67,32 +68,8 @@ async def on_events(conn: Conn, envs: list[Envelope]) -> None:
     message stored in one statement."""
     now = datetime.now(UTC)
     snaps = {t: await config.snapshot(conn, t) for t in dict.fromkeys(env.type for env in envs)}
-    filed = [
-        (e.report_id, named, e.tracking_no)
-        for e in (env.data for env in envs)
-        if isinstance(e, ComplaintFiled) and (named := recipients.named_reporter(e))
-    ]
-    await directory.remember_reporters(conn, filed)
-    opened = [env.data for env in envs if isinstance(env.data, TicketOpened)]
-    await names.remember_tickets(conn, [e.model_dump(mode="json") for e in opened])
-    if name_source.NAMES.must_wait() and not await names.ever_fetched(conn):
-        raise Unavailable("the names of categories and places were never fetched yet")
-    wanted: list[tuple[Envelope, Rule, list[str]]] = []
-    later: list[news.Item] = []
-    for env in envs:
-        data = env.data.model_dump(mode="json")
-        for rule in snaps[env.type]["rules"]:
-            if not rule.applies_to(data):
-                continue
-            if rule.audience == "reporter" and followers.ask_feedback(env.data):
-                report = UUID(data["report_id"])
-                later.append((env.id, env.type, rule.id, report, data, env.correlation_id))
-                continue  # told by notify.followers once feedback says who follows it
-            ids = await recipients.ids_for(conn, rule.audience, env.data)
-            if ids:
-                wanted.append((env, rule, ids))
-            else:
-                log.info("no_recipients", rule=rule.id, audience=rule.audience, event_id=env.id)
+    await _remember(conn, envs)
+    wanted, later = await _wanted(conn, envs, snaps)
     everyone = sorted({i for _, _, ids in wanted for i in ids})
     rows = {r["id"]: r for r in await directory.people(conn, everyone)}
     known, facts = await names.for_events(conn, [env.data for env, _, _ in wanted])
@@ -114,6 +91,45 @@ async def on_events(conn: Conn, envs: list[Envelope]) -> None:
         new=new,
         correlation_ids=[env.correlation_id or env.id for env in envs],
     )
+
+
+async def _remember(conn: Conn, envs: list[Envelope]) -> None:
+    """Who filed each named report and what each new ticket is about (later messages name
+    them); the names of categories and places must have been fetched once."""
+    filed = [
+        (e.report_id, named, e.tracking_no)
+        for e in (env.data for env in envs)
+        if isinstance(e, ComplaintFiled) and (named := recipients.named_reporter(e))
+    ]
+    await directory.remember_reporters(conn, filed)
+    opened = [env.data for env in envs if isinstance(env.data, TicketOpened)]
+    await names.remember_tickets(conn, [e.model_dump(mode="json") for e in opened])
+    if name_source.NAMES.must_wait() and not await names.ever_fetched(conn):
+        raise Unavailable("the names of categories and places were never fetched yet")
+
+
+async def _wanted(
+    conn: Conn, envs: list[Envelope], snaps: dict[str, Any]
+) -> tuple[list[tuple[Envelope, Rule, list[str]]], list[news.Item]]:
+    """Each event's rules that apply and their recipients; a reporter's messages wait for
+    feedback to say who follows the report (notify.followers)."""
+    wanted: list[tuple[Envelope, Rule, list[str]]] = []
+    later: list[news.Item] = []
+    for env in envs:
+        data = env.data.model_dump(mode="json")
+        for rule in snaps[env.type]["rules"]:
+            if not rule.applies_to(data):
+                continue
+            if rule.audience == "reporter" and followers.ask_feedback(env.data):
+                report = UUID(data["report_id"])
+                later.append((env.id, env.type, rule.id, report, data, env.correlation_id))
+                continue  # told by notify.followers once feedback says who follows it
+            ids = await recipients.ids_for(conn, rule.audience, env.data)
+            if ids:
+                wanted.append((env, rule, ids))
+            else:
+                log.info("no_recipients", rule=rule.id, audience=rule.audience, event_id=env.id)
+    return wanted, later
 
 
 # Every event type but the directory is handled a run at a time by the worker, types mixed.

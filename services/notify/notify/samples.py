@@ -37,7 +37,8 @@ _LOC = Location(campus="north", building="north-dorm-7", floor="3", room="312")
 _TRK = "FK20261121-0042"
 
 
-def _samples() -> list[Event]:
+def _filing() -> list[Event]:
+    """A report filed, its ticket opened and assigned."""
     return [
         ComplaintFiled(
             report_id=_ID,
@@ -73,6 +74,12 @@ def _samples() -> list[Event]:
             via="backup",
             assigned_at=_T,
         ),
+    ]
+
+
+def _stuck_and_late() -> list[Event]:
+    """A ticket its worker cannot handle, and a stage overdue."""
+    return [
         TicketStatusChanged(
             ticket_id=_ID,
             report_id=_ID,
@@ -99,6 +106,12 @@ def _samples() -> list[Event]:
             responsible_id="plumber",
             detected_at=_T,
         ),
+    ]
+
+
+def _rectification() -> list[Event]:
+    """A rectification item opened and rejected."""
+    return [
         RectificationOpened(
             item_id=_ID,
             origin="inspection",
@@ -120,6 +133,12 @@ def _samples() -> list[Event]:
             new_deadline=_T + timedelta(days=2),
             rejected_at=_T,
         ),
+    ]
+
+
+def _follow_up() -> list[Event]:
+    """A ticket merged into another, chased, and a recurring problem."""
+    return [
         TicketMerged(
             ticket_id=_ID,
             report_id=_ID,
@@ -157,6 +176,12 @@ def _samples() -> list[Event]:
             team_id="plumbers",
             detected_at=_T,
         ),
+    ]
+
+
+def _praise_and_scores() -> list[Event]:
+    """A praise, a team's score and the awards published."""
+    return [
         PraiseReceived(
             report_id=_ID,
             tracking_no=_TRK,
@@ -190,6 +215,12 @@ def _samples() -> list[Event]:
             ],
             published_at=_T,
         ),
+    ]
+
+
+def _surveys() -> list[Event]:
+    """A survey's invitations."""
+    return [
         SurveyInvitationsIssued(
             survey_id=_ID,
             title="2026年秋季学期后勤服务满意度测评",
@@ -202,6 +233,17 @@ def _samples() -> list[Event]:
             issued_at=_T,
         ),
     ]
+
+
+def _samples() -> list[Event]:
+    return (
+        _filing()
+        + _stuck_and_late()
+        + _rectification()
+        + _follow_up()
+        + _praise_and_scores()
+        + _surveys()
+    )
 
 
 SAMPLES: dict[str, Event] = {e.event_type: e for e in _samples()}
