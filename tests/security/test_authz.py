@@ -621,6 +621,41 @@ def test_scores_of_another_department_are_not_shown(api: Api) -> None:
     assert {r["department_id"] for r in own} == {"maintenance"}
 
 
+def test_award_nominations_of_another_department_are_refused(api: Api) -> None:
+    """Issue 18: a department head nominates only their own department's units, and another
+    department's people can neither read nor sign nor print its forms."""
+    inst = api.inst
+    leader = auth(inst, "authz-leader", R.leader)
+    today = date.today()
+    body = {"name": unique("authz awards"), "period_start": str(today - timedelta(days=30)),
+            "period_end": str(today + timedelta(days=1)), "departments": ["maintenance", "catering"],
+            "rules": {"min_samples": {"satisfaction": 0, "inspections": 0, "tickets": 0}}}  # fmt: skip
+    cid = api.ok("POST", "scoring", "/v1/campaigns", leader, json=body)["id"]
+    api.ok("POST", "scoring", f"/v1/campaigns/{cid}/recompute", leader)
+    setup = api.ok("GET", "scoring", "/v1/award-templates/seed002", leader)
+    api.ok("PUT", "scoring", f"/v1/campaigns/{cid}/award-setup", leader, json=setup)
+    plumber = {
+        "kind": "individual",
+        "unit_type": "staff",
+        "unit_id": "plumber",
+        "deeds": "维修及时",
+    }
+    path = f"/v1/campaigns/{cid}/nominations"
+    r = api.call("POST", "scoring", path, catering_people(inst)["catering head"], json=plumber)
+    assert_problem(r, 403)
+    assert r.json()["type"].endswith("/award-unit-forbidden")
+    head = auth(inst, "maintenance-head", R.dept_head, dept="maintenance")
+    nid = api.ok("POST", "scoring", path, head, json=plumber)["id"]
+    for who, headers in catering_people(inst).items():
+        for method, suffix, sent in (("GET", "", None), ("GET", "/form.pdf", None),
+                                     ("POST", "/signoffs", {"step": "team_lead", "decision": "approve"}),
+                                     ("POST", "/resubmit", {"deeds": "改"})):  # fmt: skip
+            r = api.call(method, "scoring", f"/v1/nominations/{nid}{suffix}", headers, json=sent)
+            assert_problem(r, 403, 404)
+        listed = api.call("GET", "scoring", path, headers)
+        assert listed.status_code == 403 or listed.json() == [], (who, listed.text)
+
+
 def test_a_reporter_cannot_see_another_reporters_report(api: Api) -> None:
     inst = api.inst
     alice = auth(inst, unique("authz-alice"), R.reporter)
