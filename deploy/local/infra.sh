@@ -37,10 +37,12 @@ commands:
   kafka-start | kafka-stop | kafka-kill   (kill = SIGKILL the broker and wait)
 
 instances (default demo):
-  demo  PostgreSQL 127.0.0.1:54320  Kafka 127.0.0.1:19092 (controller 19093)
-  test  PostgreSQL 127.0.0.1:54330  Kafka 127.0.0.1:29092 (controller 29093)
-  fault PostgreSQL 127.0.0.1:54340  Kafka 127.0.0.1:39092 (controller 39093)
-  h1-h4 PostgreSQL 127.0.0.1:54350-54380  Kafka 127.0.0.1:41092-44092 (one per developer)
+  demo  PostgreSQL 127.0.0.1:15432  Kafka 127.0.0.1:19092 (controller 19093)
+  test  PostgreSQL 127.0.0.1:25432  Kafka 127.0.0.1:29092 (controller 29093)
+  fault PostgreSQL 127.0.0.1:30432  Kafka 127.0.0.1:31092 (controller 31093)
+  h1-h4 PostgreSQL 127.0.0.1:21432-24432  Kafka 127.0.0.1:21092-24092 (one per developer)
+Every port sits below Linux's ephemeral range (32768-60999), so a passing outgoing
+connection never holds one.
 Kafka asks every client for a SASL/SCRAM sign-in; \`env\` prints the super user's.
   ports overridable with HOUQIN_PG_PORT, HOUQIN_KAFKA_PORT, HOUQIN_KAFKA_CONTROLLER_PORT;
   Kafka version with HOUQIN_KAFKA_VERSION (default 4.3.1).
@@ -85,13 +87,13 @@ parse_args() {
 setup_instance() {
   local pg kafka controller
   case $INSTANCE in
-    demo) pg=54320 kafka=19092 controller=19093 ;;
-    test) pg=54330 kafka=29092 controller=29093 ;;
-    fault) pg=54340 kafka=39092 controller=39093 ;;  # fault-injection tests beside a busy `test`
-    h1) pg=54350 kafka=41092 controller=41093 ;;  # h1-h4: one each for developers working
-    h2) pg=54360 kafka=42092 controller=42093 ;;  # side by side on one machine
-    h3) pg=54370 kafka=43092 controller=43093 ;;
-    h4) pg=54380 kafka=44092 controller=44093 ;;
+    demo) pg=15432 kafka=19092 controller=19093 ;;
+    test) pg=25432 kafka=29092 controller=29093 ;;
+    fault) pg=30432 kafka=31092 controller=31093 ;;  # fault-injection tests beside a busy `test`
+    h1) pg=21432 kafka=21092 controller=21093 ;;  # h1-h4: one each for developers working
+    h2) pg=22432 kafka=22092 controller=22093 ;;  # side by side on one machine
+    h3) pg=23432 kafka=23092 controller=23093 ;;
+    h4) pg=24432 kafka=24092 controller=24093 ;;
     *) die "unknown instance '$INSTANCE' (expected demo, test, fault or h1-h4)" ;;
   esac
   PG_PORT=${HOUQIN_PG_PORT:-$pg}
@@ -543,8 +545,8 @@ kafka_wait_ready() {
   [[ -z $KAFKA_ALREADY ]] || KAFKA_PORT=$(kafka_running_port)
   for ((i = 0; i < KAFKA_START_TIMEOUT * 2; i++)); do
     if ! proc_alive "$pid"; then
-      # The ports sit inside Linux's ephemeral range: a client's outgoing connection can hold
-      # one for a moment, and the broker's bind fails. Wait and launch again (3 times).
+      # A port overridden into Linux's ephemeral range (32768-60999) can be held for a moment by
+      # a client's outgoing connection, and the broker's bind fails. Wait and launch again (3 times).
       if ((retries < 3)) && grep -q 'Address already in use' "$KAFKA_OUT" 2>/dev/null; then
         retries=$((retries + 1))
         info "Kafka could not bind its port (held by a passing connection); retry $retries of 3"

@@ -100,6 +100,7 @@ RULES = {
     "template_unknown": ("没有该消息模板", "No such template"),
     "template_event_mismatch": ("该模板属于另一事件类型", "The template is for another event type"),
     "score_above_maximum": ("{name}：得分超过满分", "{name}: the score is above its maximum"),
+    "code_repeated": ("同一编号或对象只能出现一次", "Each code or unit may appear once"),
 }
 # fmt: on
 FIELD_ERRORS: dict[str, tuple[str, str]] = {**PYDANTIC, **RULES}

@@ -134,11 +134,7 @@ NOT_FOLLOWED = {
 }
 
 # Known impure rule modules, each with the reason. Delete a line when its reason is gone.
-IMPURE_RULE_MODULES = {
-    # access.py re-exports Reader and Worker (tickets.deps, FastAPI) for api_oversight.py and
-    # api_rectifications.py, which the lead edits this session; they should import tickets.deps.
-    "tickets/access.py": "re-exports FastAPI role dependencies for two routes",
-}
+IMPURE_RULE_MODULES: dict[str, str] = {}
 
 
 def module_file(module: str) -> Path | None:

@@ -21,7 +21,7 @@ INFRA_ONLY = {"postgres", "kafka", "kafka-users", "bootstrap", "first-start"}
 PUBLISHED = {"feedback-api", "tickets-api", "scoring-api", "notify-api", "console-api"}
 BIND = "${HOUQIN_BIND:-127.0.0.1}"
 DEMO = launcher.Instance(
-    "demo", "postgresql://postgres:postgres@127.0.0.1:54320/houqin", "127.0.0.1:19092"
+    "demo", "postgresql://postgres:postgres@127.0.0.1:15432/houqin", "127.0.0.1:19092"
 )
 TEXT = (ROOT / "docker-compose.yml").read_text()
 

@@ -97,7 +97,9 @@ class AwardSetupIn(_Strict):
                             ("steps", [s.code for s in self.steps]),
                             ("units", [f"{u.unit_type}/{u.unit_id}" for u in self.units])):  # fmt: skip
             for code in sorted({c for c in codes if codes.count(c) > 1}):
-                out.append({"loc": ["body", what], "type": "repeated", "msg": f"{code} repeats"})
+                out.append(
+                    {"loc": ["body", what], "type": "code_repeated", "msg": f"{code} repeats"}
+                )
         return out
 
 

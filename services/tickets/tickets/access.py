@@ -15,12 +15,6 @@ from typing import Any
 
 from houqin_shared.principal import Principal, Role
 
-# Only for api_oversight.py and api_rectifications.py, which the lead is editing this session: they
-# still import Reader and Worker from here. Move those imports to tickets.deps and delete this line
-# (test_architecture lists it as a known exception).
-from tickets.deps import Reader as Reader
-from tickets.deps import Worker as Worker
-
 
 def may_manage(p: Principal, team_id: str | None, department_id: str | None) -> bool:
     """Leads manage their team, heads their department, supervisors and admins everything."""

@@ -18,7 +18,8 @@ from houqin_shared.openapi import refusals
 from houqin_shared.params import PLAIN, CodeFilter
 from houqin_shared.problems import problem
 from houqin_shared.webapp import DbPool
-from tickets.access import Reader, may_manage, sees_everything
+from tickets.access import may_manage, sees_everything
+from tickets.deps import Reader
 from tickets.repository import oversight as repo
 from tickets.repository import tickets as tickets_repo
 

@@ -17,13 +17,12 @@ from houqin_shared.webapp import DbPool
 from tickets import rectification_service as svc
 from tickets import sla_service
 from tickets.access import (
-    Reader,
-    Worker,
     may_read_department,
     may_read_rectification,
     may_read_team,
     read_scope,
 )
+from tickets.deps import Reader, Worker
 from tickets.repository import directory as dir_repo
 from tickets.repository import rectifications as repo
 

@@ -1,0 +1,40 @@
+"""Every port an instance listens on sits below Linux's ephemeral range, and no two collide.
+
+Inside 32768-60999 an outgoing connection can hold a port for a moment, so a broker or database
+restarted by a fault test fails to bind (issue 19; it failed a CI run once)."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "deploy" / "local"))
+
+import launcher  # noqa: E402
+
+EPHEMERAL = range(32768, 61000)
+CASE = re.compile(r"^\s+(\w+)\) pg=(\d+) kafka=(\d+) controller=(\d+) ;;", re.M)
+
+
+def infra_ports() -> dict[str, tuple[int, int, int]]:
+    text = (ROOT / "deploy/local/infra.sh").read_text()
+    return {m[1]: (int(m[2]), int(m[3]), int(m[4])) for m in CASE.finditer(text)}
+
+
+def service_ports(instance: str) -> list[int]:
+    offset = launcher.PORT_OFFSETS[instance]
+    apis = [p + d for p in launcher.API_PORTS.values() for d in (0, 10, 20)]
+    return [p + offset for p in (*apis, launcher.SSO_PORT, launcher.CONSOLE_PORT)]
+
+
+def test_every_instance_has_its_ports_outside_the_ephemeral_range() -> None:
+    infra = infra_ports()
+    assert set(infra) == set(launcher.PORT_OFFSETS), "infra.sh and the launcher know the same"
+    taken: dict[int, str] = {}
+    for name, ports in infra.items():
+        for port in (*ports, *service_ports(name)):
+            assert port > 1024 and port not in EPHEMERAL, f"{name}: {port} is ephemeral"
+            assert port not in taken, f"{name} and {taken.get(port)} both use {port}"
+            taken[port] = name
