@@ -8,7 +8,7 @@ import json
 from importlib import resources
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from scoring.domain_awards import AwardUnit, Eligibility, Kind, QuotaRule
 from scoring.domain_signoff import Decision, Step
@@ -41,8 +41,8 @@ class EligibilityIn(_Strict):
     min_sample: int = Field(
         0, ge=0, le=100_000, strict=True, description="Satisfaction samples at least."
     )
-    veto_applies: bool = True
-    must_be_nominated: bool = True
+    veto_applies: StrictBool = True
+    must_be_nominated: StrictBool = True
 
 
 class KindIn(_Strict):
@@ -140,7 +140,7 @@ class ObjectionIn(_Strict):
 
 
 class AnswerIn(_Strict):
-    upheld: bool
+    upheld: StrictBool
     answer: str = Field(min_length=1, max_length=2_000, pattern=TEXT)
 
 
