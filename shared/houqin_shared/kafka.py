@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from aiokafka import AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from aiokafka.errors import KafkaError, TopicAlreadyExistsError
+from aiokafka.errors import KafkaConnectionError, KafkaError, TopicAlreadyExistsError
 from aiokafka.record.default_records import DefaultRecordBatchBuilder
 
 from houqin_shared.logs import get_logger
@@ -135,6 +135,19 @@ def dead_letter_topic(consumer: str) -> str:
     return f"{consumer}.dlq"
 
 
+async def start_admin(admin: AIOKafkaAdminClient, attempts: int = 15, pause_s: float = 2.0) -> None:
+    """Start an admin client, trying again for up to `attempts` x `pause_s` while a broker that
+    has just started does not answer yet (on a busy machine its listener can lag its log line)."""
+    for attempt in range(attempts):
+        try:
+            await admin.start()
+            return
+        except KafkaConnectionError:
+            if attempt + 1 == attempts:
+                raise
+            await asyncio.sleep(pause_s)
+
+
 async def ensure_topics(
     bootstrap: str,
     topics: list[str],
@@ -146,7 +159,7 @@ async def ensure_topics(
     admin = AIOKafkaAdminClient(
         **security(auth), bootstrap_servers=bootstrap, client_id="houqin-migrate"
     )
-    await admin.start()
+    await start_admin(admin)
     try:
         existing = set(await admin.list_topics())
         missing = [t for t in topics if t not in existing]

@@ -44,7 +44,7 @@ from houqin_shared.contracts.feedback import FEEDBACK_TOPIC
 from houqin_shared.contracts.inbound import INBOUND_TOPIC
 from houqin_shared.contracts.scoring import SCORING_TOPIC
 from houqin_shared.contracts.tickets import TICKETS_TOPIC
-from houqin_shared.kafka import KafkaAuth, dead_letter_topic
+from houqin_shared.kafka import KafkaAuth, dead_letter_topic, start_admin
 from houqin_shared.logs import get_logger
 
 log = get_logger(__name__)
@@ -277,7 +277,7 @@ async def apply(
     admin = AIOKafkaAdminClient(
         **admin_auth.client_kwargs(), bootstrap_servers=bootstrap, client_id="houqin-kafka-acl"
     )
-    await admin.start()
+    await start_admin(admin)
     try:
         response = await admin._send_request(AlterUserScramCredentials(passwords))
         _check([r[:3] for r in response.results], "store the SCRAM users")
