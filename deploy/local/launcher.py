@@ -154,7 +154,7 @@ def kafka_users(inst: Instance) -> None:
         return
     names = os.environ.get("HOUQIN_KAFKA_EXTERNAL_USERS", ",".join(kafka_acl.EXTERNAL_USERS))
     external = [n.strip() for n in names.split(",") if n.strip()]
-    admin = kafka_acl.admin_auth_for(inst.kafka_secrets)
+    admin = kafka_acl.admin_auth(inst.kafka_secrets)  # this instance's, not the environment's
     asyncio.run(kafka_acl.apply(inst.kafka, admin, inst.kafka_secrets, external))
 
 

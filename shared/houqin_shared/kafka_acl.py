@@ -308,13 +308,17 @@ def user_auth(user: str, secrets_dir: Path | None = None) -> KafkaAuth:
     return KafkaAuth("SASL_PLAINTEXT", "SCRAM-SHA-512", user, password(directory, user))
 
 
+def admin_auth(secrets_dir: Path) -> KafkaAuth:
+    """The broker's admin, its password from `secrets_dir` (one instance's, whatever the
+    environment says: `./houqin test` exports the test instance's admin)."""
+    admin_password = (secrets_dir / f"kafka-password-{ADMIN}").read_text().strip()
+    return KafkaAuth("SASL_PLAINTEXT", "SCRAM-SHA-512", ADMIN, admin_password)
+
+
 def admin_auth_for(secrets_dir: Path) -> KafkaAuth:
     """The environment's user when it names one (infra.sh env), else admin from `secrets_dir`."""
     auth = KafkaAuth.from_env()
-    if auth.username:
-        return auth
-    admin_password = (secrets_dir / f"kafka-password-{ADMIN}").read_text().strip()
-    return KafkaAuth("SASL_PLAINTEXT", "SCRAM-SHA-512", ADMIN, admin_password)
+    return auth if auth.username else admin_auth(secrets_dir)
 
 
 def main() -> None:
