@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Local infrastructure for houqin: a project-local PostgreSQL cluster and a single-node
-# Apache Kafka broker (KRaft, jars from Maven Central), no Docker. See deploy/local/README.md.
+# Apache Kafka broker, or a 3-broker cluster (KRaft, jars from Maven Central), no Docker.
+# See deploy/local/README.md.
 #
-#   deploy/local/infra.sh <command> [--instance demo|test|fault]
+#   deploy/local/infra.sh <command> [--instance demo|test|fault|cluster|h1-h4] [--brokers 1|3]
 #
-# Data lives in <project>/.data/<instance>/{pg,kafka,logs,run}; the Kafka jars in
-# <project>/.data/kafka-libs-<version>/ (shared by instances).
+# Data lives in <project>/.data/<instance>/{pg,kafka,logs,run} (a cluster's nodes in
+# kafka/node-<n>); the Kafka jars in <project>/.data/kafka-libs-<version>/ (shared by instances).
 set -Eeuo pipefail
 
 PROG=infra.sh
@@ -26,7 +27,7 @@ KAFKA_STOP_TIMEOUT=30    # seconds between SIGTERM and SIGKILL
 
 usage() {
   cat <<EOF
-usage: deploy/local/infra.sh <command> [--instance NAME]
+usage: deploy/local/infra.sh <command> [--instance NAME] [--brokers 1|3] [--node N]
 
 commands:
   start         install what is missing, start PostgreSQL and Kafka, wait until ready
@@ -34,13 +35,21 @@ commands:
   status        running/stopped per component; exit 0 if both run, else 3
   env           print export lines (eval "\$($PROG env --instance test)")
   pg-start | pg-stop | pg-restart
-  kafka-start | kafka-stop | kafka-kill   (kill = SIGKILL the broker and wait)
+  kafka-start | kafka-stop | kafka-kill   (kill = SIGKILL the broker and wait;
+                with --node N only node N of a cluster)
 
 instances (default demo):
   demo  PostgreSQL 127.0.0.1:15432  Kafka 127.0.0.1:19092 (controller 19093)
   test  PostgreSQL 127.0.0.1:25432  Kafka 127.0.0.1:29092 (controller 29093)
   fault PostgreSQL 127.0.0.1:30432  Kafka 127.0.0.1:31092 (controller 31093)
   h1-h4 PostgreSQL 127.0.0.1:21432-24432  Kafka 127.0.0.1:21092-24092 (one per developer)
+  cluster PostgreSQL 127.0.0.1:26432  Kafka 127.0.0.1:26092,26102,26112 (3 brokers; CI's
+        broker-kill and replica tests)
+--brokers 3 (or HOUQIN_KAFKA_BROKERS=3) runs Kafka as a cluster of 3 combined broker and
+controller nodes (3 voters; topics with replication 3 and min.insync.replicas 2); node n
+listens on the instance's Kafka and controller ports + 10*(n-1). An instance remembers its
+choice (.data/<instance>/kafka/brokers), so later commands need no option; \`cluster\` has 3
+by default, every other instance 1. Switching needs a stopped Kafka.
 Every port sits below Linux's ephemeral range (32768-60999), so a passing outgoing
 connection never holds one.
 Kafka asks every client for a SASL/SCRAM sign-in; \`env\` prints the super user's.
@@ -71,10 +80,16 @@ is_root() { [[ $EUID -eq 0 ]]; }
 parse_args() {
   COMMAND=""
   INSTANCE=demo
+  BROKERS_ARG=${HOUQIN_KAFKA_BROKERS:-}
+  NODE_ARG=""
   while (($#)); do
     case $1 in
       --instance) [[ $# -ge 2 ]] || die "--instance needs a name"; INSTANCE=$2; shift 2 ;;
       --instance=*) INSTANCE=${1#*=}; shift ;;
+      --brokers) [[ $# -ge 2 ]] || die "--brokers needs a number"; BROKERS_ARG=$2; shift 2 ;;
+      --brokers=*) BROKERS_ARG=${1#*=}; shift ;;
+      --node) [[ $# -ge 2 ]] || die "--node needs a number"; NODE_ARG=$2; shift 2 ;;
+      --node=*) NODE_ARG=${1#*=}; shift ;;
       -h | --help | help) usage; exit 0 ;;
       -*) die "unknown option '$1' (see --help)" ;;
       *) [[ -z $COMMAND ]] || die "unexpected argument '$1' (see --help)"; COMMAND=$1; shift ;;
@@ -85,7 +100,7 @@ parse_args() {
 
 # Sets ports and paths of $INSTANCE.
 setup_instance() {
-  local pg kafka controller
+  local pg kafka controller brokers=1
   case $INSTANCE in
     demo) pg=15432 kafka=19092 controller=19093 ;;
     test) pg=25432 kafka=29092 controller=29093 ;;
@@ -94,8 +109,10 @@ setup_instance() {
     h2) pg=22432 kafka=22092 controller=22093 ;;  # side by side on one machine
     h3) pg=23432 kafka=23092 controller=23093 ;;
     h4) pg=24432 kafka=24092 controller=24093 ;;
-    *) die "unknown instance '$INSTANCE' (expected demo, test, fault or h1-h4)" ;;
+    cluster) pg=26432 kafka=26092 controller=26093 ;;  # a 3-broker cluster (see brokers below)
+    *) die "unknown instance '$INSTANCE' (expected demo, test, fault, cluster or h1-h4)" ;;
   esac
+  [[ $INSTANCE != cluster ]] || brokers=3
   PG_PORT=${HOUQIN_PG_PORT:-$pg}
   KAFKA_PORT=${HOUQIN_KAFKA_PORT:-$kafka}
   CONTROLLER_PORT=${HOUQIN_KAFKA_CONTROLLER_PORT:-$controller}
@@ -103,21 +120,60 @@ setup_instance() {
   check_port HOUQIN_KAFKA_PORT "$KAFKA_PORT"
   check_port HOUQIN_KAFKA_CONTROLLER_PORT "$CONTROLLER_PORT"
   [[ $KAFKA_PORT != "$CONTROLLER_PORT" ]] || die "Kafka and controller ports must differ ($KAFKA_PORT)"
+  KAFKA_BASE_PORT=$KAFKA_PORT
+  CONTROLLER_BASE_PORT=$CONTROLLER_PORT
 
   INST_DIR=$DATA_ROOT/$INSTANCE
   PG_DIR=$INST_DIR/pg
   KAFKA_DIR=$INST_DIR/kafka
-  KAFKA_DATA=$KAFKA_DIR/data               # log.dirs
-  KAFKA_PROPS=$KAFKA_DIR/server.properties
   KAFKA_CLUSTER_ID_FILE=$KAFKA_DIR/cluster.id
   KAFKA_SECRETS=$KAFKA_DIR/secrets          # kafka-password-<user>: admin here, the rest by kafka_acl
   KAFKA_ADMIN_PW_FILE=$KAFKA_SECRETS/kafka-password-admin
-  KAFKA_SCRAM_MARKER=$KAFKA_DIR/scram.formatted  # the storage was formatted with admin's SCRAM user
+  KAFKA_BROKERS_FILE=$KAFKA_DIR/brokers     # how many brokers this instance runs (1 or 3)
   LOG_DIR=$INST_DIR/logs
   RUN_DIR=$INST_DIR/run
   PG_LOG=$LOG_DIR/postgresql.log
-  KAFKA_OUT=$LOG_DIR/kafka.out
-  KAFKA_PID_FILE=$RUN_DIR/kafka.pid
+  # --brokers (or HOUQIN_KAFKA_BROKERS), else what the instance last started with, else its default
+  BROKERS=${BROKERS_ARG:-$(cat "$KAFKA_BROKERS_FILE" 2>/dev/null || echo "$brokers")}
+  [[ $BROKERS == 1 || $BROKERS == 3 ]] || die "--brokers must be 1 or 3 (got '$BROKERS')"
+  if ((BROKERS > 1)); then
+    check_port "the last broker's port" $((KAFKA_PORT + 10 * (BROKERS - 1)))
+    check_port "the last controller's port" $((CONTROLLER_PORT + 10 * (BROKERS - 1)))
+    (((KAFKA_PORT - CONTROLLER_PORT) % 10 != 0)) ||
+      die "with $BROKERS brokers, Kafka and controller ports must differ by other than a multiple of 10"
+  fi
+  if [[ -n $NODE_ARG ]]; then
+    [[ $NODE_ARG =~ ^[0-9]+$ ]] && ((NODE_ARG >= 1 && NODE_ARG <= BROKERS)) ||
+      die "--node must be 1..$BROKERS for instance $INSTANCE"
+  fi
+  kafka_node 1
+}
+
+# kafka_node <n>: points the KAFKA_* variables at node n. One broker keeps the layout it
+# always had (kafka/data, logs/kafka.out, run/kafka.pid); node n of a cluster lives in
+# kafka/node-<n> and listens on the base ports + 10*(n-1).
+kafka_node() {
+  KAFKA_NODE=$1
+  KAFKA_PORT=$((KAFKA_BASE_PORT + 10 * (KAFKA_NODE - 1)))
+  CONTROLLER_PORT=$((CONTROLLER_BASE_PORT + 10 * (KAFKA_NODE - 1)))
+  if ((BROKERS == 1)); then
+    KAFKA_NODE_DIR=$KAFKA_DIR
+    KAFKA_OUT=$LOG_DIR/kafka.out
+    KAFKA_PID_FILE=$RUN_DIR/kafka.pid
+    KAFKA_NAME=kafka
+  else
+    KAFKA_NODE_DIR=$KAFKA_DIR/node-$KAFKA_NODE
+    KAFKA_OUT=$LOG_DIR/kafka-$KAFKA_NODE.out
+    KAFKA_PID_FILE=$RUN_DIR/kafka-$KAFKA_NODE.pid
+    KAFKA_NAME=kafka-$KAFKA_NODE
+  fi
+  KAFKA_DATA=$KAFKA_NODE_DIR/data               # log.dirs
+  KAFKA_PROPS=$KAFKA_NODE_DIR/server.properties
+  KAFKA_SCRAM_MARKER=$KAFKA_NODE_DIR/scram.formatted  # formatted with admin's SCRAM user
+}
+
+kafka_nodes() {  # the nodes a kafka-* command acts on: --node N, else all
+  if [[ -n $NODE_ARG ]]; then echo "$NODE_ARG"; else seq 1 "$BROKERS"; fi
 }
 
 check_port() {  # check_port <env-name> <value>
@@ -447,6 +503,21 @@ kafka_write_props() {
   local t
   t=$(<"$KAFKA_CONF_DIR/server.properties.template")
   t=${t//@INSTANCE@/"$INSTANCE"}
+  t=${t//@NODE_ID@/"$KAFKA_NODE"}
+  t=${t//@BROKERS@/"$BROKERS"}
+  if ((BROKERS == 1)); then  # a standalone controller (formatted with --standalone)
+    t=${t//@QUORUM@/"controller.quorum.bootstrap.servers=127.0.0.1:$CONTROLLER_PORT"}
+    t=${t//@REPLICATION@/1}
+    t=${t//@MIN_ISR@/1}
+  else  # static voters: every node is one
+    local n voters=()
+    for ((n = 1; n <= BROKERS; n++)); do
+      voters+=("$n@127.0.0.1:$((CONTROLLER_BASE_PORT + 10 * (n - 1)))")
+    done
+    t=${t//@QUORUM@/"controller.quorum.voters=$(IFS=,; echo "${voters[*]}")"}
+    t=${t//@REPLICATION@/3}
+    t=${t//@MIN_ISR@/2}
+  fi
   t=${t//@KAFKA_PORT@/"$KAFKA_PORT"}
   t=${t//@CONTROLLER_PORT@/"$CONTROLLER_PORT"}
   t=${t//@LOG_DIR@/"$KAFKA_DATA"}
@@ -459,6 +530,7 @@ kafka_write_props() {
 # `admin`, so the broker could not sign in to itself: it is moved aside to kafka/data.pre-sasl
 # (its events are not carried over; the services recreate their topics when they migrate).
 kafka_retire_pre_sasl_data() {
+  ((BROKERS == 1)) || return 0  # clusters came after SASL
   [[ -f $KAFKA_DATA/meta.properties ]] || return 0
   [[ -f $KAFKA_SCRAM_MARKER && -s $KAFKA_ADMIN_PW_FILE ]] && return 0
   info "Kafka storage $KAFKA_DATA predates SASL: moving it to $KAFKA_DIR/data.pre-sasl and formatting anew"
@@ -480,7 +552,9 @@ kafka_format() {
   fi
   id=$(<"$KAFKA_CLUSTER_ID_FILE")
   info "formatting Kafka storage $KAFKA_DATA (cluster id $id) ..."
-  kafka_java kafka.tools.StorageTool format --standalone -t "$id" -c "$KAFKA_PROPS" \
+  local quorum=()
+  ((BROKERS > 1)) || quorum=(--standalone)  # a cluster's voters are in its properties
+  kafka_java kafka.tools.StorageTool format "${quorum[@]}" -t "$id" -c "$KAFKA_PROPS" \
     --add-scram "SCRAM-SHA-512=[name=admin,password=$(kafka_admin_password)]" \
     --ignore-formatted >>"$log" 2>&1 ||
     die "kafka storage format failed: $(first_exception "$log") (see $log)"
@@ -499,6 +573,7 @@ kafka_launch() {
     tcp_open "$p" && die "port 127.0.0.1:$p is taken by another process (not instance $INSTANCE's Kafka)"
   done
   mkdir -p "$KAFKA_DATA" "$LOG_DIR" "$RUN_DIR"
+  echo "$BROKERS" >"$KAFKA_BROKERS_FILE"
   kafka_fetch_libs
   kafka_retire_pre_sasl_data
   kafka_write_props
@@ -507,7 +582,7 @@ kafka_launch() {
   rm -f "$KAFKA_PID_FILE"
   # bash -c writes its own pid, then execs java: the pid file is the JVM's pid.
   # shellcheck disable=SC2016
-  (cd "$KAFKA_DIR" && exec setsid nohup bash -c 'echo $$ >"$0"; exec "$@"' "$KAFKA_PID_FILE" \
+  (cd "$KAFKA_NODE_DIR" && exec setsid nohup bash -c 'echo $$ >"$0"; exec "$@"' "$KAFKA_PID_FILE" \
     "$JAVA" -Xms256m -Xmx512m -XX:+UseG1GC -XX:MaxGCPauseMillis=20 \
     -XX:+ExplicitGCInvokesConcurrent -XX:+ExitOnOutOfMemoryError -Djava.awt.headless=true \
     -Dlog4j2.configurationFile="$KAFKA_CONF_DIR/log4j2.properties" \
@@ -564,21 +639,82 @@ kafka_wait_ready() {
   ((i < KAFKA_START_TIMEOUT * 2)) || die "Kafka not ready after ${KAFKA_START_TIMEOUT}s (see $KAFKA_OUT)"
   local state=ready
   [[ -z $KAFKA_ALREADY ]] || state="already running"
-  echo "kafka     $state  127.0.0.1:$KAFKA_PORT  pid $pid"
+  printf '%-9s %s  127.0.0.1:%s  pid %s\n' "$KAFKA_NAME" "$state" "$KAFKA_PORT" "$pid"
   kafka_props_sasl ||
     info "warning: this Kafka was started before SASL (PLAINTEXT, no ACLs); restart it for SASL: $PROG kafka-stop --instance $INSTANCE && $PROG kafka-start --instance $INSTANCE"
 }
 
+# The other layout (one broker, or a cluster) must not run: they would share ports and secrets.
+kafka_check_mode() {
+  local want=$BROKERS other n pid
+  other=$((BROKERS == 1 ? 3 : 1))
+  BROKERS=$other
+  for ((n = 1; n <= other; n++)); do
+    kafka_node "$n"
+    if pid=$(kafka_pid); then
+      BROKERS=$want
+      kafka_node 1
+      die "instance $INSTANCE runs Kafka with $other broker(s) ($KAFKA_NAME pid $pid); stop it first ($PROG kafka-stop --instance $INSTANCE)"
+    fi
+  done
+  BROKERS=$want
+  kafka_node 1
+}
+
+# The nodes (all, or --node N) are launched first, then waited for: a cluster's node is ready
+# only once its quorum has formed, so all must boot side by side.
+KAFKA_LAUNCHED=()
+kafka_launch_nodes() {
+  local n
+  kafka_check_mode
+  KAFKA_LAUNCHED=()
+  for n in $(kafka_nodes); do
+    kafka_node "$n"
+    kafka_launch
+    KAFKA_LAUNCHED+=("$n:$KAFKA_LAUNCHED_PID:$KAFKA_ALREADY")
+  done
+}
+
+kafka_wait_nodes() {
+  local entry n
+  for entry in "${KAFKA_LAUNCHED[@]}"; do
+    IFS=: read -r n KAFKA_LAUNCHED_PID KAFKA_ALREADY <<<"$entry"
+    kafka_node "$n"
+    kafka_wait_ready
+  done
+  kafka_node 1
+}
+
 kafka_start() {
-  kafka_launch
-  kafka_wait_ready
+  kafka_launch_nodes
+  kafka_wait_nodes
+}
+
+kafka_stop_nodes() {  # every node of this instance's layout (or --node N), then the other layout's
+  local n want=$BROKERS
+  for n in $(kafka_nodes); do kafka_node "$n"; kafka_stop; done
+  if [[ -z $NODE_ARG ]]; then  # a layout switched by hand while running: stop that too
+    BROKERS=$((want == 1 ? 3 : 1))
+    for ((n = 1; n <= BROKERS; n++)); do
+      kafka_node "$n"
+      if kafka_pid >/dev/null; then kafka_stop; fi
+    done
+    BROKERS=$want
+  fi
+  kafka_node 1
+}
+
+kafka_kill_nodes() {
+  local n
+  for n in $(kafka_nodes); do kafka_node "$n"; kafka_kill; done
+  kafka_node 1
 }
 
 kafka_stop() {
   local pid
   if ! pid=$(kafka_pid); then
     rm -f "$KAFKA_PID_FILE"
-    echo "kafka     stopped"
+    printf '%-9s stopped\n' "$KAFKA_NAME"
     return 0
   fi
   kill -TERM "$pid" 2>/dev/null || true
@@ -588,19 +724,19 @@ kafka_stop() {
     wait_gone "$pid" 30 || die "Kafka (pid $pid) survived SIGKILL"
   fi
   rm -f "$KAFKA_PID_FILE"
-  echo "kafka     stopped  (was pid $pid)"
+  printf '%-9s stopped  (was pid %s)\n' "$KAFKA_NAME" "$pid"
 }
 
 kafka_kill() {
   local pid
   if ! pid=$(kafka_pid); then
-    echo "kafka     not running"
+    printf '%-9s not running\n' "$KAFKA_NAME"
     return 0
   fi
   kill -KILL "$pid" 2>/dev/null || true
   wait_gone "$pid" 30 || die "Kafka (pid $pid) survived SIGKILL"
   rm -f "$KAFKA_PID_FILE"
-  echo "kafka     killed  (was pid $pid)"
+  printf '%-9s killed  (was pid %s)\n' "$KAFKA_NAME" "$pid"
 }
 
 # ---------------------------------------------------------------------------------------
@@ -615,13 +751,18 @@ cmd_status() {
     echo "postgres  stopped  127.0.0.1:$PG_PORT"
     rc=3
   fi
-  if pid=$(kafka_pid); then
-    port=$(kafka_running_port)
-    echo "kafka     running  127.0.0.1:${port:-$KAFKA_PORT}  pid $pid"
-  else
-    echo "kafka     stopped  127.0.0.1:$KAFKA_PORT"
-    rc=3
-  fi
+  local n
+  for ((n = 1; n <= BROKERS; n++)); do
+    kafka_node "$n"
+    if pid=$(kafka_pid); then
+      port=$(kafka_running_port)
+      printf '%-9s running  127.0.0.1:%s  pid %s\n' "$KAFKA_NAME" "${port:-$KAFKA_PORT}" "$pid"
+    else
+      printf '%-9s stopped  127.0.0.1:%s\n' "$KAFKA_NAME" "$KAFKA_PORT"
+      rc=3
+    fi
+  done
+  kafka_node 1
   return "$rc"
 }
 
@@ -629,7 +770,9 @@ cmd_status() {
 # reads these), and where the other users' passwords are (the launcher gives each service its own).
 cmd_env() {
   echo "export HOUQIN_PG_ADMIN_DSN='postgresql://$PG_SUPERUSER:$PG_PASSWORD@127.0.0.1:$PG_PORT/$PG_DATABASE'"
-  echo "export HOUQIN_KAFKA_BOOTSTRAP='127.0.0.1:$KAFKA_PORT'"
+  local n servers=()
+  for ((n = 1; n <= BROKERS; n++)); do servers+=("127.0.0.1:$((KAFKA_BASE_PORT + 10 * (n - 1)))"); done
+  echo "export HOUQIN_KAFKA_BOOTSTRAP='$(IFS=,; echo "${servers[*]}")'"
   if kafka_props_sasl && [[ -s $KAFKA_ADMIN_PW_FILE ]]; then
     echo "export HOUQIN_KAFKA_SECURITY_PROTOCOL='SASL_PLAINTEXT'"
     echo "export HOUQIN_KAFKA_SASL_MECHANISM='SCRAM-SHA-512'"
@@ -648,12 +791,12 @@ main() {
     start)
       ensure_prereqs pg kafka
       lock_instance
-      kafka_launch        # the JVM boots while PostgreSQL starts
+      kafka_launch_nodes  # the JVMs boot while PostgreSQL starts
       pg_start
-      kafka_wait_ready ;;
+      kafka_wait_nodes ;;
     stop)
       lock_instance
-      kafka_stop
+      kafka_stop_nodes
       if pg_pid >/dev/null; then ensure_prereqs pg; pg_stop; else echo "postgres  stopped"; fi ;;
     status) cmd_status || exit "$?" ;;
     env) cmd_env ;;
@@ -661,8 +804,8 @@ main() {
     pg-stop) lock_instance; if pg_pid >/dev/null; then ensure_prereqs pg; pg_stop; else echo "postgres  stopped"; fi ;;
     pg-restart) ensure_prereqs pg; lock_instance; pg_stop; pg_start ;;
     kafka-start) ensure_prereqs kafka; lock_instance; kafka_start ;;
-    kafka-stop) lock_instance; kafka_stop ;;
-    kafka-kill) lock_instance; kafka_kill ;;
+    kafka-stop) lock_instance; kafka_stop_nodes ;;
+    kafka-kill) lock_instance; kafka_kill_nodes ;;
     *) die "unknown command '$COMMAND' (see --help)" ;;
   esac
 }

@@ -43,6 +43,7 @@ PORT_OFFSETS = {
     "h2": 4000,
     "h3": 5000,
     "h4": 6000,
+    "cluster": 7000,  # a 3-broker Kafka (infra.sh): CI's broker-kill and replica tests
 }
 PORT_SETTING = {"api": "HTTP_PORT", "worker": "WORKER_PORT", "relay": "RELAY_PORT"}
 # The tools' Kafka sign-in (admin, from `infra.sh env`): never passed on to the services, which
@@ -117,6 +118,7 @@ def service_env(inst: Instance, service: str) -> dict[str, str]:
         p + "DATABASE_URL": service_dsn(inst.admin_dsn, service),
         p + "KAFKA_BOOTSTRAP": inst.kafka,
         **kafka_user_env(inst, service),
+        **topic_layout_env(inst, service),
         p + "HTTP_PORT": str(inst.port(service, "api")),
         p + "WORKER_PORT": str(inst.port(service, "worker")),
         p + "RELAY_PORT": str(inst.port(service, "relay")),
@@ -140,6 +142,15 @@ def kafka_user_env(inst: Instance, service: str) -> dict[str, str]:
         p + "SASL_USERNAME": service,
         p + "SASL_PASSWORD": inst.kafka_password(service),
     }
+
+
+def topic_layout_env(inst: Instance, service: str) -> dict[str, str]:
+    """On a 3-broker cluster (infra.sh --brokers 3), topics get 3 replicas, 2 in sync per write;
+    on one broker the services' defaults (1 replica) stand."""
+    if len(inst.kafka.split(",")) < 3:
+        return {}
+    p = service.upper() + "_KAFKA_TOPIC_"
+    return {p + "REPLICATION": "3", p + "MIN_INSYNC": "2"}
 
 
 def kafka_users(inst: Instance) -> None:

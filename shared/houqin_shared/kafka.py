@@ -148,14 +148,48 @@ async def start_admin(admin: AIOKafkaAdminClient, attempts: int = 15, pause_s: f
             await asyncio.sleep(pause_s)
 
 
+@dataclass(frozen=True)
+class TopicLayout:
+    """How the platform's topics are made: `partitions` bounds how many workers of one group
+    share the work; on a cluster, `replication` 3 with `min_insync` 2 lets one broker die with
+    nothing lost (an acks=all write needs 2 copies). One broker: replication 1, as always."""
+
+    partitions: int = DEFAULT_PARTITIONS
+    replication: int = 1
+    min_insync: int = 1
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.min_insync <= self.replication:
+            raise ValueError(
+                f"min_insync {self.min_insync} must be between 1 and replication {self.replication}"
+            )
+
+    @classmethod
+    def of(cls, settings: ServiceSettings) -> TopicLayout:
+        return cls(
+            settings.kafka_topic_partitions,
+            settings.kafka_topic_replication,
+            settings.kafka_topic_min_insync,
+        )
+
+    def new_topic(self, name: str) -> NewTopic:
+        # One replica: no topic config, the broker's defaults (as before clusters came).
+        configs = {"min.insync.replicas": str(self.min_insync)} if self.replication > 1 else None
+        return NewTopic(name, self.partitions, self.replication, topic_configs=configs)
+
+
 async def ensure_topics(
     bootstrap: str,
     topics: list[str],
     partitions: int = DEFAULT_PARTITIONS,
     auth: KafkaAuth | None = None,
+    layout: TopicLayout | None = None,
 ) -> None:
     """Create the topics that do not exist yet (idempotent); part of each service's migrate
-    (a service's user may create the topics it produces, consumes and dead-letters)."""
+    (a service's user may create the topics it produces, consumes and dead-letters). `layout`
+    (partitions, replication, min.insync.replicas) wins over `partitions`; a topic that exists
+    keeps its own."""
+    layout = layout or TopicLayout(partitions)
     admin = AIOKafkaAdminClient(
         **security(auth), bootstrap_servers=bootstrap, client_id="houqin-migrate"
     )
@@ -165,9 +199,13 @@ async def ensure_topics(
         missing = [t for t in topics if t not in existing]
         if missing:
             with contextlib.suppress(TopicAlreadyExistsError):
-                await admin.create_topics(
-                    [NewTopic(t, num_partitions=partitions, replication_factor=1) for t in missing]
-                )
-            log.info("topics_created", topics=missing)
+                await admin.create_topics([layout.new_topic(t) for t in missing])
+            log.info(
+                "topics_created",
+                topics=missing,
+                partitions=layout.partitions,
+                replication=layout.replication,
+                min_insync=layout.min_insync,
+            )
     finally:
         await admin.close()

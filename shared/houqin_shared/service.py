@@ -192,7 +192,10 @@ async def run_migrate(spec: ServiceSpec, settings: ServiceSettings) -> None:
         + ([kafka.dead_letter_topic(spec.group)] if spec.consumes else [])
     )
     await kafka.ensure_topics(
-        settings.kafka_bootstrap, sorted(set(topics)), auth=kafka.KafkaAuth.of(settings)
+        settings.kafka_bootstrap,
+        sorted(set(topics)),
+        auth=kafka.KafkaAuth.of(settings),
+        layout=kafka.TopicLayout.of(settings),
     )
 
 

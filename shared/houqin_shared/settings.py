@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -113,6 +113,28 @@ class ServiceSettings(BaseSettings):
         description="The broker's message.max.bytes (Kafka's default, which deploy/local and"
         " compose keep): the producers' max_request_size, and the largest outbox row a relay"
         " publishes (a larger one is moved to outbox_quarantine, counted and logged), bytes.",
+    )
+    kafka_topic_partitions: int = Field(
+        4,
+        ge=1,
+        le=1024,
+        description="Partitions of each topic a migrate creates (a topic that exists keeps its"
+        " own): at most this many workers of one group share the work.",
+    )
+    kafka_topic_replication: int = Field(
+        1,
+        ge=1,
+        le=16,
+        description="Replication factor of each topic a migrate creates: 1 on one broker, 3 on a"
+        " cluster (infra.sh --brokers 3 and ./houqin run give 3 there).",
+    )
+    kafka_topic_min_insync: int = Field(
+        1,
+        ge=1,
+        le=16,
+        description="min.insync.replicas of each topic a migrate creates with more than one"
+        " replica (2 of 3: an acks=all write survives one broker's loss); at most"
+        " KAFKA_TOPIC_REPLICATION.",
     )
     http_host: str = Field("127.0.0.1", description="Address the HTTP API binds to.")
     http_port: int = Field(8000, description="Port of the HTTP API.")
@@ -235,3 +257,9 @@ class ServiceSettings(BaseSettings):
     @classmethod
     def _unset_is_off(cls, value: Any) -> Any:
         return False if value == "" else value
+
+    @model_validator(mode="after")
+    def _min_insync_within_replication(self) -> ServiceSettings:
+        if self.kafka_topic_min_insync > self.kafka_topic_replication:
+            raise ValueError("KAFKA_TOPIC_MIN_INSYNC must not exceed KAFKA_TOPIC_REPLICATION")
+        return self

@@ -1,7 +1,9 @@
 """Every port an instance listens on sits below Linux's ephemeral range, and no two collide.
 
 Inside 32768-60999 an outgoing connection can hold a port for a moment, so a broker or database
-restarted by a fault test fails to bind (issue 19; it failed a CI run once)."""
+restarted by a fault test fails to bind (issue 19; it failed a CI run once). Any instance may run
+Kafka as a 3-broker cluster (infra.sh --brokers 3): nodes 2 and 3 listen 10 and 20 above node 1's
+ports, and those count too."""
 
 from __future__ import annotations
 
@@ -18,14 +20,27 @@ EPHEMERAL = range(32768, 61000)
 CASE = re.compile(r"^\s+(\w+)\) pg=(\d+) kafka=(\d+) controller=(\d+) ;;", re.M)
 
 
-def infra_ports() -> dict[str, tuple[int, int, int]]:
+CLUSTER_NODES = 3  # infra.sh: node n listens on the Kafka and controller ports + 10*(n-1)
+# The second worker and relay of each service the replica test (tests/e2e/test_replicas.py)
+# starts beside the platform's: their health ports, 30 and 40 above the service's API port.
+EXTRA_ROLE_PORTS = (30, 40)
+
+
+def infra_ports() -> dict[str, tuple[int, ...]]:
     text = (ROOT / "deploy/local/infra.sh").read_text()
-    return {m[1]: (int(m[2]), int(m[3]), int(m[4])) for m in CASE.finditer(text)}
+    return {
+        m[1]: (
+            int(m[2]),
+            *(int(m[3]) + 10 * n for n in range(CLUSTER_NODES)),
+            *(int(m[4]) + 10 * n for n in range(CLUSTER_NODES)),
+        )
+        for m in CASE.finditer(text)
+    }
 
 
 def service_ports(instance: str) -> list[int]:
     offset = launcher.PORT_OFFSETS[instance]
-    apis = [p + d for p in launcher.API_PORTS.values() for d in (0, 10, 20)]
+    apis = [p + d for p in launcher.API_PORTS.values() for d in (0, 10, 20, *EXTRA_ROLE_PORTS)]
     return [p + offset for p in (*apis, launcher.SSO_PORT, launcher.CONSOLE_PORT)]
 
 
@@ -38,3 +53,9 @@ def test_every_instance_has_its_ports_outside_the_ephemeral_range() -> None:
             assert port > 1024 and port not in EPHEMERAL, f"{name}: {port} is ephemeral"
             assert port not in taken, f"{name} and {taken.get(port)} both use {port}"
             taken[port] = name
+
+
+def test_a_cluster_instance_exists_for_ci() -> None:
+    """CI's broker-kill and replica tests run on `cluster`, which nothing else in CI uses."""
+    assert "cluster" in infra_ports()
+    assert "cluster" in launcher.PORT_OFFSETS
