@@ -54,6 +54,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 import launcher
 from bench_infra import one_row_insert, pgbench
 from campus_model import TERM_DAYS, Campus, Report
+from profile_layers import record as profile_record
 
 from houqin_shared.bootstrap import SERVICES
 from houqin_shared.identity import LocalIssuer
@@ -662,6 +663,8 @@ async def measure(platform: launcher.Platform, base: float, args: argparse.Names
         while not run.offered:
             await asyncio.sleep(0.01)
         cpu_box["start"] = cpu_snapshot(pids)
+        if args.profile:
+            profile_record(pids, args.seconds, args.profile)
 
     snapper = asyncio.create_task(snap_at_start())
     end_snap: dict[str, float] = {}
@@ -687,6 +690,11 @@ async def measure(platform: launcher.Platform, base: float, args: argparse.Names
         await hops(inst.admin_dsn, run),
         (load0, load1),
     )
+    if args.profile:  # for bench/profile_layers.py: CPU seconds per process, accepted reports
+        used = {k: end_snap[k] - cpu_box["start"][k] for k in end_snap}
+        accepted = sum(1 for f in run.filed.values() if f.measured)
+        (args.profile / "cpu.json").write_text(json.dumps(used, indent=1))
+        (args.profile / "reports.txt").write_text(str(accepted))
 
 
 if __name__ == "__main__":
@@ -704,4 +712,7 @@ if __name__ == "__main__":
     parser.add_argument("--baseline-seconds", type=int, default=10)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--keep-running", action="store_true", help="leave the platform up")
+    parser.add_argument(
+        "--profile", type=Path, help="py-spy every Python process into DIR (profile_layers.py)"
+    )
     main(parser.parse_args())
