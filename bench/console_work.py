@@ -19,6 +19,12 @@ are routed to) poll /work/cards every `--poll` seconds, as the open 我的工单
 each open page: from the API's acceptance of the report (its answer) to the first poll answer
 that lists its tracking number. Prints p50, p95 and p99 in seconds, the worst, the reports never
 seen within `--wait` seconds, and p99 / 2 s. `--measure updates` runs only this part.
+
+The pages poll in two ways, in turn in the same run (`--polls both`, `--update-rounds` times):
+first as before conditional polls (no version sent: every poll renders the cards, the console's
+path of the old code, the baseline), then as the page does now (it opens /work, and each poll
+sends the version of the cards it shows: 204 while unchanged). Each phase prints the polls
+rendered and left alone, and the console's and tickets' CPU over it (cores).
 """
 
 from __future__ import annotations
@@ -30,6 +36,7 @@ import re
 import sys
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import aiohttp
@@ -45,6 +52,8 @@ WORKER = "plumber"  # the plumbing post's primary: the reports below are routed 
 REPORTERS = ("student", "teacher")
 TRACKING = re.compile(r"FK\d{8}-\d{4,}")
 UPDATE_TARGET_S = 2.0
+VERSION = re.compile(r'data-queue-version="([^"]+)"')
+VERSION_HEADER = "X-Queue-Version"  # what the open page sends (console.pages.work)
 OPEN = ["new", "assigned", "accepted", "on_site", "paused", "reopened", "cannot_handle"]
 
 
@@ -158,27 +167,55 @@ async def speed(args: argparse.Namespace, inst: launcher.Instance, one: dict[str
             await s.close()
 
 
+@dataclass
+class Polls:
+    """What one open page's polls got: when each tracking number was first listed, polls
+    answered with cards (200) and left alone (204), failures."""
+
+    seen: dict[str, float] = field(default_factory=dict)
+    rendered: int = 0
+    unchanged: int = 0
+    failed: int = 0
+
+    def look(self, body: str, at: float) -> str | None:
+        for no in TRACKING.findall(body):
+            self.seen.setdefault(no, at)
+        shown = VERSION.search(body)
+        return shown.group(1) if shown else None
+
+
 async def poll_page(
-    session: aiohttp.ClientSession, url: str, poll_s: float, seen: dict[str, float],
-    stop: asyncio.Event,
-) -> int:  # fmt: skip
+    session: aiohttp.ClientSession, console: str, poll_s: float, polls: Polls,
+    stop: asyncio.Event, conditional: bool,
+) -> None:  # fmt: skip
     """One open queue page: its cards every `poll_s` seconds (as htmx's `every` does: the next
-    tick after the answer); when each tracking number was first listed. Failed polls counted."""
-    failed = 0
+    tick after the answer). `conditional`: as the page does now, it opens /work first and each
+    poll sends the version of the cards it shows (204 while unchanged); otherwise every poll
+    renders the cards (no version sent: the console's path before conditional polls)."""
+    version = None
+    if conditional:
+        async with session.get(console + "/work", allow_redirects=False) as r:
+            version = polls.look(await r.text(), time.perf_counter())
     while not stop.is_set():
         t0 = time.perf_counter()
+        headers = {VERSION_HEADER: version} if version else {}
         try:
-            async with session.get(url, allow_redirects=False) as r:
+            async with session.get(
+                console + "/work/cards", headers=headers, allow_redirects=False
+            ) as r:
                 body = await r.text()
                 arrived = time.perf_counter()
-                if r.status != 200:
-                    failed += 1
-                for no in TRACKING.findall(body):
-                    seen.setdefault(no, arrived)
+                if r.status == 204:
+                    polls.unchanged += 1
+                elif r.status == 200:
+                    polls.rendered += 1
+                    shown = polls.look(body, arrived)
+                    version = shown if conditional else None
+                else:
+                    polls.failed += 1
         except (aiohttp.ClientError, TimeoutError):
-            failed += 1
+            polls.failed += 1
         await asyncio.sleep(max(0.0, poll_s - (time.perf_counter() - t0)))
-    return failed
 
 
 async def file_reports(
@@ -232,38 +269,44 @@ async def file_reports(
     return accepted
 
 
-async def updates(args: argparse.Namespace, inst: launcher.Instance) -> None:
-    """A new ticket's way to the open queue pages: acceptance to first listing, per page."""
+async def updates_once(
+    args: argparse.Namespace, inst: launcher.Instance, sessions: list[aiohttp.ClientSession],
+    conditional: bool, pids: dict[str, int],
+) -> None:  # fmt: skip
+    """One phase: the open pages poll while `--reports` reports are filed; acceptance to the
+    first listing, per report and page; the console's and tickets' CPU over the phase."""
     console = launcher.console_url(inst)
-    bench.USER = WORKER
-    t0 = time.perf_counter()
-    sessions = [await bench.sign_in(console, inst.sso_url) for _ in range(args.pages)]
-    print(f"signed in {args.pages} queue pages as {WORKER!r} in {time.perf_counter() - t0:.1f} s")
-    seen: list[dict[str, float]] = [{} for _ in sessions]
+    polls = [Polls() for _ in sessions]
     stop = asyncio.Event()
-    try:
-        polls = [
-            asyncio.create_task(poll_page(s, console + "/work/cards", args.poll, seen[i], stop))
-            for i, s in enumerate(sessions)
-        ]
-        await asyncio.sleep(args.poll * 2)  # every page has listed what was already there
-        before = [set(x) for x in seen]
-        made: dict[str, float] = {}
-        accepted = await file_reports(inst, args.reports, args.gap, os.urandom(3).hex(), made)
-        deadline = time.perf_counter() + args.wait
-        while time.perf_counter() < deadline and not all(no in x for x in seen for no in accepted):
-            await asyncio.sleep(0.2)
-        stop.set()
-        failed = sum(await asyncio.gather(*polls))
-    finally:
-        for s in sessions:
-            await s.close()
-    delays = [x[no] - t for x, old in zip(seen, before, strict=True)
-              for no, t in accepted.items() if no in x and no not in old]  # fmt: skip
-    missed = sum(1 for x in seen for no in accepted if no not in x)
-    print(f"queue updates: {len(accepted)} reports x {args.pages} open pages (poll every"
-          f" {args.poll:g} s), {len(delays)} arrivals, {missed} not seen within {args.wait:g} s,"
-          f" {failed} failed polls")  # fmt: skip
+    cpu0, t0 = {k: bench.cpu_seconds(v) for k, v in pids.items()}, time.perf_counter()
+    tasks = [
+        asyncio.create_task(poll_page(s, console, args.poll, polls[i], stop, conditional))
+        for i, s in enumerate(sessions)
+    ]
+    await asyncio.sleep(args.poll * 2)  # every page has listed what was already there
+    before = [set(x.seen) for x in polls]
+    made: dict[str, float] = {}
+    accepted = await file_reports(inst, args.reports, args.gap, os.urandom(3).hex(), made)
+    deadline = time.perf_counter() + args.wait
+    while time.perf_counter() < deadline and not all(
+        no in x.seen for x in polls for no in accepted
+    ):
+        await asyncio.sleep(0.2)
+    stop.set()
+    await asyncio.gather(*tasks)
+    seconds = time.perf_counter() - t0
+    cpu = {k: (bench.cpu_seconds(v) - cpu0[k]) / seconds for k, v in pids.items()}
+    delays = [x.seen[no] - t for x, old in zip(polls, before, strict=True)
+              for no, t in accepted.items() if no in x.seen and no not in old]  # fmt: skip
+    missed = sum(1 for x in polls for no in accepted if no not in x.seen)
+    rendered, unchanged = sum(x.rendered for x in polls), sum(x.unchanged for x in polls)
+    how = "conditional polls (version sent, 204 while unchanged)" if conditional else (
+        "every poll renders (no version sent: as before)")  # fmt: skip
+    print(f"queue updates, {how}: {len(accepted)} reports x {len(sessions)} open pages (poll"
+          f" every {args.poll:g} s), {len(delays)} arrivals, {missed} not seen within"
+          f" {args.wait:g} s; polls: {rendered} rendered, {unchanged} unchanged (204),"
+          f" {sum(x.failed for x in polls)} failed; load average {os.getloadavg()[0]:.1f}")  # fmt: skip
+    print("  CPU over the phase (cores): " + ", ".join(f"{k} {v:.2f}" for k, v in cpu.items()))
     if not delays:
         print("  no arrival measured")
         return
@@ -281,6 +324,29 @@ async def updates(args: argparse.Namespace, inst: launcher.Instance) -> None:
           f" every report seen)")  # fmt: skip
 
 
+async def updates(args: argparse.Namespace, inst: launcher.Instance) -> None:
+    """A new ticket's way to the open queue pages: acceptance to first listing, per page, with
+    the pages polling as before (every poll renders) and conditionally, in turn (`--polls`)."""
+    console = launcher.console_url(inst)
+    bench.USER = WORKER
+    t0 = time.perf_counter()
+    sessions = [await bench.sign_in(console, inst.sso_url) for _ in range(args.pages)]
+    print(f"signed in {args.pages} queue pages as {WORKER!r} in {time.perf_counter() - t0:.1f} s")
+    pids = {
+        "console": bench.listener_pid(int(console.rsplit(":", 1)[1].strip("/"))),
+        "tickets": bench.listener_pid(inst.port("tickets", "api")),
+    }
+    found = {k: v for k, v in pids.items() if v is not None}
+    modes = {"both": [False, True], "full": [False], "conditional": [True]}[args.polls]
+    try:
+        for _ in range(args.update_rounds):
+            for conditional in modes:
+                await updates_once(args, inst, sessions, conditional, found)
+    finally:
+        for s in sessions:
+            await s.close()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--instance", default="demo", choices=sorted(launcher.PORT_OFFSETS))
@@ -294,6 +360,12 @@ def main() -> int:
     parser.add_argument("--reports", type=int, default=20)
     parser.add_argument("--gap", type=float, default=1.5, help="seconds between reports")
     parser.add_argument("--wait", type=float, default=30, help="seconds to wait for the last")
+    parser.add_argument(
+        "--polls", choices=["both", "full", "conditional"], default="both",
+        help="how the open pages poll: every poll renders (as before), conditionally, or both in"
+        " turn in the same run (the first as the baseline)",
+    )  # fmt: skip
+    parser.add_argument("--update-rounds", type=int, default=1, help="times each --polls phase")
     args = parser.parse_args()
     args.pages = args.pages or args.users
     inst = launcher.instance(args.instance)

@@ -5,7 +5,8 @@ and accepts, arrives and resolves it with a photo; a ticket runs late, its count
 the level-1 message reaches the team lead, whose link opens the overdue ticket, and the lead
 reassigns it to the backup; the lead accepts an incoming
 transfer; a pause that needs approval is approved by the lead; two workers act at once and the
-second is told what happened; a new ticket appears in an open queue within 2 s."""
+second is told what happened; a new ticket appears in an open queue within 2 s, and an
+unchanged queue's poll is answered 204 (the page left alone)."""
 
 from __future__ import annotations
 
@@ -243,8 +244,12 @@ def test_a_ticket_handed_away_meanwhile_keeps_what_was_typed(console: Console, p
 
 
 def test_a_new_ticket_appears_in_an_open_queue_within_2_s(console: Console, phone: Page) -> None:
+    """...and while the queue stays as it is, its polls are answered 204 No Content: each poll
+    sends the version of the cards it shows, htmx leaves the cards alone and the countdowns
+    keep ticking in the page."""
     console.sign_in(phone, "plumber", "/work")
     expect(phone.get_by_role("heading", name="我的工单")).to_be_visible()
+    before = shown_version(phone)
     words = f"淋浴喷头坏了 {uuid.uuid4().hex[:6]}"
     t = file_repair(console, words)
     seen_at = time.monotonic()
@@ -252,6 +257,34 @@ def test_a_new_ticket_appears_in_an_open_queue_within_2_s(console: Console, phon
     expect(card).to_be_visible(timeout=2_000)
     assert time.monotonic() - seen_at <= 2.0
     assert re.search("接单时限", card.inner_text())
+    now = shown_version(phone)
+    assert now != before  # the cards came with the queue's new version
+
+    clock = card.locator(".clock[data-due] .clock-text").first
+    for _ in range(5):  # another write to the plumber's tickets may come between: poll again
+        phone.locator("#work-queue > ul.work-cards").evaluate("el => { el.dataset.kept = 'yes' }")
+        clock.evaluate("el => { el.textContent = '' }")
+        with phone.expect_response(lambda r: r.url.endswith("/work/cards"), timeout=10_000) as got:
+            pass
+        poll = got.value
+        if poll.status == 204:
+            break
+        assert poll.status == 200, poll.status
+        now = shown_version(phone)
+    assert poll.status == 204, "an unchanged queue's poll was answered with its cards"
+    assert poll.request.headers.get("x-queue-version") == now
+    assert poll.request.headers.get("hx-request") == "true"
+    expect(phone.locator("ul.work-cards[data-kept='yes']")).to_have_count(1)  # left as it was
+    expect(clock).not_to_have_text("", timeout=2_000)  # the countdown ticks on in the page
+
+
+def shown_version(page: Page) -> str:
+    """The queue version the open page's cards carry (and send with each poll)."""
+    mark = page.locator("#work-queue [data-queue-version]")
+    expect(mark).to_have_count(1)
+    version = mark.get_attribute("data-queue-version")
+    assert version
+    return version
 
 
 DRILL = "leak-drill"  # the e2e story's catalogue entry: accept within one minute

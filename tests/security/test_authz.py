@@ -213,6 +213,8 @@ ACCESS: dict[str, dict[tuple[str, str], Access]] = {
         ("PUT", "/v1/directory/rules"): Access(ADMIN),
         ("GET", "/v1/queues/mine"): Access(READER),
         ("GET", "/v1/queues/team"): Access(READER),
+        ("GET", "/v1/queues/mine/version"): Access(READER),
+        ("GET", "/v1/queues/team/version"): Access(READER),
         # supervisors and leaders; a department head for their own department only
         ("GET", "/v1/queues/overdue"): Access(
             frozenset({R.supervisor, R.leader, R.dept_head}),
@@ -541,6 +543,7 @@ def test_another_department_cannot_act_on_or_read_maintenance_work(api: Api) -> 
         attempts += [
             # another department's team queue and incoming transfers (a head: own teams only)
             ("GET", t, "/v1/queues/team", {"params": {"team_id": "plumbers"}}),
+            ("GET", t, "/v1/queues/team/version", {"params": {"team_id": "plumbers"}}),
             ("GET", t, "/v1/transfers/incoming", {"params": {"team_id": "plumbers"}}),
             # reading the ticket, its audit trail and transfers, and the team's ticket list
             ("GET", t, f"/v1/tickets/{tid}", {}),

@@ -14,6 +14,8 @@ from console.api import Api, Location, Model, Photo
 
 STAGES = ("accept", "arrive", "finish")
 DONE_AT = {"accept": "accepted_at", "arrive": "arrived_at", "finish": "resolved_at"}
+MINE_OPEN = ["assigned", "accepted", "on_site", "paused", "reopened", "cannot_handle"]
+TEAM_OPEN = ["new", *MINE_OPEN]
 
 
 class Ticket(Model):
@@ -157,14 +159,17 @@ class WorkApi:
         return (await self.api.call(service, "GET", path, token, params=params or None)).json()
 
     async def my_queue(self, token: str) -> QueuePage:
-        open_ = ["assigned", "accepted", "on_site", "paused", "reopened", "cannot_handle"]
-        body = await self._get("tickets", "/v1/queues/mine", token, status=open_, limit=200)
+        body = await self._get("tickets", "/v1/queues/mine", token, status=MINE_OPEN, limit=200)
         return QueuePage.model_validate(body)
 
     async def team_queue(self, token: str) -> QueuePage:
-        open_ = ["new", "assigned", "accepted", "on_site", "paused", "reopened", "cannot_handle"]
-        body = await self._get("tickets", "/v1/queues/team", token, status=open_, limit=200)
+        body = await self._get("tickets", "/v1/queues/team", token, status=TEAM_OPEN, limit=200)
         return QueuePage.model_validate(body)
+
+    async def queue_version(self, token: str, team: bool) -> str:
+        """The version of my queue (the team's: `team`) as the cards above list it."""
+        path, status = ("/v1/queues/team", TEAM_OPEN) if team else ("/v1/queues/mine", MINE_OPEN)
+        return str((await self._get("tickets", path + "/version", token, status=status))["version"])
 
     async def ticket(self, token: str, ticket_id: uuid.UUID) -> Ticket:
         return Ticket.model_validate(await self._get("tickets", f"/v1/tickets/{ticket_id}", token))

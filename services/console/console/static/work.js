@@ -40,6 +40,14 @@
   tick();
   setInterval(tick, 1000);
   document.addEventListener("htmx:afterSettle", tick);
+  // A queue's poll sends the version of the cards it shows: unchanged, the console answers 204
+  // and htmx leaves the cards alone (the countdowns above keep ticking all the same).
+  document.addEventListener("htmx:configRequest", function (event) {
+    var box = event.detail.elt;
+    var mark = box && box.classList && box.classList.contains("work-live")
+      ? box.querySelector("[data-queue-version]") : null;
+    if (mark) event.detail.headers["X-Queue-Version"] = mark.dataset.queueVersion;
+  });
   // Photos: too large, too many or not an image are refused here, in words, before sending
   // (so the note typed beside them is never lost to a refused upload).
   document.addEventListener("change", function (event) {

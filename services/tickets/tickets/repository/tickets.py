@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -161,3 +162,27 @@ async def queue(
         f"SELECT status, count(*) AS n FROM tickets{where} GROUP BY status", *args
     )
     return [dict(r) for r in rows], {r["status"]: r["n"] for r in counts}
+
+
+async def queue_version(
+    conn: Conn,
+    *,
+    assignee_id: str | None = None,
+    team_id: str | None = None,
+    statuses: Sequence[str] | None = None,
+    category: str | None = None,
+    urgency: str | None = None,
+) -> tuple[str, int]:
+    """What `queue` with the same filters would match, summed up: a digest of each matching
+    ticket's id and row version (xmin, the transaction that last wrote it) and their count.
+    Any write to a matching ticket, one joining or one leaving changes the digest, whatever
+    column changed and in whatever order the writes committed (a maximum of updated_at would
+    miss a write that commits after a later one, and the escalation steps do not set it).
+    One query on tickets_assignee_status or tickets_team_status."""
+    row = await conn.fetchrow(
+        "SELECT count(*) AS n, md5(coalesce(string_agg(id::text || ':' || xmin::text, ','"
+        f" ORDER BY id), '')) AS digest FROM tickets{_FILTER}",
+        assignee_id, team_id, None, statuses, category, urgency, None,
+    )  # fmt: skip
+    assert row is not None
+    return str(row["digest"]), int(row["n"])

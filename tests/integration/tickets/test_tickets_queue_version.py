@@ -1,0 +1,104 @@
+"""The queue versions a polling page asks for (issue 16): tickets' /v1/queues/mine/version and
+/v1/queues/team/version change whenever what the queue lists could have changed (a ticket joins,
+leaves or is written to, in any column and in any commit order), stay the same otherwise, and
+are read only by whom the queue is for."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from tickets_support import Env, opened
+
+pytestmark = pytest.mark.infra
+
+MINE = "/v1/queues/mine/version"
+TEAM = "/v1/queues/team/version"
+OPEN = {"status": ["assigned", "accepted", "on_site", "paused", "reopened", "cannot_handle"]}
+
+
+async def version(e: Env, path: str, user: str, **params: Any) -> dict[str, Any]:
+    r = await e.client.get(path, params={**OPEN, **params}, headers=e.as_user(user))
+    assert r.status_code == 200, r.text
+    body = dict(r.json())
+    assert set(body) == {"version", "total"} and 0 < len(body["version"]) <= 64
+    return body
+
+
+async def test_my_queue_version_changes_with_every_change_of_the_queue(tickets_env: Env) -> None:
+    e = tickets_env
+    empty = await version(e, MINE, "plumber")
+    assert empty["total"] == 0
+    assert await version(e, MINE, "plumber") == empty  # nothing changed: the same version
+
+    t = await opened(e)
+    assert t["assignee_id"] == "plumber"
+    one = await version(e, MINE, "plumber")
+    assert one["total"] == 1 and one["version"] != empty["version"]
+    assert await version(e, MINE, "plumber") == one
+
+    r = await e.client.post(f"/v1/tickets/{t['id']}/accept", headers=e.as_user("plumber"))
+    assert r.status_code == 200, r.text
+    accepted = await version(e, MINE, "plumber")
+    assert accepted["total"] == 1 and accepted["version"] not in (one["version"], empty["version"])
+
+    # a write that leaves updated_at alone (an escalation step), and one whose updated_at is
+    # older than what the queue showed (a transaction that committed after a later one)
+    await e.pool.execute("UPDATE tickets SET next_check_at = now() WHERE id = $1", t["id"])
+    stepped = await version(e, MINE, "plumber")
+    assert stepped["version"] != accepted["version"]
+    await e.pool.execute(
+        "UPDATE tickets SET status = 'on_site', updated_at = updated_at - interval '1 hour'"
+        " WHERE id = $1",
+        t["id"],
+    )
+    late = await version(e, MINE, "plumber")
+    assert late["version"] != stepped["version"] and late["total"] == 1
+
+    # the filters are the queue's: a status outside them is not counted
+    only_new = await version(e, MINE, "plumber", status=["new"])
+    assert only_new["total"] == 0
+
+    # another one, handed to the backup: it leaves the plumber's queue and joins the backup's
+    t2 = await opened(e)
+    two = await version(e, MINE, "plumber")
+    assert two["total"] == 2
+    backup_before = await version(e, MINE, "plumber-backup")
+    r = await e.client.post(
+        f"/v1/tickets/{t2['id']}/assign", json={"assignee_id": "plumber-backup"},
+        headers=e.as_user("plumbing-lead"),
+    )  # fmt: skip
+    assert r.status_code == 200, r.text
+    gone = await version(e, MINE, "plumber")
+    assert gone["version"] != two["version"]
+    assert gone == late  # the very queue it was before the second one came: the same version
+    backup_after = await version(e, MINE, "plumber-backup")
+    assert backup_after["total"] == backup_before["total"] + 1
+    assert backup_after["version"] != backup_before["version"]
+
+
+async def test_a_worker_reads_only_the_version_of_their_own_queue(tickets_env: Env) -> None:
+    """`mine` is always the caller's own (no parameter names anyone else): another worker's
+    new ticket leaves it as it was; the team's version is for the team and its overseers."""
+    e = tickets_env
+    backup = await version(e, MINE, "plumber-backup")
+    team = await version(e, TEAM, "plumbing-lead")
+    await opened(e)  # the plumber's
+    assert await version(e, MINE, "plumber-backup") == backup
+    r = await e.client.get(
+        MINE, params={"assignee_id": "plumber"}, headers=e.as_user("plumber-backup")
+    )
+    assert r.json() == backup  # an unknown parameter names nobody else
+    changed = await version(e, TEAM, "plumbing-lead")
+    assert changed["version"] != team["version"] and changed["total"] == team["total"] + 1
+    assert await version(e, TEAM, "plumber") == changed  # a member reads their team's
+    assert await version(e, TEAM, "maintenance-head", team_id="plumbers") == changed
+
+    r = await e.client.get(TEAM, params={"team_id": "electricians"}, headers=e.as_user("plumber"))
+    assert r.status_code == 403 and r.json()["type"].endswith("/queue-read-forbidden"), r.text
+    r = await e.client.get(TEAM, headers=e.as_user("supervisor"))  # a token without a team
+    assert r.status_code == 422 and r.json()["type"].endswith("/team-required"), r.text
+    r = await e.client.get(MINE, params={"status": "lost"}, headers=e.as_user("plumber"))
+    assert r.status_code == 422, r.text
+    assert (await e.client.get(MINE)).status_code == 401
+    assert (await e.client.get(MINE, headers=e.as_user("student"))).status_code == 403
