@@ -56,6 +56,10 @@ READY = Gauge(
 READY_CHECK = Gauge(
     "houqin_ready_check", "1 when one dependency answered at the last scrape", ["check"]
 )
+REQUESTS_SHED = Counter(
+    "houqin_http_requests_shed_total",
+    "Requests answered 503 overloaded at once: the process had HTTP_MAX_IN_FLIGHT in hand",
+)
 CONSUMER_LAG = Gauge(
     "houqin_consumer_lag", "Records behind the partition's end", ["consumer", "topic", "partition"]
 )

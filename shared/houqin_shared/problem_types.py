@@ -45,6 +45,7 @@ _PLATFORM = (
     P("headers-too-large", 431, "请求头过大", "The request headers are too large"),
     P("internal-error", 500, "服务出错了，请稍后重试", "Something went wrong on our side: try again later"),
     P("database-unavailable", 503, "服务暂时不可用，请稍后重试", "The service is briefly unavailable: try again in a moment"),
+    P("overloaded", 503, "服务繁忙，请稍后重试", "The service is busy: try again in a moment"),
     P("identity-unavailable", 503, "登录服务暂时不可用，请稍后重试", "The sign-in service is unavailable: try again shortly"),
     P("token-missing", 401, "请先登录", "Please sign in"),
     P("token-invalid", 401, "登录信息无效，请重新登录", "Your sign-in is not valid: sign in again"),

@@ -150,6 +150,12 @@ class ServiceSettings(BaseSettings):
     http_max_header_bytes: int = Field(
         16384, ge=1024, description="Most header bytes accepted in a request (431 beyond)."
     )
+    http_max_in_flight: int = Field(
+        32,
+        ge=0,
+        description="Most requests one API process handles at once; beyond, an immediate 503"
+        " problem+json `overloaded` with Retry-After instead of a queue (0: no limit).",
+    )
     http_reuse_port: bool = Field(
         False,
         description="Bind the API with SO_REUSEPORT, so that several API processes of one"

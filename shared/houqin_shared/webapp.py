@@ -9,8 +9,10 @@ from typing import Annotated
 
 import asyncpg
 from fastapi import APIRouter, Depends, FastAPI, Request
+from starlette.middleware import Middleware
 
 from houqin_shared import db
+from houqin_shared.admission import Admission
 from houqin_shared.http import base_app, install_health, kafka_check
 from houqin_shared.identity import install_identity, verifier_from_settings
 from houqin_shared.openapi import problem_openapi
@@ -45,6 +47,8 @@ def service_app(title: str, settings: ServiceSettings, *routers: APIRouter) -> F
             await app.state.pool.close()
 
     app = base_app(title, lifespan=lifespan, limits=settings, version="0.1.0")
+    # innermost (after RequestContext): a refusal is timed and answered with its request id
+    app.user_middleware.append(Middleware(Admission, limit=settings.http_max_in_flight))
     install_identity(app, verifier)
 
     async def database() -> None:
