@@ -58,6 +58,8 @@ async def test_my_queue_version_changes_with_every_change_of_the_queue(tickets_e
     # the filters are the queue's: a status outside them is not counted
     only_new = await version(e, MINE, "plumber", status=["new"])
     assert only_new["total"] == 0
+    r = await e.client.get(MINE, headers=e.as_user("plumber"))  # no status: every one of mine
+    assert r.status_code == 200 and r.json() == late, r.text
 
     # another one, handed to the backup: it leaves the plumber's queue and joins the backup's
     t2 = await opened(e)

@@ -173,16 +173,26 @@ async def queue_version(
     category: str | None = None,
     urgency: str | None = None,
 ) -> tuple[str, int]:
-    """What `queue` with the same filters would match, summed up: a digest of each matching
-    ticket's id and row version (xmin, the transaction that last wrote it) and their count.
-    Any write to a matching ticket, one joining or one leaving changes the digest, whatever
-    column changed and in whatever order the writes committed (a maximum of updated_at would
-    miss a write that commits after a later one, and the escalation steps do not set it).
-    One query on tickets_assignee_status or tickets_team_status."""
+    """What `queue` with the same filters (one assignee's or one team's) would match, summed
+    up: a digest of each matching ticket's id and row version (xmin, the transaction that last
+    wrote it) and their count. Any write to a matching ticket, one joining or one leaving
+    changes the digest, whatever column changed and in whatever order the writes committed (a
+    maximum of updated_at would miss a write that commits after a later one, and the escalation
+    steps do not set it). One query on tickets_assignee_status or tickets_team_status: the
+    owner's column and the status filter are written out, so even a generic plan of the
+    prepared statement keeps both in the index condition (`$1 IS NULL OR ...` would not)."""
+    column, owner = (
+        ("assignee_id", assignee_id) if assignee_id is not None else ("team_id", team_id)
+    )
+    if owner is None:
+        raise ValueError("a queue version is of one assignee's or one team's queue")
+    status = "status = ANY($2::text[])" if statuses else "$2::text[] IS NULL"  # both: indexed
     row = await conn.fetchrow(
         "SELECT count(*) AS n, md5(coalesce(string_agg(id::text || ':' || xmin::text, ','"
-        f" ORDER BY id), '')) AS digest FROM tickets{_FILTER}",
-        assignee_id, team_id, None, statuses, category, urgency, None,
+        f" ORDER BY id), '')) AS digest FROM tickets WHERE {column} = $1"
+        f" AND {status} AND ($3::text IS NULL OR category = $3)"
+        " AND ($4::text IS NULL OR urgency = $4)",
+        owner, statuses, category, urgency,
     )  # fmt: skip
     assert row is not None
     return str(row["digest"]), int(row["n"])
