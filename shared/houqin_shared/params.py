@@ -18,6 +18,8 @@ from fastapi import Path, Query
 from pydantic import AfterValidator, BeforeValidator, Field
 from pydantic_core import PydanticCustomError
 
+from houqin_shared.strict import STRICT_INT
+
 _INSTANT = re.compile(
     r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})", re.ASCII
 )
@@ -97,11 +99,5 @@ PathName = Annotated[str, Path(min_length=1, max_length=64, pattern=PLAIN)]
 CodeFilter = Annotated[str | None, Query(max_length=64, pattern=r"^[a-z0-9][a-z0-9_-]*$")]
 
 
-def _whole_number(value: Any) -> Any:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise PydanticCustomError("int_type", "Input should be a JSON integer")
-    return value
-
-
 # A row id in a body: a JSON integer (not true, not "5"), 1 .. MAX_ID.
-BodyId = Annotated[int, Field(ge=1, le=MAX_ID), BeforeValidator(_whole_number)]
+BodyId = Annotated[int, Field(ge=1, le=MAX_ID), STRICT_INT]

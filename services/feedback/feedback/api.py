@@ -21,6 +21,7 @@ from houqin_shared.logs import get_logger
 from houqin_shared.openapi import refusals
 from houqin_shared.params import Instant
 from houqin_shared.problems import ProblemError, problem
+from houqin_shared.strict import QueryBool
 from houqin_shared.webapp import DbPool, get_pool
 
 router = APIRouter(prefix="/v1", tags=["reports"])
@@ -219,7 +220,7 @@ async def my_reports(
     before: Instant | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     supported: Annotated[
-        bool, Query(description="The reports you said 'me too' to, instead of your own.")
+        QueryBool, Query(description="The reports you said 'me too' to, instead of your own.")
     ] = False,
     stage: Annotated[
         domain_track.Stage | None,

@@ -29,6 +29,7 @@ from feedback.uploads import (
 from houqin_shared.identity import CurrentPrincipal, Principal, Role
 from houqin_shared.openapi import refusals
 from houqin_shared.problems import ProblemError, problem
+from houqin_shared.strict import QueryBool
 from houqin_shared.webapp import DbPool
 
 router = APIRouter(prefix="/v1/photos", tags=["photos"])
@@ -184,7 +185,7 @@ async def read_photo(
     pool: DbPool,
     request: Request,
     original: Annotated[
-        bool,
+        QueryBool,
         Query(
             description="The bytes as sent, metadata included: only for the report's reporter"
             " and the staff assigned to it (403 photo-original-forbidden for anyone else)."

@@ -19,6 +19,7 @@ from houqin_shared.contracts import VoteCast
 from houqin_shared.identity import CurrentPrincipal, Principal, Role, require_roles
 from houqin_shared.openapi import refusals
 from houqin_shared.problems import problem
+from houqin_shared.strict import QueryBool
 from houqin_shared.webapp import DbPool
 
 router = APIRouter(prefix="/v1/ballots", tags=["votes"])
@@ -65,7 +66,7 @@ async def create_ballot(body: domain_votes.BallotIn, who: Organiser, pool: DbPoo
 
 @router.get("", response_model=list[BallotOut])
 async def list_ballots(
-    who: CurrentPrincipal, pool: DbPool, open_now: bool = True
+    who: CurrentPrincipal, pool: DbPool, open_now: QueryBool = True
 ) -> list[dict[str, Any]]:
     async with pool.acquire() as conn:
         return await votes.list_ballots(conn, datetime.now(UTC) if open_now else None)

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from itertools import pairwise
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, model_validator
 
 from houqin_shared.contracts.common import Urgency
 from houqin_shared.contracts.feedback import EscalationSteps, StageLimits
 from houqin_shared.field_errors import invalid_field
+from houqin_shared.strict import STRICT_INT, JsonInt
 
 PHONE = r"^\+?[0-9][0-9 ()-]{2,30}$"
+# Up to 90 days of minutes, a JSON integer.
+Minutes90 = Annotated[int, Field(ge=1, le=60 * 24 * 90), STRICT_INT]
 
 
 class LimitsIn(BaseModel):
@@ -20,9 +23,9 @@ class LimitsIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     urgency: Urgency
-    accept_minutes: int | None = Field(None, ge=1, le=60 * 24 * 90)
-    arrive_minutes: int | None = Field(None, ge=1, le=60 * 24 * 90)
-    finish_minutes: int | None = Field(None, ge=1, le=60 * 24 * 365)
+    accept_minutes: Minutes90 | None = None
+    arrive_minutes: Minutes90 | None = None
+    finish_minutes: Annotated[int, Field(ge=1, le=60 * 24 * 365), STRICT_INT] | None = None
 
     @model_validator(mode="after")
     def _ordered(self) -> LimitsIn:
@@ -38,12 +41,22 @@ class EscalationIn(EscalationSteps):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    level_percents: list[int] = Field(
+    warn_at_percent: JsonInt = Field(
+        80, ge=1, le=99, description="The assignee is warned at this share of the limit."
+    )
+    level_percents: list[Annotated[int, Field(ge=1, le=2000), STRICT_INT]] = Field(
         [100, 200, 300],
         min_length=3,
         max_length=3,
         description="Levels 1, 2 and 3 at these shares of the limit, increasing, the first at"
         " least 100, at most 2000 (error type escalation_levels_order at body.escalation).",
+    )
+    remind_every_minutes: JsonInt = Field(
+        120,
+        ge=5,
+        le=10080,
+        description="Level-3 reminders, and the chase of an undecided cannot_handle ticket, this"
+        " much working time apart.",
     )
 
     @model_validator(mode="after")
@@ -74,10 +87,8 @@ class ServiceIn(BaseModel):
     department_id: str | None = Field(
         None, min_length=1, max_length=64, pattern=r"^[a-z0-9][a-z0-9_-]*$"
     )
-    reply_minutes: int | None = Field(
+    reply_minutes: Minutes90 | None = Field(
         None,
-        ge=1,
-        le=60 * 24 * 90,
         description="The reply deadline promised for a suggestion or consultation, working"
         " minutes (else the tickets service's default).",
     )

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationInfo, f
 from feedback.domain import PLAIN
 from houqin_shared.field_errors import invalid_field
 from houqin_shared.principal import Principal, Role
+from houqin_shared.strict import JsonInt
 
 LOW = 2  # a score at or below this needs a comment
 
@@ -48,9 +49,9 @@ class ConfirmationIn(BaseModel):
 class RatingIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    quality: int = Field(ge=1, le=5)
-    timeliness: int = Field(ge=1, le=5)
-    attitude: int = Field(ge=1, le=5)
+    quality: JsonInt = Field(ge=1, le=5)
+    timeliness: JsonInt = Field(ge=1, le=5)
+    attitude: JsonInt = Field(ge=1, le=5)
     comment: str | None = Field(
         None,
         min_length=1,

@@ -7,7 +7,7 @@ import hashlib
 import secrets
 import uuid
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -17,6 +17,7 @@ from houqin_shared.contracts.common import UnitType
 from houqin_shared.contracts.feedback import SurveyInvitationsIssued, SurveyInvitee, UnitScore
 from houqin_shared.field_errors import invalid_field
 from houqin_shared.params import Day
+from houqin_shared.strict import STRICT_INT
 
 
 class QuestionIn(BaseModel):
@@ -56,8 +57,10 @@ class UnitAnswer(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     unit_type: UnitType
-    unit_id: str
-    scores: dict[str, int] = Field(description="Question id -> 1..5.")
+    unit_id: str = Field(min_length=1, max_length=64, pattern=CODE)
+    scores: dict[str, Annotated[int, Field(ge=1, le=5), STRICT_INT]] = Field(
+        max_length=30, description="Question id -> 1..5."
+    )
 
 
 class AnswerIn(BaseModel):

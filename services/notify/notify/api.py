@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 from houqin_shared.identity import CurrentPrincipal, Principal, Role, require_roles
 from houqin_shared.params import BodyId, CodeFilter, SerialId
 from houqin_shared.problems import problem
+from houqin_shared.strict import QueryBool
 from houqin_shared.webapp import DbPool
 from notify.repository import messages
 
@@ -74,7 +75,7 @@ async def my_inbox(
     who: CurrentPrincipal,
     pool: DbPool,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    unread: bool = False,
+    unread: QueryBool = False,
 ) -> list[dict[str, Any]]:
     async with pool.acquire() as conn:
         return await messages.inbox(conn, who.subject, limit, unread)

@@ -14,6 +14,7 @@ from houqin_shared.identity import Principal, Role, require_roles
 from houqin_shared.openapi import refusals
 from houqin_shared.params import PLAIN, PathName, SerialId
 from houqin_shared.problems import ProblemError, problem
+from houqin_shared.strict import JsonInt
 from houqin_shared.webapp import DbPool
 from notify import channel_settings, samples, templates
 from notify.domain import AUDIENCES, CHANNEL_TYPES, PRIORITIES, Rule
@@ -285,7 +286,7 @@ class ChannelIn(BaseModel):
     settings: dict[str, Any] = Field(default_factory=dict, max_length=20)
     enabled: StrictBool = True
     rate_per_s: StrictFloat | None = Field(None, gt=0, le=10000, description="None: no limit.")
-    burst: int = Field(1, ge=1, le=10000)
+    burst: JsonInt = Field(1, ge=1, le=10000)
 
 
 class ChannelOut(ChannelIn):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import uuid
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
@@ -16,6 +16,7 @@ from houqin_shared.contracts.tickets import ComplaintOutcome, PauseReason, Track
 from houqin_shared.openapi import refusals
 from houqin_shared.params import PLAIN
 from houqin_shared.problems import problem
+from houqin_shared.strict import STRICT_INT
 from houqin_shared.webapp import DbPool
 from tickets import (
     assign_service,
@@ -84,10 +85,8 @@ class Move(BaseModel):
         description="Pausing (required): waiting_parts 等待配件, reporter_absent 报修人不在 or"
         " outside_contractor 外包单位处理.",
     )
-    pause_days: int | None = Field(
+    pause_days: Annotated[int, Field(ge=1, le=30), STRICT_INT] | None = Field(
         None,
-        ge=1,
-        le=30,
         description="Pausing: working days (default and most for a worker: the rules'"
         " pause_max_days; longer only by the team lead, department head or a supervisor).",
     )

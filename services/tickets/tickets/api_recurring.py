@@ -14,6 +14,7 @@ from houqin_shared.identity import Principal, Role, require_roles
 from houqin_shared.openapi import refusals
 from houqin_shared.params import PLAIN
 from houqin_shared.problems import problem
+from houqin_shared.strict import QueryBool
 from houqin_shared.webapp import DbPool
 from tickets.access import may_manage
 from tickets.repository import recurring as repo
@@ -77,7 +78,7 @@ def may_acknowledge(p: Principal, team_id: str | None, department_id: str | None
 async def list_recurring(
     p: Reviewer,
     pool: DbPool,
-    open_only: Annotated[bool, Query(description="Only those not acknowledged yet.")] = False,
+    open_only: Annotated[QueryBool, Query(description="Only those not acknowledged yet.")] = False,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
 ) -> list[dict[str, Any]]:

@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field
 
 from houqin_shared.openapi import refusals
 from houqin_shared.problems import problem
+from houqin_shared.strict import QueryBool
 from houqin_shared.webapp import DbPool
 from tickets import directory_events
 from tickets.deps import Admin, Reader
@@ -71,7 +72,7 @@ async def import_sheet(
     request: Request,
     _: Admin,
     pool: DbPool,
-    dry_run: Annotated[bool, Query(description="true: only list what would change")] = True,
+    dry_run: Annotated[QueryBool, Query(description="true: only list what would change")] = True,
 ) -> SheetOut:
     """Import a workbook as GET /v1/directory/sheet writes it (upsert by code; nothing is
     removed). A sheet with any error is refused as a whole (directory-invalid, `errors`: each

@@ -15,6 +15,7 @@ from houqin_shared.contracts.tickets import PauseReason
 from houqin_shared.openapi import refusals
 from houqin_shared.params import PLAIN, CodeFilter, SerialId
 from houqin_shared.problems import problem
+from houqin_shared.strict import JsonInt
 from houqin_shared.webapp import DbPool
 from tickets import directory_events, reading_service, work_service
 from tickets.deps import Manager, Reader, Worker
@@ -29,7 +30,7 @@ router = APIRouter(prefix="/v1", tags=["work"])
 class PauseRequestIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     pause_reason: PauseReason
-    pause_days: int = Field(ge=1, le=30, description="Working days asked for.")
+    pause_days: JsonInt = Field(ge=1, le=30, description="Working days asked for.")
     note: str | None = Field(None, max_length=4000, pattern=PLAIN)
 
 

@@ -16,6 +16,7 @@ from houqin_shared.field_errors import invalid_field
 from houqin_shared.params import PLAIN, Instant
 from houqin_shared.principal import Principal, Role
 from houqin_shared.problems import problem
+from houqin_shared.strict import JsonFloat
 from tickets import rectification_service
 from tickets.access import may_manage
 from tickets.domain import CODE
@@ -23,12 +24,14 @@ from tickets.repository import directory as dir_repo
 from tickets.repository import supervision as repo
 from tickets.sla import WorkingCalendar
 
+MAX_SCORE = 10_000  # an item's points on a checklist
+
 
 class ChecklistItem(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: str = Field(min_length=1, max_length=500, pattern=PLAIN)
-    score: float = Field(ge=0)
-    max_score: float = Field(gt=0)
+    score: JsonFloat = Field(ge=0, le=MAX_SCORE)
+    max_score: JsonFloat = Field(gt=0, le=MAX_SCORE)
 
     @model_validator(mode="after")
     def _within(self) -> ChecklistItem:

@@ -1,0 +1,51 @@
+"""Numbers and booleans as the OpenAPI document states them.
+
+pydantic's lax mode reads `true` as 1, `"3"` as 3, and 0, 1, `"yes"`, `"on"` as booleans, though
+the document promises a JSON integer, number or boolean: the API fuzzer found such fields one at
+a time (`"recurring_days": true`, `"burst": true`, `?open_only=yes`). These types keep the
+document's word and add nothing to it (the schema is still `integer`, `number`, `boolean`); a
+refusal carries pydantic's usual error code. tests/unit/test_strict_inputs.py checks every field
+and parameter of the four APIs.
+
+- `JsonInt`: a JSON integer (96.0 too: JSON Schema counts it one, and the fuzzer sends it),
+  never a boolean or a string. Bounds go in the field's own `Field(...)`:
+  `days: JsonInt = Field(30, ge=1, le=3650)`. Anywhere else (optional, in a list or a map) they
+  go before the check, `Annotated[int, Field(ge=1, le=5), STRICT_INT]`: pydantic documents
+  bounds placed after a validator as `ge`/`le`, which JSON Schema does not know (the test above
+  checks that no schema holds them).
+- `JsonFloat`: a JSON number (an integer too), never a boolean, a string, NaN or an infinity;
+  bounds anywhere.
+- `QueryBool`: a boolean in a query, where every value is text: `true`, `false` (and `1`, `0`,
+  which a client may send for them), in any case; never `yes`, `on`, `t` or `y`.
+- Booleans in a body are pydantic's `StrictBool`.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator, Field, Strict
+from pydantic_core import PydanticCustomError
+
+
+def whole_number(value: Any) -> Any:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise PydanticCustomError("int_type", "Input should be a JSON integer")
+    return value
+
+
+WIRE_BOOLEANS = {"true": True, "1": True, "false": False, "0": False}
+
+
+def wire_bool(value: Any) -> Any:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in WIRE_BOOLEANS:
+        return WIRE_BOOLEANS[value.lower()]
+    raise PydanticCustomError("bool_parsing", "Input should be true or false")
+
+
+STRICT_INT = BeforeValidator(whole_number)
+JsonInt = Annotated[int, STRICT_INT]
+JsonFloat = Annotated[float, Strict(), Field(allow_inf_nan=False)]
+QueryBool = Annotated[bool, BeforeValidator(wire_bool)]
