@@ -4,7 +4,8 @@ platform (`./houqin run`): the team tab of a team with `--open` open tickets, an
     uv run python bench/console_work.py [--instance demo] [--users 100] [--open 500]
 
 The plumbers' team is first given `--open` open tickets (copies of one of its open tickets in
-tickets' table, through the instance's admin connection: set-up only, every read is real). Then
+tickets' table, assigned to the backup plumber, through the instance's admin connection:
+set-up only, every read is real). Then
 `--users` sessions sign in through the real SSO as the team lead and, for each page, alternate
 `--rounds` times between the baseline (the page's API calls made directly with the lead's token,
 as the page makes them: all at once; the ticket page then reads the report's work view) and the
@@ -49,6 +50,7 @@ import console as bench  # bench/console.py: sign-in, loops, phases
 launcher = bench.launcher
 LEAD = "plumbing-lead"
 WORKER = "plumber"  # the plumbing post's primary: the reports below are routed to them
+BACKUP = "plumber-backup"  # the seeded copies' assignee
 REPORTERS = ("student", "teacher")
 TRACKING = re.compile(r"FK\d{8}-\d{4,}")
 UPDATE_TARGET_S = 2.0
@@ -70,14 +72,23 @@ async def seed(dsn: str, want: int) -> int:
             " AND table_name = 'tickets' ORDER BY ordinal_position"
         )]  # fmt: skip
         copied = [c for c in cols if c not in ("id", "report_id", "tracking_no")]
+        # the copies are the backup plumber's: the plumber's own queue (the open pages of the
+        # updates part) holds only the plumber's real tickets, as a worker's does, so the
+        # reports filed below are not pushed past the 200 most pressing by copies due earlier
+        await conn.execute(
+            "UPDATE tickets SET assignee_id = $1 WHERE tracking_no LIKE 'BENCH-%'"
+            " AND assignee_id IS DISTINCT FROM $1", BACKUP,
+        )  # fmt: skip
         if have < want:
             await conn.execute(
                 f"INSERT INTO tickets (id, report_id, tracking_no, {', '.join(copied)})"
                 f" SELECT gen_random_uuid(), gen_random_uuid(), 'BENCH-' || g || '-' ||"
-                f" substr(md5(random()::text), 1, 6), {', '.join('t.' + c for c in copied)}"
+                f" substr(md5(random()::text), 1, 6),"
+                f" {', '.join('$2' if c == 'assignee_id' else 't.' + c for c in copied)}"
                 " FROM generate_series(1, $1) g, LATERAL (SELECT * FROM tickets WHERE"
                 " team_id = 'plumbers' AND status = 'assigned' LIMIT 1) t",
                 want - have,
+                BACKUP,
             )
         return int(await conn.fetchval(
             "SELECT count(*) FROM tickets WHERE team_id = 'plumbers' AND status = ANY($1)", OPEN
@@ -306,7 +317,10 @@ async def updates_once(
           f" every {args.poll:g} s), {len(delays)} arrivals, {missed} not seen within"
           f" {args.wait:g} s; polls: {rendered} rendered, {unchanged} unchanged (204),"
           f" {sum(x.failed for x in polls)} failed; load average {os.getloadavg()[0]:.1f}")  # fmt: skip
-    print("  CPU over the phase (cores): " + ", ".join(f"{k} {v:.2f}" for k, v in cpu.items()))
+    per_poll = {k: v * seconds * 1000 / max(1, rendered + unchanged) for k, v in cpu.items()}
+    print("  CPU over the phase: " + ", ".join(
+        f"{k} {v:.2f} cores ({per_poll[k]:.1f} ms per poll)" for k, v in cpu.items()
+    ))  # fmt: skip
     if not delays:
         print("  no arrival measured")
         return
