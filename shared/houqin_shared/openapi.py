@@ -42,6 +42,7 @@ _DESCRIPTIONS = {
     "404": "Not found (or not yours to see)",
     "409": "Conflicts with the current state",
     "413": "Too large",
+    "414": "The query string is too long (over the setting http_max_query_bytes, 8 KB)",
     "415": "Unsupported media type",
     "422": "The request did not validate",
     "429": "Too many requests",
@@ -92,6 +93,10 @@ def _typed_uris(response: dict[str, Any] | None) -> list[str] | None:
     return None
 
 
+def _has_query(operation: dict[str, Any]) -> bool:
+    return any(p.get("in") == "query" for p in operation.get("parameters", []))
+
+
 def _secured(operation: dict[str, Any]) -> bool:
     return bool(operation.get("security"))
 
@@ -114,6 +119,9 @@ def problem_openapi(app: FastAPI) -> None:
                 # a body can name what does not exist (a template, a team), as a path can
                 codes += ["404"] if "{" in route or mutating else []
                 codes += ["409", "429"] if mutating else []
+                # any query string beyond the service's limit (http.RequestContext): never a
+                # valid one, but text the schema refuses, percent-encoded, may reach it
+                codes += ["414"] if _has_query(operation) else []
                 for code in codes:
                     typed = _typed_uris(responses.get(code))
                     if typed is None:
