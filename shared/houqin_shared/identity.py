@@ -45,6 +45,7 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from jwt.algorithms import RSAAlgorithm
 
+from houqin_shared.principal import DEMO_CLAIMS, ClaimPaths
 from houqin_shared.principal import Principal as Principal
 from houqin_shared.principal import Role as Role
 from houqin_shared.problems import ProblemError, problem, unauthorized
@@ -221,11 +222,19 @@ class TokenVerifier:
 
     CACHE_SIZE = 10_000  # verified tokens kept (a token is checked once, then looked up)
 
-    def __init__(self, issuer: str, audience: str, jwks: JwksCache, leeway_s: float = 30) -> None:
+    def __init__(
+        self,
+        issuer: str,
+        audience: str,
+        jwks: JwksCache,
+        leeway_s: float = 30,
+        paths: ClaimPaths = DEMO_CLAIMS,
+    ) -> None:
         self.issuer = issuer
         self.audience = audience
         self.jwks = jwks
         self.leeway_s = leeway_s
+        self.paths = paths  # where the caller's subject, roles, department... are in the claims
         self._verified: dict[str, tuple[Principal, float, str]] = {}
 
     async def verify(self, token: str) -> Principal:
@@ -280,7 +289,7 @@ class TokenVerifier:
             raise unauthorized(
                 "token-expired" if expired else "token-invalid", _reason(exc)
             ) from exc
-        return Principal.from_claims(claims), float(claims["exp"]), kid
+        return Principal.from_claims(claims, self.paths), float(claims["exp"]), kid
 
 
 def _reason(exc: jwt.PyJWTError) -> str:
@@ -320,6 +329,17 @@ def check_jwks_url(url: str, demo_mode: bool) -> None:
     raise InsecureJwksError(f"refusing to start: the JWKS URL {url!r} is not an https URL")
 
 
+def claim_paths(settings: ServiceSettings) -> ClaimPaths:
+    """Where this provider's tokens name the caller (JWT_*_CLAIM; docs/identity.md)."""
+    return ClaimPaths(
+        subject=settings.jwt_subject_claim,
+        name=settings.jwt_name_claim,
+        roles=settings.jwt_roles_claim,
+        department=settings.jwt_department_claim,
+        team=settings.jwt_team_claim,
+    )
+
+
 def verifier_from_settings(settings: ServiceSettings) -> TokenVerifier:
     check_jwks_url(settings.jwt_jwks_url, settings.demo_mode)
     return TokenVerifier(
@@ -327,6 +347,7 @@ def verifier_from_settings(settings: ServiceSettings) -> TokenVerifier:
         audience=settings.jwt_audience,
         jwks=JwksCache(settings.jwt_jwks_url, timeout_s=settings.jwt_jwks_timeout_s),
         leeway_s=settings.jwt_leeway_s,
+        paths=claim_paths(settings),
     )
 
 

@@ -27,6 +27,32 @@ class Role(StrEnum):
 
 
 @dataclass(frozen=True)
+class ClaimPaths:
+    """Where a token's claims say who the caller is: a claim name, or a dotted path into nested
+    claims (Keycloak puts realm roles at `realm_access.roles`, a client's at
+    `resource_access.<client>.roles`). The defaults are the demo SSO's claims."""
+
+    subject: str = "sub"
+    name: str = "name"
+    roles: str = "roles"
+    department: str = "dept"
+    team: str = "team"
+
+
+DEMO_CLAIMS = ClaimPaths()
+
+
+def claim_at(claims: Mapping[str, Any], path: str) -> object:
+    """The value at a dotted `path` in the claims, or None where any step is missing."""
+    value: object = claims
+    for step in path.split("."):
+        if not isinstance(value, Mapping):
+            return None
+        value = value.get(step)
+    return value
+
+
+@dataclass(frozen=True)
 class Principal:
     """The verified caller. Roles are exactly those in the token: no role implies another."""
 
@@ -45,21 +71,22 @@ class Principal:
         return scope in self.scopes
 
     @classmethod
-    def from_claims(cls, claims: Mapping[str, Any]) -> Principal:
-        """From claims `sub`, `name`, `roles` (unknown role names are ignored), `dept`, `team`,
-        `scope`."""
-        subject = claims.get("sub")
+    def from_claims(cls, claims: Mapping[str, Any], paths: ClaimPaths = DEMO_CLAIMS) -> Principal:
+        """From the claims at `paths` (by default `sub`, `name`, `roles`, `dept`, `team`) and
+        `scope`. Role names Houqin does not know are ignored (a provider adds its own, such as
+        Keycloak's `offline_access`), and so is a roles claim that is not a list."""
+        subject = claim_at(claims, paths.subject)
         if not isinstance(subject, str) or not subject:
-            raise unauthorized("token-invalid", "token has no subject ('sub')")
-        raw_roles = claims.get("roles")
+            raise unauthorized("token-invalid", f"token has no subject ('{paths.subject}')")
+        raw_roles = claim_at(claims, paths.roles)
         names = raw_roles if isinstance(raw_roles, list) else []
         known = {role.value for role in Role}
         return cls(
             subject=subject,
             roles=frozenset(Role(n) for n in names if isinstance(n, str) and n in known),
-            name=_optional_str(claims.get("name")),
-            department_id=_optional_str(claims.get("dept")),
-            team_id=_optional_str(claims.get("team")),
+            name=_optional_str(claim_at(claims, paths.name)),
+            department_id=_optional_str(claim_at(claims, paths.department)),
+            team_id=_optional_str(claim_at(claims, paths.team)),
             scopes=frozenset((_optional_str(claims.get("scope")) or "").split()),
         )
 

@@ -24,6 +24,7 @@ DEMO_ENV = "HOUQIN_DEMO"
 SECRETS_ENV = "HOUQIN_SECRETS_DIR"
 """A directory of secret files named like the variables (`FEEDBACK_DATABASE_URL`), read for
 what the environment does not set (docker-compose keeps them in a volume: first_start)."""
+CLAIM_PATH = r"^[A-Za-z0-9_:-]+(\.[A-Za-z0-9_:-]+)*$"  # a claim name, or a dotted path
 
 
 def read_secret(name: str) -> str | None:
@@ -191,6 +192,33 @@ class ServiceSettings(BaseSettings):
         " refuses to start without it.",
     )
     jwt_leeway_s: int = Field(30, ge=0, description="Clock skew tolerated on `exp`/`nbf`, seconds.")
+    jwt_subject_claim: str = Field(
+        "sub",
+        pattern=CLAIM_PATH,
+        max_length=200,
+        description="Claim naming the caller as the directory knows them (the staff id;"
+        " Keycloak: `preferred_username`); a dotted path reaches into nested claims"
+        " (docs/identity.md).",
+    )
+    jwt_name_claim: str = Field(
+        "name", pattern=CLAIM_PATH, max_length=200, description="Claim of the person's name."
+    )
+    jwt_roles_claim: str = Field(
+        "roles",
+        pattern=CLAIM_PATH,
+        max_length=200,
+        description="Claim listing the caller's roles (Keycloak's realm roles:"
+        " `realm_access.roles`); names Houqin does not know are ignored.",
+    )
+    jwt_department_claim: str = Field(
+        "dept",
+        pattern=CLAIM_PATH,
+        max_length=200,
+        description="Claim of the caller's department (科室) id.",
+    )
+    jwt_team_claim: str = Field(
+        "team", pattern=CLAIM_PATH, max_length=200, description="Claim of the caller's team id."
+    )
     log_level: str = Field("INFO", description="Log level: DEBUG, INFO, WARNING, ERROR.")
     log_json: bool = Field(True, description="JSON log lines (true) or human-readable (false).")
     relay_batch: int = Field(500, ge=1, description="Outbox rows the relay publishes per round.")

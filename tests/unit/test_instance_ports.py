@@ -14,6 +14,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "deploy" / "local"))
 
+import keycloak  # noqa: E402
 import launcher  # noqa: E402
 
 EPHEMERAL = range(32768, 61000)
@@ -41,7 +42,8 @@ def infra_ports() -> dict[str, tuple[int, ...]]:
 def service_ports(instance: str) -> list[int]:
     offset = launcher.PORT_OFFSETS[instance]
     apis = [p + d for p in launcher.API_PORTS.values() for d in (0, 10, 20, *EXTRA_ROLE_PORTS)]
-    return [p + offset for p in (*apis, launcher.SSO_PORT, launcher.CONSOLE_PORT)]
+    extra = (launcher.SSO_PORT, launcher.CONSOLE_PORT, *keycloak.PORTS)  # keycloak: its test's too
+    return [p + offset for p in (*apis, *extra)]
 
 
 def test_every_instance_has_its_ports_outside_the_ephemeral_range() -> None:

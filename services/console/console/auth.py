@@ -8,7 +8,10 @@ integration is not used: it is deprecated in favour of httpx2.
 Everything about the provider comes from its discovery document, so the demo SSO and a campus
 provider differ only in settings. Tokens stay in the server-side session; the id_token is
 checked (signature against the provider's JWKS, issuer, audience, nonce) before a session is
-signed in, and the person's name and roles come from the userinfo endpoint.
+signed in, and the person's name and roles come from the userinfo endpoint. Which claims name
+the person, their name and roles is the same setting as the APIs' (CONSOLE_JWT_SUBJECT_CLAIM,
+..._NAME_CLAIM, ..._ROLES_CLAIM: e.g. Keycloak's `preferred_username` and `realm_access.roles`;
+docs/identity.md), so the console's user is the subject the APIs see.
 """
 
 from __future__ import annotations
@@ -30,7 +33,8 @@ from authlib.oauth2.rfc7636 import create_s256_code_challenge  # type: ignore[im
 
 from console.sessions import PendingLogin, Session, Tokens, User
 from console.settings import ConsoleSettings
-from houqin_shared.identity import ALGORITHMS, JwksCache, JwksUnavailableError
+from houqin_shared.identity import ALGORITHMS, JwksCache, JwksUnavailableError, claim_paths
+from houqin_shared.principal import ClaimPaths, claim_at
 
 LOGIN_TTL_S = 600  # a sign-in must come back from the SSO within this
 REFRESH_MARGIN_S = 30  # refresh a token this close to its expiry
@@ -154,11 +158,7 @@ class Oidc:
             raise LoginFailed(f"the SSO refused the code: {exc}") from exc
         claims = await self._check_id_token(meta, str(token.get("id_token", "")), pending.nonce)
         profile = await self._userinfo(meta, str(token["access_token"]))
-        session.user = User(
-            subject=str(claims["sub"]),
-            name=str(profile.get("name") or claims.get("name") or claims["sub"]),
-            roles=frozenset(str(r) for r in profile.get("roles", []) if isinstance(r, str)),
-        )
+        session.user = user_of(claims, profile, claim_paths(self.settings))
         session.tokens = tokens_of(token)
         return pending.next_path
 
@@ -245,6 +245,28 @@ class Oidc:
         except (httpx.HTTPError, ValueError) as exc:
             raise SsoDown(repr(exc)) from exc
         return body if isinstance(body, dict) else {}
+
+
+def user_of(claims: dict[str, Any], profile: dict[str, Any], paths: ClaimPaths) -> User:
+    """The signed-in person from the checked id_token's claims and the userinfo answer: each
+    claim from userinfo where it has it, else from the id_token; the subject falls back to `sub`
+    (a provider that does not put the configured claim in either)."""
+
+    def first(path: str) -> object:
+        found = claim_at(profile, path)
+        return found if found is not None else claim_at(claims, path)
+
+    subject = first(paths.subject)
+    subject = subject if isinstance(subject, str) and subject else str(claims["sub"])
+    name = first(paths.name)
+    roles = first(paths.roles)
+    return User(
+        subject=subject,
+        name=name if isinstance(name, str) and name else subject,
+        roles=frozenset(
+            r for r in (roles if isinstance(roles, list) else []) if isinstance(r, str)
+        ),
+    )
 
 
 def tokens_of(token: dict[str, Any]) -> Tokens:
