@@ -691,7 +691,12 @@ kafka_start() {
 }
 
 kafka_stop_nodes() {  # every node of this instance's layout (or --node N), then the other layout's
-  local n want=$BROKERS
+  local n want=$BROKERS pid
+  # A cluster's nodes all at once: the last one alone has no quorum and would hang until SIGKILL.
+  for n in $(kafka_nodes); do
+    kafka_node "$n"
+    if pid=$(kafka_pid); then kill -TERM "$pid" 2>/dev/null || true; fi
+  done
   for n in $(kafka_nodes); do kafka_node "$n"; kafka_stop; done
   if [[ -z $NODE_ARG ]]; then  # a layout switched by hand while running: stop that too
     BROKERS=$((want == 1 ? 3 : 1))
