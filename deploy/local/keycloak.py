@@ -65,7 +65,7 @@ def java_major(java: Path) -> int | None:
     return int(found[1]) if found else None
 
 
-def find_java_home() -> Path:
+def find_java_home(jvm_dir: Path = Path("/usr/lib/jvm")) -> Path:
     """A JDK or JRE of Java 21 or newer: JAVA_HOME, the `java` on PATH, then /usr/lib/jvm/*
     (newest first), as infra.sh finds Java 17 for Kafka."""
     candidates = []
@@ -74,7 +74,7 @@ def find_java_home() -> Path:
     on_path = shutil.which("java")
     if on_path:
         candidates.append(Path(on_path).resolve())
-    candidates += sorted(Path("/usr/lib/jvm").glob("*/bin/java"), key=_version_key, reverse=True)
+    candidates += sorted(jvm_dir.glob("*/bin/java"), key=_version_key, reverse=True)
     seen = []
     for java in candidates:
         major = java_major(java) if java.is_file() else None
