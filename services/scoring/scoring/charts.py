@@ -126,15 +126,18 @@ def figure(
     bottom.set_ylabel("满意度", fontdict=fontdict)
     bottom.set_ylim(0, 105)
     bottom.set_xlabel("统计周期", fontdict=fontdict)
-    bottom.set_xticks(x, periods, rotation=20)
+    bottom.set_xticks(x, periods, rotation=20, parse_math=False)
     for ax in (top, bottom):
         ax.grid(True, alpha=0.3)
         ax.tick_params(labelfontfamily=family)  # also the tick labels made when drawing
     if series:
-        top.legend(prop={"family": family}, loc="lower left", ncols=min(4, len(series)))
+        legend = top.legend(prop={"family": family}, loc="lower left", ncols=min(4, len(series)))
+        for text in legend.get_texts():  # department names, as typed
+            text.set_parse_math(False)
     else:
         top.text(0.5, 0.5, "无可查看的部门", ha="center", va="center", fontfamily=family,
                  transform=top.transAxes)  # fmt: skip
-    fig.suptitle(title, fontfamily=family, fontsize=15)
+    # the campaign's name as typed: `$x^$` is a name, not a formula matplotlib cannot parse
+    fig.suptitle(title, fontfamily=family, fontsize=15, parse_math=False)
     fig.tight_layout()
     return fig

@@ -83,6 +83,20 @@ def test_the_png_is_valid_and_of_the_stated_size() -> None:
     assert empty.size == charts.SIZE_PX
 
 
+@pytest.mark.parametrize("name", ["$x^$", "$$", "成本$\\frac$", "a$b$c", "\\$"])
+def test_names_are_drawn_as_typed_never_as_formulas(name: str) -> None:
+    """CI's fuzz (seed 3718660109) made a campaign whose report.png answered 500: matplotlib read
+    the `$...$` of its name as a formula and failed to parse it. A campaign's and a department's
+    name are drawn as typed."""
+    body = charts.render(
+        f"{name}：各部门及时率与满意度", PERIODS[:1], [charts.Series(name, [0.5], [80.0])]
+    )
+    assert Image.open(io.BytesIO(body)).size == charts.SIZE_PX
+    fig = charts.figure(name, PERIODS[:1], [charts.Series(name, [0.5], [80.0])])
+    fig.canvas.draw()
+    assert sum(t.get_text() == name for t in fig.findobj(Text)) == 2  # the title and the legend
+
+
 def test_the_glyph_check_catches_a_font_without_chinese(caplog: pytest.LogCaptureFixture) -> None:
     """The same chart drawn with DejaVu Sans (no CJK glyphs) is reported as missing glyphs:
     the checks above would fail if the CJK font were not used."""
