@@ -10,10 +10,10 @@ from typing import Any
 
 import jwt
 import pytest
-from console.auth import user_of
-from console.sessions import User
 from pydantic import ValidationError
 
+from console.auth import user_of
+from console.sessions import User
 from houqin_shared.identity import JwksCache, LocalIssuer, TokenVerifier, claim_paths
 from houqin_shared.principal import DEMO_CLAIMS, ClaimPaths, Principal, Role, claim_at
 from houqin_shared.problems import ProblemError
@@ -115,7 +115,6 @@ def test_settings_name_the_claim_paths(monkeypatch: pytest.MonkeyPatch) -> None:
     paths = claim_paths(ServiceSettings())
 
     assert paths == ClaimPaths("preferred_username", "name", "realm_access.roles", "department")
-    assert claim_paths(ServiceSettings.model_construct()) is not None
 
 
 @pytest.mark.parametrize("bad", ["", "a..b", ".roles", "roles.", "a b", "a/b", "x" * 201])
