@@ -246,14 +246,16 @@ class Progress:
         """When all `n` tickets were first seen (monotonic seconds)."""
         return next((t for t, count in self.samples if count >= self.n), None)
 
-    def longest_stall(self, after: float = 0.0) -> float:
-        """The longest run of samples without a new ticket, from `after` until all `n` were
-        there (or the last sample), seconds."""
+    def longest_stall(self, after: float = 0.0, until: float = float("inf")) -> float:
+        """The longest run of samples without a new ticket, from `after` until `until` or all
+        `n` were there (or the last sample), seconds; none before the first ticket."""
         longest, since, last = 0.0, None, -1
         for t, count in self.samples:
-            if t < after:
+            if t < after or count == 0:
                 last = count
                 continue
+            if t > until:
+                break
             if since is None or count != last:
                 since, last = t, count
             longest = max(longest, t - since)

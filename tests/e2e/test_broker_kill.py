@@ -80,13 +80,15 @@ def test_the_leading_broker_killed_during_1000_reports(cluster: launcher.Platfor
 
     before = intake.longest_stall(until=intake.fault_at)  # the baseline, same run
     after = intake.longest_stall(after=intake.fault_at)
+    pipeline_before = progress.longest_stall(until=intake.fault_at)
     pipeline = progress.longest_stall(after=intake.fault_at)
     done = (progress.done_at() or time.monotonic()) - intake.fault_at
     print(
         f"\nbroker kill: node {killed['node']} (records led per node {killed['share']});"
         f" intake's longest gap between accepted reports {before * 1000:.0f} ms before the kill,"
         f" {after * 1000:.0f} ms after it (x{after / max(before, 1e-3):.1f});"
-        f" tickets' count stood still at most {pipeline:.1f} s after the kill;"
+        f" tickets' count stood still at most {pipeline_before:.1f} s before the kill,"
+        f" {pipeline:.1f} s after it;"
         f" {N} reports in {max(intake.accepted) - min(intake.accepted):.1f} s;"
         f" all {N} tickets {done:.0f} s after the kill; load {load()}"
     )
@@ -96,5 +98,10 @@ def test_the_leading_broker_killed_during_1000_reports(cluster: launcher.Platfor
     def rejoined() -> bool:
         return all(len(p.isr) == BROKERS for p in asyncio.run(partitions(inst)))
 
+    restarted = time.monotonic()
     eventually(rejoined, "the restarted broker back in every in-sync replica set", 180, 2)
+    print(
+        f"broker kill: node {killed['node']} restarted, back in every ISR after"
+        f" {time.monotonic() - restarted:.0f} s; load {load()}"
+    )
     assert settle(inst.admin_dsn, tag, N, timeout_s=5) == want, "nothing doubled on its return"
