@@ -66,9 +66,6 @@ async def seed(dsn: str, want: int) -> int:
     conn = await asyncpg.connect(dsn)
     try:
         await conn.execute("SET search_path TO tickets")
-        have = await conn.fetchval(
-            "SELECT count(*) FROM tickets WHERE team_id = 'plumbers' AND status = ANY($1)", OPEN
-        )
         cols = [r["column_name"] for r in await conn.fetch(
             "SELECT column_name FROM information_schema.columns WHERE table_schema = 'tickets'"
             " AND table_name = 'tickets' ORDER BY ordinal_position"
@@ -88,6 +85,9 @@ async def seed(dsn: str, want: int) -> int:
             " WHERE assignee_id = $1 AND description LIKE $2 AND closed_at IS NULL",
             WORKER, f"%{MARK}%",
         )  # fmt: skip
+        have = await conn.fetchval(
+            "SELECT count(*) FROM tickets WHERE team_id = 'plumbers' AND status = ANY($1)", OPEN
+        )
         if have < want:
             await conn.execute(
                 f"INSERT INTO tickets (id, report_id, tracking_no, {', '.join(copied)})"
