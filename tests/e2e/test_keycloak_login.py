@@ -3,10 +3,10 @@ a console and a tickets API configured against it as a campus would (docs/identi
 platform of the test instance (whose own processes keep the demo SSO).
 
 A plumber signs in through Keycloak's own login form in Chromium and lands on their queue, which
-shows the ticket a student's report just opened for them; the tickets API takes the plumber's
-Keycloak token (subject `preferred_username`, roles at `realm_access.roles`, department and team
-from the realm's groups) and refuses, with problem+json, a Keycloak token without the role and
-one meant for another audience.
+shows the ticket a student's report just opened for them, and signing out ends Keycloak's
+session too; the tickets API takes the plumber's Keycloak token (subject `preferred_username`,
+roles at `realm_access.roles`, department and team from the realm's groups) and refuses, with
+problem+json, a Keycloak token without the role and one meant for another audience.
 
 Keycloak is started by deploy/local/keycloak.py: the zip from Maven once per clone, Java 21 or
 newer (a JDK beside Java 17); without either the test fails and says why, it is never skipped.
@@ -64,6 +64,7 @@ class Stack:
         self.console = f"http://127.0.0.1:{keycloak.TEST_CONSOLE_PORT + inst.port_offset}"
         self.tickets = f"http://127.0.0.1:{keycloak.TEST_TICKETS_PORT + inst.port_offset}"
         self.procs: list[subprocess.Popen[bytes]] = []
+        self.browser: Browser | None = None
 
     def oidc_env(self, prefix: str) -> dict[str, str]:
         return {
@@ -135,7 +136,9 @@ def houqin(request: pytest.FixtureRequest) -> launcher.Instance:
 
 
 @pytest.fixture(scope="module")
-def stack(houqin: launcher.Instance) -> Iterator[Stack]:
+def stack(houqin: launcher.Instance, request: pytest.FixtureRequest) -> Iterator[Stack]:
+    """Everything up, then the browser: Playwright's sync API leaves an event loop running in
+    this thread, where the platform's set-up (asyncio.run) would be refused."""
     s = Stack(houqin)
     began = time.monotonic()
     ours = s.kc.pid() is None  # one already running (while working on this test) is left so
@@ -147,6 +150,7 @@ def stack(houqin: launcher.Instance) -> Iterator[Stack]:
         s.spawn("console-api", [sys.executable, "-m", "console", "api"], s.console_env(),
                 s.console + "/healthz")  # fmt: skip
         print(f"stack ready in {time.monotonic() - began:.0f} s")
+        s.browser = request.getfixturevalue("browser")
         yield s
     finally:
         s.stop(keycloak_too=ours)
@@ -224,9 +228,11 @@ def keycloak_token(s: Stack, username: str) -> dict[str, Any]:
     return dict(token.json())
 
 
-def test_a_worker_signs_in_through_keycloak_and_the_apis_take_its_tokens(
-    stack: Stack, browser: Browser
-) -> None:
+def get(s: Stack, path: str, headers: dict[str, str], **params: Any) -> httpx.Response:
+    return httpx.get(s.tickets + path, params={"limit": 200, **params}, headers=headers, timeout=30)
+
+
+def test_a_worker_signs_in_through_keycloak_and_the_apis_take_its_tokens(stack: Stack) -> None:
     began = time.monotonic()
     quiet_plumbers(stack.inst)
     ticket = file_leak(stack.inst)
@@ -234,7 +240,8 @@ def test_a_worker_signs_in_through_keycloak_and_the_apis_take_its_tokens(
     assert worker in ("plumber", "plumber-backup", "plumbing-lead"), ticket
 
     # The browser: the console sends the worker to Keycloak, whose own form signs them in.
-    ctx = browser.new_context(base_url=stack.console, locale="zh-CN")
+    assert stack.browser is not None
+    ctx = stack.browser.new_context(base_url=stack.console, locale="zh-CN")
     ctx.set_default_timeout(30_000)
     page = ctx.new_page()
     page.goto("/login?next=/work")
@@ -246,6 +253,11 @@ def test_a_worker_signs_in_through_keycloak_and_the_apis_take_its_tokens(
     card = page.locator(f"a.work-card[href='/work/tickets/{ticket['id']}']")
     expect(card).to_be_visible()
     expect(card).to_contain_text("学生公寓7号楼")  # their queue, the place in words
+    # Signing out ends Keycloak's session too: the next visit asks for the password again.
+    page.locator("form[action='/logout'] button").click()
+    page.wait_for_url(stack.console + "/")
+    page.goto("/login?next=/work")
+    expect(page.locator("#password")).to_be_visible()
     ctx.close()
 
     # The API takes the worker's Keycloak token: subject, roles and units from its claims.
@@ -255,6 +267,17 @@ def test_a_worker_signs_in_through_keycloak_and_the_apis_take_its_tokens(
                      headers={"Authorization": "Bearer " + token["access_token"]})  # fmt: skip
     assert mine.status_code == 200, mine.text
     assert ticket["id"] in [t["id"] for t in mine.json()["items"]]
+    # Team and department come from the realm's groups: the worker's team is theirs to read...
+    worker_auth = {"Authorization": "Bearer " + token["access_token"]}
+    team = get(stack, "/v1/queues/team", worker_auth, status="assigned")
+    assert team.status_code == 200, team.text
+    assert ticket["id"] in [t["id"] for t in team.json()["items"]]
+    assert get(stack, "/v1/queues/team", worker_auth, team_id="flowers").status_code == 403
+    # ... and the head of maintenance reads the plumbers' queue through their department.
+    head = keycloak_token(stack, "maintenance-head")["access_token"]
+    plumbers = get(stack, "/v1/queues/team", {"Authorization": "Bearer " + head},
+                   team_id="plumbers", status="assigned")  # fmt: skip
+    assert plumbers.status_code == 200, plumbers.text
 
     # A Keycloak token without the role: the console's own (client credentials).
     own = httpx.post(stack.kc.issuer + "/protocol/openid-connect/token", timeout=30,
