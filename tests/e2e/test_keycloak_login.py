@@ -166,13 +166,21 @@ def demo_api(inst: launcher.Instance, service: str, method: str, path: str, user
 
 
 def quiet_plumbers(inst: launcher.Instance) -> None:
-    """Close what earlier tests left open for the plumbers (as tests/browser/test_worker.py
-    does): a queue shows the 200 that fall due first, and the fault tests leave thousands."""
+    """Close what is open for the plumbers (as tests/browser/test_worker.py does), before (a
+    queue shows the 200 that fall due first, and the fault tests leave thousands) and after
+    (this test's ticket is not left in later tests' queues)."""
     with psycopg.connect(inst.admin_dsn, connect_timeout=10) as conn:
         conn.execute(
             "UPDATE tickets.tickets SET status = 'closed', closed_at = now(), updated_at = now()"
             " WHERE team_id = 'plumbers' AND status <> 'closed' AND closed_at IS NULL"
         )
+
+
+@pytest.fixture
+def quiet(stack: Stack) -> Iterator[None]:
+    quiet_plumbers(stack.inst)
+    yield
+    quiet_plumbers(stack.inst)
 
 
 def file_leak(inst: launcher.Instance) -> dict[str, Any]:
@@ -232,9 +240,9 @@ def get(s: Stack, path: str, headers: dict[str, str], **params: Any) -> httpx.Re
     return httpx.get(s.tickets + path, params={"limit": 200, **params}, headers=headers, timeout=30)
 
 
+@pytest.mark.usefixtures("quiet")
 def test_a_worker_signs_in_through_keycloak_and_the_apis_take_its_tokens(stack: Stack) -> None:
     began = time.monotonic()
-    quiet_plumbers(stack.inst)
     ticket = file_leak(stack.inst)
     worker = ticket["assignee_id"]
     assert worker in ("plumber", "plumber-backup", "plumbing-lead"), ticket
