@@ -171,6 +171,14 @@ def test_console_user_from_the_demo_sso() -> None:
     assert user == User("plumber", "张师傅", frozenset({"staff"}))
 
 
+def test_console_subject_comes_from_the_signed_id_token_first() -> None:
+    claims = {"sub": "u-9", "preferred_username": "plumber"}
+
+    user = user_of(claims, {"preferred_username": "someone-else", "name": "张师傅"}, KEYCLOAK)
+
+    assert (user.subject, user.name) == ("plumber", "张师傅")
+
+
 def test_console_user_falls_back_to_sub_and_takes_roles_from_the_id_token() -> None:
     claims = {"sub": "u-9", "realm_access": {"roles": ["reporter"]}}
 

@@ -248,18 +248,17 @@ class Oidc:
 
 
 def user_of(claims: dict[str, Any], profile: dict[str, Any], paths: ClaimPaths) -> User:
-    """The signed-in person from the checked id_token's claims and the userinfo answer: each
-    claim from userinfo where it has it, else from the id_token; the subject falls back to `sub`
-    (a provider that does not put the configured claim in either)."""
+    """The signed-in person from the checked id_token's claims and the userinfo answer: the
+    subject from the signed id_token where it has the configured claim (else userinfo, else
+    `sub`), the name and roles from userinfo where it has them, else from the id_token."""
 
-    def first(path: str) -> object:
-        found = claim_at(profile, path)
-        return found if found is not None else claim_at(claims, path)
+    def first(path: str, *sources: dict[str, Any]) -> object:
+        return next((v for v in (claim_at(s, path) for s in sources) if v is not None), None)
 
-    subject = first(paths.subject)
+    subject = first(paths.subject, claims, profile)
     subject = subject if isinstance(subject, str) and subject else str(claims["sub"])
-    name = first(paths.name)
-    roles = first(paths.roles)
+    name = first(paths.name, profile, claims)
+    roles = first(paths.roles, profile, claims)
     return User(
         subject=subject,
         name=name if isinstance(name, str) and name else subject,
