@@ -11,7 +11,8 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, model_validator
 
 from houqin_shared.field_errors import invalid_field
-from houqin_shared.params import PLAIN, Instant
+from houqin_shared.params import MAX_ID, PLAIN, Instant
+from houqin_shared.strict import STRICT_INT
 
 _TICKET_NS = uuid.UUID("8f0c2b8e-2a55-4f0e-9a53-5a8f3b0d6c11")
 CODE = r"^[a-z0-9][a-z0-9_.-]{0,63}$"
@@ -127,7 +128,9 @@ class Directory(BaseModel):
     staff: list[Staff] = []
     posts: list[Post] = []
     responsibilities: list[Responsibility] = []
-    version: int | None = Field(None, description="Directory version (set on read).")
+    version: Annotated[int, Field(ge=0, le=MAX_ID), STRICT_INT] | None = Field(
+        None, description="Directory version (set on read)."
+    )
 
     def problems(self, known: Directory | None = None) -> list[str]:
         """References that resolve neither inside the document nor in `known` (what is stored)."""
