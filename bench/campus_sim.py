@@ -58,7 +58,8 @@ from profile_layers import record as profile_record
 
 from houqin_shared.bootstrap import SERVICES
 from houqin_shared.identity import LocalIssuer
-from houqin_shared.kafka import security
+from houqin_shared.kafka import KafkaAuth, security
+from houqin_shared.kafka_acl import admin_auth
 
 RATE_ENV = {  # as tests/conftest.py E2E_ENV: one NAT address carries a whole campus
     "FEEDBACK_RATE_REPORTER_PER_MIN": "100000",
@@ -246,11 +247,13 @@ async def watch_notifications(
         await conn.close()
 
 
-async def watch_backbone(dsn: str, kafka: str, run: Run, stop: asyncio.Event) -> None:
+async def watch_backbone(
+    dsn: str, kafka: str, run: Run, stop: asyncio.Event, auth: KafkaAuth | None = None
+) -> None:
     """Outbox backlog and age per service every 0.5 s; consumer lag per group every 2 s."""
     conn = await asyncpg.connect(dsn, ssl=False)
-    admin = AIOKafkaAdminClient(**security(), bootstrap_servers=kafka)
-    ends = AIOKafkaConsumer(**security(), bootstrap_servers=kafka)
+    admin = AIOKafkaAdminClient(**security(auth), bootstrap_servers=kafka)
+    ends = AIOKafkaConsumer(**security(auth), bootstrap_servers=kafka)
     await admin.start()
     await ends.start()
     tick = 0
@@ -435,7 +438,11 @@ async def play(
         for rep in warmup:  # tokens verified and cached, pools and JWKS warm
             await file_report(http, url, actors, rep, run, measured=False)
         await asyncio.sleep(3)
-        watchers.append(asyncio.create_task(watch_backbone(dsn, inst.kafka, run, stop)))
+        watchers.append(
+            asyncio.create_task(
+                watch_backbone(dsn, inst.kafka, run, stop, admin_auth(inst.kafka_secrets))
+            )
+        )
         start = time.monotonic()
         wall0 = time.time()
         for rep in schedule:
@@ -628,7 +635,12 @@ def main(args: argparse.Namespace) -> None:
     launcher.migrate_all(inst)
     base = asyncio.run(baseline(inst.admin_dsn, args.baseline_seconds))
     print(f"baseline  pgbench one-row insert, 8 clients: {base:,.0f} tx/s", flush=True)
-    platform = launcher.Platform(inst, env=RATE_ENV)
+    extra = {  # --env NAME=VALUE: a common setting, for every service (its prefix added)
+        f"{svc.upper()}_{name}": value
+        for name, value in (pair.split("=", 1) for pair in args.env)
+        for svc in SERVICES
+    }
+    platform = launcher.Platform(inst, env=RATE_ENV | extra)
     try:
         platform.start()
         launcher.load_demo(inst)
@@ -712,6 +724,12 @@ if __name__ == "__main__":
     parser.add_argument("--baseline-seconds", type=int, default=10)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--keep-running", action="store_true", help="leave the platform up")
+    parser.add_argument(
+        "--env",
+        action="append",
+        default=[],
+        help="NAME=VALUE of every service, e.g. CONSUMER_QUIET_WAIT_MS=0 (repeatable)",
+    )
     parser.add_argument(
         "--profile", type=Path, help="py-spy every Python process into DIR (profile_layers.py)"
     )

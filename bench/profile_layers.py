@@ -161,12 +161,43 @@ def report(out_dir: Path, reports: int) -> None:
             print(f"    {layer:<58} {share:6.1%}  {ms}")
 
 
+SHORT = {
+    LIBRARIES[4][0]: "HTTP",
+    LIBRARIES[6][0]: "houqin_shared",
+    LIBRARIES[7][0]: "service code",
+    LOOP: "uvloop/native",
+}
+
+
+def markdown(out_dir: Path, reports: int, top: int = 4) -> None:
+    """One row per process: ms of CPU per report, and its largest layers in ms per report."""
+    cpu = json.loads((out_dir / "cpu.json").read_text())
+    reports = reports or int((out_dir / "reports.txt").read_text())
+    print("| process | CPU per report | largest layers (ms per report) |\n|---|---|---|")
+    for name, seconds in sorted(cpu.items(), key=lambda kv: -kv[1]):
+        path = out_dir / f"{_slug(name)}.txt"
+        ms = seconds * 1000 / reports
+        if not path.exists():
+            print(f"| {name} | {ms:.2f} ms | (not Python: no samples) |")
+            continue
+        counts = layers(path)
+        total = sum(counts.values()) or 1
+        parts = ", ".join(
+            f"{SHORT.get(k, k)} {n / total * ms:.2f}" for k, n in counts.most_common(top)
+        )
+        print(f"| {name} | {ms:.2f} ms | {parts} |")
+
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("dir", type=Path)
     parser.add_argument("--reports", type=int, default=0, help="accepted reports in the window")
+    parser.add_argument("--markdown", action="store_true", help="the table for the docs")
     parser.add_argument("--hottest", action="store_true", help="also the busiest leaf frames")
     args = parser.parse_args()
+    if args.markdown:
+        markdown(args.dir, args.reports)
+        raise SystemExit
     report(args.dir, args.reports)
     if args.hottest:
         for path in sorted(args.dir.glob("*.txt")):

@@ -118,6 +118,7 @@ class ConsumerRunner:
     commit_every_s: float = 0.0  # offsets committed at most this often (0: every batch)
     fetch_min_bytes: int = 32768  # a fetch is answered when this much waits ...
     fetch_wait_ms: int = 10  # ... or after this long: fuller batches under load
+    quiet_wait_ms: int = 500  # while the topics are quiet, a fetch waits for a record (0: off)
     auth: KafkaAuth | None = None  # the service's Kafka user (None: the environment's)
     registry: dict[str, type[Event]] = field(default_factory=lambda: dict(REGISTRY))
     batch_handlers: dict[type[Event], BatchHandler] = field(default_factory=dict)
@@ -131,6 +132,9 @@ class ConsumerRunner:
     _unassigned_since: float | None = None
     _assigned_at: float | None = None  # when the partitions held now were given (monotonic)
     _processing: bool = False  # a batch is in hand
+    _busy: bool = True  # records came at least every fetch_wait_ms over the last second
+    _rate_since: float = field(default_factory=time.monotonic)
+    _rate_count: int = 0
 
     async def run(self, stop: asyncio.Event) -> None:
         """Consume until `stop`. A consumer that is wedged (see `_wedged`) is stopped and made
@@ -235,6 +239,7 @@ class ConsumerRunner:
                     await asyncio.sleep(1.0)
                     continue
                 records = [r for part in batches.values() for r in part]
+                self._pace(consumer, len(records))
                 if not records:
                     await self.commit_handled()  # quiet: nothing to wait for
                     continue
@@ -256,6 +261,29 @@ class ConsumerRunner:
             with contextlib.suppress(Exception):  # a wedged consumer may not stop cleanly
                 await asyncio.wait_for(consumer.stop(), timeout=10)
             log.info("consumer_stopped", group=self.group)
+
+    def _pace(self, consumer: AIOKafkaConsumer, taken: int, now: float | None = None) -> None:
+        """How the next fetches wait, from the records taken over the last second. Busy (at
+        least one record per `fetch_wait_ms`): for `fetch_min_bytes` or `fetch_wait_ms`, so
+        batches fill. Quiet (fewer): for the first record, or `quiet_wait_ms` (a long poll),
+        since a short wait would gather nothing but cost a fetch every `fetch_wait_ms`: a quiet
+        worker then costs Kafka and itself a fetch per record (two a second when idle) instead
+        of a hundred a second, and each record is answered at once instead of after
+        `fetch_wait_ms`. aiokafka reads both values each time it builds a fetch request;
+        without them (another version) nothing changes."""
+        now = time.monotonic() if now is None else now
+        self._rate_count += taken
+        if now - self._rate_since >= 1.0:
+            self._busy = self._rate_count * self.fetch_wait_ms >= 1000 * (now - self._rate_since)
+            self._rate_since, self._rate_count = now, 0
+        fetcher = getattr(consumer, "_fetcher", None)
+        if fetcher is None or not hasattr(fetcher, "_fetch_max_wait_ms"):
+            return
+        if not self._busy and self.quiet_wait_ms:
+            fetcher._fetch_min_bytes, fetcher._fetch_max_wait_ms = 1, self.quiet_wait_ms
+        else:
+            fetcher._fetch_min_bytes = self.fetch_min_bytes
+            fetcher._fetch_max_wait_ms = self.fetch_wait_ms
 
     async def _take(
         self,

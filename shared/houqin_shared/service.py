@@ -150,6 +150,7 @@ async def run_worker(spec: ServiceSpec, settings: ServiceSettings) -> None:
             commit_every_s=settings.consumer_commit_ms / 1000,
             fetch_min_bytes=settings.consumer_fetch_min_bytes,
             fetch_wait_ms=settings.consumer_fetch_wait_ms,
+            quiet_wait_ms=settings.consumer_quiet_wait_ms,
             auth=kafka.KafkaAuth.of(settings),
             rebuild_after_s=settings.consumer_rebuild_s,
         )

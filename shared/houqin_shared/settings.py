@@ -257,6 +257,15 @@ class ServiceSettings(BaseSettings):
         description="Longest a fetch waits for CONSUMER_FETCH_MIN_BYTES (what a quiet event can"
         " lose per hop), ms.",
     )
+    consumer_quiet_wait_ms: int = Field(
+        500,
+        ge=0,
+        description="While a worker takes fewer records a second than one per"
+        " CONSUMER_FETCH_WAIT_MS, its fetches wait for the first record (or this long) instead"
+        " of CONSUMER_FETCH_MIN_BYTES: a quiet worker costs Kafka a fetch per record instead of"
+        " a hundred a second, and no event is held for CONSUMER_FETCH_WAIT_MS (0: always wait"
+        " as under load), ms.",
+    )
     consumer_commit_ms: int = Field(
         200,
         ge=0,
