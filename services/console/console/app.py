@@ -6,19 +6,15 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from urllib.parse import quote
 
 import httpx
-from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import RedirectResponse, Response
+from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
-from starlette.exceptions import HTTPException
 
 from console import i18n
-from console.api import Api, ApiDown, ApiProblem
-from console.auth import Oidc, SsoDown, sign_out
-from console.errors import message
+from console.api import Api
+from console.auth import Oidc
+from console.error_pages import install_error_pages
 from console.pages import (
     account,
     admin_all,
@@ -40,7 +36,7 @@ from console.pages import (
 from console.security import SecurityHeaders, origin_of
 from console.sessions import SessionStore
 from console.settings import ConsoleSettings
-from console.web import CsrfRefused, Ctx, NeedLogin, SessionCookie, build_ctx, environment
+from console.web import SessionCookie, environment
 from houqin_shared.http import Check, base_app, install_health
 from houqin_shared.logs import get_logger
 
@@ -123,61 +119,3 @@ def _reachable(url: str) -> Check:
             (await http.get(url)).raise_for_status()
 
     return check
-
-
-def install_error_pages(app: FastAPI) -> None:
-    async def ctx_of(request: Request) -> Ctx:
-        return build_ctx(request)  # an error page checks no CSRF token
-
-    async def need_login(request: Request, exc: Exception) -> Response:
-        assert isinstance(exc, NeedLogin)
-        target = "/login?next=" + quote(exc.next_path, safe="/")
-        if request.headers.get("hx-request") == "true":
-            return Response(status_code=204, headers={"HX-Redirect": target})
-        return RedirectResponse(target, status_code=303)
-
-    async def csrf_refused(request: Request, exc: Exception) -> Response:
-        return (await ctx_of(request)).render("error.html", status=403, kind="csrf")
-
-    async def sso_down(request: Request, exc: Exception) -> Response:
-        log.warning("sso_unavailable", path=request.url.path, error=str(exc))
-        return (await ctx_of(request)).render("error.html", status=503, kind="sso")
-
-    async def api_down(request: Request, exc: Exception) -> Response:
-        log.warning("api_unavailable", path=request.url.path, error=str(exc))
-        return (await ctx_of(request)).render("error.html", status=503, kind="api")
-
-    async def api_problem(request: Request, exc: Exception) -> Response:
-        assert isinstance(exc, ApiProblem)
-        ctx = await ctx_of(request)
-        if exc.status == 401:  # the token is no longer accepted: sign in again
-            sign_out(ctx.session)
-            return await need_login(request, NeedLogin(ctx.here()))
-        if exc.status == 404:
-            return ctx.render("not_found.html", status=404)
-        return ctx.render(
-            "error.html", status=exc.status, kind="problem", message=message(exc, ctx.lang)
-        )
-
-    async def not_found(request: Request, exc: Exception) -> Response:
-        status = exc.status_code if isinstance(exc, HTTPException) else 404
-        ctx = await ctx_of(request)
-        if status == 404 or isinstance(exc, RequestValidationError):
-            return ctx.render("not_found.html", status=404)
-        return ctx.render("error.html", status=status, kind="other")
-
-    async def crash(request: Request, exc: Exception) -> Response:
-        log.exception("console_error", path=request.url.path)
-        try:
-            return (await ctx_of(request)).render("error.html", status=500, kind="other")
-        except Exception:  # the error page must not fail in turn
-            return Response("Error / 出错了", status_code=500, media_type="text/plain")
-
-    app.add_exception_handler(NeedLogin, need_login)
-    app.add_exception_handler(CsrfRefused, csrf_refused)
-    app.add_exception_handler(SsoDown, sso_down)
-    app.add_exception_handler(ApiDown, api_down)
-    app.add_exception_handler(ApiProblem, api_problem)
-    app.add_exception_handler(HTTPException, not_found)
-    app.add_exception_handler(RequestValidationError, not_found)
-    app.add_exception_handler(Exception, crash)

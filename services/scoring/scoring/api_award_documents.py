@@ -107,7 +107,9 @@ async def prizes(campaign_id: UUID, _: Finance, pool: DbPool) -> Response:
     "/v1/nominations/{nomination_id}/form.pdf",
     response_class=Response,
     responses={200: {"content": {PDF: {}}}, **refusals(
-        "nomination-not-found", "campaign-not-found", "award-setup-missing", *RENDERED, *FONT)},
+        "nomination-not-found", "campaign-not-found", "award-setup-missing",
+        "award-kind-unknown",  # the setup was edited after the nomination and dropped its kind
+        *RENDERED, *FONT)},
 )  # fmt: skip
 async def recommendation_form(nomination_id: UUID, who: Signatory, pool: DbPool) -> Response:
     """The nomination's recommendation form (附表1–3) filled in: deeds, scores and every

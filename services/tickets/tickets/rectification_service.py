@@ -140,26 +140,44 @@ async def decide(
     if item["status"] != "open":
         raise problem("rectification-accepted", "the item is already accepted")
     if passed:
-        fields: dict[str, Any] = {
-            "status": "accepted",
-            "accepted_by": p.subject,
-            "accepted_at": now,
-            "next_check_at": None,
-        }
-        await repo.update(conn, item_id, fields)
-        await repo.add_note(conn, item_id, now, p.subject, "accepted", reason or "passed")
-        await outbox.add(
-            conn,
-            RectificationAccepted(
-                item_id=item_id, department_id=item["department_id"], team_id=item["team_id"],
-                accepted_by=p.subject, on_time=now <= item["deadline"], accepted_at=now,
-                responsible_id=item["responsible_id"],
-            ),
-        )  # fmt: skip
-        return {**item, **fields}
+        return await _accept(conn, item, p, reason, now)
     if not (reason and reason.strip()) or new_deadline is None:
         raise problem("acceptance-reason-required", "a failed acceptance says why and until when")
     _future(new_deadline, now)
+    return await _reject(conn, item, p, reason, new_deadline, now, cal)
+
+
+async def _accept(
+    conn: Conn, item: dict[str, Any], p: Principal, reason: str | None, now: datetime
+) -> dict[str, Any]:
+    fields: dict[str, Any] = {
+        "status": "accepted",
+        "accepted_by": p.subject,
+        "accepted_at": now,
+        "next_check_at": None,
+    }
+    await repo.update(conn, item["id"], fields)
+    await repo.add_note(conn, item["id"], now, p.subject, "accepted", reason or "passed")
+    await outbox.add(
+        conn,
+        RectificationAccepted(
+            item_id=item["id"], department_id=item["department_id"], team_id=item["team_id"],
+            accepted_by=p.subject, on_time=now <= item["deadline"], accepted_at=now,
+            responsible_id=item["responsible_id"],
+        ),
+    )  # fmt: skip
+    return {**item, **fields}
+
+
+async def _reject(
+    conn: Conn,
+    item: dict[str, Any],
+    p: Principal,
+    reason: str,
+    new_deadline: datetime,
+    now: datetime,
+    cal: WorkingCalendar,
+) -> dict[str, Any]:
     fields = {
         "deadline": new_deadline,
         "round": item["round"] + 1,
@@ -167,12 +185,12 @@ async def decide(
         "esc_step": 0,
         "next_check_at": _schedule(now, new_deadline, cal),
     }
-    await repo.update(conn, item_id, fields)
-    await repo.add_note(conn, item_id, now, p.subject, "rejected", reason)
+    await repo.update(conn, item["id"], fields)
+    await repo.add_note(conn, item["id"], now, p.subject, "rejected", reason)
     await outbox.add(
         conn,
         RectificationRejected(
-            item_id=item_id, department_id=item["department_id"], team_id=item["team_id"],
+            item_id=item["id"], department_id=item["department_id"], team_id=item["team_id"],
             rejected_by=p.subject, reason=reason, new_deadline=new_deadline, rejected_at=now,
             responsible_id=item["responsible_id"],
         ),
