@@ -7,10 +7,9 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from feedback import repository
-from feedback.domain import PLAIN
 from feedback.presenting import ReportOut, present
 from feedback.repository import audit
 from houqin_shared.contracts.common import Channel
@@ -25,10 +24,19 @@ Supervisor = Annotated[Principal, Depends(require_roles(Role.supervisor))]
 log = get_logger(__name__)
 
 
-class UnmaskIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+# Plain text with at least one character that is not white space.
+NONBLANK = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]*[^\s\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff][^\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]*$"
 
-    reason: str = Field(min_length=10, max_length=2000, pattern=PLAIN)
+
+class UnmaskIn(BaseModel):
+    """The length is counted as typed, as the schema says, and the reason stored trimmed
+    (the long fuzz: a 10-character reason ending in a line break was refused once trimmed)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reason: Annotated[
+        str, Field(min_length=10, max_length=2000, pattern=NONBLANK), AfterValidator(str.strip)
+    ]
 
 
 class Unmasked(BaseModel):
