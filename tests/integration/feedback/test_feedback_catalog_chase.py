@@ -22,12 +22,17 @@ async def test_chase_and_reply_deadline_are_published(feedback: Feedback) -> Non
         assert (read["escalation"], read["reply_minutes"]) == (CHASE, 480)
         same = await client.put("/v1/catalog/plumbing", json=entry, headers=admin)
         assert same.json()["version"] == 1  # unchanged: no new version
-        for bad in ([100, 100, 200], [90, 150, 200], [100, 200, 2500]):
+        # out of order: the rule's own code; a level over 2000: the item's bound, as documented
+        for bad, code in (
+            ([100, 100, 200], "escalation_levels_order"),
+            ([90, 150, 200], "escalation_levels_order"),
+            ([100, 200, 2500], "less_than_equal"),
+        ):
             wrong = {**entry, "escalation": {**CHASE, "level_percents": bad}}
             r = await client.put("/v1/catalog/plumbing", json=wrong, headers=admin)
             assert r.status_code == 422, r.text
             [err] = r.json()["errors"]
-            assert err["type"] == "escalation_levels_order" and "escalation" in err["loc"]
+            assert err["type"] == code and "escalation" in err["loc"], err
         plain = await client.put("/v1/catalog/electrical", json=ENTRY, headers=admin)
         assert plain.json()["escalation"] is None and plain.json()["reply_minutes"] is None
     first, second = await feedback.events(CHANGED)
