@@ -57,6 +57,15 @@ async def _page(pool: Any, limit: int, offset: int, **filters: Any) -> dict[str,
     }
 
 
+async def _readable_team(pool: Any, p: Any, team_id: str | None) -> str:
+    """The team whose queue is asked for (the caller's own by default), if they may read it."""
+    team = team_id or p.team_id
+    if team is None:
+        raise problem("team-required", "give team_id; your token names no team")
+    await reading_service.team_readable(pool, p, team, "queue")
+    return str(team)
+
+
 @router.get("/queues/mine", response_model=Page)
 async def my_queue(
     p: Reader,
@@ -92,10 +101,7 @@ async def team_queue(
 ) -> dict[str, Any]:
     """My team's tickets (another team's for its department's head, a supervisor, a leader or
     an admin)."""
-    team = team_id or p.team_id
-    if team is None:
-        raise problem("team-required", "give team_id; your token names no team")
-    await reading_service.team_readable(pool, p, team, "queue")
+    team = await _readable_team(pool, p, team_id)
     return await _page(
         pool, limit, offset, team_id=team, statuses=status, category=category, urgency=urgency
     )
@@ -132,10 +138,7 @@ async def team_queue_version(
     urgency: CodeFilter = None,
 ) -> dict[str, Any]:
     """The version of my team's queue (another team's for those who may read its queue)."""
-    team = team_id or p.team_id
-    if team is None:
-        raise problem("team-required", "give team_id; your token names no team")
-    await reading_service.team_readable(pool, p, team, "queue")
+    team = await _readable_team(pool, p, team_id)
     async with pool.acquire() as conn:
         version, total = await repo.queue_version(
             conn, team_id=team, statuses=status, category=category, urgency=urgency
