@@ -34,7 +34,6 @@ import html
 import json
 import os
 import secrets
-import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,12 +46,15 @@ from fastapi import APIRouter, Depends, FastAPI, Form, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
+from houqin_shared import access_log, logs
+from houqin_shared.http import RequestContext
 from houqin_shared.identity import LocalIssuer, Role
 from houqin_shared.problems import PROBLEM_JSON, ProblemError
 from houqin_shared.problems import problem as problem_of
 
 CODE_TTL_S = 60
 MAX_GRANTS = 10_000  # codes and refresh tokens kept at once (the oldest go first)
+MAX_BODY = 64 * 1024  # a form or a JSON login is a few hundred bytes
 
 
 class DemoUser(BaseModel):
@@ -215,6 +217,8 @@ def create_app(
         )
 
     app.include_router(router)
+    # request ids and one access-log line per request, as the services write them
+    app.add_middleware(RequestContext, max_body=MAX_BODY, log_access=access_log.enabled())
     return app
 
 
@@ -549,17 +553,21 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--audience", default="houqin", help="`aud` of the tokens")
     parser.add_argument("--ttl", type=int, default=3600, help="token lifetime, seconds")
     args = parser.parse_args(argv)
+    # every line as JSON, its own, uvicorn's and the access log's, like the services' processes
+    logs.configure("sso", "sso")
+    log = logs.get_logger("houqin.devsso")
     if not demo_mode(args.demo):
-        print(
+        log.error(
             "refusing to start: the demo SSO signs anyone in without a password; pass --demo"
-            " (or set HOUQIN_DEMO=1) to run it for a demo or the tests",
-            file=sys.stderr,
+            " (or set HOUQIN_DEMO=1) to run it for a demo or the tests"
         )
         raise SystemExit(2)
 
     issuer = LocalIssuer(args.key_file, issuer=args.issuer, audience=args.audience)
     users = json.loads(args.users.read_text(encoding="utf-8"))
-    uvicorn.run(create_app(issuer, users, ttl_s=args.ttl), host=args.host, port=args.port)
+    app = create_app(issuer, users, ttl_s=args.ttl)
+    log.info("demo sso", issuer=args.issuer, users=len(users), port=args.port)
+    uvicorn.run(app, host=args.host, port=args.port, log_config=None, access_log=False)
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import secrets
 import subprocess
 import sys
@@ -255,4 +256,8 @@ def test_refuses_to_start_outside_demo_mode(tmp_path: object) -> None:
         env={"PATH": "/usr/bin:/bin", "HOUQIN_DEMO": ""},
         timeout=60,
     )
-    assert run.returncode == 2 and "--demo" in run.stderr
+    assert run.returncode == 2 and run.stderr == ""
+    (line,) = run.stdout.splitlines()  # one JSON line, like every other line of the process
+    refusal = json.loads(line)
+    assert (refusal["level"], refusal["service"]) == ("error", "sso")
+    assert "--demo" in refusal["event"] and refusal["timestamp"]
