@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel
 
 from houqin_shared.identity import Role
@@ -29,6 +29,33 @@ TicketStatus = Literal[
 Statuses = Annotated[list[TicketStatus] | None, Query(max_length=10)]
 
 
+class QueueFilter:
+    """The filters every queue takes: statuses, category and urgency (query parameters)."""
+
+    def __init__(
+        self, status: Statuses = None, category: CodeFilter = None, urgency: CodeFilter = None
+    ) -> None:
+        self.statuses = status
+        self.category = category
+        self.urgency = urgency
+
+    def of(self) -> dict[str, Any]:
+        """The filters as the repository's keyword arguments."""
+        return {"statuses": self.statuses, "category": self.category, "urgency": self.urgency}
+
+
+class Paging:
+    """Which page of a queue: at most `limit` tickets from `offset` on (query parameters)."""
+
+    def __init__(self, limit: Limit = 50, offset: Offset = 0) -> None:
+        self.limit = limit
+        self.offset = offset
+
+
+Filters = Annotated[QueueFilter, Depends()]
+Paged = Annotated[Paging, Depends()]
+
+
 class Version(BaseModel):
     """A queue summed up: `version` changes whenever what the queue lists could have changed
     (a ticket joins, leaves or is written to); `total` is how many tickets it matches."""
@@ -45,7 +72,8 @@ class Page(BaseModel):
     offset: int
 
 
-async def _page(pool: Any, limit: int, offset: int, **filters: Any) -> dict[str, Any]:
+async def _page(pool: Any, paging: Paging, **filters: Any) -> dict[str, Any]:
+    limit, offset = paging.limit, paging.offset
     async with pool.acquire() as conn:
         items, counts = await repo.queue(conn, limit=limit, offset=offset, **filters)
     return {
@@ -67,60 +95,31 @@ async def _readable_team(pool: Any, p: Any, team_id: str | None) -> str:
 
 
 @router.get("/queues/mine", response_model=Page)
-async def my_queue(
-    p: Reader,
-    pool: DbPool,
-    status: Statuses = None,
-    category: CodeFilter = None,
-    urgency: CodeFilter = None,
-    limit: Limit = 50,
-    offset: Offset = 0,
-) -> dict[str, Any]:
+async def my_queue(p: Reader, pool: DbPool, filters: Filters, paging: Paged) -> dict[str, Any]:
     """Tickets assigned to me (most urgent due time first)."""
-    return await _page(
-        pool,
-        limit,
-        offset,
-        assignee_id=p.subject,
-        statuses=status,
-        category=category,
-        urgency=urgency,
-    )
+    return await _page(pool, paging, assignee_id=p.subject, **filters.of())
 
 
 @router.get("/queues/team", response_model=Page)
 async def team_queue(
     p: Reader,
     pool: DbPool,
+    filters: Filters,
+    paging: Paged,
     team_id: CodeFilter = None,
-    status: Statuses = None,
-    category: CodeFilter = None,
-    urgency: CodeFilter = None,
-    limit: Limit = 50,
-    offset: Offset = 0,
 ) -> dict[str, Any]:
     """My team's tickets (another team's for its department's head, a supervisor, a leader or
     an admin)."""
     team = await _readable_team(pool, p, team_id)
-    return await _page(
-        pool, limit, offset, team_id=team, statuses=status, category=category, urgency=urgency
-    )
+    return await _page(pool, paging, team_id=team, **filters.of())
 
 
 @router.get("/queues/mine/version", response_model=Version)
-async def my_queue_version(
-    p: Reader,
-    pool: DbPool,
-    status: Statuses = None,
-    category: CodeFilter = None,
-    urgency: CodeFilter = None,
-) -> dict[str, Any]:
+async def my_queue_version(p: Reader, pool: DbPool, filters: Filters) -> dict[str, Any]:
     """The version of my queue with these filters: one cheap query, for a page that polls and
     renders its cards again only when the version it shows has changed."""
     async with pool.acquire() as conn:
-        version, total = await repo.queue_version(
-            conn, assignee_id=p.subject, statuses=status, category=category, urgency=urgency
-        )
+        version, total = await repo.queue_version(conn, assignee_id=p.subject, **filters.of())
     return {"version": version, "total": total}
 
 
@@ -130,19 +129,12 @@ async def my_queue_version(
     responses=refusals("team-required", "queue-read-forbidden"),
 )
 async def team_queue_version(
-    p: Reader,
-    pool: DbPool,
-    team_id: CodeFilter = None,
-    status: Statuses = None,
-    category: CodeFilter = None,
-    urgency: CodeFilter = None,
+    p: Reader, pool: DbPool, filters: Filters, team_id: CodeFilter = None
 ) -> dict[str, Any]:
     """The version of my team's queue (another team's for those who may read its queue)."""
     team = await _readable_team(pool, p, team_id)
     async with pool.acquire() as conn:
-        version, total = await repo.queue_version(
-            conn, team_id=team, statuses=status, category=category, urgency=urgency
-        )
+        version, total = await repo.queue_version(conn, team_id=team, **filters.of())
     return {"version": version, "total": total}
 
 
@@ -150,12 +142,11 @@ async def team_queue_version(
 async def overdue_list(
     p: Reader,
     pool: DbPool,
+    paging: Paged,
     department_id: CodeFilter = None,
     team_id: CodeFilter = None,
     category: CodeFilter = None,
     urgency: CodeFilter = None,
-    limit: Limit = 50,
-    offset: Offset = 0,
 ) -> dict[str, Any]:
     """Open tickets past a stage's due time, by department (supervisors and leaders see all,
     department heads their own department)."""
@@ -166,7 +157,7 @@ async def overdue_list(
             "the overdue list is for supervisors, leaders and heads of their department",
         )
     return await _page(
-        pool, limit, offset, department_id=department_id, team_id=team_id, category=category,
+        pool, paging, department_id=department_id, team_id=team_id, category=category,
         urgency=urgency, overdue_at=datetime.now(UTC),
     )  # fmt: skip
 
@@ -191,11 +182,11 @@ async def incoming_transfers(
 
 @router.get("/tickets", tags=["tickets"])
 async def list_tickets(
-    p: Reader, pool: DbPool, team_id: CodeFilter = None, limit: Limit = 50, offset: Offset = 0
+    p: Reader, pool: DbPool, paging: Paged, team_id: CodeFilter = None
 ) -> list[dict[str, Any]]:
     """The tickets I may read, or a team's (as its queue), a page at a time (kept for older
     clients; see /v1/queues)."""
     if team_id:
         await reading_service.team_readable(pool, p, team_id, "tickets")
-        return list((await _page(pool, limit, offset, team_id=team_id))["items"])
-    return list((await _page(pool, limit, offset, scope=read_scope(p)))["items"])
+        return list((await _page(pool, paging, team_id=team_id))["items"])
+    return list((await _page(pool, paging, scope=read_scope(p)))["items"])
