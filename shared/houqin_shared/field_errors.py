@@ -24,6 +24,7 @@ PYDANTIC = {
     "string_too_short": ("至少 {min_length} 个字", "At least {min_length} characters"),
     "string_too_long": ("最多 {max_length} 个字", "At most {max_length} characters"),
     "string_pattern_mismatch": ("格式不正确或含有不允许的字符", "Wrong format or a character that is not allowed"),
+    "string_blank": ("此项不能只填空格", "This field cannot be only spaces"),
     "string_unicode": ("文字编码有误", "The text is not valid Unicode"),
     "int_parsing": ("请填写整数", "Enter a whole number"),
     "int_type": ("请填写整数", "Enter a whole number"),

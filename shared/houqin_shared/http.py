@@ -23,6 +23,7 @@ from houqin_shared.logs import bind_correlation_id, get_logger
 from houqin_shared.problem_types import language
 from houqin_shared.problems import PROBLEM_JSON, ProblemError, problem
 from houqin_shared.settings import ServiceSettings
+from houqin_shared.strict import nonblank_error
 
 log = get_logger(__name__)
 Check = Callable[[], Awaitable[None]]
@@ -208,8 +209,10 @@ def field_error(error: Any) -> dict[str, Any]:
     """One pydantic error as an `errors` item: where (`loc`), a stable code (`type`, such as
     `string_too_long` or a model's own `rating_comment_required`), its parameters (`ctx`, such
     as `max_length`) for a translated message, and pydantic's English `msg`."""
-    out = {"loc": list(error.get("loc", ())), "type": error.get("type", "")}
+    out: dict[str, Any] = {"loc": list(error.get("loc", ())), "type": nonblank_error(error)}
     out["msg"] = error.get("msg", "")
+    if out["type"] == "string_blank":  # its own words, and no pattern to show
+        return out | {"msg": "This field cannot be only spaces"}
     ctx = {
         k: v if isinstance(v, CTX_VALUES) else str(v)
         for k, v in (error.get("ctx") or {}).items()

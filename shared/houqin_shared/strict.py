@@ -18,13 +18,22 @@ and parameter of the four APIs.
 - `QueryBool`: a boolean in a query, where every value is text: `true`, `false` (and `1`, `0`,
   which a client may send for them), in any case; never `yes`, `on`, `t` or `y`.
 - Booleans in a body are pydantic's `StrictBool`.
+
+Text a person typed is trimmed, but only after it is checked, so the bounds and patterns count it
+as the document does (`str_strip_whitespace` trimmed first: it refused a schema-valid `" "` on a
+`minLength: 1` field and accepted `" a"` on a code pattern that has no space).
+- `TrimmedModel`: a body model whose text fields (and lists of text) are stripped once they are
+  valid.
+- `NONBLANK_PLAIN`, `NONBLANK_LINE`: the patterns of free text (`params.PLAIN`) and of a line
+  (no control character at all) that also need one character that is not a space; a text of
+  spaces alone is refused with the field code `string_blank` (`nonblank_error`).
 """
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, Field, Strict
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, model_validator
 from pydantic_core import PydanticCustomError
 
 
@@ -49,3 +58,42 @@ STRICT_INT = BeforeValidator(whole_number)
 JsonInt = Annotated[int, STRICT_INT]
 JsonFloat = Annotated[float, Strict(), Field(allow_inf_nan=False)]
 QueryBool = Annotated[bool, BeforeValidator(wire_bool)]
+
+
+PLAIN_EXCLUDED = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff"
+LINE_EXCLUDED = r"\x00-\x1f\x7f"
+NONBLANK_PLAIN = rf"^[^{PLAIN_EXCLUDED}]*[^\s{PLAIN_EXCLUDED}][^{PLAIN_EXCLUDED}]*$"
+NONBLANK_LINE = rf"^[^{LINE_EXCLUDED}]*[^\s{LINE_EXCLUDED}][^{LINE_EXCLUDED}]*$"
+NONBLANK_PATTERNS = frozenset({NONBLANK_PLAIN, NONBLANK_LINE})
+
+
+def nonblank_error(error: dict[str, Any]) -> str:
+    """`string_blank` for a pattern refusal of text that is only spaces under a non-blank
+    pattern; the error's own type otherwise."""
+    kind = str(error.get("type", ""))
+    text = error.get("input")
+    pattern = (error.get("ctx") or {}).get("pattern")
+    blank = isinstance(text, str) and not text.strip()
+    if kind == "string_pattern_mismatch" and pattern in NONBLANK_PATTERNS and blank:
+        return "string_blank"
+    return kind
+
+
+def _trimmed(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return [v.strip() for v in value]
+    return value
+
+
+class TrimmedModel(BaseModel):
+    """A body whose text is stripped after validation (see the module's note)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    @model_validator(mode="after")
+    def _trim(self) -> TrimmedModel:
+        for name in type(self).model_fields:
+            self.__dict__[name] = _trimmed(self.__dict__[name])
+        return self

@@ -10,11 +10,10 @@ from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Query, Request, status
-from pydantic import BaseModel, ConfigDict, Field, StrictBool
+from pydantic import BaseModel, Field, StrictBool
 
 from feedback import domain, domain_track, intake
 from feedback.deps import Settings, numbers_of
-from feedback.domain import PLAIN
 from feedback.presenting import ReportOut, present
 from feedback.repository import reception
 from houqin_shared.contracts.common import ReportKind, Urgency
@@ -22,19 +21,18 @@ from houqin_shared.identity import Principal, Role, require_roles
 from houqin_shared.openapi import refusals
 from houqin_shared.params import Day
 from houqin_shared.problems import problem
+from houqin_shared.strict import NONBLANK_LINE, NONBLANK_PLAIN, TrimmedModel
 from houqin_shared.webapp import DbPool
 
 router = APIRouter(prefix="/v1/reception-days", tags=["reception days"])
 Clerk = Annotated[Principal, Depends(require_roles(Role.front_desk, Role.supervisor, Role.leader))]
 
 
-class SessionIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
+class SessionIn(TrimmedModel):
     held_on: Day
-    place: str = Field(min_length=1, max_length=200, pattern=PLAIN)
-    leaders: list[Annotated[str, Field(min_length=1, max_length=100, pattern=PLAIN)]] = Field(
-        min_length=1, max_length=20, description="Attending leaders."
+    place: str = Field(min_length=1, max_length=200, pattern=NONBLANK_PLAIN)
+    leaders: list[Annotated[str, Field(min_length=1, max_length=100, pattern=NONBLANK_PLAIN)]] = (
+        Field(min_length=1, max_length=20, description="Attending leaders.")
     )
 
 
@@ -45,22 +43,20 @@ class SessionOut(BaseModel):
     leaders: list[str]
 
 
-class SessionReportIn(BaseModel):
+class SessionReportIn(TrimmedModel):
     """A report raised at the session; `answer` when leaders answered it on the spot."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     kind: ReportKind
     category: str = Field(min_length=1, max_length=64, pattern=domain.CODE)
     urgency: Urgency = "normal"
     location: domain.LocationIn
-    description: str = Field(min_length=1, max_length=4000, pattern=PLAIN)
+    description: str = Field(min_length=1, max_length=4000, pattern=NONBLANK_PLAIN)
     anonymous: StrictBool = False
-    contact: str | None = Field(None, min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f]*$")
+    contact: str | None = Field(None, min_length=1, max_length=200, pattern=NONBLANK_LINE)
     on_behalf_of: str | None = Field(
         None, min_length=1, max_length=128, pattern=r"^[^\s\x00-\x1f]+$"
     )
-    answer: str | None = Field(None, min_length=1, max_length=4000, pattern=PLAIN)
+    answer: str | None = Field(None, min_length=1, max_length=4000, pattern=NONBLANK_PLAIN)
 
 
 def origin_of(session_id: uuid.UUID) -> str:

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from feedback import repository
 from feedback.presenting import ReportOut, present
@@ -17,6 +17,7 @@ from houqin_shared.identity import Principal, Role, require_roles
 from houqin_shared.logs import get_logger
 from houqin_shared.params import CodeFilter, Instant
 from houqin_shared.problems import problem
+from houqin_shared.strict import NONBLANK_PLAIN, TrimmedModel
 from houqin_shared.webapp import DbPool
 
 router = APIRouter(prefix="/v1", tags=["supervision"])
@@ -24,19 +25,11 @@ Supervisor = Annotated[Principal, Depends(require_roles(Role.supervisor))]
 log = get_logger(__name__)
 
 
-# Plain text with at least one character that is not white space.
-NONBLANK = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]*[^\s\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff][^\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]*$"
-
-
-class UnmaskIn(BaseModel):
+class UnmaskIn(TrimmedModel):
     """The length is counted as typed, as the schema says, and the reason stored trimmed
     (the long fuzz: a 10-character reason ending in a line break was refused once trimmed)."""
 
-    model_config = ConfigDict(extra="forbid")
-
-    reason: Annotated[
-        str, Field(min_length=10, max_length=2000, pattern=NONBLANK), AfterValidator(str.strip)
-    ]
+    reason: str = Field(min_length=10, max_length=2000, pattern=NONBLANK_PLAIN)
 
 
 class Unmasked(BaseModel):

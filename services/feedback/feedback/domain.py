@@ -7,11 +7,12 @@ import json
 import uuid
 from datetime import date
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, model_validator
+from pydantic import Field, StrictBool, model_validator
 
 from houqin_shared.contracts.common import Channel, Location, ReportKind, Urgency
 from houqin_shared.field_errors import invalid_field
 from houqin_shared.principal import Principal, Role
+from houqin_shared.strict import NONBLANK_LINE, NONBLANK_PLAIN, TrimmedModel
 
 OFFLINE_CHANNELS: frozenset[str] = frozenset(
     {"hotline", "suggestion_box", "reception_day", "inspection"}
@@ -23,16 +24,14 @@ CODE = r"^[a-z0-9][a-z0-9_-]*$"
 PLAIN = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]*$"
 
 
-class LocationIn(BaseModel):
+class LocationIn(TrimmedModel):
     """Where the problem is; at least a building, a free-text place or a position."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     campus: str | None = Field(None, min_length=1, max_length=64, pattern=CODE)
     building: str | None = Field(None, min_length=1, max_length=64, pattern=CODE)
     floor: str | None = Field(None, min_length=1, max_length=16, pattern=r"^[A-Za-z0-9-]+$")
     room: str | None = Field(None, min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_-]+$")
-    text: str | None = Field(None, min_length=1, max_length=200, pattern=PLAIN)
+    text: str | None = Field(None, min_length=1, max_length=200, pattern=NONBLANK_PLAIN)
     # strict: a JSON number only (false or "12" is refused, as the OpenAPI document says)
     lat: float | None = Field(None, ge=-90, le=90, strict=True)
     long: float | None = Field(None, ge=-180, le=180, strict=True)
@@ -51,19 +50,17 @@ class LocationIn(BaseModel):
         return Location(**self.model_dump())
 
 
-class ReportIn(BaseModel):
+class ReportIn(TrimmedModel):
     """A report as it arrives over HTTP."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     kind: ReportKind
     category: str = Field(min_length=1, max_length=64, pattern=CODE)
     channel: Channel = "web"
     urgency: Urgency = "normal"
     location: LocationIn
-    description: str = Field(min_length=1, max_length=4000, pattern=PLAIN)
+    description: str = Field(min_length=1, max_length=4000, pattern=NONBLANK_PLAIN)
     anonymous: StrictBool = False
-    contact: str | None = Field(None, min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f]*$")
+    contact: str | None = Field(None, min_length=1, max_length=200, pattern=NONBLANK_LINE)
     on_behalf_of: str | None = Field(
         None,
         min_length=1,

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, model_validator
 from houqin_shared.contracts.common import Urgency
 from houqin_shared.contracts.feedback import EscalationSteps, StageLimits
 from houqin_shared.field_errors import invalid_field
-from houqin_shared.strict import STRICT_INT, JsonInt
+from houqin_shared.strict import NONBLANK_PLAIN, STRICT_INT, JsonInt, TrimmedModel
 
 PHONE = r"^\+?[0-9][0-9 ()-]{2,30}$"
 # Up to 90 days of minutes, a JSON integer.
@@ -68,14 +68,16 @@ class EscalationIn(EscalationSteps):
         return self
 
 
-class ServiceIn(BaseModel):
+class ServiceIn(TrimmedModel):
     """One service of the public catalogue, as an admin publishes it."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    name: str = Field(min_length=1, max_length=100)
+    name: str = Field(min_length=1, max_length=100, pattern=NONBLANK_PLAIN)
     name_en: str | None = Field(
-        None, min_length=1, max_length=100, description="The name in English (else the name)."
+        None,
+        min_length=1,
+        max_length=100,
+        pattern=NONBLANK_PLAIN,
+        description="The name in English (else the name).",
     )
     description: str = Field("", max_length=2000)
     standard: str = Field("", max_length=2000, description="The service standard promised.")

@@ -5,33 +5,28 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationInfo, field_validator
+from pydantic import Field, StrictBool, ValidationInfo, field_validator
 
-from feedback.domain import PLAIN
 from houqin_shared.field_errors import invalid_field
 from houqin_shared.principal import Principal, Role
-from houqin_shared.strict import JsonInt
+from houqin_shared.strict import NONBLANK_PLAIN, JsonInt, TrimmedModel
 
 LOW = 2  # a score at or below this needs a comment
 
 
-class AnswerIn(BaseModel):
+class AnswerIn(TrimmedModel):
     """The reporter's answer to an explanation of why something cannot be done."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    text: str = Field(min_length=1, max_length=2000, pattern=PLAIN)
+    text: str = Field(min_length=1, max_length=2000, pattern=NONBLANK_PLAIN)
 
 
-class ConfirmationIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
+class ConfirmationIn(TrimmedModel):
     fixed: StrictBool
     reason: str | None = Field(
         None,
         min_length=1,
         max_length=2000,
-        pattern=PLAIN,
+        pattern=NONBLANK_PLAIN,
         validate_default=True,
         description="Required when not fixed (error type not_fixed_reason_required at"
         " body.reason).",
@@ -46,9 +41,7 @@ class ConfirmationIn(BaseModel):
         return reason
 
 
-class RatingIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
+class RatingIn(TrimmedModel):
     quality: JsonInt = Field(ge=1, le=5)
     timeliness: JsonInt = Field(ge=1, le=5)
     attitude: JsonInt = Field(ge=1, le=5)
@@ -56,7 +49,7 @@ class RatingIn(BaseModel):
         None,
         min_length=1,
         max_length=2000,
-        pattern=PLAIN,
+        pattern=NONBLANK_PLAIN,
         validate_default=True,
         description=f"Required when any score is {LOW} or below (error type"
         " rating_comment_required at body.comment).",

@@ -7,23 +7,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from feedback import domain_public
-from feedback.domain import PLAIN
 from houqin_shared.principal import Principal, Role
+from houqin_shared.strict import NONBLANK_PLAIN, TrimmedModel
 
 ANSWERED = frozenset({"resolved", "closed"})
 
 
-class PublicReplyIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
+class PublicReplyIn(TrimmedModel):
     question: str = Field(
-        min_length=1, max_length=500, pattern=PLAIN,
+        min_length=1, max_length=500, pattern=NONBLANK_PLAIN,
         description="The question as the public reads it (no names, rooms or phone numbers).",
     )  # fmt: skip
-    reply: str = Field(min_length=1, max_length=2000, pattern=PLAIN, description="The answer.")
+    reply: str = Field(
+        min_length=1, max_length=2000, pattern=NONBLANK_PLAIN, description="The answer."
+    )
 
 
 def publish_refusal(report: dict[str, Any], who: Principal) -> str | None:

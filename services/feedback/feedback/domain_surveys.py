@@ -11,26 +11,22 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from feedback.domain import CODE, PLAIN
+from feedback.domain import CODE
 from feedback.domain_votes import OptionIn
 from houqin_shared.contracts.common import UnitType
 from houqin_shared.contracts.feedback import SurveyInvitationsIssued, SurveyInvitee, UnitScore
 from houqin_shared.field_errors import invalid_field
 from houqin_shared.params import Day
-from houqin_shared.strict import STRICT_INT
+from houqin_shared.strict import NONBLANK_PLAIN, STRICT_INT, TrimmedModel
 
 
-class QuestionIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
+class QuestionIn(TrimmedModel):
     id: str = Field(min_length=1, max_length=32, pattern=CODE)
-    text: str = Field(min_length=1, max_length=500, pattern=PLAIN)
+    text: str = Field(min_length=1, max_length=500, pattern=NONBLANK_PLAIN)
 
 
-class SurveyIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    title: str = Field(min_length=1, max_length=200, pattern=PLAIN)
+class SurveyIn(TrimmedModel):
+    title: str = Field(min_length=1, max_length=200, pattern=NONBLANK_PLAIN)
     campaign_id: uuid.UUID | None = None
     period_start: Day
     period_end: Day

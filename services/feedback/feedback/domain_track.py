@@ -10,7 +10,9 @@ import uuid
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
+
+from houqin_shared.strict import TrimmedModel
 
 # No 0/O, 1/I/L: read out over the phone and typed from a slip of paper without mistakes.
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -46,10 +48,8 @@ def matches(stored: bytes | None, report_id: uuid.UUID | None, code: str) -> boo
     return same and stored is not None and report_id is not None
 
 
-class TrackIn(BaseModel):
+class TrackIn(TrimmedModel):
     """A tracking number and the access code printed with it."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     tracking_no: str = Field(
         min_length=1, max_length=32, pattern=TRACKING_NO, examples=["FK20261204-0042"]

@@ -9,24 +9,21 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from feedback.domain import CODE, PLAIN
+from feedback.domain import CODE
 from houqin_shared.contracts.common import UnitType
 from houqin_shared.field_errors import invalid_field
 from houqin_shared.params import Instant
+from houqin_shared.strict import NONBLANK_PLAIN, TrimmedModel
 
 
-class OptionIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
+class OptionIn(TrimmedModel):
     unit_type: UnitType
     unit_id: str = Field(min_length=1, max_length=64, pattern=CODE)
-    label: str = Field(min_length=1, max_length=200, pattern=PLAIN)
+    label: str = Field(min_length=1, max_length=200, pattern=NONBLANK_PLAIN)
 
 
-class BallotIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    title: str = Field(min_length=1, max_length=200, pattern=PLAIN)
+class BallotIn(TrimmedModel):
+    title: str = Field(min_length=1, max_length=200, pattern=NONBLANK_PLAIN)
     campaign_id: uuid.UUID | None = None
     opens_at: Instant
     closes_at: Instant
