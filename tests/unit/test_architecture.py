@@ -111,7 +111,7 @@ RULE_MODULES = {
         "directory_sheet_out.py",
         "directory_sheet_words.py",
     ],
-    "scoring": ["domain*.py", "charts.py", "rendering.py", "reports.py"],
+    "scoring": ["domain*.py", "award_*.py", "charts.py", "rendering.py", "reports.py"],
     "notify": [
         "domain.py",
         "planning.py",
