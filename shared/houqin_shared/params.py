@@ -5,7 +5,8 @@ and `"2026-09-01"` a midnight, though the OpenAPI document promises an RFC 3339 
 types accept exactly what the document says (`Instant`: a date-time string with its UTC offset;
 `Day`: a `YYYY-MM-DD` string) and refuse the rest with pydantic's own error codes, so a client
 sees `datetime_parsing` / `date_parsing` as for any other malformed value. Python callers may
-still pass `datetime` and `date` objects.
+still pass `datetime` and `date` objects. Pure (no web framework): rule modules may use it; the
+route parameters built on it (`SerialId`, `PathName`, `CodeFilter`) are houqin_shared.route_params.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ import re
 from datetime import date, datetime, time, timedelta
 from typing import Annotated, Any
 
-from fastapi import Path, Query
 from pydantic import AfterValidator, BeforeValidator, Field
 from pydantic_core import PydanticCustomError
 
@@ -87,16 +87,9 @@ Day = Annotated[date, BeforeValidator(_day)]
 # Ids are PostgreSQL bigints; the bound is one a JSON number holds exactly (2**53 - 1), so a
 # schema-valid id never overflows the database's (a 422) and a client can compare it.
 MAX_ID = 2**53 - 1
-# A row id in a path.
-SerialId = Annotated[int, Path(ge=1, le=MAX_ID, description="A positive id.")]
 # Text a person typed: no control character but tab, newline and carriage return, and neither
 # U+FFFE nor U+FFFF (PostgreSQL refuses NUL; XML refuses them all), so such text is a 422.
 PLAIN = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]*$"
-# A name or user id in a path (a person, a template, a channel, a member of staff).
-PathName = Annotated[str, Path(min_length=1, max_length=64, pattern=PLAIN)]
-# An optional code filter in a query (a team, a department, a status): lower-case letters,
-# digits, _ and -, so a NUL or a stray character is a 422 rather than a database error.
-CodeFilter = Annotated[str | None, Query(max_length=64, pattern=r"^[a-z0-9][a-z0-9_-]*$")]
 
 
 # A row id in a body: a JSON integer (not true, not "5"), 1 .. MAX_ID.

@@ -127,11 +127,7 @@ RULE_MODULES = {
 }
 
 # Project modules the purity check does not follow, each with the reason.
-NOT_FOLLOWED = {
-    # Its pydantic types (Instant, Day, PLAIN ...) are pure; its Path/Query aliases for routes
-    # import fastapi. The lead owns it: split the route aliases out, then drop this line.
-    "houqin_shared.params": "route parameter aliases beside pure types",
-}
+NOT_FOLLOWED: dict[str, str] = {}
 
 # Known impure rule modules, each with the reason. Delete a line when its reason is gone.
 IMPURE_RULE_MODULES: dict[str, str] = {}

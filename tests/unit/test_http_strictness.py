@@ -14,7 +14,8 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from houqin_shared.http import base_app
-from houqin_shared.params import BodyId, ClockTime, CodeFilter, Day, Instant
+from houqin_shared.params import BodyId, ClockTime, Day, Instant
+from houqin_shared.route_params import CodeFilter
 
 
 class Window(BaseModel):

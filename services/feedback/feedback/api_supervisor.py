@@ -15,8 +15,9 @@ from feedback.repository import audit
 from houqin_shared.contracts.common import Channel
 from houqin_shared.identity import Principal, Role, require_roles
 from houqin_shared.logs import get_logger
-from houqin_shared.params import CodeFilter, Instant
+from houqin_shared.params import Instant
 from houqin_shared.problems import problem
+from houqin_shared.route_params import CodeFilter
 from houqin_shared.strict import NONBLANK_PLAIN, TrimmedModel
 from houqin_shared.webapp import DbPool
 

@@ -10,8 +10,9 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
 
 from houqin_shared.identity import CurrentPrincipal, Principal, Role, require_roles
-from houqin_shared.params import BodyId, CodeFilter, SerialId
+from houqin_shared.params import BodyId
 from houqin_shared.problems import problem
+from houqin_shared.route_params import CodeFilter, SerialId
 from houqin_shared.strict import QueryBool
 from houqin_shared.webapp import DbPool
 from notify.repository import messages

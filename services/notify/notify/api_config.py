@@ -12,8 +12,9 @@ from houqin_shared.contracts import REGISTRY
 from houqin_shared.http import field_error
 from houqin_shared.identity import Principal, Role, require_roles
 from houqin_shared.openapi import refusals
-from houqin_shared.params import PLAIN, PathName, SerialId
+from houqin_shared.params import PLAIN
 from houqin_shared.problems import ProblemError, problem
+from houqin_shared.route_params import PathName, SerialId
 from houqin_shared.strict import JsonInt
 from houqin_shared.webapp import DbPool
 from notify import channel_settings, samples, templates

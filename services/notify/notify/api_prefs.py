@@ -13,7 +13,8 @@ from pydantic import BaseModel, Field, StrictBool, field_validator, model_valida
 from houqin_shared.field_errors import invalid_field
 from houqin_shared.identity import CurrentPrincipal, Principal, Role, require_roles
 from houqin_shared.openapi import refusals
-from houqin_shared.params import ClockTime, PathName
+from houqin_shared.params import ClockTime
+from houqin_shared.route_params import PathName
 from houqin_shared.webapp import DbPool
 from notify.domain import CHANNEL_TYPES
 from notify.repository import config

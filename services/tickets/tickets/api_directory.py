@@ -12,8 +12,8 @@ from pydantic import BaseModel, StrictBool, ValidationError
 
 from houqin_shared.http import field_error
 from houqin_shared.openapi import refusals
-from houqin_shared.params import PathName, SerialId
 from houqin_shared.problems import ProblemError, problem
+from houqin_shared.route_params import PathName, SerialId
 from houqin_shared.webapp import DbPool
 from tickets import directory_events
 from tickets.access import may_manage

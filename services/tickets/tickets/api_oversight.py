@@ -15,8 +15,9 @@ from houqin_shared import outbox
 from houqin_shared.contracts import TicketChased
 from houqin_shared.identity import Principal, Role, require_roles
 from houqin_shared.openapi import refusals
-from houqin_shared.params import PLAIN, CodeFilter
+from houqin_shared.params import PLAIN
 from houqin_shared.problems import problem
+from houqin_shared.route_params import CodeFilter
 from houqin_shared.webapp import DbPool
 from tickets.access import may_manage, sees_everything
 from tickets.deps import Reader

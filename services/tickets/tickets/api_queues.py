@@ -10,8 +10,8 @@ from pydantic import BaseModel
 
 from houqin_shared.identity import Role
 from houqin_shared.openapi import refusals
-from houqin_shared.params import CodeFilter
 from houqin_shared.problems import problem
+from houqin_shared.route_params import CodeFilter
 from houqin_shared.webapp import DbPool
 from tickets import reading_service
 from tickets.access import read_scope

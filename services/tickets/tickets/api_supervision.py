@@ -11,8 +11,9 @@ from pydantic import BaseModel, Field
 
 from houqin_shared.identity import Principal, Role, require_roles
 from houqin_shared.openapi import refusals
-from houqin_shared.params import PLAIN, CodeFilter, Instant
+from houqin_shared.params import PLAIN, Instant
 from houqin_shared.problems import problem
+from houqin_shared.route_params import CodeFilter
 from houqin_shared.webapp import DbPool
 from tickets import sla_service
 from tickets import supervision_service as svc

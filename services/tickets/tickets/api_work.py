@@ -13,8 +13,9 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from houqin_shared.contracts.tickets import PauseReason
 from houqin_shared.openapi import refusals
-from houqin_shared.params import PLAIN, CodeFilter, SerialId
+from houqin_shared.params import PLAIN
 from houqin_shared.problems import problem
+from houqin_shared.route_params import CodeFilter, SerialId
 from houqin_shared.strict import JsonInt
 from houqin_shared.webapp import DbPool
 from tickets import directory_events, reading_service, work_service
