@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import time
 from typing import Annotated, Any, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field, StrictBool, field_validator, model_validator
@@ -16,6 +15,7 @@ from houqin_shared.openapi import refusals
 from houqin_shared.params import ClockTime
 from houqin_shared.route_params import PathName
 from houqin_shared.webapp import DbPool
+from houqin_shared.zones import known_zone
 from notify.domain import CHANNEL_TYPES
 from notify.repository import config
 
@@ -39,14 +39,7 @@ class PreferencesIn(BaseModel):
     digest: StrictBool = Field(False, description="Gather low-priority items into a daily digest.")
     digest_at: ClockTime = Field(time(8, 30), description="Local time the digest is sent.")
 
-    @field_validator("timezone")
-    @classmethod
-    def known_zone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise invalid_field("timezone_unknown") from exc
-        return value
+    _zone = field_validator("timezone")(known_zone)
 
     @model_validator(mode="after")
     def quiet_hours_whole(self) -> PreferencesIn:

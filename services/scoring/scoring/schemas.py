@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import date
 from fractions import Fraction
 from typing import Annotated, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from fastapi import Path
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from houqin_shared.field_errors import invalid_field
+from houqin_shared.zones import known_zone
 from scoring.domain import MinSamples, VetoRules, Weights
 from scoring.domain_ranking import Quotas, Rules
 
@@ -26,6 +26,7 @@ ONE_LINE = r"^[^\x00-\x1f\x7f\ufffe\uffff]*$"
 UNIT_ID = r"^[^ \x00-\x1f\x7f-\x9f\ufffe\uffff]+$"
 UnitId = Annotated[str, Field(min_length=1, max_length=128, pattern=UNIT_ID)]
 UnitIdPath = Annotated[str, Path(min_length=1, max_length=128, pattern=UNIT_ID)]
+UnitTypePath = Literal["department", "team", "staff"]
 MAX_PAGE = 10_000  # rows one list answers at most (a campus has a few thousand staff)
 CampaignDay = Annotated[
     date,
@@ -190,14 +191,7 @@ class CampaignIn(_Strict):
 class CheckedCampaign(CampaignIn):
     rules: CheckedRules = Field(default_factory=CheckedRules)
 
-    @field_validator("timezone")
-    @classmethod
-    def _zone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise invalid_field("timezone_unknown") from exc
-        return value
+    _zone = field_validator("timezone")(known_zone)
 
     @model_validator(mode="after")
     def _period(self) -> CheckedCampaign:

@@ -6,12 +6,13 @@ from __future__ import annotations
 from datetime import time
 from itertools import pairwise
 from typing import Annotated
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator, model_validator
 
 from houqin_shared.field_errors import invalid_field
 from houqin_shared.params import ClockTime, Day
+from houqin_shared.zones import known_zone
 from tickets.sla import WorkingCalendar
 
 
@@ -46,14 +47,7 @@ class CalendarDoc(BaseModel):
     )
     closed: list[Period] = Field([], max_length=100, description="Closed periods, inclusive.")
 
-    @field_validator("tz")
-    @classmethod
-    def _zone(cls, v: str) -> str:
-        try:
-            ZoneInfo(v)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise invalid_field("timezone_unknown") from exc
-        return v
+    _zone = field_validator("tz")(known_zone)
 
     @model_validator(mode="after")
     def _sane(self) -> CalendarDoc:
