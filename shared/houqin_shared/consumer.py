@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import random
 import time
 import traceback
 from collections.abc import Awaitable, Callable
@@ -36,6 +35,7 @@ from aiokafka.abc import ConsumerRebalanceListener
 from aiokafka.errors import CommitFailedError, KafkaError
 
 from houqin_shared import metrics
+from houqin_shared.backoff import backoff_s
 from houqin_shared.contracts import REGISTRY
 from houqin_shared.contracts.base import BadEvent, Envelope, Event, decode
 from houqin_shared.db import Conn
@@ -409,8 +409,7 @@ class ConsumerRunner:
                     await self._dead_letter(item, "handler_failed", detail, attempts=attempt)
                     return
                 metrics.EVENTS_RETRIED.labels(self.group, env.type).inc()
-                delay = self.backoff_s * 2 ** (attempt - 1)
-                await asyncio.sleep(delay * random.uniform(0.5, 1.5))
+                await asyncio.sleep(backoff_s(attempt, self.backoff_s))
 
     async def _run_handler(self, conn: Conn, env: Envelope) -> None:
         handler = self.handlers.get(type(env.data))

@@ -17,10 +17,11 @@ import asyncpg
 import httpx
 from prometheus_client import Counter, Histogram
 
+from houqin_shared.backoff import backoff_s
 from houqin_shared.logs import get_logger
 from notify import links, outbound, redact, senders
 from notify.claims import Lease
-from notify.domain import backoff_s, refill
+from notify.domain import refill
 from notify.repository import deliveries
 from notify.repository.deliveries import Outcome
 from notify.settings import NotifySettings

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import random
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
@@ -186,13 +185,6 @@ def initial_status(channel: str, priority: str, prefs: Preferences) -> str:
     if priority == "low" and prefs.digest:
         return "digest"
     return "pending"
-
-
-def backoff_s(attempt: int, base_s: float, cap_s: float, rng: random.Random | None = None) -> float:
-    """Delay before attempt `attempt + 1`: base * 2^(attempt-1), capped, with ±50% jitter."""
-    r = rng or random
-    raw = min(cap_s, base_s * (2 ** max(attempt - 1, 0)))
-    return float(raw * (0.5 + r.random()))
 
 
 def refill(tokens: float, burst: int, rate_per_s: float | None, elapsed_s: float) -> float:

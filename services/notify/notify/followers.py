@@ -7,12 +7,12 @@ feedback or the SSO cannot answer, an item waits and is tried again with backoff
 from __future__ import annotations
 
 import asyncio
-import random
 from datetime import UTC, datetime
 from typing import Any
 
 import asyncpg
 
+from houqin_shared.backoff import backoff_s
 from houqin_shared.consumer import Unavailable
 from houqin_shared.contracts import REGISTRY
 from houqin_shared.contracts.base import Event
@@ -59,8 +59,8 @@ async def tell(pool: asyncpg.Pool) -> None:
         snaps: dict[str, dict[str, Any]] = {}
         for item, who in zip(due, found, strict=True):
             if isinstance(who, Unavailable):
-                delay = min(BACKOFF_CAP_S, BACKOFF_S * 2 ** (item["attempts"] - 1))
-                await news.retry(conn, item["id"], delay * random.uniform(0.5, 1.5), str(who))
+                delay = backoff_s(item["attempts"], BACKOFF_S, BACKOFF_CAP_S)
+                await news.retry(conn, item["id"], delay, str(who))
                 log.warning("followers_unavailable", event_id=item["event_id"], error=str(who))
                 continue
             if item["event_type"] not in snaps:

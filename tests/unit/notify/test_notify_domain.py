@@ -8,12 +8,12 @@ from datetime import UTC, datetime, time
 
 import pytest
 
+from houqin_shared.backoff import backoff_s
 from notify import channel_settings
 from notify.domain import (
     Person,
     Preferences,
     Rule,
-    backoff_s,
     channels_for,
     human_duration,
     in_quiet_hours,
@@ -70,6 +70,8 @@ def test_backoff_doubles_with_jitter_and_a_cap() -> None:
     for attempt, d in zip((1, 2, 3, 4, 5, 6), delays, strict=True):
         raw = min(10.0, 2 ** (attempt - 1))
         assert 0.5 * raw <= d <= 1.5 * raw
+    uncapped = [backoff_s(a, 0.2, rng=rng) for a in (1, 10)]  # the consumer's: no cap
+    assert 0.1 <= uncapped[0] <= 0.3 and 0.1 * 2**9 <= uncapped[1] <= 0.3 * 2**9
 
 
 def test_token_bucket() -> None:
