@@ -183,3 +183,14 @@ async def create_pool(settings: ServiceSettings, **overrides: Any) -> asyncpg.Po
 
 # A connection as handlers and repositories receive it: plain, or borrowed from the pool.
 Conn: TypeAlias = "asyncpg.Connection[asyncpg.Record] | PoolConnectionProxy[asyncpg.Record]"
+
+
+async def get_row(
+    conn: Conn, table: str, columns: str, key: str, value: Any, *, lock: bool = False
+) -> dict[str, Any] | None:
+    """`SELECT columns FROM table WHERE key = value` (one row or None); with `lock`, the row is
+    locked FOR UPDATE until the transaction ends. The repository's constants name the table,
+    columns and key (they become SQL); the value is always a parameter."""
+    sql = f"SELECT {columns} FROM {table} WHERE {key} = $1" + (" FOR UPDATE" if lock else "")
+    row = await conn.fetchrow(sql, value)
+    return dict(row) if row else None

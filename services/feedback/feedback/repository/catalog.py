@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from houqin_shared.db import Conn
+from houqin_shared.db import Conn, get_row
 
 COLUMNS = (
     "code, name, description, standard, fee, limits, calendar, service_phone, complaint_phone, "
@@ -14,9 +14,7 @@ COLUMNS = (
 
 
 async def get_service(conn: Conn, code: str, *, for_update: bool = False) -> dict[str, Any] | None:
-    lock = " FOR UPDATE" if for_update else ""
-    row = await conn.fetchrow(f"SELECT {COLUMNS} FROM services WHERE code = $1{lock}", code)
-    return dict(row) if row else None
+    return await get_row(conn, "services", COLUMNS, "code", code, lock=for_update)
 
 
 async def list_services(conn: Conn, include_inactive: bool) -> list[dict[str, Any]]:

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-from houqin_shared.db import Conn
+from houqin_shared.db import Conn, get_row
 
 _SURVEY = (
     "id, campaign_id, title, period_start, period_end, questions, units, created_at, closed_at"
@@ -36,9 +36,7 @@ async def insert_survey(conn: Conn, row: dict[str, Any]) -> None:
 async def get_survey(
     conn: Conn, survey_id: UUID, *, for_update: bool = False
 ) -> dict[str, Any] | None:
-    lock = " FOR UPDATE" if for_update else ""
-    row = await conn.fetchrow(f"SELECT {_SURVEY} FROM surveys WHERE id = $1{lock}", survey_id)
-    return dict(row) if row else None
+    return await get_row(conn, "surveys", _SURVEY, "id", survey_id, lock=for_update)
 
 
 async def issue_tokens(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from houqin_shared.db import Conn
+from houqin_shared.db import Conn, get_row
 
 COLUMNS = (
     "id, campaign_id, kind, unit_type, unit_id, unit_name, department_id, team_id, deeds,"
@@ -51,11 +51,7 @@ async def insert(conn: Conn, n: dict[str, Any]) -> dict[str, Any]:
 
 
 async def get(conn: Conn, nomination_id: UUID, lock: bool = False) -> dict[str, Any] | None:
-    row = await conn.fetchrow(
-        f"SELECT {COLUMNS} FROM nominations WHERE id = $1" + (" FOR UPDATE" if lock else ""),
-        nomination_id,
-    )
-    return dict(row) if row else None
+    return await get_row(conn, "nominations", COLUMNS, "id", nomination_id, lock=lock)
 
 
 async def of_campaign(

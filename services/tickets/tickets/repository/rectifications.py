@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from houqin_shared.db import Conn
+from houqin_shared.db import Conn, get_row
 from tickets.access import Scope
 from tickets.repository._sql import update_by_id
 
@@ -26,11 +26,7 @@ async def insert(conn: Conn, r: dict[str, Any]) -> None:
 
 
 async def get(conn: Conn, item_id: UUID, *, lock: bool = False) -> dict[str, Any] | None:
-    row = await conn.fetchrow(
-        f"SELECT {COLUMNS} FROM rectifications WHERE id = $1" + (" FOR UPDATE" if lock else ""),
-        item_id,
-    )
-    return dict(row) if row else None
+    return await get_row(conn, "rectifications", COLUMNS, "id", item_id, lock=lock)
 
 
 async def update(conn: Conn, item_id: UUID, fields: dict[str, Any]) -> None:

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from houqin_shared.db import Conn
+from houqin_shared.db import Conn, get_row
 from tickets.access import Scope
 from tickets.repository._sql import update_by_id
 
@@ -80,11 +80,7 @@ async def insert_incident(conn: Conn, x: dict[str, Any]) -> None:
 async def get_incident(
     conn: Conn, incident_id: UUID, *, lock: bool = False
 ) -> dict[str, Any] | None:
-    row = await conn.fetchrow(
-        f"SELECT {_INCIDENT} FROM incidents WHERE id = $1" + (" FOR UPDATE" if lock else ""),
-        incident_id,
-    )
-    return dict(row) if row else None
+    return await get_row(conn, "incidents", _INCIDENT, "id", incident_id, lock=lock)
 
 
 async def update_incident(conn: Conn, incident_id: UUID, fields: dict[str, Any]) -> None:

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from houqin_shared.db import Conn
+from houqin_shared.db import Conn, get_row
 from tickets.access import Scope
 from tickets.repository._sql import update_by_id
 
@@ -56,17 +56,13 @@ def _json_value(value: object) -> str:
 
 
 async def get_ticket(conn: Conn, ticket_id: UUID, *, lock: bool = False) -> dict[str, Any] | None:
-    sql = f"SELECT {COLUMNS} FROM tickets WHERE id = $1" + (" FOR UPDATE" if lock else "")
-    row = await conn.fetchrow(sql, ticket_id)
-    return dict(row) if row else None
+    return await get_row(conn, "tickets", COLUMNS, "id", ticket_id, lock=lock)
 
 
 async def find_ticket_by_report(
     conn: Conn, report_id: UUID, *, lock: bool = False
 ) -> dict[str, Any] | None:
-    sql = f"SELECT {COLUMNS} FROM tickets WHERE report_id = $1" + (" FOR UPDATE" if lock else "")
-    row = await conn.fetchrow(sql, report_id)
-    return dict(row) if row else None
+    return await get_row(conn, "tickets", COLUMNS, "report_id", report_id, lock=lock)
 
 
 async def update_ticket(conn: Conn, ticket_id: UUID, fields: dict[str, Any]) -> None:

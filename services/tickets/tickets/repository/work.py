@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from houqin_shared.db import Conn
+from houqin_shared.db import Conn, get_row
 
 _PR = (
     "id, ticket_id, team_id, asked_by, asked_at, pause_reason, pause_days, note, state,"
@@ -29,9 +29,7 @@ async def add_pause_request(conn: Conn, row: dict[str, Any]) -> dict[str, Any] |
 async def get_pause_request(
     conn: Conn, request_id: uuid.UUID, *, lock: bool = False
 ) -> dict[str, Any] | None:
-    sql = f"SELECT {_PR} FROM pause_requests WHERE id = $1" + (" FOR UPDATE" if lock else "")
-    row = await conn.fetchrow(sql, request_id)
-    return dict(row) if row else None
+    return await get_row(conn, "pause_requests", _PR, "id", request_id, lock=lock)
 
 
 async def pending_pause_of(conn: Conn, ticket_id: uuid.UUID) -> dict[str, Any] | None:
