@@ -218,15 +218,6 @@ def is_route_module(py: Path) -> bool:
     return py.name == "api.py" or py.name.startswith("api_")
 
 
-# Services whose route modules may still import one another, each with the reason.
-ROUTE_IMPORTS_ALLOWED = {
-    # Helper "awards" adds scoring's award routes this session, so scoring is not reshaped now:
-    # move its shared lookups (existing, viewer, visible, UnitTypePath, _chartable ...) into a
-    # scoring use-case module and its router assembly into scoring.__main__, then drop this.
-    "scoring": "reshaped after the awards work",
-}
-
-
 def route_imports(service: str, py: Path) -> set[str]:
     """The route modules of `service` that `py` imports."""
     found = set()
@@ -239,14 +230,14 @@ def route_imports(service: str, py: Path) -> set[str]:
 
 def test_no_route_module_imports_another() -> None:
     """Routes share code through use cases, rules and deps, never through another route module;
-    `__main__.create_app` assembles the routers."""
+    `__main__.create_app` assembles the routers. No service is excepted."""
     offenders = []
     for service in SERVICES:
         for py in sorted((ROOT / "services" / service / service).glob("*.py")):
             if not is_route_module(py):
                 continue
             imports = route_imports(service, py)
-            if imports and service not in ROUTE_IMPORTS_ALLOWED:
+            if imports:
                 offenders.append(f"{service}/{py.name} imports {sorted(imports)}")
     assert offenders == [], "\n".join(offenders)
 

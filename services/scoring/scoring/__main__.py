@@ -10,14 +10,38 @@ from houqin_shared.contracts import FEEDBACK_TOPIC, SCORING_TOPIC, TICKETS_TOPIC
 from houqin_shared.service import Periodic, ServiceSpec, main
 from houqin_shared.settings import ServiceSettings
 from houqin_shared.webapp import service_app
-from scoring.api import router
+from scoring import (
+    api,
+    api_award_documents,
+    api_award_setup,
+    api_campaigns,
+    api_nominations,
+    api_publicity,
+    api_published,
+    api_reports,
+    api_scores,
+    api_trends,
+)
 from scoring.compute import run_touched
 from scoring.handlers import BATCH_HANDLERS, HANDLERS
 from scoring.settings import ScoringSettings
 
 
 def create_app(settings: ServiceSettings) -> FastAPI:
-    return service_app("Houqin scoring", settings, router)
+    """The app with every route module's router (their order is the order of matching)."""
+    routers = (
+        api.router,
+        api_campaigns.router,
+        api_scores.router,
+        api_reports.router,
+        api_trends.router,
+        api_published.router,
+        api_award_setup.router,
+        api_nominations.router,
+        api_publicity.router,
+        api_award_documents.router,
+    )
+    return service_app("Houqin scoring", settings, *routers)
 
 
 SPEC = ServiceSpec(

@@ -17,10 +17,9 @@ from houqin_shared.openapi import refusals
 from houqin_shared.problems import problem
 from houqin_shared.webapp import DbPool
 from scoring import award_documents, award_forms, award_prizes, charts, nominating, repository
-from scoring.api_award_setup import campaign_setup
-from scoring.api_nominations import Signatory
-from scoring.api_reports import RENDERED, XLSX
-from scoring.rendering import RENDERER
+from scoring.deps import Signatory
+from scoring.reading import campaign_setup
+from scoring.rendering import RENDERED, RENDERER, XLSX
 from scoring.repository import awards as awards_repo
 from scoring.repository import nominations as nominations_repo
 

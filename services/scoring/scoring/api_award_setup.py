@@ -4,25 +4,25 @@ stored scores count the units."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 from pydantic import BaseModel
 
 from houqin_shared.db import Conn
-from houqin_shared.identity import CurrentPrincipal, Principal, Role, require_roles
+from houqin_shared.identity import CurrentPrincipal
 from houqin_shared.openapi import refusals
 from houqin_shared.problems import problem
 from houqin_shared.webapp import DbPool
 from scoring import awards_facts
-from scoring.api_campaigns import existing
+from scoring.deps import Leadership
 from scoring.domain_awards import quotas
+from scoring.reading import campaign_setup, existing
 from scoring.repository import awards as awards_repo
 from scoring.schemas_awards import AwardSetupIn, template
 
 router = APIRouter(tags=["awards"])
-Leadership = Annotated[Principal, Depends(require_roles(Role.leader, Role.admin))]
 
 
 class Quota(BaseModel):
@@ -37,15 +37,6 @@ class Quota(BaseModel):
 class AwardSetup(BaseModel):
     setup: AwardSetupIn
     quotas: list[Quota]
-
-
-async def campaign_setup(conn: Conn, campaign_id: UUID) -> tuple[dict[str, Any], AwardSetupIn]:
-    """The campaign and its award setup, or 404 `campaign-not-found` / 409 `award-setup-missing`."""
-    campaign = await existing(conn, campaign_id)
-    stored = await awards_repo.setup(conn, campaign_id)
-    if stored is None:
-        raise problem("award-setup-missing", "set the campaign's award kinds first")
-    return campaign, AwardSetupIn.model_validate(stored)
 
 
 async def quota_rows(

@@ -4,26 +4,32 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, Response
 from pydantic import BaseModel, ValidationError
 
 from houqin_shared.contracts.scoring import Award
-from houqin_shared.db import Conn
 from houqin_shared.http import field_error
 from houqin_shared.identity import CurrentPrincipal, Principal, Role, require_roles
 from houqin_shared.openapi import refusals
 from houqin_shared.problems import problem
 from houqin_shared.webapp import DbPool
 from scoring import compute, repository
-from scoring.schemas import CampaignIn, CheckedCampaign, RulesIn, UnitIdPath, WorkMarkIn
+from scoring.deps import Leadership
+from scoring.reading import existing
+from scoring.schemas import (
+    CampaignIn,
+    CheckedCampaign,
+    RulesIn,
+    UnitIdPath,
+    UnitTypePath,
+    WorkMarkIn,
+)
 
 router = APIRouter(prefix="/v1/campaigns", tags=["campaigns"])
-Leadership = Annotated[Principal, Depends(require_roles(Role.leader, Role.admin))]
 Supervision = Annotated[Principal, Depends(require_roles(Role.leader, Role.supervisor, Role.admin))]
-UnitTypePath = Literal["department", "team", "staff"]
 MAX_CAMPAIGNS = 500
 
 
@@ -73,18 +79,6 @@ def checked(body: CampaignIn) -> CheckedCampaign:
             "the campaign's settings do not fit together: see `errors`",
             errors=[{**field_error(e), "loc": ["body", *e["loc"]]} for e in exc.errors()],
         ) from exc
-
-
-async def existing(conn: Conn, campaign_id: UUID, editable: bool = False) -> dict[str, Any]:
-    campaign = await repository.campaigns.get(conn, campaign_id, lock=editable)
-    if campaign is None:
-        raise problem("campaign-not-found", f"no campaign {campaign_id}")
-    if editable and campaign["published_at"] is not None:
-        raise problem(
-            "campaign-published",
-            "the campaign's results are published (公示) and can no longer change",
-        )
-    return campaign
 
 
 @router.post("", response_model=Campaign, status_code=201, responses=refusals("campaign-invalid"))

@@ -17,18 +17,13 @@ from houqin_shared.openapi import refusals
 from houqin_shared.problems import problem
 from houqin_shared.webapp import DbPool
 from scoring import nominating
-from scoring.api_award_setup import campaign_setup
+from scoring.deps import Signatory
+from scoring.reading import campaign_setup
 from scoring.repository import nominations as repo
 from scoring.schemas_awards import DecisionIn, NominationIn, ResubmitIn
 
 router = APIRouter(tags=["awards"])
 Nominator = Annotated[Principal, Depends(require_roles(Role.dept_head, Role.leader, Role.admin))]
-Signatory = Annotated[
-    Principal,
-    Depends(
-        require_roles(Role.team_lead, Role.dept_head, Role.leader, Role.supervisor, Role.admin)
-    ),
-]
 MAX_NOMINATIONS = 2_000
 NOMINATE = ("campaign-not-found", "campaign-published", "award-setup-missing",
             "award-kind-unknown", "award-unit-not-found", "award-unit-mismatch",

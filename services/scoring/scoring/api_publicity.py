@@ -14,13 +14,12 @@ from houqin_shared.identity import CurrentPrincipal, Principal, Role, require_ro
 from houqin_shared.openapi import refusals
 from houqin_shared.webapp import DbPool
 from scoring import publicity
-from scoring.api_award_setup import campaign_setup
-from scoring.api_campaigns import existing
+from scoring.deps import Leadership
+from scoring.reading import campaign_setup, existing
 from scoring.repository import nominations as nominations_repo
 from scoring.schemas_awards import AnswerIn, JuryIn, ObjectionIn
 
 router = APIRouter(prefix="/v1/campaigns/{campaign_id}/awards", tags=["awards"])
-Leadership = Annotated[Principal, Depends(require_roles(Role.leader, Role.admin))]
 Supervision = Annotated[Principal, Depends(require_roles(Role.supervisor, Role.leader, Role.admin))]
 Answerer = Annotated[Principal, Depends(require_roles(Role.supervisor, Role.admin))]
 MAX_OBJECTIONS = 1_000

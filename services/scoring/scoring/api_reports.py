@@ -15,16 +15,12 @@ from houqin_shared.openapi import refusals
 from houqin_shared.problems import problem
 from houqin_shared.webapp import DbPool
 from scoring import charts, reports, repository, trends
-from scoring.api_campaigns import existing
-from scoring.api_scores import viewer, visible
 from scoring.domain_access import can_see
-from scoring.rendering import RENDERER, too_large
-from scoring.schemas import LAST_DAY, MAX_PERIOD_YEARS, period_end_limit
+from scoring.reading import chartable, existing, viewer, visible
+from scoring.rendering import RENDERED, RENDERER, XLSX, too_large
 
 router = APIRouter(prefix="/v1/campaigns", tags=["scores"])
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_ROWS = 50_000  # units in one export
-RENDERED = ("render-busy", "render-timeout", "output-too-large")
 
 
 async def _rows(pool: Any, campaign_id: UUID, who: Principal) -> tuple[dict[str, Any], list[Any]]:
@@ -78,17 +74,6 @@ async def report_xlsx(campaign_id: UUID, who: CurrentPrincipal, pool: DbPool) ->
     )
 
 
-def _chartable(campaign: dict[str, Any]) -> None:
-    """Campaigns stored before periods were bounded may be too long to chart."""
-    start, end = campaign["period_start"], campaign["period_end"]
-    if end > min(period_end_limit(start), LAST_DAY):
-        raise problem(
-            "campaign-period-invalid",
-            f"the campaign runs from {start} to {end}; a chart covers at most"
-            f" {MAX_PERIOD_YEARS} years: shorten the campaign's period",
-        )
-
-
 @router.get(
     "/{campaign_id}/report.png",
     response_class=Response,
@@ -107,7 +92,7 @@ async def report_png(campaign_id: UUID, who: CurrentPrincipal, pool: DbPool) -> 
         raise problem("chart-font-missing", str(exc)) from exc
     async with pool.acquire() as conn:
         campaign = await existing(conn, campaign_id)
-        _chartable(campaign)
+        chartable(campaign)
         departments = [
             u
             for u in await repository.scores.units(conn, campaign["departments"])

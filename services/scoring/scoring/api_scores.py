@@ -15,13 +15,12 @@ from houqin_shared.openapi import refusals
 from houqin_shared.problems import problem
 from houqin_shared.webapp import DbPool
 from scoring import repository
-from scoring.api_campaigns import UnitTypePath, existing
 from scoring.compute import campaign_bounds, period_bounds
 from scoring.domain import rating_score
-from scoring.domain_access import Viewer, can_see
 from scoring.domain_explain import CURSOR_MAX, CursorInvalid, components, cursor, few
 from scoring.domain_explain import place as cursor_place
-from scoring.schemas import MAX_PAGE, UnitIdPath
+from scoring.reading import existing, visible
+from scoring.schemas import MAX_PAGE, UnitIdPath, UnitTypePath
 
 router = APIRouter(prefix="/v1/campaigns", tags=["scores"])
 ComponentName = Literal[
@@ -93,16 +92,6 @@ class AwardOut(BaseModel):
     team_id: str | None
     rank: int
     composite: float
-
-
-def viewer(p: Principal) -> Viewer:
-    return Viewer(p.subject, frozenset(str(r) for r in p.roles), p.department_id, p.team_id)
-
-
-def visible(p: Principal, row: dict[str, Any]) -> bool:
-    return can_see(
-        viewer(p), row["unit_type"], row["unit_id"], row["department_id"], row["team_id"]
-    )
 
 
 @router.get("/{campaign_id}/rankings", response_model=list[Score])

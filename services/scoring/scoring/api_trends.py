@@ -19,12 +19,10 @@ from houqin_shared.identity import CurrentPrincipal
 from houqin_shared.openapi import refusals
 from houqin_shared.webapp import DbPool
 from scoring import repository, trends
-from scoring.api_campaigns import existing
-from scoring.api_reports import _chartable
-from scoring.api_scores import viewer
 from scoring.compute import period_bounds
 from scoring.domain import Metrics, round_half_up
 from scoring.domain_access import can_see
+from scoring.reading import chartable, existing, viewer
 
 router = APIRouter(prefix="/v1/campaigns", tags=["scores"])
 
@@ -77,7 +75,7 @@ async def campaign_trends(
     rate and satisfaction; null where the period has no such facts."""
     async with pool.acquire() as conn:
         campaign = await existing(conn, campaign_id)
-        _chartable(campaign)
+        chartable(campaign)
         units = [
             u
             for u in await repository.scores.units(conn, campaign["departments"])

@@ -27,6 +27,8 @@ from typing import Any
 from houqin_shared.problems import ProblemError, problem
 
 WORKERS = 2
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+RENDERED = ("render-busy", "render-timeout", "output-too-large")  # the problems of a render
 QUEUE_WAIT = 5.0  # seconds
 TIME_LIMIT = 60.0  # seconds, from submission (a cold pool first starts its forkserver)
 MAX_OUTPUT = 20 * 1024 * 1024  # bytes

@@ -17,7 +17,7 @@ from scoring_world import World
 from houqin_shared.identity import Principal
 from scoring import repository, trends
 from scoring.__main__ import create_app
-from scoring.api_scores import visible
+from scoring.reading import visible
 
 pytestmark = pytest.mark.infra
 
