@@ -10,8 +10,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response, status
 
+from feedback import adding_photos, images, repository
 from feedback import domain_photo_access as access
-from feedback import images, repository
+from feedback.adding_photos import check_room
 from feedback.deps import Settings, store_of
 from feedback.limits import limit_address, limit_caller
 from feedback.photos import NotAnImage, without_metadata
@@ -24,8 +25,8 @@ from feedback.uploads import (
     PhotoOut,
     checked,
     photo_row,
-    too_many_photos,
 )
+from houqin_shared.db import Conn
 from houqin_shared.identity import CurrentPrincipal, Principal, Role
 from houqin_shared.openapi import refusals
 from houqin_shared.problems import ProblemError, problem
@@ -121,7 +122,6 @@ async def add_photo(
     and shown to whoever may see them."""
     limit_address(request)
     limit_caller(request, who)
-    cap = settings.photo_max_per_report
     async with pool.acquire() as conn:
         report = await repository.get_report(conn, report_id)
         if report is None or not may_read(report, who):
@@ -130,31 +130,16 @@ async def add_photo(
             raise problem(
                 "photo-add-forbidden", "only the reporter, front desk or a supervisor adds photos"
             )
-        if await photos.count_of(conn, report_id) >= cap:
-            raise too_many_photos(cap)  # before reading the upload
-    data, kind = await checked(file, settings)
-    row = photo_row(data, kind, who.subject) | {"report_id": report_id}
+        await check_room(conn, report_id, settings.photo_max_per_report)  # before the upload
+    author = who.subject if report["reporter_id"] == who.subject else None
+
+    async def on_timeline(conn: Conn, row: dict[str, Any]) -> None:
+        await timeline.add_entry(
+            conn, report_id, "photo_added", row["uploaded_at"], author_id=author
+        )
+
     store = store_of(request)
-    await store.put(row["storage_key"], data)
-    try:
-        async with pool.acquire() as conn, conn.transaction():
-            # The report's row lock makes concurrent additions count one after the other.
-            await repository.get_report(conn, report_id, for_update=True)
-            if await photos.count_of(conn, report_id) >= cap:
-                raise too_many_photos(cap)
-            await photos.insert_photo(conn, row)
-            own = report["reporter_id"] == who.subject
-            await timeline.add_entry(
-                conn,
-                report_id,
-                "photo_added",
-                row["uploaded_at"],
-                author_id=who.subject if own else None,
-            )
-    except ProblemError:  # refused: the bytes go too (other failures may leave an orphan file)
-        await store.delete(row["storage_key"])
-        raise
-    return PhotoOut(id=row["id"], content_type=kind, size=len(data))
+    return await adding_photos.add(pool, store, file, settings, report_id, who.subject, on_timeline)
 
 
 async def _visible(

@@ -10,7 +10,8 @@ from typing import Any
 from fastapi import APIRouter, Request, status
 from pydantic import BaseModel
 
-from feedback import repository
+from feedback import adding_photos, repository
+from feedback.adding_photos import check_room
 from feedback.deps import Settings, store_of
 from feedback.domain_work import contact_for_work, works_on
 from feedback.limits import limit_caller
@@ -19,14 +20,12 @@ from feedback.uploads import (
     PHOTO_PROBLEMS,
     ImageFile,
     PhotoOut,
-    checked,
-    photo_row,
-    too_many_photos,
 )
 from houqin_shared.contracts import Location
+from houqin_shared.db import Conn
 from houqin_shared.identity import CurrentPrincipal, Principal
 from houqin_shared.openapi import refusals
-from houqin_shared.problems import ProblemError, problem
+from houqin_shared.problems import problem
 from houqin_shared.webapp import DbPool
 
 router = APIRouter(prefix="/v1/reports", tags=["work"])
@@ -87,23 +86,14 @@ async def add_completion_photo(
     limits as the reporter's, and the same cap per report); the reporter sees it with the
     report's photos."""
     limit_caller(request, who)
-    cap = settings.photo_max_per_report
     async with pool.acquire() as conn:
         await _report(conn, report_id, who)
-        if await photos.count_of(conn, report_id) >= cap:
-            raise too_many_photos(cap)
-    data, kind = await checked(file, settings)
-    row = photo_row(data, kind, who.subject) | {"report_id": report_id}
+        await check_room(conn, report_id, settings.photo_max_per_report)
+
+    async def as_completion(conn: Conn, row: dict[str, Any]) -> None:
+        await photos.mark_completion(conn, row["id"])
+
     store = store_of(request)
-    await store.put(row["storage_key"], data)
-    try:
-        async with pool.acquire() as conn, conn.transaction():
-            await repository.get_report(conn, report_id, for_update=True)
-            if await photos.count_of(conn, report_id) >= cap:
-                raise too_many_photos(cap)
-            await photos.insert_photo(conn, row)
-            await photos.mark_completion(conn, row["id"])
-    except ProblemError:
-        await store.delete(row["storage_key"])
-        raise
-    return PhotoOut(id=row["id"], content_type=kind, size=len(data))
+    return await adding_photos.add(
+        pool, store, file, settings, report_id, who.subject, as_completion
+    )

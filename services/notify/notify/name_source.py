@@ -19,7 +19,7 @@ import asyncpg
 import httpx
 
 from houqin_shared.logs import get_logger
-from houqin_shared.service_auth import ClientCredentials
+from notify.peer_client import PeerClient
 from notify.repository import names
 from notify.settings import NotifySettings
 
@@ -27,18 +27,10 @@ log = get_logger(__name__)
 RETRY_S = 5.0
 
 
-class NameSource:
+class NameSource(PeerClient):
     def __init__(self, settings: NotifySettings | Callable[[], NotifySettings]) -> None:
-        self._settings = settings
-        self._http: httpx.AsyncClient | None = None
-        self._creds: ClientCredentials | None = None
+        super().__init__(settings)
         self.next_at = 0.0
-
-    @property
-    def settings(self) -> NotifySettings:
-        if not isinstance(self._settings, NotifySettings):
-            self._settings = self._settings()
-        return self._settings
 
     def must_wait(self) -> bool:
         """Whether messages wait for the first fetch (the source is configured)."""
@@ -97,16 +89,6 @@ class NameSource:
             r.raise_for_status()
             return r.json()
         raise httpx.HTTPError(f"{path} refused notify's credentials")
-
-    def _clients(self) -> tuple[httpx.AsyncClient, ClientCredentials]:
-        if self._http is None or self._creds is None:
-            s = self.settings
-            timeout = httpx.Timeout(s.peer_timeout_s, connect=s.peer_connect_timeout_s)
-            self._http = httpx.AsyncClient(timeout=timeout)
-            self._creds = ClientCredentials(
-                self._http, s.token_url(), s.client_id, s.client_secret.get_secret_value()
-            )
-        return self._http, self._creds
 
 
 NAMES = NameSource(NotifySettings)

@@ -5,31 +5,19 @@ credentials, role service) and keeps nothing of the answer but the messages it a
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
 from uuid import UUID
 
 import httpx
 
 from houqin_shared.consumer import Unavailable
 from houqin_shared.logs import get_logger
-from houqin_shared.service_auth import ClientCredentials
+from notify.peer_client import PeerClient
 from notify.settings import NotifySettings
 
 log = get_logger(__name__)
 
 
-class ReporterAudience:
-    def __init__(self, settings: NotifySettings | Callable[[], NotifySettings]) -> None:
-        self._settings = settings
-        self._http: httpx.AsyncClient | None = None
-        self._creds: ClientCredentials | None = None
-
-    @property
-    def settings(self) -> NotifySettings:
-        if not isinstance(self._settings, NotifySettings):
-            self._settings = self._settings()
-        return self._settings
-
+class ReporterAudience(PeerClient):
     @property
     def configured(self) -> bool:
         return bool(self.settings.feedback_url)
@@ -60,21 +48,6 @@ class ReporterAudience:
                 raise Unavailable(f"feedback answered {r.status_code} for {report_id}")
             return [str(u) for u in r.json()["user_ids"]]
         raise Unavailable("feedback refused notify's credentials")
-
-    def _clients(self) -> tuple[httpx.AsyncClient, ClientCredentials]:
-        if self._http is None or self._creds is None:
-            s = self.settings
-            timeout = httpx.Timeout(s.peer_timeout_s, connect=s.peer_connect_timeout_s)
-            self._http = httpx.AsyncClient(timeout=timeout)
-            self._creds = ClientCredentials(
-                self._http, s.token_url(), s.client_id, s.client_secret.get_secret_value()
-            )
-        return self._http, self._creds
-
-    async def close(self) -> None:
-        if self._http is not None:
-            await self._http.aclose()
-        self._http = self._creds = None
 
 
 AUDIENCE = ReporterAudience(NotifySettings)

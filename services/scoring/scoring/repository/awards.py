@@ -8,7 +8,8 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from houqin_shared.db import Conn
+from houqin_shared.db import Conn, get_row
+from scoring.repository import campaigns
 
 AWARD_COLUMNS = (
     "id, campaign_id, kind, kind_name, unit_type, unit_id, unit_name, department_id, place,"
@@ -76,12 +77,8 @@ async def open_publicity(
 
 
 async def publicity(conn: Conn, campaign_id: UUID, lock: bool = False) -> dict[str, Any] | None:
-    row = await conn.fetchrow(
-        "SELECT campaign_id, opened_by, opened_at, closes_at, final_at, final_by"
-        " FROM award_publicity WHERE campaign_id = $1" + (" FOR UPDATE" if lock else ""),
-        campaign_id,
-    )
-    return dict(row) if row else None
+    columns = "campaign_id, opened_by, opened_at, closes_at, final_at, final_by"
+    return await get_row(conn, "award_publicity", columns, "campaign_id", campaign_id, lock=lock)
 
 
 async def finalize(conn: Conn, campaign_id: UUID, by: str, at: datetime) -> None:
@@ -133,15 +130,5 @@ async def publish_campaign(
 ) -> None:
     """Freeze the campaign as `campaigns.publish` does; the public list (published_awards)
     keeps one award per unit, its first."""
-    await conn.execute(
-        "UPDATE campaigns SET published_at = $2, published_by = $3, updated_at = $2 WHERE id = $1",
-        campaign_id,
-        at,
-        by,
-    )
-    await conn.executemany(
-        "INSERT INTO published_awards (campaign_id, award, unit_type, unit_id, rank, composite)"
-        " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
-        [(campaign_id, a.award, a.unit_type, a.unit_id, a.rank, a.composite) for a in awards],
-    )
-    await conn.execute("DELETE FROM campaign_touches WHERE campaign_id = $1", campaign_id)
+    rows = [(a.award, a.unit_type, a.unit_id, a.rank, a.composite) for a in awards]
+    await campaigns.publish(conn, campaign_id, by, at, rows, first_per_unit=True)

@@ -178,9 +178,16 @@ async def lock(conn: Conn, campaign_id: UUID, wait: bool) -> bool:
 
 
 async def publish(
-    conn: Conn, campaign_id: UUID, by: str, at: datetime, awards: list[tuple[Any, ...]]
+    conn: Conn,
+    campaign_id: UUID,
+    by: str,
+    at: datetime,
+    awards: list[tuple[Any, ...]],
+    *,
+    first_per_unit: bool = False,
 ) -> None:
-    """Freeze the campaign and keep its award list: (award, unit_type, unit_id, rank, composite)."""
+    """Freeze the campaign and keep its award list: (award, unit_type, unit_id, rank, composite);
+    with `first_per_unit`, a unit's later awards are left out instead of refused."""
     await conn.execute(
         "UPDATE campaigns SET published_at = $2, published_by = $3, updated_at = $2 WHERE id = $1",
         campaign_id,
@@ -189,7 +196,7 @@ async def publish(
     )
     await conn.executemany(
         "INSERT INTO published_awards (campaign_id, award, unit_type, unit_id, rank, composite)"
-        " VALUES ($1, $2, $3, $4, $5, $6)",
+        " VALUES ($1, $2, $3, $4, $5, $6)" + (" ON CONFLICT DO NOTHING" if first_per_unit else ""),
         [(campaign_id, *a) for a in awards],
     )
     await clear_touch(conn, campaign_id)
