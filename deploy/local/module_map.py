@@ -52,6 +52,7 @@ OWN: dict[str, dict[str, str]] = {
         "inbound.py": "handlers and periodic work",
         "periodic.py": "handlers and periodic work",
         "intake.py": "use cases",
+        "adding_photos.py": "use cases",
         "duplicate_finder.py": "use cases",
         "survey_close.py": "use cases",
         "images.py": "rules (no I/O)",
@@ -93,6 +94,7 @@ OWN: dict[str, dict[str, str]] = {
         "compute.py": "use cases",
         "nominating.py": "use cases",
         "publicity.py": "use cases",
+        "reading.py": "use cases",
         "trends.py": "use cases",
         **{
             name: "rules (no I/O)"
@@ -129,6 +131,7 @@ OWN: dict[str, dict[str, str]] = {
         },
         "channel_settings.py": "adapters (other systems, files)",
         "outbound.py": "adapters (other systems, files)",
+        "peer_client.py": "adapters (other systems, files)",
         "reporters.py": "adapters (other systems, files)",
         "senders.py": "adapters (other systems, files)",
     },
