@@ -129,11 +129,13 @@ class Filter:
     until: datetime | None = None
     event_id: str | None = None
     at: tuple[int, int] | None = None  # partition, offset
+    source_topic: str | None = None  # the topic it was dead-lettered from
 
     def matches(self, letter: Letter) -> bool:
         when = letter.time
         return (
             (self.reason is None or letter.reason == self.reason)
+            and (self.source_topic is None or letter.source_topic == self.source_topic)
             and (self.since is None or (when is not None and when >= self.since))
             and (self.until is None or (when is not None and when < self.until))
             and (self.event_id is None or letter.header("ce_id") == self.event_id)
@@ -155,11 +157,15 @@ def schema_of(consumer: str) -> str:
 
 
 async def read_letters(
-    bootstrap: str, topic: str, timeout_s: float = READ_TIMEOUT_S
+    bootstrap: str,
+    topic: str,
+    timeout_s: float = READ_TIMEOUT_S,
+    auth: kafka.KafkaAuth | None = None,
 ) -> list[Letter]:
-    """Every record of `topic` up to its current end (no consumer group, nothing committed)."""
+    """Every record of `topic` up to its current end (no consumer group, nothing committed),
+    signed in as `auth` (None: the environment's user)."""
     consumer = AIOKafkaConsumer(
-        **kafka.security(),
+        **kafka.security(auth),
         bootstrap_servers=bootstrap,
         enable_auto_commit=False,
         group_id=None,

@@ -1,5 +1,5 @@
 """Kafka's users and ACLs: each service writes only its own events topic and dead-letter topic,
-reads only what it consumes, in its own consumer groups; the external systems write only
+reads only what it consumes (in its own consumer groups) and its own dead-letter topic; the external systems write only
 `houqin.inbound.reports`; `admin` (the broker's super user) sets this up.
 
 `apply` is idempotent: it keeps a password per user in a secrets directory (files
@@ -98,14 +98,15 @@ def service_group(service: str) -> str:
 
 def service_acls(service: str, topics: Topics) -> set[Acl]:
     """Write (and create) its own topics and its DLQ, read (and create, whoever migrates first)
-    what it consumes, and join the consumer groups named after it."""
+    what it consumes, join the consumer groups named after it, and read its own DLQ (its
+    dead-letter admin API, houqin_shared.dlq_api, reads it by assign(), without a group)."""
     user = f"User:{service}"
     group = service_group(service)
     dlq = (dead_letter_topic(group),) if topics.consumes else ()
     acls = {Acl(user, GROUP, group, PREFIXED, READ)}
     for topic in (*topics.produces, *dlq):
         acls |= {Acl(user, TOPIC, topic, LITERAL, op) for op in (WRITE, DESCRIBE, CREATE)}
-    for topic in topics.consumes:
+    for topic in (*topics.consumes, *dlq):
         acls |= {Acl(user, TOPIC, topic, LITERAL, op) for op in (READ, DESCRIBE, CREATE)}
     return acls
 

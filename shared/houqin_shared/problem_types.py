@@ -54,6 +54,9 @@ _PLATFORM = (
     P("rate-limited", 429, "操作太频繁，请稍后再试", "Too many requests: wait a moment and try again"),
     P("idempotency-key-reused", 422, "该请求编号已用于另一份内容，请刷新后重新提交", "This Idempotency-Key was used for a different request: reload and submit again"),
     P("demo-user-not-found", 404, "没有这个演示用户", "There is no such demo user"),
+    P("dead-letter-not-found", 404, "找不到该死信事件（可能已过保留期），请刷新列表", "No such dead-lettered event (it may have expired): reload the list"),
+    P("dead-letter-range-invalid", 422, "开始时间须早于结束时间", "The start of the time range must be before its end"),
+    P("dead-letters-unavailable", 503, "暂时无法读取死信队列，请稍后重试", "The dead-letter topic cannot be read now: try again shortly"),
 )
 _FEEDBACK = (
     P("report-not-found", 404, "找不到该报修（或你无权查看），请核对编号", "No such report that you may see: check the tracking number"),

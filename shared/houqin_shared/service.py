@@ -21,7 +21,7 @@ import uvloop
 from aiokafka import AIOKafkaProducer
 from fastapi import FastAPI
 
-from houqin_shared import db, kafka, logs
+from houqin_shared import db, dlq_requeue, kafka, logs
 from houqin_shared.consumer import BatchHandler, ConsumerRunner, Handler
 from houqin_shared.contracts.base import Event
 from houqin_shared.http import base_app, db_check, install_health, kafka_check
@@ -31,6 +31,7 @@ from houqin_shared.settings import ServiceSettings
 
 log = logs.get_logger(__name__)
 COMMANDS = ("api", "worker", "relay", "migrate")
+REQUEUE_EVERY_S = 2.0  # how often a worker takes what its API requeued (houqin_shared.dlq_requeue)
 
 
 @dataclass(frozen=True)
@@ -155,10 +156,13 @@ async def run_worker(spec: ServiceSpec, settings: ServiceSettings) -> None:
             rebuild_after_s=settings.consumer_rebuild_s,
         )
 
+        async def requeued(_: asyncpg.Pool) -> None:
+            await dlq_requeue.requeue_round(runner)
+
+        periodic = [*spec.periodic, Periodic("dlq_requeue", REQUEUE_EVERY_S, requeued)]
+
         async def loop(stop: asyncio.Event) -> None:
-            await asyncio.gather(
-                runner.run(stop), *(run_periodic(p, pool, stop) for p in spec.periodic)
-            )
+            await asyncio.gather(runner.run(stop), *(run_periodic(p, pool, stop) for p in periodic))
 
         return loop, lambda: runner.stalled(settings.consumer_stall_s)
 

@@ -1,6 +1,6 @@
 """The broker's authentication and ACLs, with real clients against the instance's Kafka: each
-service's user writes its own events topic and DLQ and reads what it consumes in its own
-groups, and nothing else; the external systems' user writes houqin.inbound.reports only; a
+service's user writes its own events topic and DLQ, reads what it consumes in its own groups
+and its own DLQ without a group (its dead-letter admin API), and nothing else; the external systems' user writes houqin.inbound.reports only; a
 wrong password, or no sign-in at all, is refused. Fails if the ACLs are missing or too wide."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import os
 from pathlib import Path
 
 import pytest
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.errors import (
     GroupAuthorizationFailedError,
     KafkaConnectionError,
@@ -79,6 +79,27 @@ async def can_read(infra: Infra, auth: kafka.KafkaAuth, topic: str, group: str) 
         await consumer.stop()
 
 
+async def can_read_assigned(infra: Infra, auth: kafka.KafkaAuth, topic: str) -> bool:
+    """Whether a record of `topic`'s partition 0 (the test writes one first) can be read from
+    the start by assign(), without a consumer group. Refused, aiokafka raises or, for the
+    offsets lookup, logs and retries: then no record comes."""
+    consumer = AIOKafkaConsumer(
+        **kafka.security(auth), bootstrap_servers=infra.kafka, group_id=None,
+        enable_auto_commit=False, request_timeout_ms=10000, auto_offset_reset="earliest",
+    )  # fmt: skip
+    try:
+        await consumer.start()
+        consumer.assign([TopicPartition(topic, 0)])
+        for _ in range(6):
+            if await consumer.getmany(timeout_ms=500):
+                return True
+        return False
+    except TopicAuthorizationFailedError:
+        return False
+    finally:
+        await consumer.stop()
+
+
 def test_the_declared_topics_are_the_services_own() -> None:
     from feedback.__main__ import SPEC as FEEDBACK
     from notify.__main__ import SPEC as NOTIFY
@@ -135,6 +156,23 @@ async def test_each_service_reads_what_it_consumes_in_its_own_groups_only(
         consumed = topics.consumes[0]
         assert not await can_read(infra, auth, consumed, unique("houqin.other")), service
     assert not await can_read(infra, users["tickets"], TICKETS_TOPIC, "houqin.feedback")
+
+
+async def test_each_service_reads_its_own_dead_letter_topic_without_a_group(
+    infra: Infra, users: dict[str, kafka.KafkaAuth]
+) -> None:
+    await kafka.ensure_topics(infra.kafka, DLQS)
+    probe = kafka.producer(infra.kafka, unique("acl"))  # the environment's admin
+    await probe.start()
+    try:
+        for topic in DLQS:
+            await probe.send_and_wait(topic, b'{"acl": "probe"}', partition=0)
+    finally:
+        await probe.stop()
+    for service, own in zip(SERVICES, DLQS, strict=True):
+        for topic in DLQS:
+            readable = await can_read_assigned(infra, users[service], topic)
+            assert readable == (topic == own), (service, topic)
 
 
 async def test_external_systems_write_the_inbound_topic_only(

@@ -77,6 +77,11 @@ class Access:
 
 PUBLIC = Access(None)
 OPS = {("GET", "/healthz"): PUBLIC, ("GET", "/readyz"): PUBLIC, ("GET", "/metrics"): PUBLIC}
+DEAD_LETTERS = {  # houqin_shared.dlq_api, mounted by every service: admins only
+    ("GET", "/v1/admin/dead-letters"): Access(ADMIN),
+    ("GET", "/v1/admin/dead-letters/{partition}/{offset}"): Access(ADMIN),
+    ("POST", "/v1/admin/dead-letters/requeue"): Access(ADMIN),
+}
 
 
 @dataclass
@@ -93,6 +98,7 @@ ACCESS: dict[str, dict[tuple[str, str], Access]] = {
         ("GET", "/v1/reports/{report_id}/work"): Access(ALL),
         ("POST", "/v1/reports/{report_id}/completion-photos"): Access(ALL),
         **OPS,
+        **DEAD_LETTERS,
         ("POST", "/v1/reports"): Access(FILER, probe=lambda f: {"json": PLUMBING_REPORT}),
         ("GET", "/v1/reports"): Access(ALL),
         ("GET", "/v1/reports/by-tracking-no/{tracking_no}"): Access(ALL),
@@ -187,6 +193,7 @@ ACCESS: dict[str, dict[tuple[str, str], Access]] = {
         ("POST", "/v1/work/me/leave"): Access(WORKER),
         ("DELETE", "/v1/work/me/leave/{leave_id}"): Access(WORKER),
         **OPS,
+        **DEAD_LETTERS,
         ("GET", "/v1/directory"): Access(READER),
         ("POST", "/v1/directory/snapshot"): Access(ADMIN),
         ("GET", "/v1/places"): Access(ALL),  # the place picker of the report form
@@ -253,6 +260,7 @@ ACCESS: dict[str, dict[tuple[str, str], Access]] = {
         ("GET", "/v1/campaigns/{campaign_id}/trends"): Access(ALL),
         ("GET", "/v1/published"): Access(ALL),
         **OPS,
+        **DEAD_LETTERS,
         ("GET", "/v1/volume"): Access(SEES_ALL),
         ("GET", "/v1/campaigns"): Access(ALL),
         ("POST", "/v1/campaigns"): Access(LEADERSHIP),
@@ -306,6 +314,7 @@ ACCESS: dict[str, dict[tuple[str, str], Access]] = {
     },
     "notify": {
         **OPS,
+        **DEAD_LETTERS,
         ("GET", "/v1/inbox"): Access(ALL),
         ("GET", "/v1/inbox/unread-count"): Access(ALL),
         ("POST", "/v1/inbox/read"): Access(ALL),
@@ -350,6 +359,8 @@ PATH_VALUES: dict[str, str] = {
     "message_id": "999999999",
     "rule_id": "999999999",
     "leave_id": "999999999",
+    "partition": "0",
+    "offset": "999999999",
 }
 INVALID_BODY: list[Any] = []  # a JSON array: no route takes one, so it never validates
 

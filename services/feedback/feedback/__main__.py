@@ -28,6 +28,7 @@ from feedback.intake import TrackingNumbers
 from feedback.limits import Limiters
 from feedback.photos import LocalDiskStore
 from feedback.settings import FeedbackSettings
+from houqin_shared import dlq_api
 from houqin_shared.contracts import FEEDBACK_TOPIC, INBOUND_TOPIC, TICKETS_TOPIC
 from houqin_shared.service import ServiceSpec, main
 from houqin_shared.settings import ServiceSettings
@@ -53,6 +54,7 @@ def create_app(settings: ServiceSettings) -> FastAPI:
         api_photos.report_router,
         api_track.router,
         api_work.router,
+        dlq_api.service_router("feedback", settings),
     )
     app.state.settings = settings
     app.mount("/open311", api_open311.open311_app(app))

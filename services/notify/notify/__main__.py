@@ -6,6 +6,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
+from houqin_shared import dlq_api
 from houqin_shared.contracts import FEEDBACK_TOPIC, SCORING_TOPIC, TICKETS_TOPIC
 from houqin_shared.service import Periodic, ServiceSpec, main
 from houqin_shared.settings import ServiceSettings
@@ -18,7 +19,10 @@ from notify.settings import NotifySettings
 
 
 def create_app(settings: ServiceSettings) -> FastAPI:
-    app = service_app("Houqin notify", settings, api.router, api_config.router, api_prefs.router)
+    dead_letters = dlq_api.service_router("notify", settings)
+    app = service_app(
+        "Houqin notify", settings, api.router, api_config.router, api_prefs.router, dead_letters
+    )
     app.state.settings = settings
     return app
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
+from houqin_shared import dlq_api
 from houqin_shared.contracts import FEEDBACK_TOPIC, SCORING_TOPIC, TICKETS_TOPIC
 from houqin_shared.service import Periodic, ServiceSpec, main
 from houqin_shared.settings import ServiceSettings
@@ -40,6 +41,7 @@ def create_app(settings: ServiceSettings) -> FastAPI:
         api_nominations.router,
         api_publicity.router,
         api_award_documents.router,
+        dlq_api.service_router("scoring", settings),
     )
     return service_app("Houqin scoring", settings, *routers)
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from fastapi import APIRouter, FastAPI
 
+from houqin_shared import dlq_api
 from houqin_shared.contracts import FEEDBACK_TOPIC, TICKETS_TOPIC
 from houqin_shared.service import ServiceSpec, main
 from houqin_shared.settings import ServiceSettings
@@ -51,7 +52,10 @@ def v1_router() -> APIRouter:
 
 
 def create_app(settings: ServiceSettings) -> FastAPI:
-    return service_app("Houqin tickets", settings, v1_router(), api.router, api_work.router)
+    dead_letters = dlq_api.service_router("tickets", settings)
+    return service_app(
+        "Houqin tickets", settings, v1_router(), api.router, api_work.router, dead_letters
+    )
 
 
 SPEC = ServiceSpec(
