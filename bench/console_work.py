@@ -135,7 +135,8 @@ async def speed(args: argparse.Namespace, inst: launcher.Instance, one: dict[str
     pages = {
         f"team tab (/work/team), {args.open} open tickets": (
             "/work/team",
-            [f"{tickets}/v1/queues/team?limit=200&{status}", f"{tickets}/v1/transfers/incoming",
+            [f"{tickets}/v1/queues/team?limit={args.team_limit}&{status}",
+             f"{tickets}/v1/transfers/incoming",
              *around], [],
         ),
         "ticket page (/work/tickets/{id})": (
@@ -347,6 +348,73 @@ async def updates_once(
           f" every report seen)")  # fmt: skip
 
 
+async def timed_poll(
+    s: aiohttp.ClientSession, url: str, version: str | None, pids: dict[str, int]
+) -> tuple[dict[str, float], int, str | None]:
+    """One poll alone: the console's and tickets' CPU while it ran, its status, the version
+    its cards show (or the one sent, when answered 204)."""
+    cpu0 = {k: bench.cpu_seconds(v) for k, v in pids.items()}
+    headers = {VERSION_HEADER: version} if version else {}
+    async with s.get(url, headers=headers, allow_redirects=False) as r:
+        mark = VERSION.search(await r.text())
+        status = r.status
+    cpu = {k: bench.cpu_seconds(v) - cpu0[k] for k, v in pids.items()}
+    return cpu, status, mark.group(1) if mark else version
+
+
+KINDS = ("render (a version new to the console)", "shared render (another page's poll made it)",
+         "unchanged (204)")  # fmt: skip
+
+
+async def poll_cpu(args: argparse.Namespace, inst: launcher.Instance) -> None:
+    """CPU per poll of each kind, one request at a time (so the console's and tickets' CPU
+    between its start and its answer is that poll's own), `--repeat` times each, for the
+    plumber's queue and the lead's team tab: a ticket of the queue is written to (the version
+    changes), then page A polls with the version it shows (a render: nobody has seen this
+    version), page B with its own older version (the render A's poll made, shared), and B once
+    more (unchanged: 204)."""
+    console = launcher.console_url(inst)
+    pids = {
+        "console": bench.listener_pid(int(console.rsplit(":", 1)[1].strip("/"))),
+        "tickets": bench.listener_pid(inst.port("tickets", "api")),
+    }
+    found = {k: v for k, v in pids.items() if v is not None}
+    db = await asyncpg.connect(inst.admin_dsn)
+    queues = (("/work", WORKER, "assignee_id", WORKER), ("/work/team", LEAD, "team_id", "plumbers"))
+    try:
+        for path, user, column, owner in queues:
+            bench.USER = user
+            a, b = [await bench.sign_in(console, inst.sso_url) for _ in range(2)]
+            shown = {a: None, b: None}
+            for s in (a, b):
+                shown[s] = (await timed_poll(s, console + path, None, found))[2]
+            cpu = {k: {p: 0.0 for p in found} for k in KINDS}
+            ok = dict.fromkeys(KINDS, 0)
+            for _ in range(args.repeat):
+                await db.execute(
+                    "UPDATE tickets.tickets SET updated_at = updated_at WHERE id = (SELECT id FROM"
+                    f" tickets.tickets WHERE {column} = $1 AND status = ANY($2) LIMIT 1)",
+                    owner, OPEN,
+                )  # fmt: skip
+                for s, kind in ((a, KINDS[0]), (b, KINDS[1]), (b, KINDS[2])):
+                    used, status, shown[s] = await timed_poll(s, console + path + "/cards",
+                                                              shown[s], found)  # fmt: skip
+                    ok[kind] += status == (204 if kind == KINDS[2] else 200)
+                    for p in found:
+                        cpu[kind][p] += used[p]
+            print(f"CPU per poll of {path}/cards ({user}), one at a time, {args.repeat} of each"
+                  f" kind, load average {os.getloadavg()[0]:.1f}:")  # fmt: skip
+            for kind in KINDS:
+                per = ", ".join(
+                    f"{p} {v * 1000 / args.repeat:.1f} ms" for p, v in cpu[kind].items()
+                )
+                print(f"  {kind:<46} {per}  ({ok[kind]} of {args.repeat} answered as expected)")
+            await a.close()
+            await b.close()
+    finally:
+        await db.close()
+
+
 async def updates(args: argparse.Namespace, inst: launcher.Instance) -> None:
     """A new ticket's way to the open queue pages: acceptance to first listing, per page, with
     the pages polling as before (every poll renders) and conditionally, in turn (`--polls`)."""
@@ -377,7 +445,16 @@ def main() -> int:
     parser.add_argument("--open", type=int, default=500)
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--rounds", type=int, default=2)
-    parser.add_argument("--measure", choices=["all", "speed", "updates"], default="all")
+    parser.add_argument(
+        "--measure", choices=["all", "speed", "updates", "polls"], default="all",
+        help="polls: CPU per poll of each kind, one at a time (not part of all)",
+    )  # fmt: skip
+    parser.add_argument("--repeat", type=int, default=30, help="polls of each kind (polls)")
+    parser.add_argument(
+        "--team-limit", type=int, default=30,
+        help="the team queue call's limit in the team tab's baseline: as the page asks (30 since"
+        " the tab shows the most pressing 30 first; the page before asked for 200)",
+    )  # fmt: skip
     parser.add_argument("--pages", type=int, default=0, help="open queue pages (default --users)")
     parser.add_argument("--poll", type=float, default=1.0, help="seconds, as the page polls")
     parser.add_argument("--reports", type=int, default=20)
@@ -406,6 +483,8 @@ def main() -> int:
         asyncio.run(speed(args, inst, one))
     if args.measure in ("all", "updates"):
         asyncio.run(updates(args, inst))
+    if args.measure == "polls":
+        asyncio.run(poll_cpu(args, inst))
     return 0
 
 

@@ -142,6 +142,7 @@ OWN: dict[str, dict[str, str]] = {
         "errors.py": "route helpers",
         "i18n.py": "route helpers",
         "labels.py": "route helpers",
+        "render_cache.py": "route helpers",
         "report_form.py": "route helpers",
         "security.py": "route helpers",
         "sessions.py": "route helpers",

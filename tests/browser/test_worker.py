@@ -26,7 +26,7 @@ import pytest
 from browser_support import PHONE, Console, photo_file
 from e2e.story_support import Mailbox
 from helpers import eventually
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Locator, Page, Response, expect
 
 pytestmark = pytest.mark.infra
 
@@ -285,6 +285,58 @@ def shown_version(page: Page) -> str:
     version = mark.get_attribute("data-queue-version")
     assert version
     return version
+
+
+def test_the_team_tab_shows_the_most_pressing_first_and_more_on_asking(
+    console: Console, phone: Page
+) -> None:
+    """A team with more open tickets than a phone needs at once: the tab renders the 30 that
+    fall due first, says how many there are, and "more" (a link; htmx swaps the cards alone)
+    shows 30 more, which the page's polls then keep asking for (204 while nothing changed)."""
+    assert console.inst.admin_dsn, "needs the instance's database to seed the team's tickets"
+    t = file_repair(console, f"地漏堵了 {uuid.uuid4().hex[:6]}")
+    mark = f"MORE-{uuid.uuid4().hex[:6]}"
+    with psycopg.connect(console.inst.admin_dsn, connect_timeout=10) as conn:
+        # set-up only: 40 copies of the ticket, the backup plumber's (every read below is real)
+        cols = [r[0] for r in conn.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_schema = 'tickets'"
+            " AND table_name = 'tickets' AND column_name NOT IN ('id', 'report_id', 'tracking_no')"
+        ).fetchall()]  # fmt: skip
+        copied = ", ".join("%(backup)s" if c == "assignee_id" else f"t.{c}" for c in cols)
+        conn.execute(
+            f"INSERT INTO tickets.tickets (id, report_id, tracking_no, {', '.join(cols)})"
+            f" SELECT gen_random_uuid(), gen_random_uuid(), %(mark)s || '-' || g, {copied}"
+            " FROM generate_series(1, 40) g, tickets.tickets t WHERE t.id = %(id)s",
+            {"mark": mark, "backup": "plumber-backup", "id": t["id"]},
+        )
+    try:
+        console.sign_in(phone, "plumbing-lead", "/work/team")
+        cards = phone.locator("#work-queue a.work-card")
+        expect(cards).to_have_count(30)
+        open_ = ["new", "assigned", "accepted", "on_site", "paused", "reopened", "cannot_handle"]
+        total = int(console.api("tickets", "GET", "/v1/queues/team", "plumbing-lead",
+                                params={"limit": 1, "status": open_}).json()["total"])  # fmt: skip
+        assert total >= 41
+        more = phone.locator(".work-more")
+        expect(more).to_contain_text(f"显示最紧急的 30 张，共 {total} 张")
+        link = more.get_by_role("link", name="显示更多")
+        assert link.get_attribute("href") == "/work/team?shown=60"  # without script: the page
+        link.click()
+        expect(cards).to_have_count(min(60, total))
+
+        def polled(r: Response) -> bool:
+            return "/work/team/cards" in r.url and "x-queue-version" in r.request.headers
+
+        with phone.expect_response(polled, timeout=10_000) as got:
+            pass
+        assert "shown=60" in got.value.url
+        expect(cards).to_have_count(min(60, total))
+    finally:
+        with psycopg.connect(console.inst.admin_dsn, connect_timeout=10) as conn:
+            conn.execute(
+                "UPDATE tickets.tickets SET status = 'closed', closed_at = now(), updated_at ="
+                " now() WHERE tracking_no LIKE %s", (mark + "-%",),
+            )  # fmt: skip
 
 
 DRILL = "leak-drill"  # the e2e story's catalogue entry: accept within one minute

@@ -156,9 +156,13 @@ class Ctx:
         return i18n.when(moment, self.lang, self.settings.timezone)
 
     def render(self, template: str, status: int = 200, **values: Any) -> HTMLResponse:
+        html = self.render_text(template, **values)
+        return HTMLResponse(html, status_code=status, headers={"Cache-Control": "no-store"})
+
+    def render_text(self, template: str, **values: Any) -> str:
         env: Environment = self.request.app.state.templates
         session = self.session
-        html = env.get_template(template).render(
+        return env.get_template(template).render(
             _=self._,
             lang=self.lang,
             html_lang=i18n.html_lang(self.lang),
@@ -170,7 +174,6 @@ class Ctx:
             here=self.here(),
             **values,
         )
-        return HTMLResponse(html, status_code=status, headers={"Cache-Control": "no-store"})
 
     def is_htmx(self) -> bool:
         return self.request.headers.get("hx-request") == "true"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Header, Query, Response
 from pydantic import BaseModel
 
 from houqin_shared.identity import Role
@@ -27,6 +27,19 @@ TicketStatus = Literal[
     "cannot_handle",
 ]  # fmt: skip
 Statuses = Annotated[list[TicketStatus] | None, Query(max_length=10)]
+IfNoneMatch = Annotated[
+    str | None,
+    Header(max_length=1000, description="ETags of pages already held: 304 if one is current"),
+]
+CONDITIONAL: dict[int | str, dict[str, Any]] = {
+    200: {"headers": {"ETag": {
+        "description": "This page of the queue: changes with the queue's version (any ticket"
+        " joining, leaving or written to, on this page or not) and with limit and offset",
+        "schema": {"type": "string"},
+    }}},
+    304: {"description": "Not modified (If-None-Match named the current ETag, which this answer"
+          " carries): the page held is still the queue's"},
+}  # fmt: skip
 
 
 class QueueFilter:
@@ -85,6 +98,30 @@ async def _page(pool: Any, paging: Paging, **filters: Any) -> dict[str, Any]:
     }
 
 
+def _held(if_none_match: str | None) -> set[str]:
+    """The ETags an If-None-Match names (weak ones compared as strong: the page is the same)."""
+    return {t.strip().removeprefix("W/") for t in (if_none_match or "").split(",") if t.strip()}
+
+
+async def _queue_page(
+    pool: Any, response: Response, if_none_match: str | None, paging: Paging, **filters: Any
+) -> dict[str, Any] | Response:
+    """One page of one assignee's or team's queue with its ETag (the whole queue's version,
+    the page's limit and offset), read in one snapshot; 304 and no body while the page held
+    (If-None-Match) is current, so a poll that finds nothing new costs one indexed query."""
+    limit, offset = paging.limit, paging.offset
+    async with pool.acquire() as conn, conn.transaction(isolation="repeatable_read", readonly=True):
+        version, _ = await repo.queue_version(conn, **filters)
+        etag = f'"{version}.{limit}.{offset}"'
+        held = _held(if_none_match)
+        if etag in held or "*" in held:
+            return Response(status_code=304, headers={"ETag": etag})
+        items, counts = await repo.queue(conn, limit=limit, offset=offset, **filters)
+    response.headers["ETag"] = etag
+    total = sum(counts.values())
+    return {"items": items, "total": total, "counts": counts, "limit": limit, "offset": offset}
+
+
 async def _readable_team(pool: Any, p: Any, team_id: str | None) -> str:
     """The team whose queue is asked for (the caller's own by default), if they may read it."""
     team = team_id or p.team_id
@@ -94,24 +131,38 @@ async def _readable_team(pool: Any, p: Any, team_id: str | None) -> str:
     return str(team)
 
 
-@router.get("/queues/mine", response_model=Page)
-async def my_queue(p: Reader, pool: DbPool, filters: Filters, paging: Paged) -> dict[str, Any]:
-    """Tickets assigned to me (most urgent due time first)."""
-    return await _page(pool, paging, assignee_id=p.subject, **filters.of())
+@router.get("/queues/mine", response_model=Page, responses=CONDITIONAL)
+async def my_queue(
+    p: Reader,
+    pool: DbPool,
+    response: Response,
+    filters: Filters,
+    paging: Paged,
+    if_none_match: IfNoneMatch = None,
+) -> dict[str, Any] | Response:
+    """Tickets assigned to me (most urgent due time first); conditional (ETag, If-None-Match)."""
+    held = if_none_match
+    return await _queue_page(pool, response, held, paging, assignee_id=p.subject, **filters.of())
 
 
-@router.get("/queues/team", response_model=Page)
+@router.get(
+    "/queues/team",
+    response_model=Page,
+    responses={**CONDITIONAL, **refusals("team-required", "queue-read-forbidden")},
+)
 async def team_queue(
     p: Reader,
     pool: DbPool,
+    response: Response,
     filters: Filters,
     paging: Paged,
     team_id: CodeFilter = None,
-) -> dict[str, Any]:
+    if_none_match: IfNoneMatch = None,
+) -> dict[str, Any] | Response:
     """My team's tickets (another team's for its department's head, a supervisor, a leader or
-    an admin)."""
+    an admin); conditional (ETag, If-None-Match)."""
     team = await _readable_team(pool, p, team_id)
-    return await _page(pool, paging, team_id=team, **filters.of())
+    return await _queue_page(pool, response, if_none_match, paging, team_id=team, **filters.of())
 
 
 @router.get("/queues/mine/version", response_model=Version)

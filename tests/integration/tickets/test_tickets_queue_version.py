@@ -104,3 +104,55 @@ async def test_a_worker_reads_only_the_version_of_their_own_queue(tickets_env: E
     assert r.status_code == 422, r.text
     assert (await e.client.get(MINE)).status_code == 401
     assert (await e.client.get(MINE, headers=e.as_user("student"))).status_code == 403
+
+
+QUEUE_MINE = "/v1/queues/mine"
+QUEUE_TEAM = "/v1/queues/team"
+
+
+async def queue(
+    e: Env, path: str, user: str, held: str | None = None, **params: Any
+) -> tuple[int, str, Any]:
+    headers = e.as_user(user) | ({"If-None-Match": held} if held is not None else {})
+    r = await e.client.get(path, params={**OPEN, **params}, headers=headers)
+    assert r.status_code in (200, 304), r.text
+    return r.status_code, r.headers["etag"], r.json() if r.status_code == 200 else r.content
+
+
+async def test_a_queue_page_is_conditional_on_its_etag(tickets_env: Env) -> None:
+    """The queue routes carry an ETag (the whole queue's version, the page's limit and offset):
+    If-None-Match naming it is answered 304 without a body while nothing in the queue changed,
+    even beyond the page; one change anywhere in it answers the new page."""
+    e = tickets_env
+    first = await opened(e)
+    second = await opened(e)
+    status, etag, body = await queue(e, QUEUE_MINE, "plumber", limit=1)
+    assert status == 200 and len(body["items"]) == 1 and body["total"] == 2
+    assert etag.startswith('"') and etag.endswith('"')
+    assert await queue(e, QUEUE_MINE, "plumber", etag, limit=1) == (304, etag, b"")
+    listed = f'"stale", W/{etag}, "other"'  # one of several, weak or not
+    assert (await queue(e, QUEUE_MINE, "plumber", listed, limit=1))[:2] == (304, etag)
+    # the same queue at another length or offset is another page: another ETag
+    assert (await queue(e, QUEUE_MINE, "plumber", etag, limit=2))[0] == 200
+    assert (await queue(e, QUEUE_MINE, "plumber", etag, limit=1, offset=1))[0] == 200
+
+    # a write to the ticket the page does not show changes the page's ETag all the same
+    shown = body["items"][0]["id"]
+    other = second["id"] if shown == str(first["id"]) else first["id"]
+    r = await e.client.post(f"/v1/tickets/{other}/accept", headers=e.as_user("plumber"))
+    assert r.status_code == 200, r.text
+    status, changed, body = await queue(e, QUEUE_MINE, "plumber", etag, limit=1)
+    assert status == 200 and changed != etag and body["total"] == 2
+
+    # the team's: the same, and a caller who may not read the team gets no 304 to probe with
+    # (a plumber naming the electricians' ETag for the electricians' queue)
+    status, team_etag, _ = await queue(e, QUEUE_TEAM, "plumbing-lead")
+    assert await queue(e, QUEUE_TEAM, "plumbing-lead", team_etag) == (304, team_etag, b"")
+    status, theirs, _ = await queue(e, QUEUE_TEAM, "supervisor", team_id="electricians")
+    r = await e.client.get(
+        QUEUE_TEAM, params={**OPEN, "team_id": "electricians"},
+        headers=e.as_user("plumber") | {"If-None-Match": f"{theirs}, *"},
+    )  # fmt: skip
+    assert r.status_code == 403 and r.json()["type"].endswith("/queue-read-forbidden"), r.text
+    r = await e.client.get(QUEUE_MINE, headers=e.as_user("plumber") | {"If-None-Match": "x" * 1001})
+    assert r.status_code == 422, r.text  # the header is bounded like every other input

@@ -5,6 +5,7 @@ requests, the team's roster, my duty and leave; on top of `console.api.Api.call`
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -158,18 +159,20 @@ class WorkApi:
     async def _get(self, service: Any, path: str, token: str, **params: Any) -> Any:
         return (await self.api.call(service, "GET", path, token, params=params or None)).json()
 
-    async def my_queue(self, token: str) -> QueuePage:
-        body = await self._get("tickets", "/v1/queues/mine", token, status=MINE_OPEN, limit=200)
-        return QueuePage.model_validate(body)
-
-    async def team_queue(self, token: str) -> QueuePage:
-        body = await self._get("tickets", "/v1/queues/team", token, status=TEAM_OPEN, limit=200)
-        return QueuePage.model_validate(body)
-
-    async def queue_version(self, token: str, team: bool) -> str:
-        """The version of my queue (the team's: `team`) as the cards above list it."""
+    async def queue(
+        self, token: str, team: bool, limit: int, held: Sequence[str] = ()
+    ) -> tuple[QueuePage | None, str]:
+        """The first `limit` tickets of my queue (the team's: `team`), most pressing first, and
+        the version of the whole queue at that length (tickets' ETag); no page (304) while one
+        of the versions `held` is current, and the version is then that one."""
         path, status = ("/v1/queues/team", TEAM_OPEN) if team else ("/v1/queues/mine", MINE_OPEN)
-        return str((await self._get("tickets", path + "/version", token, status=status))["version"])
+        params: Any = {"status": status, "limit": limit}
+        headers = {"If-None-Match": ", ".join(f'"{v}"' for v in held)} if held else None
+        r = await self.api.call("tickets", "GET", path, token, params=params, headers=headers)
+        version = r.headers.get("etag", "").removeprefix("W/").strip('"')
+        if r.status_code == 304:
+            return None, version
+        return QueuePage.model_validate(r.json()), version
 
     async def ticket(self, token: str, ticket_id: uuid.UUID) -> Ticket:
         return Ticket.model_validate(await self._get("tickets", f"/v1/tickets/{ticket_id}", token))

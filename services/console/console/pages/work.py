@@ -26,10 +26,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from markupsafe import Markup
 
-from console.api import CatalogService
-from console.clients.work import Ticket, WorkApi
+from console.api import ApiDown, CatalogService
+from console.clients.work import QueuePage, Ticket, WorkApi
 from console.pages.work_words import (
     MOVE_DONE,
     PAUSE_REASON,
@@ -39,12 +40,16 @@ from console.pages.work_words import (
     word,
     worst,
 )
+from console.render_cache import RenderCache, Rendered
 from console.web import Ctx, Page
 
 router = APIRouter()
 POLL_S = 1
 VERSION_HEADER = "X-Queue-Version"  # the version the open page shows (static/work.js)
 LEAD_ROLES = {"team_lead", "dept_head", "supervisor"}
+PAGE = 30  # cards shown first, the most pressing ("more" shows as many again): a phone shows ~10
+MOST = 200  # the most tickets' queue lists at once
+RENDERS = RenderCache(size=256, ttl_s=15.0)  # shared by the open pages of one queue version
 
 
 def is_lead(ctx: Ctx) -> bool:
@@ -75,69 +80,122 @@ def cards(
     return out
 
 
-async def mine_cards(ctx: Ctx, token: str) -> list[dict[str, Any]]:
-    work = WorkApi(ctx.api)
-    page, catalogue, campuses = await asyncio.gather(
-        work.my_queue(token), ctx.api.catalogue(), ctx.api.places(token)
-    )
-    return cards(ctx, page.items, catalogue, campuses)
+def shown_count(ctx: Ctx) -> int:
+    """How many cards the page shows: PAGE, or as many more as "more" asked for (?shown=)."""
+    raw = ctx.request.query_params.get("shown", "")
+    asked = int(raw) if raw.isdigit() and len(raw) <= 4 else PAGE
+    return min(MOST, max(PAGE, -(-asked // PAGE) * PAGE))
 
 
 def shown_version(ctx: Ctx) -> str | None:
     """The queue version the polling page shows (None: it shows none, or not a plausible one)."""
     shown = ctx.request.headers.get(VERSION_HEADER, "")
-    return shown if 0 < len(shown) <= 64 else None
+    return shown if 0 < len(shown) <= 100 else None
 
 
-async def version_if_changed(ctx: Ctx, token: str, team: bool) -> tuple[bool, str | None]:
-    """Whether the polling page's cards must be rendered again, and the version to show with
-    them. Asked before the cards are read, so a page never shows a version newer than its
-    cards (a change in between only renders them once more)."""
-    shown = shown_version(ctx)
-    if shown is None:
-        return True, None  # a page that shows no version gets its cards every time
-    version = await WorkApi(ctx.api).queue_version(token, team)
-    return version != shown, version
+def _more(path: str, total: int, limit: int) -> dict[str, Any]:
+    """The "more" control under the cards: a link (the page with PAGE more), htmx swaps the
+    cards alone."""
+    more = total > limit and limit < MOST
+    return {
+        "shown": limit, "total": total, "asked": limit if limit > PAGE else "",  # polls ask it
+        "more": f"{path}?shown={limit + PAGE}" if more else "",
+        "more_cards": f"{path}/cards?shown={limit + PAGE}" if more else "",
+    }  # fmt: skip
+
+
+async def _render_mine(ctx: Ctx, token: str, page: QueuePage, version: str, n: int) -> Rendered:
+    catalogue, campuses = await asyncio.gather(ctx.api.catalogue(), ctx.api.places(token))
+    html = ctx.render_text(
+        "_work_cards.html", cards=cards(ctx, page.items, catalogue, campuses), version=version,
+        **_more("/work", page.total, n),
+    )  # fmt: skip
+    return Rendered(version, html)
+
+
+async def _render_team(ctx: Ctx, token: str, page: QueuePage, version: str, n: int) -> Rendered:
+    catalogue, campuses, roster = await asyncio.gather(
+        ctx.api.catalogue(), ctx.api.places(token), WorkApi(ctx.api).roster(token)
+    )
+    names = roster.names() if roster else {}
+    all_cards = cards(ctx, page.items, catalogue, campuses, names)
+    unassigned = [c for c in all_cards if c["t"].assignee_id is None or c["t"].status == "new"]
+    html = ctx.render_text(
+        "_work_team_cards.html", cards=[c for c in all_cards if c not in unassigned],
+        unassigned=unassigned, version=version, **_more("/work/team", page.total, n),
+    )  # fmt: skip
+    about = {str(c["t"].id): f"{c['category']} · {c['place']}" for c in all_cards}
+    return Rendered(version, html, about)
+
+
+async def queue_cards(ctx: Ctx, token: str, team: bool, shown: str | None) -> Rendered | None:
+    """The cards of my queue (the team's) as HTML, with the version they show; None while
+    `shown` (the version the polling page shows) is still the queue's. One tickets call names
+    both the page's version and the last render this viewer was given (If-None-Match): while
+    either is current, tickets reads no cards; a render of the current version made for anyone
+    (RENDERS) is used again."""
+    n = shown_count(ctx)
+    kind = ("team" if team else "mine", ctx.lang, str(n))
+    user = ctx.session.user
+    viewer = (user.subject if user else "", *kind)
+    held = RENDERS.held(viewer)
+    versions = list(dict.fromkeys(v for v in (shown, held.version if held else None) if v))
+    work = WorkApi(ctx.api)
+    page, version = await work.queue(token, team, n, versions)
+    if page is None:
+        if version == shown:
+            return None
+        if held is not None and version == held.version:
+            return RENDERS.put(viewer, kind, held)
+        page, version = await work.queue(token, team, n)
+        if page is None:
+            raise ApiDown("tickets", "304 to a request that held nothing")
+    made = RENDERS.find(kind, version)
+    if made is None:
+        made = await (_render_team if team else _render_mine)(ctx, token, page, version, n)
+    return RENDERS.put(viewer, kind, made)
+
+
+async def my_cards_html(ctx: Ctx, token: str) -> Markup:
+    """My queue's cards as the page opens them (work_ticket's page of a ticket gone meanwhile)."""
+    found = await queue_cards(ctx, token, team=False, shown=None)
+    return Markup(found.html if found else "")  # noqa: S704 (rendered by our own templates)
 
 
 @router.get("/work")
 async def my_queue(ctx: Page) -> Response:
     token = await ctx.token()
-    version = await WorkApi(ctx.api).queue_version(token, team=False)
     return ctx.render(
-        "work.html", cards=await mine_cards(ctx, token), lead=is_lead(ctx), poll="/work/cards",
-        poll_s=POLL_S, tab="mine", version=version,
+        "work.html", cards_html=await my_cards_html(ctx, token), lead=is_lead(ctx),
+        poll="/work/cards", poll_s=POLL_S, tab="mine",
     )  # fmt: skip
+
+
+def _fragment(found: Rendered | None) -> Response:
+    if found is None:
+        return Response(status_code=204)  # the page's cards are the queue's: left as they are
+    return HTMLResponse(found.html, headers={"Cache-Control": "no-store"})
 
 
 @router.get("/work/cards")
 async def my_cards(ctx: Page) -> Response:
     """The cards alone: what the open queue polls for (204 while its version is unchanged)."""
     token = await ctx.token()
-    render, version = await version_if_changed(ctx, token, team=False)
-    if not render:
-        return Response(status_code=204)
-    cards = await mine_cards(ctx, token)
-    return ctx.render("_work_cards.html", cards=cards, team=False, version=version)
+    return _fragment(await queue_cards(ctx, token, team=False, shown=shown_version(ctx)))
 
 
 async def _team(ctx: Ctx, token: str) -> dict[str, Any]:
     work = WorkApi(ctx.api)
-    page, roster, incoming, catalogue, campuses, units = await asyncio.gather(
-        work.team_queue(token), work.roster(token), work.incoming(token), ctx.api.catalogue(),
-        ctx.api.places(token), ctx.api.unit_names(token),
+    found, roster, incoming, units = await asyncio.gather(
+        queue_cards(ctx, token, team=True, shown=None), work.roster(token), work.incoming(token),
+        ctx.api.unit_names(token),
     )  # fmt: skip
     names = roster.names() if roster else {}
-    all_cards = cards(ctx, page.items, catalogue, campuses, names)
-    unassigned = [c for c in all_cards if c["t"].assignee_id is None or c["t"].status == "new"]
     teams = {u.id: (u.name_en if ctx.lang == "en" and u.name_en else u.name) for u in units.teams}
-    departments = units.departments_in(ctx.lang)
-    about = {c["t"].id: f"{c['category']} · {c['place']}" for c in all_cards}
     return {
-        "cards": [c for c in all_cards if c not in unassigned], "unassigned": unassigned,
-        "about": about,
-        "roster": roster, "incoming": incoming, "names": names, "teams": teams,
-        "departments": departments, "total": page.total,
+        "cards_html": Markup(found.html if found else ""),  # noqa: S704 (our own templates)
+        "about": found.about if found else {}, "roster": roster, "incoming": incoming,
+        "names": names, "teams": teams, "departments": units.departments_in(ctx.lang),
     }  # fmt: skip
 
 
@@ -146,10 +204,9 @@ async def team_tab(ctx: Page) -> Response:
     token = await ctx.token()
     if not is_lead(ctx):
         return RedirectResponse("/work", status_code=303)
-    version = await WorkApi(ctx.api).queue_version(token, team=True)
     return ctx.render(
         "work_team.html", **await _team(ctx, token), lead=True, poll="/work/team/cards",
-        poll_s=POLL_S, tab="team", done=ctx.request.query_params.get("done", ""), version=version,
+        poll_s=POLL_S, tab="team", done=ctx.request.query_params.get("done", ""),
         word=word, MOVE_DONE=MOVE_DONE, PAUSE_REASON=PAUSE_REASON,
         days=lambda lv: leave_days(lv.start, lv.end, ctx.settings.timezone, ctx.lang),
     )  # fmt: skip
@@ -158,9 +215,4 @@ async def team_tab(ctx: Page) -> Response:
 @router.get("/work/team/cards")
 async def team_cards(ctx: Page) -> Response:
     token = await ctx.token()
-    render, version = await version_if_changed(ctx, token, team=True)
-    if not render:
-        return Response(status_code=204)
-    return ctx.render(
-        "_work_team_cards.html", **await _team(ctx, token), team=True, version=version
-    )
+    return _fragment(await queue_cards(ctx, token, team=True, shown=shown_version(ctx)))

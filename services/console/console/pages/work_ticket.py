@@ -22,7 +22,7 @@ from starlette.datastructures import UploadFile
 from console import errors
 from console.api import ApiProblem
 from console.clients.work import AuditEntry, WorkApi
-from console.pages.work import POLL_S, category_names, is_lead, mine_cards
+from console.pages.work import POLL_S, category_names, is_lead, my_cards_html
 from console.pages.work_words import ACTION, MOVE, MOVE_DONE, PAUSE_REASON, clocks, place, word
 from console.web import Ctx, Page
 
@@ -148,8 +148,9 @@ async def _stale(ctx: Ctx, ticket_id: uuid.UUID, problem: ApiProblem, move: str,
             raise
     token = await ctx.token()
     return ctx.render(
-        "work_gone.html", status=409, alert=alert, form=form, cards=await mine_cards(ctx, token),
-        lead=is_lead(ctx), tab="mine", poll="/work/cards", poll_s=POLL_S,
+        "work_gone.html", status=409, alert=alert, form=form,
+        cards_html=await my_cards_html(ctx, token), lead=is_lead(ctx), tab="mine",
+        poll="/work/cards", poll_s=POLL_S,
     )  # fmt: skip
 
 

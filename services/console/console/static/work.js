@@ -41,12 +41,15 @@
   setInterval(tick, 1000);
   document.addEventListener("htmx:afterSettle", tick);
   // A queue's poll sends the version of the cards it shows: unchanged, the console answers 204
-  // and htmx leaves the cards alone (the countdowns above keep ticking all the same).
+  // and htmx leaves the cards alone (the countdowns above keep ticking all the same). It asks
+  // for as many cards as the page shows ("more" shows more than the first page).
   document.addEventListener("htmx:configRequest", function (event) {
     var box = event.detail.elt;
     var mark = box && box.classList && box.classList.contains("work-live")
       ? box.querySelector("[data-queue-version]") : null;
-    if (mark) event.detail.headers["X-Queue-Version"] = mark.dataset.queueVersion;
+    if (!mark) return;
+    event.detail.headers["X-Queue-Version"] = mark.dataset.queueVersion;
+    if (mark.dataset.queueShown) event.detail.parameters.shown = mark.dataset.queueShown;
   });
   // Photos: too large, too many or not an image are refused here, in words, before sending
   // (so the note typed beside them is never lost to a refused upload).
