@@ -171,30 +171,50 @@ async def make_move(
     if move not in MOVES:
         return ctx.render("not_found.html", status=404)
     token = await ctx.token()
-    work = WorkApi(ctx.api)
     form = {"move": move, "note": note.strip(), "pause_reason": pause_reason,
             "pause_days": pause_days}  # fmt: skip
-    needs_note = move in ("resolve", "cannot-handle", "cannot-do", "investigate")
-    if needs_note and not form["note"]:
-        errs = {"note": "请填写说明" if ctx.lang != "en" else "Write a note"}
+    errs = _missing(ctx.lang, move, form)
+    if errs:
         return await _page(ctx, ticket_id, form=form, errs=errs, status=422, opened=move)
-    body: dict[str, Any] = {"note": form["note"] or None}
-    if move == "pause":
-        if pause_reason not in PAUSE_REASON:
-            errs = {"pause_reason": word(MOVE, "pause", ctx.lang) + (
-                ": choose a reason" if ctx.lang == "en" else "：请选择原因")}  # fmt: skip
-            return await _page(ctx, ticket_id, form=form, errs=errs, status=422, opened=move)
-        days = int(pause_days) if pause_days.isdigit() else None
-        if days is not None and not 1 <= days <= 30:
-            errs = {"pause_days": "1–30"}
-            return await _page(ctx, ticket_id, form=form, errs=errs, status=422, opened=move)
-        body |= {"pause_reason": pause_reason, "pause_days": days}
     photos: list[tuple[str, bytes, str]] = []
     if move == "resolve":
         photos, refusal = await _photos(ctx, request)
         if refusal:
             errs = {"photos": refusal}
             return await _page(ctx, ticket_id, form=form, errs=errs, status=413, opened=move)
+    return await _send(ctx, token, ticket_id, form, photos)
+
+
+def _pause_days(form: dict[str, str]) -> int | None:
+    return int(form["pause_days"]) if form["pause_days"].isdigit() else None
+
+
+def _missing(lang: str, move: str, form: dict[str, str]) -> dict[str, str]:
+    """What the form of `move` lacks, field by field (empty: it may be sent)."""
+    if move in ("resolve", "cannot-handle", "cannot-do", "investigate") and not form["note"]:
+        return {"note": "请填写说明" if lang != "en" else "Write a note"}
+    if move == "pause":
+        if form["pause_reason"] not in PAUSE_REASON:
+            return {"pause_reason": word(MOVE, "pause", lang) + (
+                ": choose a reason" if lang == "en" else "：请选择原因")}  # fmt: skip
+        days = _pause_days(form)
+        if days is not None and not 1 <= days <= 30:
+            return {"pause_days": "1–30"}
+    return {}
+
+
+async def _send(
+    ctx: Ctx,
+    token: str,
+    ticket_id: uuid.UUID,
+    form: dict[str, str],
+    photos: list[tuple[str, bytes, str]],
+) -> Response:
+    """Send the move (after the completion photos), or show why tickets refused it."""
+    move, work = form["move"], WorkApi(ctx.api)
+    body: dict[str, Any] = {"note": form["note"] or None}
+    if move == "pause":
+        body |= {"pause_reason": form["pause_reason"], "pause_days": _pause_days(form)}
     try:
         if photos:
             t = await work.ticket(token, ticket_id)
