@@ -35,9 +35,6 @@ ALLOWED: dict[Pair, str] = {
     ("console.clients.work", "tickets.api", "accept_due_at: datetime | None = None"): "pydantic"
     " fields: the console's model of tickets' ticket (its clocks)",
     ("console.labels", "notify.names", "}"): "tables of words (zh-CN, en) each service shows",
-    ("console.pages.links", "notify.links", "PAGES: dict[str, str] = {"): "the short-link"
-    " table both ends of /go/{code} read; tests/unit/notify/test_notify_links.py holds them"
-    " together",
     ("scoring.handlers", "tickets.supervision_service", '"kind",'): "field names of the"
     " InspectionRecorded event, as its producer sends them and its consumer keeps them",
     ("scoring.compute", "scoring.repository.scores", '"composite",'): "names of score fields:"

@@ -18,9 +18,9 @@ short code SMS carries (`<console>/go/<code>`).
 | survey_invitation | each invitee | /surveys/{survey_id}?t=<their token> (notify.links.personal) |
 
 The short code is derived, not stored: one letter for the page, then the id's 128 bits in
-base 62 (22 characters), e.g. `t5Wo9bJ3kR1uKp0QdXyZ2a`. The console's /go/{code}
-(console/pages/links.py) decodes it the same way; tests/unit/notify/test_notify_links.py holds
-both to one table. A code opens nothing by itself: every page still asks its reader to sign in
+base 62 (22 characters), e.g. `t5Wo9bJ3kR1uKp0QdXyZ2a`. The table and the base 62 are
+houqin_shared.short_links, which the console's /go/{code} (console/pages/links.py) decodes with;
+tests/unit/notify/test_notify_links.py round-trips every page. A code opens nothing by itself: every page still asks its reader to sign in
 and checks they may see it. Except a survey invitation's: its code carries the invitee's token
 after the id (`s`, 22 characters, the token), because the token is what lets them answer."""
 
@@ -49,20 +49,9 @@ from houqin_shared.contracts import (
     TicketStatusChanged,
 )
 from houqin_shared.contracts.base import Event
+from houqin_shared.short_links import PAGES, encode_id
 
-ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-ID_CHARS = 22  # 62**22 > 2**128
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
-# letter -> path (with {id} for a page about one report or ticket)
-PAGES: dict[str, str] = {
-    "r": "/mine/{id}",
-    "c": "/mine/{id}/confirm",
-    "t": "/work/tickets/{id}",
-    "w": "/work",
-    "m": "/manage",
-    "b": "/board",
-    "s": "/surveys/{id}",
-}
 # letter -> the words on the button (zh-CN, en)
 BUTTON: dict[str, tuple[str, str]] = {
     "r": ("查看进度", "See its progress"),
@@ -93,14 +82,6 @@ class Link:
     def button(self, lang: str) -> str:
         zh, en = BUTTON[self.page]
         return en if lang == "en" else zh
-
-
-def encode_id(value: uuid.UUID) -> str:
-    n, out = value.int, []
-    for _ in range(ID_CHARS):
-        n, digit = divmod(n, 62)
-        out.append(ALPHABET[digit])
-    return "".join(reversed(out))
 
 
 def personal(event: Event, person_id: str | None) -> Link | None:

@@ -2,8 +2,9 @@
 
 `/go/{code}`: SMS carries `<console>/go/<code>` (notify.links makes it): one letter for the
 page, then the report's or ticket's id in base 62 (22 characters). The code is derived, not
-stored: decoding it needs nothing but this table, and it opens nothing by itself (the page asks
-its reader to sign in and checks they may see it). An unknown code is "not found".
+stored: decoding it needs nothing but the table (houqin_shared.short_links), and it opens
+nothing by itself (the page asks its reader to sign in and checks they may see it). An unknown
+code is "not found".
 
 `/manifest.webmanifest` and `/sw.js`: the web app manifest (static/manifest.webmanifest, icons in
 static/icons) and the service worker, served from the root so its scope is the whole console
@@ -15,28 +16,16 @@ browser has service workers, and does nothing where it has not, e.g. older in-ap
 from __future__ import annotations
 
 import re
-import uuid
 from pathlib import Path
 
 from fastapi import APIRouter
 from fastapi.responses import FileResponse, RedirectResponse, Response
 
 from console.web import Page
+from houqin_shared.short_links import PAGES, decode_id
 
 router = APIRouter()
 STATIC = Path(__file__).resolve().parents[1] / "static"
-ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-ID_CHARS = 22
-# letter -> page (the same table as notify.links.PAGES; tests/unit/notify holds them together)
-PAGES: dict[str, str] = {
-    "r": "/mine/{id}",
-    "c": "/mine/{id}/confirm",
-    "t": "/work/tickets/{id}",
-    "w": "/work",
-    "m": "/manage",
-    "b": "/board",
-    "s": "/surveys/{id}",
-}
 CODE = re.compile(r"^([a-z])([0-9A-Za-z]{22})?$")
 # A survey invitation's code: the survey's id, then the invitee's token (the page's ?t=).
 SURVEY_CODE = re.compile(r"^s([0-9A-Za-z]{22})([A-Za-z0-9_-]{16,64})$")
@@ -56,12 +45,8 @@ def decode(code: str) -> str | None:
         return None
     if digits is None:
         return page
-    n = 0
-    for ch in digits:
-        n = n * 62 + ALPHABET.index(ch)
-    if n >= 1 << 128:
-        return None
-    return page.replace("{id}", str(uuid.UUID(int=n)))
+    ident = decode_id(digits)
+    return page.replace("{id}", str(ident)) if ident is not None else None
 
 
 @router.get("/go/{code}")
