@@ -38,6 +38,7 @@ CONVENTIONS = (
     ("handlers.py", "handlers and periodic work"),
     ("*_service.py", "use cases"),
     ("domain*.py", "rules (no I/O)"),
+    ("rows.py", "rules (no I/O)"),
     ("clients/*.py", "adapters (other systems, files)"),
     ("repository/*.py", "repositories (SQL)"),
 )

@@ -92,9 +92,10 @@ IMPURE = {
 # I/O. Routes (api*), use cases (*_service, intake, handlers, periodic work), repositories and
 # adapters (senders, outbound, name sources) are the other layers and may do I/O.
 RULE_MODULES = {
-    "feedback": ["domain*.py", "images.py"],
+    "feedback": ["domain*.py", "images.py", "rows.py"],
     "tickets": [
         "domain.py",
+        "rows.py",
         "access.py",
         "lifecycle.py",
         "sla.py",
@@ -114,6 +115,7 @@ RULE_MODULES = {
     "scoring": ["domain*.py", "award_*.py", "charts.py", "rendering.py", "reports.py"],
     "notify": [
         "domain.py",
+        "rows.py",
         "planning.py",
         "templates.py",
         "template_sandbox.py",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from typing import Annotated
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Header, Path, Query, Request, Response, status
@@ -15,6 +15,7 @@ from feedback.limits import limit_address, limit_caller
 from feedback.presenting import ReportOut, may_read, present
 from feedback.repository import catalog as catalog_repo
 from feedback.repository import duplicates, photos, track
+from feedback.rows import ReportRow
 from houqin_shared.db import Conn
 from houqin_shared.identity import CurrentPrincipal, Principal, Role
 from houqin_shared.logs import get_logger
@@ -164,7 +165,7 @@ def _admit(request: Request, who: Principal, report: domain.ReportIn) -> None:
 
 async def _filed(
     conn: Conn,
-    row: dict[str, Any],
+    row: ReportRow,
     report: domain.ReportIn,
     who: Principal,
     access_code: str,

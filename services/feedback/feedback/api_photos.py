@@ -18,6 +18,7 @@ from feedback.limits import limit_address, limit_caller
 from feedback.photos import NotAnImage, without_metadata
 from feedback.presenting import may_read
 from feedback.repository import photos, timeline
+from feedback.rows import ReportRow, StagedReportRow
 from feedback.settings import FeedbackSettings
 from feedback.uploads import (
     PHOTO_PROBLEMS,
@@ -97,7 +98,7 @@ def check_quota(count: int, used: int, adding: int, settings: FeedbackSettings) 
         )
 
 
-def may_add_photos(report: dict[str, Any], who: Principal) -> bool:
+def may_add_photos(report: ReportRow, who: Principal) -> bool:
     """The report's own reporter, front desk (who files on reporters' behalf) and supervisors."""
     own = report["reporter_id"] is not None and report["reporter_id"] == who.subject
     return own or who.has_any(Role.front_desk, Role.supervisor)
@@ -144,7 +145,7 @@ async def add_photo(
 
 async def _visible(
     pool: Any, photo_id: uuid.UUID, who: Principal
-) -> tuple[dict[str, Any], dict[str, Any] | None]:
+) -> tuple[dict[str, Any], StagedReportRow | None]:
     """The photo and its report, when `who` may see it; else photo-not-found."""
     async with pool.acquire() as conn:
         row = await photos.get_photo(conn, photo_id)

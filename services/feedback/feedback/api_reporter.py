@@ -13,6 +13,7 @@ from feedback import domain_fix, repository
 from feedback.limits import limit_caller
 from feedback.presenting import READS_EVERY_REPORT, may_read
 from feedback.repository import duplicates, fix, timeline
+from feedback.rows import StagedReportRow
 from houqin_shared import outbox
 from houqin_shared.contracts import FixConfirmed, FixRejected, SatisfactionRated
 from houqin_shared.db import Conn
@@ -44,7 +45,7 @@ class RatingOut(BaseModel):
     rated_at: datetime
 
 
-async def _readable(conn: Conn, report_id: uuid.UUID, who: Principal) -> dict[str, Any]:
+async def _readable(conn: Conn, report_id: uuid.UUID, who: Principal) -> StagedReportRow:
     row = await repository.get_report(conn, report_id)
     supporter = row is not None and await duplicates.is_supporter(conn, report_id, who.subject)
     if row is None or not may_read(row, who, supporter):
@@ -52,7 +53,7 @@ async def _readable(conn: Conn, report_id: uuid.UUID, who: Principal) -> dict[st
     return row
 
 
-async def _own(conn: Conn, report_id: uuid.UUID, who: Principal) -> dict[str, Any]:
+async def _own(conn: Conn, report_id: uuid.UUID, who: Principal) -> StagedReportRow:
     """The report, locked, when `who` is its reporter."""
     row = await repository.get_report(conn, report_id, for_update=True)
     if row is None or not may_read(row, who):

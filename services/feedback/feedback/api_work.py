@@ -16,6 +16,7 @@ from feedback.deps import Settings, store_of
 from feedback.domain_work import contact_for_work, works_on
 from feedback.limits import limit_caller
 from feedback.repository import photos
+from feedback.rows import StagedReportRow
 from feedback.uploads import (
     PHOTO_PROBLEMS,
     ImageFile,
@@ -46,7 +47,7 @@ class WorkView(BaseModel):
     completion_photo_ids: list[uuid.UUID]
 
 
-async def _report(conn: Any, report_id: uuid.UUID, who: Principal) -> dict[str, Any]:
+async def _report(conn: Any, report_id: uuid.UUID, who: Principal) -> StagedReportRow:
     report = await repository.get_report(conn, report_id)
     if report is None or not works_on(report, who):
         raise problem("report-not-found", f"no report {report_id} that you work on")
@@ -61,7 +62,7 @@ async def work_view(report_id: uuid.UUID, who: CurrentPrincipal, pool: DbPool) -
         report = await _report(conn, report_id, who)
         own, done = await photos.photos_by_purpose(conn, report_id)
     return {
-        **{k: report[k] for k in WorkView.model_fields if k in report},
+        **{k: v for k, v in report.items() if k in WorkView.model_fields},
         "contact": contact_for_work(report),
         "photo_ids": own,
         "completion_photo_ids": done,

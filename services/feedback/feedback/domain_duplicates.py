@@ -6,6 +6,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from feedback.rows import ReportRow
+
 EARTH_RADIUS_M = 6_371_000.0
 FINAL_STATUSES = frozenset({"closed", "confirmed"})
 
@@ -41,7 +43,7 @@ def summary(description: str, limit: int = 140) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def link_refusal(report: dict[str, Any], primary: dict[str, Any]) -> str | None:
+def link_refusal(report: ReportRow, primary: ReportRow) -> str | None:
     """Why `report` may not be linked to `primary` as its duplicate: a problem slug
     (houqin_shared.problem_types), or None."""
     if report["id"] == primary["id"]:
@@ -55,7 +57,7 @@ def link_refusal(report: dict[str, Any], primary: dict[str, Any]) -> str | None:
     return None
 
 
-def me_too_refusal(report: dict[str, Any], user: str) -> str | None:
+def me_too_refusal(report: ReportRow, user: str) -> str | None:
     """Why `user` may not say "me too": a problem slug, or None."""
     if report["reporter_id"] == user:
         return "me-too-own-report"

@@ -3,10 +3,9 @@ rating it. No I/O."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from pydantic import Field, StrictBool, ValidationInfo, field_validator
 
+from feedback.rows import ReportRow
 from houqin_shared.field_errors import invalid_field
 from houqin_shared.principal import Principal, Role
 from houqin_shared.strict import NONBLANK_PLAIN, JsonInt, TrimmedModel
@@ -66,26 +65,26 @@ class RatingIn(TrimmedModel):
         return comment
 
 
-def is_reporter(report: dict[str, Any], subject: str) -> bool:
+def is_reporter(report: ReportRow, subject: str) -> bool:
     return report["reporter_id"] is not None and report["reporter_id"] == subject
 
 
 # The refusals below answer a problem slug (houqin_shared.problem_types), or None when allowed.
 
 
-def answer_refusal(report: dict[str, Any]) -> str | None:
+def answer_refusal(report: ReportRow) -> str | None:
     if report["ticket_status"] != "cannot_handle":
         return "no-explanation-waiting"
     return None
 
 
-def confirmation_refusal(report: dict[str, Any]) -> str | None:
+def confirmation_refusal(report: ReportRow) -> str | None:
     if not report["awaiting_confirmation"]:
         return "confirmation-not-waiting"
     return None
 
 
-def own_team_refusal(report: dict[str, Any], who: Principal) -> str | None:
+def own_team_refusal(report: ReportRow, who: Principal) -> str | None:
     """Nobody confirms or rates their own team's work (issue 14): not the person who did it, not
     a worker or lead of the team that has it, not the head of its department (a report they
     filed themselves is confirmed automatically in time, which never counts as satisfied)."""
@@ -99,7 +98,7 @@ def own_team_refusal(report: dict[str, Any], who: Principal) -> str | None:
     return None
 
 
-def rating_refusal(report: dict[str, Any], rater: str) -> str | None:
+def rating_refusal(report: ReportRow, rater: str) -> str | None:
     """Why `rater` may not rate this report (None when they may)."""
     if rater in report["assignees"]:
         return "rating-own-work"

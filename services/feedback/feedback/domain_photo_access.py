@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from feedback.rows import ReportRow
 from houqin_shared.principal import Principal, Role
 
 EVERY_REPORT = (Role.supervisor, Role.admin, Role.front_desk)
@@ -16,15 +17,15 @@ DEPARTMENT = (Role.staff, Role.team_lead, Role.dept_head)
 """Roles that see the photos of their own department's reports."""
 
 
-def _reporter(report: dict[str, Any], who: Principal) -> bool:
+def _reporter(report: ReportRow, who: Principal) -> bool:
     return report["reporter_id"] is not None and report["reporter_id"] == who.subject
 
 
-def _assigned(report: dict[str, Any], who: Principal) -> bool:
+def _assigned(report: ReportRow, who: Principal) -> bool:
     return who.subject in (report.get("assignees") or [])
 
 
-def may_see(photo: dict[str, Any], report: dict[str, Any] | None, who: Principal) -> bool:
+def may_see(photo: dict[str, Any], report: ReportRow | None, who: Principal) -> bool:
     """The reporter, the assigned staff, staff of the report's department, supervisors, admins
     and front desk; never another student (a "me too" supporter sees no photos)."""
     if report is None:
@@ -35,9 +36,7 @@ def may_see(photo: dict[str, Any], report: dict[str, Any] | None, who: Principal
     return who.has_any(*DEPARTMENT) and department is not None and department == who.department_id
 
 
-def may_fetch_original(
-    photo: dict[str, Any], report: dict[str, Any] | None, who: Principal
-) -> bool:
+def may_fetch_original(photo: dict[str, Any], report: ReportRow | None, who: Principal) -> bool:
     """The bytes as sent (with their metadata): the reporter and the assigned staff only."""
     if report is None:
         return bool(photo["uploaded_by"] == who.subject)

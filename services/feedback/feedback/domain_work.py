@@ -4,14 +4,13 @@ leads and heads of its department read what the reporter wrote, with their photo
 
 from __future__ import annotations
 
-from typing import Any
-
+from feedback.rows import ReportRow
 from houqin_shared.principal import Principal, Role
 
 WORKERS = (Role.staff, Role.team_lead, Role.dept_head)
 
 
-def works_on(report: dict[str, Any], who: Principal) -> bool:
+def works_on(report: ReportRow, who: Principal) -> bool:
     if who.has_any(Role.supervisor):
         return True
     if who.subject in (report.get("assignees") or []) and who.has_any(*WORKERS):
@@ -20,6 +19,6 @@ def works_on(report: dict[str, Any], who: Principal) -> bool:
     return who.has_any(*WORKERS) and department is not None and department == who.department_id
 
 
-def contact_for_work(report: dict[str, Any]) -> str | None:
+def contact_for_work(report: ReportRow) -> str | None:
     """The reporter's contact, unless they filed anonymously."""
     return None if report["anonymous"] else report.get("contact")

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from feedback import domain, domain_track, repository
 from feedback.photos import PhotoStore
 from feedback.repository import catalog, photos, reception, timeline
+from feedback.rows import ReportRow, report_as_stored
 from houqin_shared import outbox
 from houqin_shared.contracts import ComplaintFiled, Location
 from houqin_shared.db import Conn
@@ -131,7 +132,7 @@ async def file(
     new_photo: NewPhoto | None = None,
     answered_on_spot: str | None = None,
     **extra: Any,
-) -> dict[str, Any] | None:
+) -> ReportRow | None:
     """File `report` (a reception-day report needs its session, every report an active category
     of the catalogue) and return its row; None (nothing stored) when its Idempotency-Key or
     external id was stored before. `extra` holds the row's channel-specific columns
@@ -157,7 +158,7 @@ async def file(
         stored = await _store_all(conn, row, report.photo_ids, new_photo, answered_on_spot)
     except PhotosRefused as exc:
         raise Refused("photos-refused", str(exc)) from exc
-    return row if stored else None
+    return report_as_stored(row) if stored else None
 
 
 async def _store_all(

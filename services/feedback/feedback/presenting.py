@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 from feedback import domain_duplicates as dup
 from feedback import domain_public as public
 from feedback.domain_track import Stage
+from feedback.rows import ReportRow
 from houqin_shared.contracts import Location
 from houqin_shared.principal import Principal, Role
 
@@ -80,7 +81,7 @@ class ReportOut(BaseModel):
 READS_EVERY_REPORT = (Role.supervisor, Role.admin, Role.front_desk)
 
 
-def present(row: dict[str, Any], viewer: Principal) -> ReportOut:
+def present(row: ReportRow, viewer: Principal) -> ReportOut:
     """What `viewer` may see: the reporter's identity and contact go to the reporter, and to
     supervisors, admins and front desk unless the reporter is anonymous (then only to a
     supervisor, through unmasking)."""
@@ -106,7 +107,7 @@ def supporter_view(out: ReportOut) -> ReportOut:
     )
 
 
-def may_read(row: dict[str, Any], who: Principal, supporter: bool = False) -> bool:
+def may_read(row: ReportRow, who: Principal, supporter: bool = False) -> bool:
     """The reporter, a "me too" supporter (who is shown only `supporter_view`), supervisors,
     admins and front desk (who answers callers asking after a report by its number)."""
     own = row["reporter_id"] is not None and row["reporter_id"] == who.subject

@@ -16,6 +16,7 @@ from houqin_shared.route_params import CodeFilter, SerialId
 from houqin_shared.strict import QueryBool
 from houqin_shared.webapp import DbPool
 from notify.repository import messages
+from notify.rows import MessageRow
 
 router = APIRouter(prefix="/v1", tags=["messages"])
 Overseer = Annotated[Principal, Depends(require_roles(Role.supervisor, Role.admin))]
@@ -77,7 +78,7 @@ async def my_inbox(
     pool: DbPool,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     unread: QueryBool = False,
-) -> list[dict[str, Any]]:
+) -> list[MessageRow]:
     async with pool.acquire() as conn:
         return await messages.inbox(conn, who.subject, limit, unread)
 
@@ -99,7 +100,7 @@ async def messages_about(
     _: Overseer,
     pool: DbPool,
     tracking_no: Annotated[str, Query(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9-]+$")],
-) -> list[dict[str, Any]]:
+) -> list[MessageRow]:
     async with pool.acquire() as conn:
         return await messages.by_tracking_no(conn, tracking_no)
 
@@ -111,7 +112,7 @@ async def list_deliveries(
     status: Annotated[str | None, Query(pattern="^(pending|sent|dead|digest|digested)$")] = None,
     channel: CodeFilter = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-) -> list[dict[str, Any]]:
+) -> list[MessageRow]:
     async with pool.acquire() as conn:
         return await messages.deliveries(conn, status, channel, limit)
 
@@ -126,7 +127,7 @@ async def delivery(_: Overseer, pool: DbPool, message_id: SerialId) -> dict[str,
 
 
 @router.post("/deliveries/{message_id}/resend", response_model=MessageOut)
-async def resend(_: Operator, pool: DbPool, message_id: SerialId) -> dict[str, Any]:
+async def resend(_: Operator, pool: DbPool, message_id: SerialId) -> MessageRow:
     async with pool.acquire() as conn, conn.transaction():
         found = await messages.get(conn, message_id)
         if found is None:

@@ -30,6 +30,7 @@ from tickets.domain import CODE
 from tickets.lifecycle import Action
 from tickets.repository import tickets as repository
 from tickets.repository import transfers as tr_repo
+from tickets.rows import TransferRow
 
 router = APIRouter(prefix="/v1")
 
@@ -163,7 +164,7 @@ async def assign_ticket(
 )
 async def request_transfer(
     ticket_id: uuid.UUID, body: TransferIn, p: Worker, pool: DbPool
-) -> dict[str, Any]:
+) -> TransferRow:
     """Ask another team or department to take the ticket; it must accept or reject."""
     if not (body.to_team_id or body.to_department_id):
         raise problem("transfer-destination-required", "give to_team_id or to_department_id")
@@ -180,7 +181,7 @@ async def request_transfer(
 
 
 @router.get("/tickets/{ticket_id}/transfers", tags=["transfers"])
-async def transfers_of(ticket_id: uuid.UUID, p: Reader, pool: DbPool) -> list[dict[str, Any]]:
+async def transfers_of(ticket_id: uuid.UUID, p: Reader, pool: DbPool) -> list[TransferRow]:
     async with pool.acquire() as conn:
         await reading_service.readable(conn, ticket_id, p)
         return await tr_repo.of_ticket(conn, ticket_id)

@@ -18,6 +18,7 @@ from tickets.access import read_scope
 from tickets.deps import Reader
 from tickets.repository import tickets as repo
 from tickets.repository import transfers as tr_repo
+from tickets.rows import TransferRow
 
 router = APIRouter(tags=["queues"])
 Limit = Annotated[int, Query(ge=1, le=200)]
@@ -216,7 +217,7 @@ async def overdue_list(
 @router.get("/transfers/incoming", tags=["transfers"])
 async def incoming_transfers(
     p: Reader, pool: DbPool, team_id: CodeFilter = None
-) -> list[dict[str, Any]]:
+) -> list[TransferRow]:
     """Transfers waiting for my team's answer (and my department's, for its head); with
     `team_id`, that team's (its members, its department's head, supervisors, leaders, admins)."""
     team: str | None

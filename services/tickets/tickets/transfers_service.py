@@ -20,10 +20,11 @@ from tickets.repository import directory as dir_repo
 from tickets.repository import tickets as repo
 from tickets.repository import transfers as tr_repo
 from tickets.routing_service import find_assignee
+from tickets.rows import TransferRow
 
 
 def _event(
-    t: dict[str, Any], x: dict[str, Any], state: str, actor: str, count: int, at: datetime
+    t: dict[str, Any], x: TransferRow, state: str, actor: str, count: int, at: datetime
 ) -> TicketTransferred:
     return TicketTransferred(
         ticket_id=t["id"],
@@ -50,7 +51,7 @@ async def request(
     to_dept: str | None,
     reason: str,
     now: datetime,
-) -> dict[str, Any]:
+) -> TransferRow:
     t = await load(conn, ticket_id, p)
     if t["track"] == "complaint" and to_team is not None:
         raise problem(
@@ -65,7 +66,7 @@ async def request(
         )
     if (unit["team_id"], unit["department_id"]) == (t["team_id"], t["department_id"]):
         raise problem("transfer-same-place", "the ticket is already there")
-    x = {
+    x: TransferRow = {
         "id": uuid.uuid4(),
         "ticket_id": t["id"],
         "from_team_id": t["team_id"],
@@ -73,8 +74,12 @@ async def request(
         "to_team_id": unit["team_id"],
         "to_department_id": unit["department_id"],
         "reason": reason,
+        "state": "requested",
         "requested_by": p.subject,
         "requested_at": now,
+        "decided_by": None,
+        "decided_at": None,
+        "decision_note": None,
     }
     if not await tr_repo.insert(conn, x):
         raise problem(
@@ -83,12 +88,12 @@ async def request(
     await repo.add_action(conn, t["id"], now, p.subject, "transfer_requested", t["status"], t["status"], reason,
                           {"transfer_id": str(x["id"]), "to_team_id": x["to_team_id"], "to_department_id": x["to_department_id"]})  # fmt: skip
     await outbox.add(conn, _event(t, x, "requested", p.subject, t["transfer_count"], now))
-    return {**x, "state": "requested"}
+    return x
 
 
 async def _pending(
     conn: Conn, transfer_id: uuid.UUID, p: Principal
-) -> tuple[dict[str, Any], dict[str, Any]]:
+) -> tuple[dict[str, Any], TransferRow]:
     """The ticket (locked) and its transfer, still requested, if `p` decides for the receiving
     side."""
     x = await tr_repo.get(conn, transfer_id)
@@ -108,7 +113,7 @@ async def _pending(
 
 
 async def _hand_over(
-    conn: Conn, t: dict[str, Any], x: dict[str, Any], count: int, now: datetime
+    conn: Conn, t: dict[str, Any], x: TransferRow, count: int, now: datetime
 ) -> tuple[dict[str, Any], list[Event]]:
     """An accepted transfer: the ticket goes to the receiving team (its next assignee, if any;
     from where it started, it starts again). Returns the fields stored and the events."""

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 import asyncpg
 
+from feedback.rows import ReportRow, StagedReportRow
 from houqin_shared import outbox
 from houqin_shared.contracts.base import Envelope
 from houqin_shared.db import Conn
@@ -86,31 +87,31 @@ async def insert_report(
     return await conn.fetchval(sql, *args) is not None
 
 
-async def report_by_idempotency_key(conn: Conn, filed_by: str, key: str) -> dict[str, Any] | None:
+async def report_by_idempotency_key(conn: Conn, filed_by: str, key: str) -> ReportRow | None:
     row = await conn.fetchrow(
         f"SELECT {COLUMNS} FROM reports WHERE filed_by = $1 AND idempotency_key = $2",
         filed_by,
         key,
     )
-    return dict(row) if row else None
+    return cast(ReportRow, dict(row)) if row else None
 
 
 async def get_report(
     conn: Conn, report_id: UUID, *, for_update: bool = False
-) -> dict[str, Any] | None:
+) -> StagedReportRow | None:
     lock = " FOR UPDATE OF reports" if for_update else ""
     row = await conn.fetchrow(f"{_READ} WHERE id = $1{lock}", report_id)
-    return dict(row) if row else None
+    return cast(StagedReportRow, dict(row)) if row else None
 
 
-async def report_by_tracking_no(conn: Conn, tracking_no: str) -> dict[str, Any] | None:
+async def report_by_tracking_no(conn: Conn, tracking_no: str) -> StagedReportRow | None:
     row = await conn.fetchrow(f"{_READ} WHERE tracking_no = $1", tracking_no)
-    return dict(row) if row else None
+    return cast(StagedReportRow, dict(row)) if row else None
 
 
 async def reports_of(
     conn: Conn, reporter_id: str, before: datetime | None, limit: int, stage: str | None = None
-) -> list[dict[str, Any]]:
+) -> list[StagedReportRow]:
     """The reporter's reports, newest first, optionally of one stage (tab)."""
     rows = await conn.fetch(
         f"SELECT * FROM ({_READ} WHERE reporter_id = $1"
@@ -121,12 +122,12 @@ async def reports_of(
         limit,
         stage,
     )
-    return [dict(r) for r in rows]
+    return [cast(StagedReportRow, dict(r)) for r in rows]
 
 
-async def reports_by_ids(conn: Conn, ids: list[UUID]) -> list[dict[str, Any]]:
+async def reports_by_ids(conn: Conn, ids: list[UUID]) -> list[StagedReportRow]:
     rows = await conn.fetch(f"{_READ} WHERE id = ANY($1::uuid[]) ORDER BY filed_at DESC", ids)
-    return [dict(r) for r in rows]
+    return [cast(StagedReportRow, dict(r)) for r in rows]
 
 
 async def set_status(conn: Conn, report_id: UUID, status: str, only_from: str) -> None:
@@ -142,7 +143,7 @@ async def search_reports(
     channel: str | None,
     before: datetime | None,
     limit: int,
-) -> list[dict[str, Any]]:
+) -> list[ReportRow]:
     rows = await conn.fetch(
         f"SELECT {COLUMNS} FROM reports WHERE ($1::text IS NULL OR status = $1)"
         " AND ($2::text IS NULL OR category = $2) AND ($3::text IS NULL OR channel = $3)"
@@ -153,4 +154,4 @@ async def search_reports(
         before,
         limit,
     )
-    return [dict(r) for r in rows]
+    return [cast(ReportRow, dict(r)) for r in rows]

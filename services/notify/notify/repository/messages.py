@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import cast
 
 from houqin_shared.db import Conn
 from notify.domain import Message
+from notify.rows import AttemptRow, MessageRow
 
 COLUMNS = (
     "id, event_id, event_type, recipient, channel, subject, body, tracking_no, created_at,"
@@ -17,6 +18,7 @@ COLUMNS = (
 OPERATOR_COLUMNS = COLUMNS.replace(
     "recipient,", "CASE WHEN to_reporter THEN 'reporter' ELSE recipient END AS recipient,"
 )
+ATTEMPT_COLUMNS = "attempt, status, error, duration_ms, at"
 
 
 async def record(conn: Conn, messages: list[tuple[str, str, Message]]) -> int:
@@ -59,7 +61,7 @@ async def record(conn: Conn, messages: list[tuple[str, str, Message]]) -> int:
     return len(rows)
 
 
-async def inbox(conn: Conn, recipient: str, limit: int, unread_only: bool) -> list[dict[str, Any]]:
+async def inbox(conn: Conn, recipient: str, limit: int, unread_only: bool) -> list[MessageRow]:
     rows = await conn.fetch(
         f"SELECT {COLUMNS} FROM messages WHERE recipient = $1 AND channel = 'inbox'"
         " AND (NOT $3 OR read_at IS NULL) ORDER BY created_at DESC, id DESC LIMIT $2",
@@ -67,7 +69,7 @@ async def inbox(conn: Conn, recipient: str, limit: int, unread_only: bool) -> li
         limit,
         unread_only,
     )
-    return [dict(r) for r in rows]
+    return [cast(MessageRow, dict(r)) for r in rows]
 
 
 async def unread_count(conn: Conn, recipient: str) -> int:
@@ -90,30 +92,29 @@ async def mark_read(conn: Conn, recipient: str, ids: list[int] | None) -> int:
     return len(rows)
 
 
-async def by_tracking_no(conn: Conn, tracking_no: str) -> list[dict[str, Any]]:
+async def by_tracking_no(conn: Conn, tracking_no: str) -> list[MessageRow]:
     rows = await conn.fetch(
         f"SELECT {OPERATOR_COLUMNS} FROM messages WHERE tracking_no = $1 ORDER BY id", tracking_no
     )
-    return [dict(r) for r in rows]
+    return [cast(MessageRow, dict(r)) for r in rows]
 
 
-async def get(conn: Conn, message_id: int) -> dict[str, Any] | None:
+async def get(conn: Conn, message_id: int) -> MessageRow | None:
     row = await conn.fetchrow(f"SELECT {OPERATOR_COLUMNS} FROM messages WHERE id = $1", message_id)
-    return dict(row) if row else None
+    return cast(MessageRow, dict(row)) if row else None
 
 
-async def attempts(conn: Conn, message_id: int) -> list[dict[str, Any]]:
+async def attempts(conn: Conn, message_id: int) -> list[AttemptRow]:
     rows = await conn.fetch(
-        "SELECT attempt, status, error, duration_ms, at FROM delivery_attempts"
-        " WHERE message_id = $1 ORDER BY id",
+        f"SELECT {ATTEMPT_COLUMNS} FROM delivery_attempts WHERE message_id = $1 ORDER BY id",
         message_id,
     )
-    return [dict(r) for r in rows]
+    return [cast(AttemptRow, dict(r)) for r in rows]
 
 
 async def deliveries(
     conn: Conn, status: str | None, channel: str | None, limit: int
-) -> list[dict[str, Any]]:
+) -> list[MessageRow]:
     rows = await conn.fetch(
         f"SELECT {OPERATOR_COLUMNS} FROM messages WHERE channel <> 'inbox'"
         " AND ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR channel = $2)"
@@ -122,10 +123,10 @@ async def deliveries(
         channel,
         limit,
     )
-    return [dict(r) for r in rows]
+    return [cast(MessageRow, dict(r)) for r in rows]
 
 
-async def resend(conn: Conn, message_id: int) -> dict[str, Any] | None:
+async def resend(conn: Conn, message_id: int) -> MessageRow | None:
     """Send a dead (or sent) delivery again from its first attempt; None if it is not one."""
     row = await conn.fetchrow(
         "UPDATE messages SET status = 'pending', attempts = 0, next_attempt_at = now(),"
@@ -141,7 +142,7 @@ async def resend(conn: Conn, message_id: int) -> dict[str, Any] | None:
         " VALUES ($1, 0, 'resend', 'resend requested by an operator')",
         message_id,
     )
-    return dict(row)
+    return cast(MessageRow, dict(row))
 
 
 async def sent_at_of(conn: Conn, message_id: int) -> datetime | None:

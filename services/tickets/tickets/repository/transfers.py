@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import cast
 from uuid import UUID
 
 from houqin_shared.db import Conn
+from tickets.rows import TransferRow
 
-_COLUMNS = (
+COLUMNS = (
     "id, ticket_id, from_team_id, from_department_id, to_team_id, to_department_id, reason, state,"
     " requested_by, requested_at, decided_by, decided_at, decision_note"
 )
 
 
-async def insert(conn: Conn, t: dict[str, Any]) -> bool:
+async def insert(conn: Conn, t: TransferRow) -> bool:
     """A new request; False when the ticket already has one pending."""
     done = await conn.fetchval(
         "INSERT INTO transfers (id, ticket_id, from_team_id, from_department_id, to_team_id,"
@@ -27,9 +28,9 @@ async def insert(conn: Conn, t: dict[str, Any]) -> bool:
     return bool(done)
 
 
-async def get(conn: Conn, transfer_id: UUID) -> dict[str, Any] | None:
-    row = await conn.fetchrow(f"SELECT {_COLUMNS} FROM transfers WHERE id = $1", transfer_id)
-    return dict(row) if row else None
+async def get(conn: Conn, transfer_id: UUID) -> TransferRow | None:
+    row = await conn.fetchrow(f"SELECT {COLUMNS} FROM transfers WHERE id = $1", transfer_id)
+    return cast(TransferRow, dict(row)) if row else None
 
 
 async def decide(
@@ -41,11 +42,11 @@ async def decide(
     )  # fmt: skip
 
 
-async def of_ticket(conn: Conn, ticket_id: UUID) -> list[dict[str, Any]]:
+async def of_ticket(conn: Conn, ticket_id: UUID) -> list[TransferRow]:
     rows = await conn.fetch(
-        f"SELECT {_COLUMNS} FROM transfers WHERE ticket_id = $1 ORDER BY requested_at", ticket_id
+        f"SELECT {COLUMNS} FROM transfers WHERE ticket_id = $1 ORDER BY requested_at", ticket_id
     )
-    return [dict(r) for r in rows]
+    return [cast(TransferRow, dict(r)) for r in rows]
 
 
 async def pending_of(conn: Conn, ticket_id: UUID) -> list[tuple[str | None, str | None]]:
@@ -58,14 +59,12 @@ async def pending_of(conn: Conn, ticket_id: UUID) -> list[tuple[str | None, str 
     return [(r["to_team_id"], r["to_department_id"]) for r in rows]
 
 
-async def incoming(
-    conn: Conn, team_id: str | None, department_id: str | None
-) -> list[dict[str, Any]]:
+async def incoming(conn: Conn, team_id: str | None, department_id: str | None) -> list[TransferRow]:
     rows = await conn.fetch(
-        f"SELECT {_COLUMNS} FROM transfers WHERE state = 'requested'"
+        f"SELECT {COLUMNS} FROM transfers WHERE state = 'requested'"
         " AND (to_team_id = $1 OR (to_team_id IS NULL AND to_department_id = $2) OR to_department_id = $2)"
         " ORDER BY requested_at LIMIT 200",
         team_id,
         department_id,
     )
-    return [dict(r) for r in rows]
+    return [cast(TransferRow, dict(r)) for r in rows]

@@ -1,0 +1,64 @@
+"""Each typed row (`<service>/rows.py`) names exactly the columns its repository selects, so
+the type a caller reads and the SQL that fills it cannot drift apart."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from feedback.repository import reports
+from feedback.rows import REPORT_DEFAULTS, ReportRow, StagedReportRow
+from notify.repository import messages
+from notify.rows import AttemptRow, MessageRow
+from tickets.repository import transfers
+from tickets.rows import TransferRow
+
+# (the TypedDict, the repository's column list it is filled from)
+ROWS: list[tuple[Any, str]] = [
+    (ReportRow, reports.COLUMNS),
+    (StagedReportRow, reports.COLUMNS + ", stage"),
+    (MessageRow, messages.COLUMNS),
+    (MessageRow, messages.OPERATOR_COLUMNS),
+    (AttemptRow, messages.ATTEMPT_COLUMNS),
+    (TransferRow, transfers.COLUMNS),
+]
+
+
+def column_names(columns: str) -> list[str]:
+    """The names a SELECT list gives its columns: an alias after AS, else the column itself."""
+    depth, quoted, parts, current = 0, False, [], ""
+    for ch in columns:
+        quoted ^= ch == "'"
+        depth += ch == "(" and not quoted
+        depth -= ch == ")" and not quoted
+        if ch == "," and depth == 0 and not quoted:
+            parts.append(current)
+            current = ""
+        else:
+            current += ch
+    parts.append(current)
+    names = []
+    for part in (p.strip() for p in parts if p.strip()):
+        alias = re.search(r"\bAS\s+(\w+)$", part, re.I)
+        names.append(alias.group(1) if alias else part.rsplit(".", 1)[-1])
+    return names
+
+
+@pytest.mark.parametrize(("row", "columns"), ROWS, ids=lambda v: getattr(v, "__name__", "cols"))
+def test_a_row_names_the_columns_it_is_filled_from(row: Any, columns: str) -> None:
+    assert sorted(column_names(columns)) == sorted(row.__annotations__)
+
+
+def test_the_column_parser_reads_aliases_and_expressions() -> None:
+    assert column_names("a, t.b, CASE WHEN x THEN 'y, z' ELSE c END AS d, f(g, h) AS i") == [
+        "a",
+        "b",
+        "d",
+        "i",
+    ]
+
+
+def test_report_defaults_name_columns_of_the_row() -> None:
+    assert set(REPORT_DEFAULTS) <= set(ReportRow.__annotations__)
