@@ -389,7 +389,9 @@ def kafka_user(service: str) -> Doc:
     group = service_group(service)
     dlq = [dead_letter_topic(group)] if topics.consumes else []
     acls = [acl("group", group, "prefix", ["Read"])]
-    acls += [acl("topic", t, "literal", ["Write", "Describe"]) for t in (*topics.produces, *dlq)]
+    acls += [acl("topic", t, "literal", ["Write", "Describe"]) for t in topics.produces]
+    # its own dead-letter topic: written by the worker, read by the API (houqin_shared.dlq_api)
+    acls += [acl("topic", t, "literal", ["Write", "Read", "Describe"]) for t in dlq]
     acls += [acl("topic", t, "literal", ["Read", "Describe"]) for t in topics.consumes]
     return user_doc(service, acls)
 

@@ -189,6 +189,30 @@ def test_operators_by_reference_not_statefulsets(rendered: list[Doc]) -> None:
         assert user["spec"]["authentication"]["type"] == "scram-sha-512"
 
 
+def test_the_kafka_users_acls_are_kafka_acls(rendered: list[Doc]) -> None:
+    """What houqin_shared.kafka_acl declares (the local broker's ACLs), but Create: Strimzi's
+    topic operator makes the topics. A service's API reads its own dead-letter topic."""
+    from houqin_shared import kafka_acl as k
+
+    kinds = {k.TOPIC: "topic", k.GROUP: "group"}
+    patterns = {k.LITERAL: "literal", k.PREFIXED: "prefix"}
+    ops = {k.READ: "Read", k.WRITE: "Write", k.DESCRIBE: "Describe"}
+    users = {u["metadata"]["name"]: u for u in by_kind(rendered, "KafkaUser")}
+    for service, topics in k.SERVICE_TOPICS.items():
+        declared = {
+            (kinds[a.resource_type], a.name, patterns[a.pattern], ops[a.operation])
+            for a in k.service_acls(service, topics)
+            if a.operation != k.CREATE
+        }
+        manifest = {
+            (r["resource"]["type"], r["resource"]["name"], r["resource"]["patternType"], op)
+            for r in users[service]["spec"]["authorization"]["acls"]
+            for op in r["operations"]
+        }
+        assert manifest == declared, service
+        assert ("topic", f"houqin.{service}.dlq", "literal", "Read") in manifest
+
+
 def setting_names(prefix: str) -> set[str]:
     module, name = SETTINGS[prefix]
     cls: type[BaseSettings] = getattr(importlib.import_module(module), name)
