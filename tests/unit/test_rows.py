@@ -12,8 +12,9 @@ from feedback.repository import reports
 from feedback.rows import REPORT_DEFAULTS, ReportRow, StagedReportRow
 from notify.repository import messages
 from notify.rows import AttemptRow, MessageRow
-from tickets.repository import transfers
-from tickets.rows import TransferRow
+from tickets.repository import escalations, rectifications, transfers
+from tickets.repository import tickets as ticket_rows
+from tickets.rows import DueTicketRow, RectificationRow, TicketRow, TransferRow, ticket_with
 
 # (the TypedDict, the repository's column list it is filled from)
 ROWS: list[tuple[Any, str]] = [
@@ -23,6 +24,9 @@ ROWS: list[tuple[Any, str]] = [
     (MessageRow, messages.OPERATOR_COLUMNS),
     (AttemptRow, messages.ATTEMPT_COLUMNS),
     (TransferRow, transfers.COLUMNS),
+    (TicketRow, ticket_rows.COLUMNS),
+    (RectificationRow, rectifications.COLUMNS),
+    (DueTicketRow, escalations.DUE_COLUMNS),
 ]
 
 
@@ -62,3 +66,15 @@ def test_the_column_parser_reads_aliases_and_expressions() -> None:
 
 def test_report_defaults_name_columns_of_the_row() -> None:
     assert set(REPORT_DEFAULTS) <= set(ReportRow.__annotations__)
+
+
+def test_the_sweepers_row_is_part_of_a_ticket() -> None:
+    due = DueTicketRow.__annotations__
+    assert {k: due[k] for k in due} == {k: TicketRow.__annotations__[k] for k in due}
+
+
+def test_a_ticket_takes_only_its_own_columns() -> None:
+    t = dict.fromkeys(TicketRow.__annotations__)
+    assert ticket_with(t, {"status": "accepted"})["status"] == "accepted"  # type: ignore[arg-type]
+    with pytest.raises(KeyError, match="staus"):
+        ticket_with(t, {"staus": "accepted"})  # type: ignore[arg-type]

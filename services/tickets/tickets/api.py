@@ -30,7 +30,7 @@ from tickets.domain import CODE
 from tickets.lifecycle import Action
 from tickets.repository import tickets as repository
 from tickets.repository import transfers as tr_repo
-from tickets.rows import TransferRow
+from tickets.rows import TicketRow, TransferRow
 
 router = APIRouter(prefix="/v1")
 
@@ -108,7 +108,7 @@ class AssignIn(BaseModel):
 
 
 @router.get("/tickets/by-report/{report_id}", tags=["tickets"], response_model=TicketOut)
-async def ticket_of_report(report_id: uuid.UUID, p: Reader, pool: DbPool) -> dict[str, Any]:
+async def ticket_of_report(report_id: uuid.UUID, p: Reader, pool: DbPool) -> TicketRow:
     async with pool.acquire() as conn:
         row = await repository.find_ticket_by_report(conn, report_id)
         if row is None:
@@ -117,7 +117,7 @@ async def ticket_of_report(report_id: uuid.UUID, p: Reader, pool: DbPool) -> dic
 
 
 @router.get("/tickets/{ticket_id}", tags=["tickets"], response_model=TicketOut)
-async def read_ticket(ticket_id: uuid.UUID, p: Reader, pool: DbPool) -> dict[str, Any]:
+async def read_ticket(ticket_id: uuid.UUID, p: Reader, pool: DbPool) -> TicketRow:
     async with pool.acquire() as conn:
         return await reading_service.readable(conn, ticket_id, p)
 
@@ -143,7 +143,7 @@ async def ticket_actions(ticket_id: uuid.UUID, p: Reader, pool: DbPool) -> list[
 )
 async def assign_ticket(
     ticket_id: uuid.UUID, body: AssignIn, p: Manager, pool: DbPool
-) -> dict[str, Any]:
+) -> TicketRow:
     async with pool.acquire() as conn, conn.transaction():
         return await assign_service.assign(conn, ticket_id, p, body.assignee_id, datetime.now(UTC))
 
@@ -261,7 +261,7 @@ async def move_ticket(
     p: Worker,
     pool: DbPool,
     body: Move | None = None,
-) -> dict[str, Any]:
+) -> TicketRow:
     """accept, on-site, resolve (public reply in `note`), cannot-handle (explanation in `note`,
     reported to the superior, chased until decided), pause (`pause_reason` from the list and
     `pause_days` within the rules; the clock stops until the pause runs out), resume,
@@ -296,7 +296,7 @@ async def move_ticket(
 )
 async def accept_reason(
     ticket_id: uuid.UUID, p: Worker, pool: DbPool, body: Decision | None = None
-) -> dict[str, Any]:
+) -> TicketRow:
     """A quality supervisor accepts why a ticket could not be done (不能办理): its finish stage
     then counts as on time (a TicketStatusChanged correction with on_time true)."""
     async with pool.acquire() as conn, conn.transaction():

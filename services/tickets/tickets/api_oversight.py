@@ -23,6 +23,7 @@ from tickets.access import may_manage, sees_everything
 from tickets.deps import Reader
 from tickets.repository import oversight as repo
 from tickets.repository import tickets as tickets_repo
+from tickets.rows import TicketRow
 
 router = APIRouter()
 Chaser = Annotated[
@@ -105,7 +106,7 @@ async def chase(ticket_id: uuid.UUID, body: ChaseIn, p: Chaser, pool: DbPool) ->
     return {"ticket_id": ticket_id, "level": level, "chased_at": now, "chases": chases}
 
 
-def chased(t: dict[str, Any], note: str, by: str, level: int | None, now: datetime) -> TicketChased:
+def chased(t: TicketRow, note: str, by: str, level: int | None, now: datetime) -> TicketChased:
     return TicketChased(
         ticket_id=t["id"], report_id=t["report_id"], tracking_no=t["tracking_no"], note=note,
         chased_by=by, level=level if level and 1 <= level <= 3 else None, status=t["status"],

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 from uuid import UUID
 
 from houqin_shared import outbox
@@ -16,10 +15,11 @@ from tickets.lifecycle import RESTARTS, TRANSFERABLE
 from tickets.lifecycle_service import load
 from tickets.repository import directory as dir_repo
 from tickets.repository import tickets as repo
+from tickets.rows import TicketRow, ticket_with
 from tickets.tracks import may_take_complaint
 
 
-async def check_assignee(conn: Conn, t: dict[str, Any], assignee_id: str) -> None:
+async def check_assignee(conn: Conn, t: TicketRow, assignee_id: str) -> None:
     """The assignee exists, is not in the team a complaint is about, and works in the ticket's
     department (across departments the other side must accept: the transfer workflow)."""
     staff = await dir_repo.get_staff(conn, assignee_id)
@@ -41,7 +41,7 @@ async def check_assignee(conn: Conn, t: dict[str, Any], assignee_id: str) -> Non
 
 async def assign(
     conn: Conn, ticket_id: UUID, p: Principal, assignee_id: str, now: datetime
-) -> dict[str, Any]:
+) -> TicketRow:
     t = await load(conn, ticket_id, None)
     if not may_manage(p, t["team_id"], t["department_id"]):
         raise problem(
@@ -86,4 +86,4 @@ async def assign(
             assigned_at=now,
         ),
     )
-    return {**t, **fields}
+    return ticket_with(t, fields)

@@ -5,7 +5,6 @@ finish stage on time) so scoring's facts and the reporter's report follow it."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 from uuid import UUID
 
 from houqin_shared import outbox
@@ -15,11 +14,12 @@ from houqin_shared.principal import Principal, Role
 from houqin_shared.problems import problem
 from tickets.lifecycle_service import load
 from tickets.repository import tickets as repo
+from tickets.rows import TicketRow, ticket_with
 
 
 async def accept_reason(
     conn: Conn, ticket_id: UUID, p: Principal, note: str | None, now: datetime
-) -> dict[str, Any]:
+) -> TicketRow:
     if not p.has_any(Role.supervisor):
         raise problem(
             "reason-accept-supervisors-only",
@@ -60,4 +60,4 @@ async def accept_reason(
             reason_accepted_by=p.subject,
         ),
     )
-    return {**t, **fields}
+    return ticket_with(t, fields)

@@ -4,7 +4,6 @@ TicketStatusChanged, all in the caller's transaction."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 from uuid import UUID
 
 from houqin_shared import outbox
@@ -30,10 +29,11 @@ from tickets.pauses import Pause, PauseRefused, plan_pause
 from tickets.repository import directory as dir_repo
 from tickets.repository import policies as policy_repo
 from tickets.repository import tickets as repo
+from tickets.rows import TicketRow, ticket_with
 from tickets.tracks import OutcomeProblem, check_outcome
 
 
-async def load(conn: Conn, ticket_id: UUID, p: Principal | None) -> dict[str, Any]:
+async def load(conn: Conn, ticket_id: UUID, p: Principal | None) -> TicketRow:
     """The ticket, locked, if `p` may act on it (None: the system)."""
     t = await repo.get_ticket(conn, ticket_id, lock=True)
     if t is None:
@@ -47,7 +47,7 @@ async def load(conn: Conn, ticket_id: UUID, p: Principal | None) -> dict[str, An
 
 
 def check(
-    t: dict[str, Any], action: Action, note: str | None, outcome: ComplaintOutcome | None = None
+    t: TicketRow, action: Action, note: str | None, outcome: ComplaintOutcome | None = None
 ) -> Transition:
     try:
         tr = transition(
@@ -67,14 +67,14 @@ def check(
 
 async def apply(
     conn: Conn,
-    t: dict[str, Any],
+    t: TicketRow,
     tr: Transition,
     actor: str | None,
     note: str | None,
     now: datetime,
     outcome: ComplaintOutcome | None = None,
     pause: Pause | None = None,
-) -> dict[str, Any]:
+) -> TicketRow:
     """Store the move, its audit row and its event; return the updated ticket. A complaint's
     investigation findings stay in the audit row (the complainant sees the reply only)."""
     policy = sla_service.policy_from(t["policy"], t["urgency"])
@@ -93,7 +93,7 @@ async def apply(
         superior=superior,
     )  # fmt: skip
     await outbox.add(conn, event)
-    return {**t, **done.fields}
+    return ticket_with(t, done.fields)
 
 
 async def act(
@@ -106,7 +106,7 @@ async def act(
     outcome: ComplaintOutcome | None = None,
     pause_reason: PauseReason | None = None,
     pause_days: int | None = None,
-) -> dict[str, Any]:
+) -> TicketRow:
     t = await load(conn, ticket_id, p)
     if action in MANAGERS_ONLY and not may_manage(p, t["team_id"], t["department_id"]):
         raise problem(
@@ -127,7 +127,7 @@ async def act(
 
 async def _pause(
     conn: Conn,
-    t: dict[str, Any],
+    t: TicketRow,
     p: Principal,
     reason: PauseReason | None,
     days: int | None,

@@ -17,13 +17,14 @@ from houqin_shared.db import Conn
 from houqin_shared.logs import get_logger
 from tickets.lifecycle import OPEN
 from tickets.repository import tickets as repo
+from tickets.rows import TicketRow
 
 log = get_logger(__name__)
 # Work already done (resolved, closed) stays counted as done; anything else merges.
 MERGEABLE = OPEN | {"cannot_handle"}
 
 
-def why_not_merged(dup: dict[str, Any] | None, primary: dict[str, Any] | None) -> str | None:
+def why_not_merged(dup: TicketRow | None, primary: TicketRow | None) -> str | None:
     """Why the duplicate's ticket is not merged into the primary's (None: it is). No I/O."""
     if dup is None:
         return "the linked report has no ticket"
@@ -38,7 +39,7 @@ def why_not_merged(dup: dict[str, Any] | None, primary: dict[str, Any] | None) -
     return None
 
 
-def merged_fields(primary: dict[str, Any], now: datetime) -> dict[str, Any]:
+def merged_fields(primary: TicketRow, now: datetime) -> dict[str, Any]:
     """What merging changes on the duplicate's ticket: closed, chased no more."""
     return {
         "status": "closed", "closed_as": "duplicate", "merged_into": primary["id"],
@@ -75,7 +76,7 @@ async def on_report_linked(conn: Conn, env: Envelope) -> None:
     log.info("duplicate_merged", ticket_id=str(dup["id"]), into=str(primary["id"]))
 
 
-async def worked_ticket(conn: Conn, t: dict[str, Any] | None) -> dict[str, Any] | None:
+async def worked_ticket(conn: Conn, t: TicketRow | None) -> TicketRow | None:
     """The ticket a reporter's answer reaches: a merged ticket's primary, locked."""
     if t is None or t["merged_into"] is None:
         return t

@@ -13,9 +13,10 @@ from tickets.access import may_read_team, may_read_ticket
 from tickets.repository import directory as dir_repo
 from tickets.repository import tickets as repository
 from tickets.repository import transfers as tr_repo
+from tickets.rows import TicketRow
 
 
-async def check_read(conn: Conn, t: dict[str, Any], p: Principal) -> dict[str, Any]:
+async def check_read(conn: Conn, t: TicketRow, p: Principal) -> TicketRow:
     """`t` if `p` may read it (as they may act on it, or decide a transfer offering it); 403
     otherwise, as for acting on it."""
     where = (t["assignee_id"], t["team_id"], t["department_id"])
@@ -30,7 +31,7 @@ async def check_read(conn: Conn, t: dict[str, Any], p: Principal) -> dict[str, A
     )
 
 
-async def readable(conn: Conn, ticket_id: uuid.UUID, p: Principal) -> dict[str, Any]:
+async def readable(conn: Conn, ticket_id: uuid.UUID, p: Principal) -> TicketRow:
     t = await repository.get_ticket(conn, ticket_id)
     if t is None:
         raise problem("ticket-not-found", f"no ticket {ticket_id}")

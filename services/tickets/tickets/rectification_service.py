@@ -24,6 +24,7 @@ from tickets.domain import CODE
 from tickets.escalation import deadline_limit, step
 from tickets.repository import directory as dir_repo
 from tickets.repository import rectifications as repo
+from tickets.rows import RectificationRow
 from tickets.sla import RoundTheClock, WorkingCalendar
 
 Origin = Literal["inspection", "reception_day", "supervisor", "meeting", "ticket", "safety"]
@@ -99,7 +100,7 @@ async def open_item(
     return item
 
 
-async def _load(conn: Conn, item_id: uuid.UUID) -> dict[str, Any]:
+async def _load(conn: Conn, item_id: uuid.UUID) -> RectificationRow:
     item = await repo.get(conn, item_id, lock=True)
     if item is None:
         raise problem("rectification-not-found", f"no rectification item {item_id}")
@@ -108,7 +109,7 @@ async def _load(conn: Conn, item_id: uuid.UUID) -> dict[str, Any]:
 
 async def note(
     conn: Conn, item_id: uuid.UUID, p: Principal, text: str, now: datetime
-) -> dict[str, Any]:
+) -> RectificationRow:
     item = await _load(conn, item_id)
     if p.subject != item["responsible_id"] and not may_manage(
         p, item["team_id"], item["department_id"]
@@ -148,7 +149,7 @@ async def decide(
 
 
 async def _accept(
-    conn: Conn, item: dict[str, Any], p: Principal, reason: str | None, now: datetime
+    conn: Conn, item: RectificationRow, p: Principal, reason: str | None, now: datetime
 ) -> dict[str, Any]:
     fields: dict[str, Any] = {
         "status": "accepted",
@@ -171,7 +172,7 @@ async def _accept(
 
 async def _reject(
     conn: Conn,
-    item: dict[str, Any],
+    item: RectificationRow,
     p: Principal,
     reason: str,
     new_deadline: datetime,

@@ -22,6 +22,7 @@ from tickets.access import may_manage
 from tickets.domain import CODE
 from tickets.repository import directory as dir_repo
 from tickets.repository import supervision as repo
+from tickets.rows import TicketRow
 from tickets.sla import WorkingCalendar
 
 MAX_SCORE = 10_000  # an item's points on a checklist
@@ -184,7 +185,7 @@ async def verify_incident(
 
 
 async def complaint_upheld(
-    conn: Conn, t: dict[str, Any], p: Principal, reply: str, now: datetime
+    conn: Conn, t: TicketRow, p: Principal, reply: str, now: datetime
 ) -> dict[str, Any] | None:
     """A complaint a supervisor upheld (经查属实) is a verified service-quality incident of the
     team it is about (else its department); None when it names neither. (A complaint upheld by

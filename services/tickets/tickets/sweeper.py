@@ -34,6 +34,7 @@ from tickets.lifecycle import transition
 from tickets.repository import escalations as repo
 from tickets.repository import rectifications as rect_repo
 from tickets.repository import tickets as tickets_repo
+from tickets.rows import DueTicketRow
 from tickets.sla import RoundTheClock, WorkingCalendar, clock_for
 
 log = get_logger(__name__)
@@ -83,7 +84,7 @@ async def sweep_batch(
 
 
 def _escalate(
-    t: dict[str, Any],
+    t: DueTicketRow,
     now: datetime,
     cal: WorkingCalendar,
     team_has_lead: bool,
@@ -101,7 +102,9 @@ def _escalate(
     fired, nxt = due_steps(
         index, now, limit, sla_service.clock_of(t), clock_for(policy, cal), cal, policy.chase
     )
-    due_at = t[f"{stage}_due_at"]
+    due_at = {
+        "accept": t["accept_due_at"], "arrive": t["arrive_due_at"], "finish": t["finish_due_at"]
+    }[stage]  # fmt: skip
     for s in fired:
         level = first_level(s.level, s.warning, team_has_lead)
         key: repo.Key = ("ticket", t["id"], t["cycle"], stage, level, s.warning, s.seq)
@@ -126,7 +129,7 @@ def _escalate(
 
 
 def _chase_decision(
-    t: dict[str, Any],
+    t: DueTicketRow,
     now: datetime,
     cal: WorkingCalendar,
     records: list[tuple[str, Any, int, str, int, bool, int, datetime, datetime]],
@@ -134,6 +137,8 @@ def _chase_decision(
 ) -> tuple[Any, str | None, int, datetime | None]:
     """Steps due on a cannot_handle ticket nobody has decided: the head, then supervisors."""
     since = t["stuck_at"]
+    if since is None:  # declared and then decided meanwhile: nothing to chase
+        return (t["id"], None, 0, None)
     index = t["esc_step"] if t["esc_stage"] == "decide" else 0
     every_s = sla_service.policy_from(t["policy"], t["urgency"]).chase.remind_every_s
     fired, nxt = due_decision_steps(index, now, since, cal, every_s)

@@ -20,11 +20,11 @@ from tickets.repository import directory as dir_repo
 from tickets.repository import tickets as repo
 from tickets.repository import transfers as tr_repo
 from tickets.routing_service import find_assignee
-from tickets.rows import TransferRow
+from tickets.rows import TicketRow, TransferRow
 
 
 def _event(
-    t: dict[str, Any], x: TransferRow, state: str, actor: str, count: int, at: datetime
+    t: TicketRow, x: TransferRow, state: str, actor: str, count: int, at: datetime
 ) -> TicketTransferred:
     return TicketTransferred(
         ticket_id=t["id"],
@@ -93,7 +93,7 @@ async def request(
 
 async def _pending(
     conn: Conn, transfer_id: uuid.UUID, p: Principal
-) -> tuple[dict[str, Any], TransferRow]:
+) -> tuple[TicketRow, TransferRow]:
     """The ticket (locked) and its transfer, still requested, if `p` decides for the receiving
     side."""
     x = await tr_repo.get(conn, transfer_id)
@@ -113,7 +113,7 @@ async def _pending(
 
 
 async def _hand_over(
-    conn: Conn, t: dict[str, Any], x: TransferRow, count: int, now: datetime
+    conn: Conn, t: TicketRow, x: TransferRow, count: int, now: datetime
 ) -> tuple[dict[str, Any], list[Event]]:
     """An accepted transfer: the ticket goes to the receiving team (its next assignee, if any;
     from where it started, it starts again). Returns the fields stored and the events."""

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tickets.lifecycle import TRANSFERABLE, Action, InvalidTransition, transition
+from tickets.rows import TicketRow
 
 MOVES: tuple[Action, ...] = (
     "accept", "on_site", "investigate", "resolve", "pause", "resume", "cannot_handle", "cannot_do",
@@ -26,7 +27,7 @@ class Standing:
     pause_request_pending: bool = False
 
 
-def allowed(t: dict[str, Any], who: Standing) -> list[str]:
+def allowed(t: TicketRow, who: Standing) -> list[str]:
     """The moves (API names: accept, on-site, ...) and other steps (transfer, reassign,
     pause-request, approve-pause) the caller may take now."""
     out: list[str] = []

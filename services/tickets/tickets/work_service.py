@@ -17,10 +17,11 @@ from tickets.repository import directory as dir_repo
 from tickets.repository import tickets as repo
 from tickets.repository import transfers as tr_repo
 from tickets.repository import work as work_repo
+from tickets.rows import TicketRow
 from tickets.work import Standing, allowed
 
 
-async def standing(conn: Conn, t: dict[str, Any], p: Principal) -> Standing:
+async def standing(conn: Conn, t: TicketRow, p: Principal) -> Standing:
     where = (t["team_id"], t["department_id"])
     return Standing(
         acts=may_act(p, t["assignee_id"], *where),
@@ -30,7 +31,7 @@ async def standing(conn: Conn, t: dict[str, Any], p: Principal) -> Standing:
     )
 
 
-async def allowed_now(conn: Conn, t: dict[str, Any], p: Principal) -> dict[str, Any]:
+async def allowed_now(conn: Conn, t: TicketRow, p: Principal) -> dict[str, Any]:
     return {
         "ticket_id": t["id"],
         "status": t["status"],

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from houqin_shared.db import Conn
+from tickets.rows import DueTicketRow
 
-_CLAIM = """
-SELECT id, report_id, tracking_no, status, urgency, policy, opened_at, clock_started_at, credit_s,
-       paused_at, accepted_at, arrived_at, resolved_at, esc_stage, esc_step, cycle, team_id,
-       department_id, assignee_id, accept_due_at, arrive_due_at, finish_due_at, stuck_at,
-       pause_until
+DUE_COLUMNS = (
+    "id, report_id, tracking_no, status, urgency, policy, opened_at, clock_started_at, credit_s,"
+    " paused_at, accepted_at, arrived_at, resolved_at, esc_stage, esc_step, cycle, team_id,"
+    " department_id, assignee_id, accept_due_at, arrive_due_at, finish_due_at, stuck_at,"
+    " pause_until"
+)
+_CLAIM = f"""
+SELECT {DUE_COLUMNS}
 FROM tickets
 WHERE next_check_at <= $1
 ORDER BY next_check_at
@@ -36,8 +40,8 @@ WHERE tickets.id = u.id
 Key = tuple[str, Any, int, str, int, bool, int]  # kind, id, cycle, stage, level, warning, seq
 
 
-async def claim_due(conn: Conn, now: datetime, limit: int) -> list[dict[str, Any]]:
-    return [dict(r) for r in await conn.fetch(_CLAIM, now, limit)]
+async def claim_due(conn: Conn, now: datetime, limit: int) -> list[DueTicketRow]:
+    return [cast(DueTicketRow, dict(r)) for r in await conn.fetch(_CLAIM, now, limit)]
 
 
 async def record(

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 from houqin_shared.db import Conn, get_row
 from tickets.access import Scope
 from tickets.repository._sql import update_by_id
+from tickets.rows import RectificationRow
 
 COLUMNS = (
     "id, origin, origin_id, problem, measures, responsible_id, department_id, team_id, deadline,"
@@ -25,8 +26,9 @@ async def insert(conn: Conn, r: dict[str, Any]) -> None:
     )
 
 
-async def get(conn: Conn, item_id: UUID, *, lock: bool = False) -> dict[str, Any] | None:
-    return await get_row(conn, "rectifications", COLUMNS, "id", item_id, lock=lock)
+async def get(conn: Conn, item_id: UUID, *, lock: bool = False) -> RectificationRow | None:
+    row = await get_row(conn, "rectifications", COLUMNS, "id", item_id, lock=lock)
+    return cast(RectificationRow | None, row)
 
 
 async def update(conn: Conn, item_id: UUID, fields: dict[str, Any]) -> None:

@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 from houqin_shared.db import Conn, get_row
 from tickets.access import Scope
 from tickets.repository._sql import update_by_id
+from tickets.rows import TicketRow
 
 _OPEN_COLUMNS = (
     "id, report_id, tracking_no, kind, category, urgency, location, description, status,"
@@ -55,14 +56,17 @@ def _json_value(value: object) -> str:
     return str(value)  # UUIDs
 
 
-async def get_ticket(conn: Conn, ticket_id: UUID, *, lock: bool = False) -> dict[str, Any] | None:
-    return await get_row(conn, "tickets", COLUMNS, "id", ticket_id, lock=lock)
+async def get_ticket(conn: Conn, ticket_id: UUID, *, lock: bool = False) -> TicketRow | None:
+    return cast(
+        TicketRow | None, await get_row(conn, "tickets", COLUMNS, "id", ticket_id, lock=lock)
+    )
 
 
 async def find_ticket_by_report(
     conn: Conn, report_id: UUID, *, lock: bool = False
-) -> dict[str, Any] | None:
-    return await get_row(conn, "tickets", COLUMNS, "report_id", report_id, lock=lock)
+) -> TicketRow | None:
+    row = await get_row(conn, "tickets", COLUMNS, "report_id", report_id, lock=lock)
+    return cast(TicketRow | None, row)
 
 
 async def update_ticket(conn: Conn, ticket_id: UUID, fields: dict[str, Any]) -> None:
