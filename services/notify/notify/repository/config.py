@@ -53,19 +53,25 @@ async def rule(conn: Conn, rule_id: int) -> Rule | None:
     return _rule(row) if row else None
 
 
+# A rule's fields in the order add_rule and update_rule bind them (update_rule: after its id).
+_RULE_FIELDS = (
+    "event_type",
+    "match",
+    "audience",
+    "kind",
+    "priority",
+    "channels",
+    "template",
+    "enabled",
+)
+
+
 async def add_rule(conn: Conn, r: dict[str, Any]) -> Rule | None:
     row = await conn.fetchrow(
         "INSERT INTO rules (event_type, match, audience, kind, priority, channels, template,"
         " enabled) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING"
         f" RETURNING {_RULE}",
-        r["event_type"],
-        r["match"],
-        r["audience"],
-        r["kind"],
-        r["priority"],
-        r["channels"],
-        r["template"],
-        r["enabled"],
+        *(r[k] for k in _RULE_FIELDS),
     )
     return _rule(row) if row else None
 
@@ -75,14 +81,7 @@ async def update_rule(conn: Conn, rule_id: int, r: dict[str, Any]) -> Rule | Non
         "UPDATE rules SET event_type = $2, match = $3, audience = $4, kind = $5, priority = $6,"
         f" channels = $7, template = $8, enabled = $9 WHERE id = $1 RETURNING {_RULE}",
         rule_id,
-        r["event_type"],
-        r["match"],
-        r["audience"],
-        r["kind"],
-        r["priority"],
-        r["channels"],
-        r["template"],
-        r["enabled"],
+        *(r[k] for k in _RULE_FIELDS),
     )
     return _rule(row) if row else None
 
