@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import Awaitable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form
@@ -166,14 +167,8 @@ async def sign(
         return await _page(ctx, token, campaign_id, form,
                            {key: ctx._("Choose approve, return or reject.")}, 422)  # fmt: skip
     body = {"step": step, "decision": decision, "comment": comment.strip()}
-    try:
-        await client.sign(ctx.api, token, nomination_id, body)
-    except ApiProblem as problem:
-        if problem.status not in (403, 404, 409, 422):
-            raise
-        return await _page(ctx, token, campaign_id, form,
-                           {key: errors.message(problem, ctx.lang)}, 422)  # fmt: skip
-    return RedirectResponse(f"/lead/awards/{campaign_id}?done={key}#{key}", status_code=303)
+    sent = client.sign(ctx.api, token, nomination_id, body)
+    return await _sent(ctx, token, campaign_id, form, key, sent)
 
 
 @router.post("/lead/awards/{campaign_id}/nominations/{nomination_id}/resubmit")
@@ -189,8 +184,22 @@ async def resubmit(
     if not 1 <= len(deeds.strip()) <= 4000:
         return await _page(ctx, token, campaign_id, form,
                            {key: ctx._("Write the deeds (主要事迹), at most 4,000 characters.")}, 422)  # fmt: skip
+    sent = client.resubmit(ctx.api, token, nomination_id, deeds.strip())
+    return await _sent(ctx, token, campaign_id, form, key, sent)
+
+
+async def _sent(
+    ctx: Ctx,
+    token: str,
+    campaign_id: uuid.UUID,
+    form: dict[str, Any],
+    key: str,
+    sent: Awaitable[Any],
+) -> Response:
+    """Await the call to scoring: back to the campaign's page at the nomination when it is done,
+    or the page again with scoring's refusal by the nomination."""
     try:
-        await client.resubmit(ctx.api, token, nomination_id, deeds.strip())
+        await sent
     except ApiProblem as problem:
         if problem.status not in (403, 404, 409, 422):
             raise
