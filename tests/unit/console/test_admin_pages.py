@@ -12,6 +12,8 @@ from typing import Any
 import pytest
 import segno
 import zxingcpp
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
 from PIL import Image
 
 from console import i18n
@@ -21,6 +23,7 @@ from console.pages import admin_notify_words as words
 from console.pages.admin_calendar import merged, parse_dates, spans
 from console.pages.admin_catalog import entry_of, form_of
 from console.pages.admin_directory import by_department, row_errors
+from console.pages.admin_notify import Texts
 from console.pages.admin_notify_channels import settings_of
 from console.pages.admin_qr import cards, report_url
 from console.web import environment
@@ -285,3 +288,20 @@ def test_the_responsibility_map_in_words() -> None:
     assert re.fullmatch(r"team-[0-9a-f]{6}", code) and code != "team-000000"
     assert words.condition_word("level", 2) == "督办级别：2"
     assert words.condition_word("warning", False, "en") == "due-soon warning: no"
+
+
+def test_a_template_form_reads_both_languages_and_keeps_their_bounds() -> None:
+    """The preview and the save of a message template read the same four fields, each bounded
+    as before (admin_notify.TemplateForm, a FastAPI dependency)."""
+    app = FastAPI()
+
+    @app.post("/t")
+    async def posted(texts: Texts) -> dict[str, str]:
+        return texts.fields
+
+    client = TestClient(app)
+    sent = {"subject_zh": "新派单", "body_zh": "请接单", "subject_en": "New job", "body_en": "Go"}
+    assert client.post("/t", data=sent).json() == sent
+    assert client.post("/t", data={}).json() == dict.fromkeys(sent, "")
+    assert client.post("/t", data={"subject_en": "x" * 501}).status_code == 422
+    assert client.post("/t", data={"body_zh": "x" * 20001}).status_code == 422

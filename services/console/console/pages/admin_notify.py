@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Path
+from fastapi import APIRouter, Depends, Form, Path
 from fastapi.responses import RedirectResponse, Response
 
 from console import errors
@@ -21,6 +21,20 @@ router = APIRouter()
 Name = Annotated[str, Path(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
 Subject = Annotated[str, Form(max_length=500)]
 Body = Annotated[str, Form(max_length=20000)]
+
+
+class TemplateForm:
+    """A template's subject and text in both languages, as its page posts them."""
+
+    def __init__(
+        self, subject_zh: Subject = "", body_zh: Body = "", subject_en: Subject = "",
+        body_en: Body = "",
+    ) -> None:  # fmt: skip
+        self.fields = {"subject_zh": subject_zh, "body_zh": body_zh, "subject_en": subject_en,
+                       "body_en": body_en}  # fmt: skip
+
+
+Texts = Annotated[TemplateForm, Depends()]
 LANGS = ("zh-CN", "en")
 KEYS = {"zh-CN": "zh", "en": "en"}
 
@@ -109,25 +123,17 @@ async def template_page(ctx: Page, name: Name, saved: str = "") -> Response:
 
 
 @router.post("/admin/notify/templates/{name}/preview")
-async def template_preview(
-    ctx: Page, name: Name, subject_zh: Subject = "", body_zh: Body = "", subject_en: Subject = "",
-    body_en: Body = "",
-) -> Response:  # fmt: skip
+async def template_preview(ctx: Page, name: Name, texts: Texts) -> Response:
     """htmx: both languages rendered again as the text is typed."""
     token = await admin_token(ctx)
-    form = {"subject_zh": subject_zh, "body_zh": body_zh, "subject_en": subject_en,
-            "body_en": body_en}  # fmt: skip
-    return ctx.render("_admin_preview.html", previews=await _previews(ctx, token, name, form))
+    previews = await _previews(ctx, token, name, texts.fields)
+    return ctx.render("_admin_preview.html", previews=previews)
 
 
 @router.post("/admin/notify/templates/{name}")
-async def save_template(
-    ctx: Page, name: Name, subject_zh: Subject = "", body_zh: Body = "", subject_en: Subject = "",
-    body_en: Body = "",
-) -> Response:  # fmt: skip
+async def save_template(ctx: Page, name: Name, texts: Texts) -> Response:
     token = await admin_token(ctx)
-    form = {"subject_zh": subject_zh, "body_zh": body_zh, "subject_en": subject_en,
-            "body_en": body_en}  # fmt: skip
+    form = texts.fields
     stored = {t["lang"]: t for t in await client.templates(ctx.api, token) if t["name"] == name}
     problems: dict[str, str] = {}
     message = ""
