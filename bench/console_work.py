@@ -23,10 +23,14 @@ that lists its tracking number. Prints p50, p95 and p99 in seconds, the worst, t
 seen within `--wait` seconds, and p99 / 2 s. `--measure updates` runs only this part.
 
 The pages poll in two ways, in turn in the same run (`--polls both`, `--update-rounds` times):
-first as before conditional polls (no version sent: every poll renders the cards, the console's
-path of the old code, the baseline), then as the page does now (it opens /work, and each poll
+first sending no version (every poll gets the cards: before conditional polls, the console's
+path of the old code, which rendered them each time; now the render of that version the console
+already made for this queue is used again), then as the page does (it opens /work, and each poll
 sends the version of the cards it shows: 204 while unchanged). Each phase prints the polls
-rendered and left alone, and the console's and tickets' CPU over it (cores).
+answered with cards and left alone, and the console's and tickets' CPU over it (cores). The
+pages ask for as many cards as the plumber's queue will hold (`?shown=`, as "more" does).
+
+`--measure polls` (not part of `all`): CPU per poll of each kind, one poll at a time.
 """
 
 from __future__ import annotations
@@ -58,6 +62,7 @@ TRACKING = re.compile(r"FK\d{8}-\d{4,}")
 UPDATE_TARGET_S = 2.0
 VERSION = re.compile(r'data-queue-version="([^"]+)"')
 VERSION_HEADER = "X-Queue-Version"  # what the open page sends (console.pages.work)
+PAGE = 30  # the cards a queue page shows first (console.pages.work.PAGE)
 OPEN = ["new", "assigned", "accepted", "on_site", "paused", "reopened", "cannot_handle"]
 
 
@@ -207,7 +212,7 @@ class Polls:
 
 async def poll_page(
     session: aiohttp.ClientSession, console: str, poll_s: float, polls: Polls,
-    stop: asyncio.Event, conditional: bool,
+    stop: asyncio.Event, conditional: bool, query: str = "",
 ) -> None:  # fmt: skip
     """One open queue page: its cards every `poll_s` seconds (as htmx's `every` does: the next
     tick after the answer). `conditional`: as the page does now, it opens /work first and each
@@ -215,14 +220,14 @@ async def poll_page(
     renders the cards (no version sent: the console's path before conditional polls)."""
     version = None
     if conditional:
-        async with session.get(console + "/work", allow_redirects=False) as r:
+        async with session.get(console + "/work" + query, allow_redirects=False) as r:
             version = polls.look(await r.text(), time.perf_counter())
     while not stop.is_set():
         t0 = time.perf_counter()
         headers = {VERSION_HEADER: version} if version else {}
         try:
             async with session.get(
-                console + "/work/cards", headers=headers, allow_redirects=False
+                console + "/work/cards" + query, headers=headers, allow_redirects=False
             ) as r:
                 body = await r.text()
                 arrived = time.perf_counter()
@@ -290,6 +295,30 @@ async def file_reports(
     return accepted
 
 
+async def shown_query(dsn: str, reports: int) -> str:
+    """The plumber's tickets of reports filed earlier are closed (as at the start), and the
+    open pages ask for as many cards as the plumber's queue will hold with this phase's reports
+    (the page shows the PAGE most pressing first; "more" adds as many, and the page's polls
+    keep asking for them): a new ticket falls due after those already open, so with fewer cards
+    shown it would be listed only in the count."""
+    conn = await asyncpg.connect(dsn)
+    try:
+        await conn.execute(
+            "UPDATE tickets.tickets SET status = 'closed', closed_at = now(), updated_at = now()"
+            " WHERE assignee_id = $1 AND description LIKE $2 AND closed_at IS NULL",
+            WORKER, f"%{MARK}%",
+        )  # fmt: skip
+        have = int(await conn.fetchval(
+            "SELECT count(*) FROM tickets.tickets WHERE assignee_id = $1 AND status = ANY($2)",
+            WORKER, OPEN,
+        ))  # fmt: skip
+    finally:
+        await conn.close()
+    shown = min(200, -(-(have + reports) // PAGE) * PAGE)
+    print(f"  the plumber's queue: {have} open, {reports} to come; the pages show {shown} cards")
+    return f"?shown={shown}" if shown > PAGE else ""
+
+
 async def updates_once(
     args: argparse.Namespace, inst: launcher.Instance, sessions: list[aiohttp.ClientSession],
     conditional: bool, pids: dict[str, int],
@@ -297,11 +326,12 @@ async def updates_once(
     """One phase: the open pages poll while `--reports` reports are filed; acceptance to the
     first listing, per report and page; the console's and tickets' CPU over the phase."""
     console = launcher.console_url(inst)
+    query = await shown_query(inst.admin_dsn, args.reports)
     polls = [Polls() for _ in sessions]
     stop = asyncio.Event()
     cpu0, t0 = {k: bench.cpu_seconds(v) for k, v in pids.items()}, time.perf_counter()
     tasks = [
-        asyncio.create_task(poll_page(s, console, args.poll, polls[i], stop, conditional))
+        asyncio.create_task(poll_page(s, console, args.poll, polls[i], stop, conditional, query))
         for i, s in enumerate(sessions)
     ]
     await asyncio.sleep(args.poll * 2)  # every page has listed what was already there
@@ -322,7 +352,7 @@ async def updates_once(
     missed = sum(1 for x in polls for no in accepted if no not in x.seen)
     rendered, unchanged = sum(x.rendered for x in polls), sum(x.unchanged for x in polls)
     how = "conditional polls (version sent, 204 while unchanged)" if conditional else (
-        "every poll renders (no version sent: as before)")  # fmt: skip
+        "no version sent: every poll gets the cards")  # fmt: skip
     print(f"queue updates, {how}: {len(accepted)} reports x {len(sessions)} open pages (poll"
           f" every {args.poll:g} s), {len(delays)} arrivals, {missed} not seen within"
           f" {args.wait:g} s; polls: {rendered} rendered, {unchanged} unchanged (204),"

@@ -1,8 +1,9 @@
 """Screenshots of the workers' and team leads' screens (issue 16) at phone size: the plumber's
 queue, a ticket page (with its move forms open), the refusal when someone else acted first, duty
 and leave, a ticket page kept for when the network drops and the offline page, and the team
-lead's team tab with a pause waiting for approval and a transfer offered. Files one report
-through the API so there is something to show.
+lead's team tab with a pause waiting for approval and a transfer offered (and, when the team
+has more open tickets than the tab shows first, its bottom: how many of how many, and "more").
+Files one report through the API so there is something to show.
 
     uv run python deploy/local/console_screenshots_work.py [--instance demo]
 """
@@ -10,6 +11,7 @@ through the API so there is something to show.
 from __future__ import annotations
 
 import argparse
+import io
 import time
 import uuid
 from pathlib import Path
@@ -18,6 +20,7 @@ from typing import Any
 import httpx
 import launcher
 from console_screenshots import CHROMIUM, DEVICES, ROOT, Demo, Shooter
+from PIL import Image
 from playwright.sync_api import Browser, Page, sync_playwright
 
 
@@ -110,6 +113,14 @@ def work_screens(browser: Browser, demo: Demo, shoot: Shooter, device: dict[str,
     page = ctx.new_page()
     _sign_in(page, "plumbing-lead", "/work/team")
     shoot.shot(page, "work-team")
+    more = page.locator(".work-more")
+    if more.count():  # a team with more open tickets than the first page shows: the bottom
+        more.scroll_into_view_if_needed()
+        page.evaluate("window.scrollBy(0, 200)")
+        path = shoot.out / f"work-team-more-{shoot.device}.png"
+        image = Image.open(io.BytesIO(page.screenshot())).convert("RGB")
+        image.quantize(colors=256, dither=Image.Dither.NONE).save(path, optimize=True)
+        shoot.saved.append(path)
     page.goto(f"/work/tickets/{waiting['id']}")
     shoot.shot(page, "work-ticket-lead")
     ctx.close()

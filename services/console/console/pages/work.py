@@ -11,12 +11,17 @@ connection per phone; WeCom's and WeChat's in-app browsers and campus proxies cu
 responses, and a worker in a basement loses the stream silently, while a poll simply tries again
 at the next tick. The countdowns tick in the browser between polls (static/work.js).
 
-A poll is conditional: the cards carry the version of the queue they show (tickets'
-/v1/queues/mine/version or /team/version, one indexed query) and the page sends it back with
-each poll (the X-Queue-Version header, set by static/work.js). While the queue is unchanged the
-console answers 204 No Content after that one cheap call and htmx leaves the page as it is;
-otherwise it renders the cards as they are now, with their new version. A poll that sends no
-version (a page opened before this, no script) gets the cards every time, as before.
+A poll is conditional: the cards carry the version of the queue they show (tickets' ETag of the
+queue page: the whole queue's version, not only the cards shown) and the page sends it back with
+each poll (the X-Queue-Version header, set by static/work.js). The console asks tickets' queue
+route once, with If-None-Match naming that version and the last render this viewer was given:
+while the page's version is current, tickets answers 304 and the console 204 No Content (htmx
+leaves the page as it is); while the last render's is, that render is sent again; otherwise
+the cards are rendered, once per version for every open page of that queue (RENDERS). A poll
+that sends no version (a page opened before this, no script) gets the cards every time.
+
+The queue and the team tab show the PAGE most pressing cards first; "more" shows PAGE more (a
+link; htmx swaps the cards alone), and the page's polls then ask for as many (?shown=).
 """
 
 from __future__ import annotations
