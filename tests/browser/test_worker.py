@@ -331,6 +331,9 @@ def test_the_team_tab_shows_the_most_pressing_first_and_more_on_asking(
             pass
         assert "shown=60" in got.value.url
         expect(cards).to_have_count(min(60, total))
+        from test_accessibility import check  # axe-core, 0 serious or critical
+
+        check(phone, "work-team-more")
     finally:
         with psycopg.connect(console.inst.admin_dsn, connect_timeout=10) as conn:
             conn.execute(
