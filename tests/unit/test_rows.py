@@ -4,6 +4,7 @@ the type a caller reads and the SQL that fills it cannot drift apart."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -78,3 +79,27 @@ def test_a_ticket_takes_only_its_own_columns() -> None:
     assert ticket_with(t, {"status": "accepted"})["status"] == "accepted"  # type: ignore[arg-type]
     with pytest.raises(KeyError, match="staus"):
         ticket_with(t, {"staus": "accepted"})  # type: ignore[arg-type]
+
+
+WIDE_TUPLE = re.compile(r"tuple\[(?:[^\[\]]|\[[^\[\]]*\])*\]")
+
+
+def test_no_wide_anonymous_tuples() -> None:
+    """A tuple of six or more things is a NamedTuple or a dataclass, so each has a name."""
+    root = Path(__file__).resolve().parents[2]
+    wide = []
+    for py in sorted(root.glob("services/*/*/**/*.py")) + sorted(root.glob("shared/**/*.py")):
+        for match in WIDE_TUPLE.finditer(py.read_text(encoding="utf-8")):
+            inner = match.group(0)[len("tuple[") : -1]
+            if _top_level_commas(inner) >= 5:
+                wide.append(f"{py.relative_to(root)}: {match.group(0)}")
+    assert not wide
+
+
+def _top_level_commas(text: str) -> int:
+    depth = commas = 0
+    for ch in text:
+        depth += ch == "["
+        depth -= ch == "]"
+        commas += ch == "," and depth == 0
+    return commas

@@ -122,7 +122,7 @@ async def _wanted(
                 continue
             if rule.audience == "reporter" and followers.ask_feedback(env.data):
                 report = UUID(data["report_id"])
-                later.append((env.id, env.type, rule.id, report, data, env.correlation_id))
+                later.append(news.Item(env.id, env.type, rule.id, report, data, env.correlation_id))
                 continue  # told by notify.followers once feedback says who follows it
             ids = await recipients.ids_for(conn, rule.audience, env.data)
             if ids:

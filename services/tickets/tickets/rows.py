@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any, Literal, cast
+from typing import Any, Literal, NamedTuple, cast
 from uuid import UUID
 
 from typing_extensions import TypedDict
@@ -140,3 +140,24 @@ def ticket_with(t: TicketRow, fields: Mapping[str, Any]) -> TicketRow:
     if unknown:
         raise KeyError(f"not columns of a ticket: {sorted(unknown)}")
     return cast(TicketRow, {**t, **fields})
+
+
+class EscalationKey(NamedTuple):
+    """What makes one escalation fire once (the escalations table's unique key): a ticket's
+    (or a rectification item's) cycle, stage, level, warning or not, and step."""
+
+    subject_kind: str
+    subject_id: UUID
+    cycle: int
+    stage: str
+    level: int
+    warning: bool
+    seq: int
+
+
+class FiredEscalation(NamedTuple):
+    """An escalation to record: its key, when its stage was due and when it fired."""
+
+    key: EscalationKey
+    due_at: datetime
+    fired_at: datetime

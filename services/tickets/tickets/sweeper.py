@@ -34,7 +34,7 @@ from tickets.lifecycle import transition
 from tickets.repository import escalations as repo
 from tickets.repository import rectifications as rect_repo
 from tickets.repository import tickets as tickets_repo
-from tickets.rows import DueTicketRow
+from tickets.rows import DueTicketRow, EscalationKey, FiredEscalation
 from tickets.sla import RoundTheClock, WorkingCalendar, clock_for
 
 log = get_logger(__name__)
@@ -54,8 +54,8 @@ async def sweep_batch(
 ) -> tuple[int, int]:
     """One claimed batch, in the caller's transaction: (tickets looked at, escalations fired)."""
     rows = await repo.claim_due(conn, now, batch)
-    records: list[tuple[str, Any, int, str, int, bool, int, datetime, datetime]] = []
-    events: dict[repo.Key, RectificationOverdue] = {}
+    records: list[FiredEscalation] = []
+    events: dict[EscalationKey, RectificationOverdue] = {}
     moves: list[tuple[Any, str | None, int, datetime | None]] = []
     resumes: list[Any] = []
     led = await repo.teams_with_lead(conn, sorted({t["team_id"] for t in rows if t["team_id"]}))
@@ -88,8 +88,8 @@ def _escalate(
     now: datetime,
     cal: WorkingCalendar,
     team_has_lead: bool,
-    records: list[tuple[str, Any, int, str, int, bool, int, datetime, datetime]],
-    events: dict[repo.Key, RectificationOverdue],
+    records: list[FiredEscalation],
+    events: dict[EscalationKey, RectificationOverdue],
 ) -> tuple[Any, str | None, int, datetime | None]:
     """The steps of the stage `t` is timed on that are due by `now` (added to `records` and
     `events`), and where its escalation stands next."""
@@ -107,10 +107,10 @@ def _escalate(
     }[stage]  # fmt: skip
     for s in fired:
         level = first_level(s.level, s.warning, team_has_lead)
-        key: repo.Key = ("ticket", t["id"], t["cycle"], stage, level, s.warning, s.seq)
+        key = EscalationKey("ticket", t["id"], t["cycle"], stage, level, s.warning, s.seq)
         if key in events:  # level 1 went to the head already: level 2 is not sent twice
             continue
-        records.append((*key, due_at or s.at, now))
+        records.append(FiredEscalation(key, due_at or s.at, now))
         events[key] = RectificationOverdue(
             subject_kind="ticket",
             subject_id=t["id"],
@@ -132,8 +132,8 @@ def _chase_decision(
     t: DueTicketRow,
     now: datetime,
     cal: WorkingCalendar,
-    records: list[tuple[str, Any, int, str, int, bool, int, datetime, datetime]],
-    events: dict[repo.Key, RectificationOverdue],
+    records: list[FiredEscalation],
+    events: dict[EscalationKey, RectificationOverdue],
 ) -> tuple[Any, str | None, int, datetime | None]:
     """Steps due on a cannot_handle ticket nobody has decided: the head, then supervisors."""
     since = t["stuck_at"]
@@ -145,8 +145,8 @@ def _chase_decision(
     for s in fired:
         # one key per declaration: a ticket declared cannot_handle again is chased again
         stage = f"decide-{int(since.timestamp())}"
-        key: repo.Key = ("ticket", t["id"], t["cycle"], stage, s.level, s.warning, s.seq)
-        records.append((*key, s.at, now))
+        key = EscalationKey("ticket", t["id"], t["cycle"], stage, s.level, s.warning, s.seq)
+        records.append(FiredEscalation(key, s.at, now))
         events[key] = RectificationOverdue(
             subject_kind="ticket",
             subject_id=t["id"],
@@ -169,8 +169,8 @@ async def sweep_rectifications(
 ) -> tuple[int, int]:
     """Rectification items past (or near) their deadline, like tickets' stages."""
     rows = await rect_repo.claim_due(conn, now, batch)
-    records: list[tuple[str, Any, int, str, int, bool, int, datetime, datetime]] = []
-    events: dict[repo.Key, RectificationOverdue] = {}
+    records: list[FiredEscalation] = []
+    events: dict[EscalationKey, RectificationOverdue] = {}
     moves: list[tuple[Any, int, datetime | None]] = []
     for r in rows:
         if r["status"] != "open":
@@ -179,16 +179,10 @@ async def sweep_rectifications(
         limit, sla = deadline_limit(r["round_started_at"], r["deadline"])
         fired, nxt = due_steps(r["esc_step"], now, limit, sla, RoundTheClock(), cal)
         for s in fired:
-            key: repo.Key = (
-                "rectification",
-                r["id"],
-                r["round"],
-                "deadline",
-                s.level,
-                s.warning,
-                s.seq,
+            key = EscalationKey(
+                "rectification", r["id"], r["round"], "deadline", s.level, s.warning, s.seq
             )
-            records.append((*key, r["deadline"], now))
+            records.append(FiredEscalation(key, r["deadline"], now))
             events[key] = RectificationOverdue(
                 subject_kind="rectification",
                 subject_id=r["id"],
@@ -213,7 +207,7 @@ async def sweep_rectifications(
     return len(rows), len(new)
 
 
-def _count(fired: set[repo.Key]) -> None:
+def _count(fired: set[EscalationKey]) -> None:
     for subject, _id, _cycle, stage, level, warning, _seq in fired:
         OVERDUE.labels(subject, stage, str(level), str(bool(warning)).lower()).inc()
 

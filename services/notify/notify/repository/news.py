@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 from uuid import UUID
 
 from houqin_shared.db import Conn
 
-Item = tuple[str, str, int, UUID, dict[str, Any], str | None]
+
+class Item(NamedTuple):
+    """A reporter's message waiting for feedback to say who follows the report."""
+
+    event_id: str
+    event_type: str
+    rule_id: int
+    report_id: UUID
+    event: dict[str, Any]
+    correlation_id: str | None
 
 
 async def add(conn: Conn, rows: list[Item]) -> None:
-    """(event id, event type, rule id, report id, event data, correlation id); once per event
-    and rule."""
+    """Once per event and rule."""
     if not rows:
         return
     await conn.execute(

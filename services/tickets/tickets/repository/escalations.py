@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any, cast
 
 from houqin_shared.db import Conn
-from tickets.rows import DueTicketRow
+from tickets.rows import DueTicketRow, EscalationKey, FiredEscalation
 
 DUE_COLUMNS = (
     "id, report_id, tracking_no, status, urgency, policy, opened_at, clock_started_at, credit_s,"
@@ -37,33 +37,18 @@ FROM unnest($1::uuid[], $2::text[], $3::int[], $4::timestamptz[]) AS u (id, stag
 WHERE tickets.id = u.id
 """
 
-Key = tuple[str, Any, int, str, int, bool, int]  # kind, id, cycle, stage, level, warning, seq
-
 
 async def claim_due(conn: Conn, now: datetime, limit: int) -> list[DueTicketRow]:
     return [cast(DueTicketRow, dict(r)) for r in await conn.fetch(_CLAIM, now, limit)]
 
 
-async def record(
-    conn: Conn, rows: list[tuple[str, Any, int, str, int, bool, int, datetime, datetime]]
-) -> set[Key]:
+async def record(conn: Conn, rows: list[FiredEscalation]) -> set[EscalationKey]:
     """Insert fired escalations; the keys that were new (a replica may have fired the rest)."""
     if not rows:
         return set()
-    cols = list(zip(*rows, strict=True))
+    cols = list(zip(*((*r.key, r.due_at, r.fired_at) for r in rows), strict=True))
     got = await conn.fetch(_RECORD, *cols)
-    return {
-        (
-            r["subject_kind"],
-            r["subject_id"],
-            r["cycle"],
-            r["stage"],
-            r["level"],
-            r["warning"],
-            r["seq"],
-        )
-        for r in got
-    }
+    return {EscalationKey(**dict(r)) for r in got}
 
 
 async def teams_with_lead(conn: Conn, team_ids: list[str]) -> set[str]:
