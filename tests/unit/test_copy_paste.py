@@ -41,8 +41,6 @@ ALLOWED: dict[Pair, str] = {
     " those announced, and those stored",
     ("scoring.repository.scores", "scoring.repository.sql", '"overdue",'): "names of totals:"
     " the integer ones, and every column of unit_totals",
-    ("feedback.api", "feedback.api_reception", "try:"): "one use case (intake.file) called"
-    " with its keyword arguments; the routes around it differ",
 }
 
 

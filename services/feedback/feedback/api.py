@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import uuid
 from typing import Annotated
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Header, Path, Query, Request, Response, status
 
 from feedback import domain, domain_track, duplicate_finder, intake, repository
 from feedback.category_cache import CategoryCache
-from feedback.deps import numbers_of, settings_of
+from feedback.deps import desk_of, settings_of
 from feedback.limits import limit_address, limit_caller
 from feedback.presenting import ReportOut, may_read, present
 from feedback.repository import catalog as catalog_repo
@@ -121,9 +120,7 @@ async def file_report(
             row = await intake.file(
                 conn,
                 report,
-                numbers=numbers_of(request),
-                zone=ZoneInfo(settings.timezone),
-                filed_by=who.subject,
+                desk_of(request, who.subject),
                 reporter=domain.reporter_of(report, who),
                 is_active=lambda conn, category: _active(request, conn, category),
                 max_photos=settings.photo_max_per_report,

@@ -13,7 +13,6 @@ import uuid
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, FastAPI, Request, Response
 from pydantic import ValidationError
@@ -22,7 +21,7 @@ from starlette.datastructures import UploadFile
 from feedback import domain, images, intake
 from feedback import domain_open311 as o311
 from feedback import domain_public as public
-from feedback.deps import numbers_of, settings_of, store_of
+from feedback.deps import desk_of, settings_of, store_of
 from feedback.limits import limit_address, limit_public
 from feedback.repository import catalog, open311
 from feedback.uploads import checked, photo_row
@@ -211,9 +210,7 @@ async def post_request(fmt: str, request: Request) -> Response:
             row = await intake.file(
                 conn,
                 report,
-                numbers=numbers_of(request),
-                zone=ZoneInfo(settings.timezone),
-                filed_by=filed_by,
+                desk_of(request, filed_by),
                 reporter=None,
                 new_photo=photo,
                 media_url=media_url,

@@ -7,13 +7,12 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, date, datetime
 from typing import Annotated, Any
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Query, Request, status
 from pydantic import BaseModel, Field, StrictBool
 
 from feedback import domain, domain_track, intake
-from feedback.deps import Settings, numbers_of
+from feedback.deps import desk_of
 from feedback.presenting import ReportOut, present
 from feedback.repository import reception
 from houqin_shared.contracts.common import ReportKind, Urgency
@@ -107,7 +106,6 @@ async def log_report(
     body: SessionReportIn,
     who: Clerk,
     pool: DbPool,
-    settings: Settings,
     request: Request,
 ) -> ReportOut:
     report = domain.ReportIn(
@@ -122,9 +120,7 @@ async def log_report(
             row = await intake.file(
                 conn,
                 report,
-                numbers=numbers_of(request),
-                zone=ZoneInfo(settings.timezone),
-                filed_by=who.subject,
+                desk_of(request, who.subject),
                 reporter=report.on_behalf_of,
                 answered_on_spot=body.answer,
                 transcribed_by=who.subject,

@@ -5,10 +5,11 @@ feedback.presenting; the catalogue's cache: feedback.category_cache.)"""
 from __future__ import annotations
 
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 from fastapi import Depends, Request
 
-from feedback.intake import TrackingNumbers
+from feedback.intake import Desk, TrackingNumbers
 from feedback.photos import PhotoStore
 from feedback.settings import FeedbackSettings
 
@@ -16,6 +17,12 @@ from feedback.settings import FeedbackSettings
 def settings_of(request: Request) -> FeedbackSettings:
     settings: FeedbackSettings = request.app.state.settings
     return settings
+
+
+def desk_of(request: Request, filed_by: str) -> Desk:
+    """Where this process files a report for `filed_by`: its tracking numbers, the campus's
+    time zone."""
+    return Desk(numbers_of(request), ZoneInfo(settings_of(request).timezone), filed_by)
 
 
 def numbers_of(request: Request) -> TrackingNumbers:

@@ -52,9 +52,8 @@ async def on_report_submitted(conn: Conn, env: Envelope) -> None:
         row = await intake.file(
             conn,
             report,
-            numbers=intake.TrackingNumbers(),  # a number at a time: the worker files few reports
-            zone=_zone(),
-            filed_by=f"system:{e.source_system}",
+            # a number at a time: the worker files few reports
+            intake.Desk(intake.TrackingNumbers(), _zone(), f"system:{e.source_system}"),
             reporter=None,
             source_system=e.source_system,
             external_id=e.external_id,

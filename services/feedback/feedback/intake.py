@@ -119,13 +119,21 @@ class NewPhoto:
     store: PhotoStore
 
 
+@dataclass(frozen=True)
+class Desk:
+    """Where and by whom a report is filed: the tracking numbers it draws from, the campus's
+    time zone (whose day the number carries) and the filer (a person, or `system:<source>`)."""
+
+    numbers: TrackingNumbers
+    zone: ZoneInfo
+    filed_by: str
+
+
 async def file(
     conn: Conn,
     report: domain.ReportIn,
+    desk: Desk,
     *,
-    numbers: TrackingNumbers,
-    zone: ZoneInfo,
-    filed_by: str,
     reporter: str | None,
     is_active: Callable[[Conn, str], Awaitable[bool]] = catalog.is_active_category,
     max_photos: int | None = None,
@@ -147,8 +155,8 @@ async def file(
         raise Refused("category-unknown", detail)
     now = datetime.now(UTC)
     row = await new_row(
-        conn, report, numbers=numbers, now=now, day=now.astimezone(zone).date(),
-        reporter=reporter, filed_by=filed_by, **extra,
+        conn, report, numbers=desk.numbers, now=now, day=now.astimezone(desk.zone).date(),
+        reporter=reporter, filed_by=desk.filed_by, **extra,
     )  # fmt: skip
     if max_photos is not None and len(set(report.photo_ids)) > max_photos:
         raise Refused("too-many-photos", f"at most {max_photos} photos per report")

@@ -41,8 +41,8 @@ async def test_the_returned_row_is_the_stored_row(
     report = domain.ReportIn.model_validate({**BASE, **body})
     async with feedback.pool() as pool, pool.acquire() as conn:
         row = await intake.file(
-            conn, report, numbers=TrackingNumbers(), zone=ZoneInfo("Asia/Shanghai"),
-            filed_by="desk", reporter="stu-1", **extra,
+            conn, report, intake.Desk(TrackingNumbers(), ZoneInfo("Asia/Shanghai"), "desk"),
+            reporter="stu-1", **extra,
         )  # fmt: skip
         assert row is not None
         stored = await repository.get_report(conn, row["id"])
