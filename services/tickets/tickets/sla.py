@@ -14,7 +14,7 @@ Stage = Literal["accept", "arrive", "finish"]
 STAGES: tuple[Stage, ...] = ("accept", "arrive", "finish")
 CalendarKind = Literal["working_hours", "round_the_clock"]
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-_MAX_DAYS = 3660  # a calendar without working time for ten years is a configuration error
+_MAX_DAYS = 3660  # how far ahead a calendar is searched; a time beyond is "never" in practice
 
 
 class Clock(Protocol):
@@ -61,9 +61,7 @@ class WorkingCalendar:
 
     def _days_from(self, at: datetime) -> Iterable[date]:
         d = at.astimezone(self.tz).date()
-        for i in range(_MAX_DAYS):
-            yield d + timedelta(days=i)
-        raise ValueError("the working calendar has no working time ahead")
+        return (d + timedelta(days=i) for i in range(_MAX_DAYS))
 
     def add(self, start: datetime, seconds: float) -> datetime:
         """The moment `seconds` of working time after `start` have passed."""
@@ -76,7 +74,9 @@ class WorkingCalendar:
                 if left <= b - a:
                     return a + left
                 left -= b - a
-        raise AssertionError("unreachable")
+        # Not within the horizon (a calendar closed for years, a limit of years of working
+        # time): due at the horizon, which is never in practice, rather than an error.
+        return start + timedelta(days=_MAX_DAYS)
 
     def between(self, a: datetime, b: datetime) -> float:
         """Working seconds from `a` to `b` (0 when b <= a)."""

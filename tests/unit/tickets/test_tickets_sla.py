@@ -154,10 +154,20 @@ def test_catalog_policies_and_defaults() -> None:
     assert all(p.accept_s and p.finish_s and p.accept_s < p.finish_s for p in DEFAULTS.values())
 
 
-def test_a_calendar_without_working_time_is_an_error() -> None:
+def test_time_beyond_the_calendars_horizon_is_due_at_the_horizon() -> None:
+    """A calendar closed for years (the API fuzzer PUT one) or a limit of years of working
+    time: due ten years ahead, which no sweep reaches, instead of a 500 on every move."""
+    start = sh(2026, 11, 20, 9)
+    horizon = start + timedelta(days=3660)
     never = WorkingCalendar(weekdays=frozenset())
-    with pytest.raises(ValueError):
-        never.add(sh(2026, 11, 20, 9), 60)
+    assert never.add(start, 60) == horizon
+    assert never.between(start, start + timedelta(days=5000)) == 0
+    closed = WorkingCalendar(closed=((date(2026, 1, 1), date(2099, 12, 31)),))
+    assert closed.add(start, H) == horizon
+    open_now = WorkingCalendar()
+    years = 90 * 24 * H * 20  # escalation level 3 at 2000% of a 90-day limit
+    assert open_now.add(start, years) == horizon
+    assert open_now.between(start, horizon + timedelta(days=400)) > 0
 
 
 def test_custom_hours() -> None:
