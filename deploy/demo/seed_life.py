@@ -237,7 +237,12 @@ WEB: list[tuple[str, dict[str, Any], str]] = [
             "repair",
             "plumbing",
             "楼道水管爆裂，水流到楼梯！",
-            location=_room("3F-stair", "3"),
+            location={
+                "campus": "north",
+                "building": "north-dorm-7",
+                "floor": "3",
+                "text": "三楼楼梯间",
+            },
             urgency="emergency",
         ),
         "overdue",

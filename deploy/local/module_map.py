@@ -149,6 +149,7 @@ OWN: dict[str, dict[str, str]] = {
         "sessions.py": "route helpers",
         "web.py": "route helpers",
         "api.py": "adapters (other systems, files)",
+        "transport.py": "adapters (other systems, files)",
     },
 }
 

@@ -23,6 +23,7 @@ import httpx
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 from console.settings import ConsoleSettings
+from console.transport import AiohttpClient, HttpClient
 
 # httpcore asks `import sniffio` on every lock it sets up (about ten per API call); without the
 # package each attempt searches the whole sys.path again (~0.7 ms, a third of a page's CPU).
@@ -288,13 +289,12 @@ _CAMPUSES = TypeAdapter(list[Campus])
 
 
 class Api:
-    """One pooled httpx client per API, each with at most `api_max_in_flight` calls at once;
-    every call (its wait for a slot included) has the configured timeout.
+    """One pooled client per API (aiohttp's, see `console.transport`; httpx's when a test
+    gives an httpx transport), each with at most `api_max_in_flight` calls at once; every call
+    (its wait for a slot included) has the configured timeout.
 
-    The bound keeps each pool small: httpcore scans all of a pool's connections and queued
-    requests at every request and answer, so 100 calls in flight to one API made that scan the
-    console's largest cost under load (11 ms of CPU per page at 50 concurrent users). Calls
-    beyond it wait in an asyncio semaphore, which costs nothing per waiter."""
+    The bound keeps each pool small; calls beyond it wait in an asyncio semaphore, which costs
+    nothing per waiter."""
 
     def __init__(
         self, settings: ConsoleSettings, transport: httpx.AsyncBaseTransport | None = None
@@ -307,16 +307,10 @@ class Api:
         }
         self.timeout = settings.api_timeout_s
         bound = settings.api_max_in_flight
-        self.http: dict[str, httpx.AsyncClient] = {
-            service: httpx.AsyncClient(
-                timeout=settings.api_timeout_s,
-                transport=transport,
-                # Idle connections are dropped before the APIs' own keep-alive timeout
-                # (uvicorn: 5 s) closes them: reusing one the server is closing fails the call.
-                limits=httpx.Limits(
-                    max_connections=bound, max_keepalive_connections=bound, keepalive_expiry=2.0
-                ),
-            )
+        self.http: dict[str, HttpClient] = {
+            service: AiohttpClient(settings.api_timeout_s, bound)
+            if transport is None
+            else httpx.AsyncClient(timeout=settings.api_timeout_s, transport=transport)
             for service in self.base
         }
         self.slots = {service: asyncio.Semaphore(bound) for service in self.base}

@@ -10,20 +10,20 @@ from houqin_shared import field_errors, problem_types
 
 # The form fields of the console's forms, as the APIs' validation errors name them.
 FIELD_WORDS: dict[str, tuple[str, str]] = {
-    "category": ("请选择类别", "choose a category"),
-    "building": ("请选择楼栋", "choose a building"),
-    "floor": ("楼层格式不对（如 3、B1）", "a floor like 3 or B1"),
-    "room": ("房间号格式不对（如 312）", "a room like 312"),
-    "text": ("地点描述太长或含有不允许的字符", "the place is too long or has forbidden characters"),
-    "description": ("请描述问题（1 到 4000 字）", "describe the problem (1 to 4000 characters)"),
-    "contact": ("联系方式太长或格式不对", "the contact is too long or not valid"),
-    "reason": ("请说明哪里没修好", "say what is not fixed"),
-    "comment": ("低分请写下原因", "a low score needs a comment"),
-    "tracking_no": ("编号格式如 FK20261204-0042", "a tracking number like FK20261204-0042"),
-    "code": ("查询码为 8 位字母数字", "the access code has 8 letters and digits"),
-    "quality": ("请为质量打分", "rate the quality"),
-    "timeliness": ("请为及时性打分", "rate the timeliness"),
-    "attitude": ("请为服务态度打分", "rate the attitude"),
+    "category": ("请选择类别", "Choose a category"),
+    "building": ("请选择楼栋", "Choose a building"),
+    "floor": ("楼层格式不对（如 3、B1）", "A floor like 3 or B1"),
+    "room": ("房间号格式不对（如 312）", "A room like 312"),
+    "text": ("地点描述太长或含有不允许的字符", "The place is too long or has forbidden characters"),
+    "description": ("请描述问题（1 到 4000 字）", "Describe the problem (1 to 4000 characters)"),
+    "contact": ("联系方式太长或格式不对", "The contact is too long or not valid"),
+    "reason": ("请说明哪里没修好", "Say what is not fixed"),
+    "comment": ("低分请写下原因", "A low score needs a comment"),
+    "tracking_no": ("编号格式如 FK20261204-0042", "A tracking number like FK20261204-0042"),
+    "code": ("查询码为 8 位字母数字", "The access code has 8 letters and digits"),
+    "quality": ("请为质量打分", "Rate the quality"),
+    "timeliness": ("请为及时性打分", "Rate the timeliness"),
+    "attitude": ("请为服务态度打分", "Rate the attitude"),
 }
 
 
