@@ -3,7 +3,7 @@ and record the messages the rules call for (each also a pending delivery)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -31,7 +31,7 @@ from houqin_shared.db import Conn
 from houqin_shared.logs import get_logger
 from notify import followers, name_source, recipients
 from notify.domain import Message, Rule
-from notify.names import ticket_of
+from notify.names import Names, ticket_of
 from notify.planning import plan, recipient_from_row
 from notify.repository import config, directory, messages, names, news
 
@@ -73,6 +73,7 @@ async def on_events(conn: Conn, envs: list[Envelope]) -> None:
     everyone = sorted({i for _, _, ids in wanted for i in ids})
     rows = {r["id"]: r for r in await directory.people(conn, everyone)}
     known, facts = await names.for_events(conn, [env.data for env, _, _ in wanted])
+    await _new_names(conn, known, [env for env, _, _ in wanted], now)
     found: list[tuple[Envelope, Message]] = []
     for env, rule, ids in wanted:
         is_queue = rule.audience == "team_queue"
@@ -106,6 +107,23 @@ async def _remember(conn: Conn, envs: list[Envelope]) -> None:
     await names.remember_tickets(conn, [e.model_dump(mode="json") for e in opened])
     if name_source.NAMES.must_wait() and not await names.ever_fetched(conn):
         raise Unavailable("the names of categories and places were never fetched yet")
+
+
+async def _new_names(conn: Conn, known: Names, envs: list[Envelope], now: datetime) -> None:
+    """Messages that name a category or place notify has no name for wait for one fetch of the
+    names after their events (a building added a minute ago then reads by its name, not its
+    code): the fetch is asked for at once and the events are taken again (Unavailable). An event
+    older than WAIT_S, or a code still unknown after that fetch, goes ahead as it can."""
+    if not known.missing or not envs or not name_source.NAMES.must_wait():
+        return
+    newest = max(env.time for env in envs)
+    if now - newest > timedelta(seconds=name_source.WAIT_S):
+        return
+    fetched = await names.fetched_at(conn)
+    if fetched is not None and fetched >= newest:
+        return
+    name_source.NAMES.fetch_soon()
+    raise Unavailable(f"fetching the names of {', '.join(sorted(known.missing)[:5])}")
 
 
 async def _wanted(

@@ -25,12 +25,20 @@ from notify.settings import NotifySettings
 
 log = get_logger(__name__)
 RETRY_S = 5.0
+EARLY_GAP_S = 5.0  # a fetch asked for early (a name not known yet) at most this often
+WAIT_S = 60.0  # how long a message naming an unknown code may wait for a fetch after its event
 
 
 class NameSource(PeerClient):
     def __init__(self, settings: NotifySettings | Callable[[], NotifySettings]) -> None:
         super().__init__(settings)
         self.next_at = 0.0
+        self.tried_at = -EARLY_GAP_S
+
+    def fetch_soon(self) -> None:
+        """Fetch at the next round, not waiting for NOTIFY_NAMES_EVERY_S: a message names a
+        category or place notify has no name for (added since the last fetch)."""
+        self.next_at = min(self.next_at, self.tried_at + EARLY_GAP_S)
 
     def must_wait(self) -> bool:
         """Whether messages wait for the first fetch (the source is configured)."""
@@ -42,6 +50,7 @@ class NameSource(PeerClient):
             return
         if time.monotonic() < self.next_at:
             return
+        self.tried_at = time.monotonic()
         try:
             fetched = await self.fetch()
         except (httpx.HTTPError, TimeoutError, ValueError, KeyError, TypeError) as exc:

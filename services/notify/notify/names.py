@@ -128,6 +128,7 @@ class Names:
     areas: Mapping[str, Pair] = field(default_factory=dict)  # campus or building code -> names
     units: Mapping[tuple[str, str], Pair] = field(default_factory=dict)  # (kind, id) -> names
     people: Mapping[str, str] = field(default_factory=dict)  # staff id -> name
+    missing: frozenset[str] = frozenset()  # category and place codes asked for, not known
 
     def category(self, code: str | None, lang: str, kind: str | None = None) -> str:
         if not code:

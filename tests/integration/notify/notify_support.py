@@ -116,8 +116,8 @@ def handle(notify_env: tuple[NotifySettings, asyncpg.Pool]) -> Handle:
     """Run the worker's handler of `event` in one transaction, as the consumer runner would."""
     _, pool = notify_env
 
-    async def run(event: Event, event_id: str | None = None) -> str:
-        env = Envelope(event, id=event_id or str(uuid.uuid4()))
+    async def run(event: Event, event_id: str | None = None, at: datetime | None = None) -> str:
+        env = Envelope(event, id=event_id or str(uuid.uuid4()), time=at or datetime.now(UTC))
         async with pool.acquire() as conn, conn.transaction():
             await HANDLERS[type(event)](conn, env)
         return env.id

@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -38,9 +38,15 @@ CONSOLE = "https://houqin.test"
 PLACE = Location(campus="north", building="north-dorm-7", floor="3", room="312")
 
 
-def names_app(asked: list[str]) -> FastAPI:
-    """feedback's catalogue and tickets' units and places, as their APIs answer."""
+def names_app(asked: list[str], buildings: list[dict[str, str]] | None = None) -> FastAPI:
+    """feedback's catalogue and tickets' units and places, as their APIs answer (`buildings`:
+    the north campus's, which a test may add to)."""
     app = FastAPI()
+    north = (
+        buildings
+        if buildings is not None
+        else [{"code": "north-dorm-7", "name": "北校区学生公寓7号楼"}]
+    )
 
     def signed(request: Request) -> bool:
         asked.append(request.url.path)
@@ -76,7 +82,7 @@ def names_app(asked: list[str]) -> FastAPI:
                 {
                     "code": "north",
                     "name": "北校区",
-                    "buildings": [{"code": "north-dorm-7", "name": "北校区学生公寓7号楼"}],
+                    "buildings": north,
                 }
             ]
         }
@@ -218,3 +224,50 @@ async def test_a_names_source_that_cannot_answer_is_tried_again_soon(
     assert 0 < source.next_at - time.monotonic() <= 5.5
     with pytest.raises(httpx.HTTPError):
         await source.fetch()
+
+
+async def test_a_place_added_after_the_last_fetch_is_named_not_coded(
+    notify_env: Env, sso: Sso, handle: Handle, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A building added after notify's last fetch of the names (300 s apart by default): the
+    message naming it waits for one fetch, asked for at once; a code still unknown after that
+    fetch, or an event older than WAIT_S, goes ahead without waiting."""
+    base, pool = notify_env
+    north = [{"code": "north-dorm-7", "name": "北校区学生公寓7号楼"}]
+    async with serving(names_app([], north)) as url:
+        settings = worded(base, sso, url)
+        source = NameSource(settings)
+        monkeypatch.setattr("notify.name_source.NAMES", source)
+        await handle(directory())
+        await source.run(pool)
+        assert source.next_at - time.monotonic() > 60  # the next fetch in names_every_s
+
+        north.append({"code": "north-lab-9", "name": "北校区实验楼9号"})
+        new_place = Location(campus="north", building="north-lab-9", room="101")
+        ticket, report, tracking = uuid.uuid4(), uuid.uuid4(), f"FK-{uuid.uuid4().hex[:8]}"
+        event = opened(ticket, report, tracking).model_copy(update={"location": new_place})
+        with pytest.raises(Unavailable, match="north-lab-9"):
+            await handle(event)
+        assert source.next_at - time.monotonic() <= 5.5  # asked for early
+        source.next_at = 0.0  # the worker's next round (at most EARLY_GAP_S later)
+        await source.run(pool)
+        await handle(event)
+        async with pool.acquire() as conn:
+            bodies = await conn.fetch("SELECT body FROM messages WHERE tracking_no = $1", tracking)
+        assert bodies and all("北校区实验楼9号 101" in b["body"] for b in bodies)
+        assert not any("north-lab-9" in b["body"] for b in bodies)
+
+        # a code no fetch knows: one fetch after its event, then worded as well as it can
+        ticket, report, tracking = uuid.uuid4(), uuid.uuid4(), f"FK-{uuid.uuid4().hex[:8]}"
+        nowhere = Location(campus="north", building="no-such-hall", room="1")
+        event = opened(ticket, report, tracking).model_copy(update={"location": nowhere})
+        at = datetime.now(UTC)  # the event's time (ce_time), the same when it comes again
+        with pytest.raises(Unavailable):
+            await handle(event, at=at)
+        source.next_at = 0.0
+        await source.run(pool)
+        await handle(event, at=at)  # the fetch came after the event: no more waiting
+        old = opened(uuid.uuid4(), uuid.uuid4(), f"FK-{uuid.uuid4().hex[:8]}").model_copy(
+            update={"location": Location(campus="north", building="other-hall", room="2")}
+        )
+        await handle(old, at=datetime.now(UTC) - timedelta(minutes=5))  # older than WAIT_S

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -42,6 +43,12 @@ async def ever_fetched(conn: Conn) -> bool:
     return bool(await conn.fetchval("SELECT EXISTS (SELECT 1 FROM names_state)"))
 
 
+async def fetched_at(conn: Conn) -> datetime | None:
+    """When the names were last fetched (None: never)."""
+    value: datetime | None = await conn.fetchval("SELECT max(fetched_at) FROM names_state")
+    return value
+
+
 async def load(conn: Conn, wanted: Wanted) -> Names:
     """The names of what `wanted` lists, in one round trip."""
     units = sorted(wanted.units)
@@ -71,11 +78,14 @@ async def load(conn: Conn, wanted: Wanted) -> Names:
         value = row[column]
         return list(json.loads(value) if isinstance(value, str) else value)
 
+    categories = {c: (zh, en or zh) for c, zh, en in rows("categories")}
+    areas = {c: (zh, en or zh) for c, zh, en in rows("areas")}
     return Names(
-        categories={c: (zh, en or zh) for c, zh, en in rows("categories")},
-        areas={c: (zh, en or zh) for c, zh, en in rows("areas")},
+        categories=categories,
+        areas=areas,
         units={(k, i): (zh, en or zh) for k, i, zh, en in rows("units")},
         people={i: zh for i, zh in rows("people")},
+        missing=frozenset((wanted.categories - categories.keys()) | (wanted.areas - areas.keys())),
     )
 
 
