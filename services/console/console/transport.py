@@ -64,8 +64,9 @@ class AiohttpClient:
     ) -> httpx.Response:  # fmt: skip
         sent = dict(headers or {})
         body: bytes | None = content
-        if params:  # encoded as httpx encodes them (lists repeat the name, booleans in words)
-            url = f"{url}?{httpx.QueryParams(params)}"
+        # the URL encoded as httpx encodes it (a path's spaces and Chinese, the query's lists
+        # repeating the name, booleans in words)
+        url = str(httpx.URL(url, params=params or None))
         if files is not None:  # a multipart upload, encoded by httpx: the same bytes as before
             built = httpx.Request(method, url, files=files)
             body = built.read()

@@ -21,6 +21,7 @@ from console.transport import AiohttpClient
 
 CASES: list[dict[str, Any]] = [
     {"method": "GET", "path": "/plain"},
+    {"method": "GET", "path": "/v1/places/北区 7号楼%2F?x=1", "params": {"y": "2"}},
     {"method": "GET", "path": "/q", "params": {"status": ["assigned", "accepted"], "limit": 30}},
     {"method": "GET", "path": "/q", "params": {"q": "水龙头 漏水&x=1", "open_now": "false"}},
     {"method": "POST", "path": "/j", "json": {"note": "已修好 ✓", "n": [1, 2.5, None, True]}},
