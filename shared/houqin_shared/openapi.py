@@ -149,7 +149,7 @@ def _time_without_offset(node: Any) -> None:
     if isinstance(node, dict):
         if node.get("format") == "time":
             del node["format"]
-            node["pattern"] = r"^\d{2}:\d{2}(:\d{2}(\.\d+)?)?$"
+            node["pattern"] = r"^[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?$"
         for value in node.values():
             _time_without_offset(value)
     elif isinstance(node, list):

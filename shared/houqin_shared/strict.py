@@ -26,7 +26,9 @@ as the document does (`str_strip_whitespace` trimmed first: it refused a schema-
   valid.
 - `NONBLANK_PLAIN`, `NONBLANK_LINE`: the patterns of free text (`params.PLAIN`) and of a line
   (no control character at all) that also need one character that is not a space; a text of
-  spaces alone is refused with the field code `string_blank` (`nonblank_error`).
+  spaces alone is refused with the field code `string_blank` (`nonblank_error`). A space is one of
+  `SPACE` (Unicode's and ECMA-262's, named one by one), the same set the trimming strips: no
+  pattern says `\\s` or `\\d`, whose meaning differs between the fuzzer, pydantic and a browser.
 """
 
 from __future__ import annotations
@@ -60,10 +62,20 @@ JsonFloat = Annotated[float, Strict(), Field(allow_inf_nan=False)]
 QueryBool = Annotated[bool, BeforeValidator(wire_bool)]
 
 
+# A space, named one by one: `\s` differs by engine (ECMA-262's has U+FEFF and not U+0085; Rust's,
+# pydantic's, and Python's have U+0085), so a schema-valid "\u0085" was refused as blank.
+SPACE = r"\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+SPACE_CHARS = (
+    "\t\n\x0b\x0c\r \x85\xa0\u1680"
+    + "".join(map(chr, range(0x2000, 0x200B)))
+    + ("\u2028\u2029\u202f\u205f\u3000\ufeff")
+)
 PLAIN_EXCLUDED = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff"
 LINE_EXCLUDED = r"\x00-\x1f\x7f"
-NONBLANK_PLAIN = rf"^[^{PLAIN_EXCLUDED}]*[^\s{PLAIN_EXCLUDED}][^{PLAIN_EXCLUDED}]*$"
-NONBLANK_LINE = rf"^[^{LINE_EXCLUDED}]*[^\s{LINE_EXCLUDED}][^{LINE_EXCLUDED}]*$"
+NONBLANK_PLAIN = rf"^[^{PLAIN_EXCLUDED}]*[^{SPACE}{PLAIN_EXCLUDED}][^{PLAIN_EXCLUDED}]*$"
+NONBLANK_LINE = rf"^[^{LINE_EXCLUDED}]*[^{SPACE}{LINE_EXCLUDED}][^{LINE_EXCLUDED}]*$"
+TOKEN = rf"^[^{SPACE}\x00-\x1f]+$"
+"""One word: no space and no control character (a user id, a code as typed)."""
 NONBLANK_PATTERNS = frozenset({NONBLANK_PLAIN, NONBLANK_LINE})
 
 
@@ -73,7 +85,7 @@ def nonblank_error(error: dict[str, Any]) -> str:
     kind = str(error.get("type", ""))
     text = error.get("input")
     pattern = (error.get("ctx") or {}).get("pattern")
-    blank = isinstance(text, str) and not text.strip()
+    blank = isinstance(text, str) and not text.strip(SPACE_CHARS)
     if kind == "string_pattern_mismatch" and pattern in NONBLANK_PATTERNS and blank:
         return "string_blank"
     return kind
@@ -81,9 +93,9 @@ def nonblank_error(error: dict[str, Any]) -> str:
 
 def _trimmed(value: Any) -> Any:
     if isinstance(value, str):
-        return value.strip()
+        return value.strip(SPACE_CHARS)
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
-        return [v.strip() for v in value]
+        return [v.strip(SPACE_CHARS) for v in value]
     return value
 
 

@@ -163,8 +163,12 @@ def test_language_switch(console: Console, phone: Page) -> None:
     assert phone.locator("html").get_attribute("lang") == "en"
     phone.goto("/services")
     expect(phone.get_by_role("heading", name="Service commitments")).to_be_visible()
+    fee_en = "Free in public areas and student dorms; parts at cost in staff housing."
+    expect(phone.get_by_text(fee_en).first).to_be_visible()  # the catalogue's own English
+    expect(phone.get_by_text("公共区域和学生宿舍免费", exact=False)).to_have_count(0)
     phone.get_by_role("link", name="中文").click()
     expect(phone.get_by_role("heading", name="服务承诺")).to_be_visible()
+    expect(phone.get_by_text("公共区域和学生宿舍免费", exact=False).first).to_be_visible()
 
 
 def test_an_xss_attempt_is_shown_as_text(console: Console, phone: Page) -> None:

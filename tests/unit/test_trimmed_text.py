@@ -42,6 +42,10 @@ PIECES = [
     "\n",
     "\r\n",
     "\u3000",
+    "\x85",
+    "\xa0",
+    "\u2028",
+    "\ufeff",
     "a",
     "Z",
     "7",
@@ -161,7 +165,7 @@ def test_kept_text_is_stripped() -> None:
     assert report.location.text == "三楼水房"
 
 
-@pytest.mark.parametrize("blank", [" ", "\t\n", "\u3000\u3000"])
+@pytest.mark.parametrize("blank", [" ", "\t\n", "\u3000\u3000", "\x85", "\ufeff\xa0"])
 def test_spaces_alone_are_string_blank_in_both_languages(blank: str) -> None:
     from feedback.domain_fix import RatingIn
 

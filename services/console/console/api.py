@@ -97,6 +97,9 @@ class CatalogService(Model):
     description: str = ""
     standard: str = ""
     fee: str = ""
+    description_en: str | None = None
+    standard_en: str | None = None
+    fee_en: str | None = None
     limits: list[Limits] = Field(default_factory=list)
     calendar: str = "working_hours"
     service_phone: str | None = None
@@ -106,6 +109,11 @@ class CatalogService(Model):
     def title(self, lang: str) -> str:
         """The name in the page's language (English when the catalogue gives one)."""
         return self.name_en if lang == "en" and self.name_en else self.name
+
+    def text(self, field: Literal["description", "standard", "fee"], lang: str) -> str:
+        """The description, standard or fee in the page's language (else the Chinese)."""
+        english = getattr(self, field + "_en") if lang == "en" else None
+        return str(english or getattr(self, field))
 
     def limit_for(self, urgency: str = "normal") -> Limits | None:
         return next((lim for lim in self.limits if lim.urgency == urgency), None)

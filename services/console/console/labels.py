@@ -115,7 +115,12 @@ def label(table: str, value: str | None, lang: str) -> str:
     pair = TABLES[table].get(value)
     if pair is None:
         return value.replace("_", " ")
-    return pair[1] if lang == "en" else pair[0]
+    return sentence_case(pair[1]) if lang == "en" else pair[0]
+
+
+def sentence_case(word: str) -> str:
+    """A label stands alone (a badge, an option, a step): English starts it with a capital."""
+    return word[:1].upper() + word[1:]
 
 
 def tab_of(status: str, ticket_status: str | None, awaiting_confirmation: bool) -> str:
@@ -131,4 +136,4 @@ def tab_of(status: str, ticket_status: str | None, awaiting_confirmation: bool) 
 
 def tab_label(tab: str, lang: str) -> str:
     pair = TABS[tab]
-    return pair[1] if lang == "en" else pair[0]
+    return sentence_case(pair[1]) if lang == "en" else pair[0]

@@ -182,7 +182,7 @@ async def _filed(
 
 @router.get("/reports/by-tracking-no/{tracking_no}", response_model=ReportOut)
 async def read_by_tracking_no(
-    tracking_no: Annotated[str, Path(max_length=32, pattern=r"^FK\d{8}-\d{4,}$")],
+    tracking_no: Annotated[str, Path(max_length=32, pattern=r"^FK[0-9]{8}-[0-9]{4,}$")],
     who: CurrentPrincipal,
     pool: DbPool,
 ) -> ReportOut:

@@ -30,6 +30,9 @@ class ServiceOut(BaseModel):
     description: str
     standard: str
     fee: str
+    description_en: str | None = None
+    standard_en: str | None = None
+    fee_en: str | None = None
     limits: list[domain_catalog.LimitsIn]
     calendar: str
     service_phone: str | None

@@ -20,7 +20,7 @@ from houqin_shared.identity import Principal, Role, require_roles
 from houqin_shared.openapi import refusals
 from houqin_shared.params import Day
 from houqin_shared.problems import problem
-from houqin_shared.strict import NONBLANK_LINE, NONBLANK_PLAIN, TrimmedModel
+from houqin_shared.strict import NONBLANK_LINE, NONBLANK_PLAIN, TOKEN, TrimmedModel
 from houqin_shared.webapp import DbPool
 
 router = APIRouter(prefix="/v1/reception-days", tags=["reception days"])
@@ -52,9 +52,7 @@ class SessionReportIn(TrimmedModel):
     description: str = Field(min_length=1, max_length=4000, pattern=NONBLANK_PLAIN)
     anonymous: StrictBool = False
     contact: str | None = Field(None, min_length=1, max_length=200, pattern=NONBLANK_LINE)
-    on_behalf_of: str | None = Field(
-        None, min_length=1, max_length=128, pattern=r"^[^\s\x00-\x1f]+$"
-    )
+    on_behalf_of: str | None = Field(None, min_length=1, max_length=128, pattern=TOKEN)
     answer: str | None = Field(None, min_length=1, max_length=4000, pattern=NONBLANK_PLAIN)
 
 

@@ -12,7 +12,7 @@ from pydantic import Field, StrictBool, model_validator
 from houqin_shared.contracts.common import Channel, Location, ReportKind, Urgency
 from houqin_shared.field_errors import invalid_field
 from houqin_shared.principal import Principal, Role
-from houqin_shared.strict import NONBLANK_LINE, NONBLANK_PLAIN, TrimmedModel
+from houqin_shared.strict import NONBLANK_LINE, NONBLANK_PLAIN, TOKEN, TrimmedModel
 
 OFFLINE_CHANNELS: frozenset[str] = frozenset(
     {"hotline", "suggestion_box", "reception_day", "inspection"}
@@ -65,7 +65,7 @@ class ReportIn(TrimmedModel):
         None,
         min_length=1,
         max_length=128,
-        pattern=r"^[^\s\x00-\x1f]+$",
+        pattern=TOKEN,
         description="Front desk only: the reporter's user id, when known.",
     )
     photo_ids: list[uuid.UUID] = Field(

@@ -82,6 +82,15 @@ class ServiceIn(TrimmedModel):
     description: str = Field("", max_length=2000)
     standard: str = Field("", max_length=2000, description="The service standard promised.")
     fee: str = Field("", max_length=200, description="What it costs, e.g. 'free' or 'parts only'.")
+    description_en: str | None = Field(
+        None, max_length=2000, description="The description in English (else the description)."
+    )
+    standard_en: str | None = Field(
+        None, max_length=2000, description="The standard in English (else the standard)."
+    )
+    fee_en: str | None = Field(
+        None, max_length=200, description="The fee in English (else the fee)."
+    )
     limits: list[LimitsIn] = Field(default_factory=list, max_length=4)
     calendar: Literal["working_hours", "round_the_clock"] = "working_hours"
     service_phone: str | None = Field(None, pattern=PHONE)

@@ -17,7 +17,7 @@ from houqin_shared.strict import TrimmedModel
 # No 0/O, 1/I/L: read out over the phone and typed from a slip of paper without mistakes.
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_LENGTH = 8
-TRACKING_NO = r"^FK\d{8}-\d{4,}$"
+TRACKING_NO = r"^FK[0-9]{8}-[0-9]{4,}$"
 _DUMMY_ID = uuid.UUID(int=0)
 
 Stage = Literal["received", "in_progress", "to_confirm", "done"]

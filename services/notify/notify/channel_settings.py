@@ -7,9 +7,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError
 
+from houqin_shared.strict import SPACE
 from notify import outbound
 
-EMAIL = r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$"
+EMAIL = rf"^[^@{SPACE}<>]+@[^@{SPACE}<>]+\.[^@{SPACE}<>]+$"
 
 SECRET_FIELDS = ("password", "secret", "api_key")
 

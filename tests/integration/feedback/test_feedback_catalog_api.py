@@ -121,3 +121,7 @@ async def test_the_demo_catalogue_loads_through_the_api(feedback: Feedback) -> N
     names = {s["code"]: (s["name"], s["name_en"]) for s in listed}
     assert names["plumbing"] == ("水电维修·给排水", "Plumbing")
     assert all(zh and en and zh != en for zh, en in names.values())
+    # and its description, standard and fee too, each in both languages
+    for field in ("description", "standard", "fee"):
+        said = [(s[field], s[field + "_en"]) for s in listed]
+        assert all(zh and en and zh != en and en.isascii() for zh, en in said), field

@@ -23,10 +23,10 @@ CONSOLE = ROOT / "services" / "console"
 
 def test_labels_are_zh_first_and_en_second() -> None:
     assert labels.label("status", "filed", "zh") == "待受理"
-    assert labels.label("status", "filed", "en") == "received"
+    assert labels.label("status", "filed", "en") == "Received"
     assert labels.label("kind", "consultation", "zh") == "咨询"
     assert labels.label("urgency", "emergency", "zh") == "特急"
-    assert labels.label("stage", "arrive", "en") == "arrive by"
+    assert labels.label("stage", "arrive", "en") == "Arrive by"
     assert labels.label("channel", "suggestion_box", "zh") == "意见箱"
     assert labels.label("status", "something_new", "zh") == "something new"
 

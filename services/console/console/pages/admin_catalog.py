@@ -24,7 +24,10 @@ URGENCIES = ("low", "normal", "urgent", "emergency")
 STAGES = ("accept", "arrive", "finish")
 MAX_MINUTES = {"accept": 60 * 24 * 90, "arrive": 60 * 24 * 90, "finish": 60 * 24 * 365}
 TEXT = {"name": 100, "name_en": 100, "description": 2000, "standard": 2000, "fee": 200,
-        "service_phone": 32, "complaint_phone": 32, "department_id": 64}  # fmt: skip
+        "service_phone": 32, "complaint_phone": 32, "department_id": 64,
+        "description_en": 2000, "standard_en": 2000, "fee_en": 200}  # fmt: skip
+OPTIONAL = ("name_en", "service_phone", "complaint_phone", "department_id", "description_en",
+            "standard_en", "fee_en")  # fmt: skip
 CHASE_LEVELS = ("level1_percent", "level2_percent", "level3_percent")
 RULES = {  # field: (least, most)
     "complaint_acknowledge_minutes": (1, 525_600), "complaint_investigate_minutes": (1, 525_600),
@@ -57,7 +60,7 @@ def entry_of(form: dict[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
     problems: dict[str, str] = {}
     entry: dict[str, Any] = {k: form.get(k, "").strip() for k in ("name", "description",
                                                                   "standard", "fee")}  # fmt: skip
-    for k in ("name_en", "service_phone", "complaint_phone", "department_id"):
+    for k in OPTIONAL:
         entry[k] = form.get(k, "").strip() or None
     entry["calendar"] = (
         "round_the_clock" if form.get("calendar") == "round_the_clock" else "working_hours"

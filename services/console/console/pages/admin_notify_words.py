@@ -28,13 +28,13 @@ AUDIENCES = {
     "invitees": ("受邀人", "those invited"),
 }  # fmt: skip
 CHANNELS = {
-    "inbox": ("站内消息", "in-app inbox"), "email": ("电子邮件", "e-mail"),
+    "inbox": ("站内消息", "In-app inbox"), "email": ("电子邮件", "E-mail"),
     "wecom": ("企业微信机器人", "WeCom robot"), "dingtalk": ("钉钉机器人", "DingTalk robot"),
-    "feishu": ("飞书机器人", "Feishu robot"), "webhook": ("网络钩子", "webhook"),
+    "feishu": ("飞书机器人", "Feishu robot"), "webhook": ("网络钩子", "Webhook"),
     "sms": ("短信", "SMS"),
 }  # fmt: skip
-PRIORITIES = {"low": ("低", "low"), "normal": ("普通", "normal"), "high": ("高", "high"),
-              "urgent": ("紧急", "urgent")}  # fmt: skip
+PRIORITIES = {"low": ("低", "Low"), "normal": ("普通", "Normal"), "high": ("高", "High"),
+              "urgent": ("紧急", "Urgent")}  # fmt: skip
 
 
 def word(table: dict[str, tuple[str, str]], code: str, lang: str) -> str:

@@ -9,7 +9,8 @@ from houqin_shared.db import Conn, get_row
 
 COLUMNS = (
     "code, name, description, standard, fee, limits, calendar, service_phone, complaint_phone, "
-    "department_id, active, public, name_en, reply_minutes, escalation, version, updated_at"
+    "department_id, active, public, name_en, reply_minutes, escalation, version, updated_at, "
+    "description_en, standard_en, fee_en"
 )
 
 
@@ -36,8 +37,8 @@ async def upsert_service(
     row = await conn.fetchrow(
         "INSERT INTO services (code, name, description, standard, fee, limits, calendar,"
         " service_phone, complaint_phone, department_id, active, version, updated_at, updated_by,"
-        " public, name_en, reply_minutes, escalation)"
-        " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,1,$12,$13,$14,$15,$16,$17)"
+        " public, name_en, reply_minutes, escalation, description_en, standard_en, fee_en)"
+        " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,1,$12,$13,$14,$15,$16,$17,$18,$19,$20)"
         " ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name,"
         " description = EXCLUDED.description, standard = EXCLUDED.standard, fee = EXCLUDED.fee,"
         " limits = EXCLUDED.limits, calendar = EXCLUDED.calendar,"
@@ -45,6 +46,8 @@ async def upsert_service(
         " department_id = EXCLUDED.department_id, active = EXCLUDED.active,"
         " public = EXCLUDED.public, name_en = EXCLUDED.name_en,"
         " reply_minutes = EXCLUDED.reply_minutes, escalation = EXCLUDED.escalation,"
+        " description_en = EXCLUDED.description_en, standard_en = EXCLUDED.standard_en,"
+        " fee_en = EXCLUDED.fee_en,"
         " version = services.version + 1, updated_at = EXCLUDED.updated_at,"
         f" updated_by = EXCLUDED.updated_by RETURNING {COLUMNS}",
         code,
@@ -64,6 +67,9 @@ async def upsert_service(
         entry["name_en"],
         entry.get("reply_minutes"),
         entry.get("escalation"),
+        entry.get("description_en"),
+        entry.get("standard_en"),
+        entry.get("fee_en"),
     )
     assert row is not None
     return dict(row)
