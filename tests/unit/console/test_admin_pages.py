@@ -232,6 +232,10 @@ def test_catalogue_form_round_trip_and_checks() -> None:
     entry, problems = entry_of(form_of(SERVICE))
     assert problems == {}
     assert entry["limits"] == SERVICE["limits"] and entry["public"] is True
+    assert (entry["fee_en"], entry["description_en"]) == (None, None)  # blank: not said
+    english = form_of(SERVICE | {"fee_en": "Free", "standard_en": " Fixed on the first visit "})
+    entry, _ = entry_of(english)
+    assert (entry["fee_en"], entry["standard_en"]) == ("Free", "Fixed on the first visit")
     form = form_of(SERVICE) | {"limit-normal-arrive": "10", "limit-urgent-accept": "x", "name": ""}
     _, problems = entry_of(form)
     assert problems == {"limit-normal": "order", "limit-urgent": "minutes", "name": "required"}
