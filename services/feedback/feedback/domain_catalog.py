@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, model_validator
 from houqin_shared.contracts.common import Urgency
 from houqin_shared.contracts.feedback import EscalationSteps, StageLimits
 from houqin_shared.field_errors import invalid_field
+from houqin_shared.params import PLAIN
 from houqin_shared.strict import NONBLANK_PLAIN, STRICT_INT, JsonInt, TrimmedModel
 
 PHONE = r"^\+?[0-9][0-9 ()-]{2,30}$"
@@ -79,17 +80,27 @@ class ServiceIn(TrimmedModel):
         pattern=NONBLANK_PLAIN,
         description="The name in English (else the name).",
     )
-    description: str = Field("", max_length=2000)
-    standard: str = Field("", max_length=2000, description="The service standard promised.")
-    fee: str = Field("", max_length=200, description="What it costs, e.g. 'free' or 'parts only'.")
+    description: str = Field("", max_length=2000, pattern=PLAIN)
+    standard: str = Field(
+        "", max_length=2000, pattern=PLAIN, description="The service standard promised."
+    )
+    fee: str = Field(
+        "", max_length=200, pattern=PLAIN, description="What it costs, e.g. 'free' or 'parts only'."
+    )
     description_en: str | None = Field(
-        None, max_length=2000, description="The description in English (else the description)."
+        None,
+        max_length=2000,
+        pattern=PLAIN,
+        description="The description in English (else the description).",
     )
     standard_en: str | None = Field(
-        None, max_length=2000, description="The standard in English (else the standard)."
+        None,
+        max_length=2000,
+        pattern=PLAIN,
+        description="The standard in English (else the standard).",
     )
     fee_en: str | None = Field(
-        None, max_length=200, description="The fee in English (else the fee)."
+        None, max_length=200, pattern=PLAIN, description="The fee in English (else the fee)."
     )
     limits: list[LimitsIn] = Field(default_factory=list, max_length=4)
     calendar: Literal["working_hours", "round_the_clock"] = "working_hours"
