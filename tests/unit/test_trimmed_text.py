@@ -198,3 +198,13 @@ def test_a_code_with_a_space_is_refused_not_trimmed_into_shape() -> None:
                 "description": "x",
             }
         )
+
+
+def test_the_pattern_and_the_trimming_agree_on_what_a_space_is() -> None:
+    """`SPACE` (in patterns) and `SPACE_CHARS` (stripped) are one set: Unicode's spaces
+    (Python's `isspace`, less the C0 separators no text field admits) and ECMA-262's U+FEFF."""
+    from houqin_shared.strict import SPACE, SPACE_CHARS
+
+    in_pattern = {c for c in map(chr, range(0x10000)) if re.fullmatch(f"[{SPACE}]", c)}
+    unicode = {c for c in map(chr, range(0x10000)) if c.isspace()} - set("\x1c\x1d\x1e\x1f")
+    assert in_pattern == set(SPACE_CHARS) == unicode | {"\ufeff"}
