@@ -48,7 +48,7 @@ class Links(BaseModel):
 class AudienceIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    user_ids: list[str] = Field(min_length=1, max_length=20000)
+    user_ids: list[rules.UserId] = Field(min_length=1, max_length=20000)
 
 
 async def _issue(pool: Any, survey: dict[str, Any], users: list[str]) -> dict[str, str]:

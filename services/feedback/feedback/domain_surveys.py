@@ -17,7 +17,9 @@ from houqin_shared.contracts.common import UnitType
 from houqin_shared.contracts.feedback import SurveyInvitationsIssued, SurveyInvitee, UnitScore
 from houqin_shared.field_errors import invalid_field
 from houqin_shared.params import Day
-from houqin_shared.strict import NONBLANK_PLAIN, STRICT_INT, TrimmedModel
+from houqin_shared.strict import NONBLANK_PLAIN, STRICT_INT, TOKEN, TrimmedModel
+
+UserId = Annotated[str, Field(min_length=1, max_length=128, pattern=TOKEN)]
 
 
 class QuestionIn(TrimmedModel):
@@ -32,7 +34,7 @@ class SurveyIn(TrimmedModel):
     period_end: Day
     questions: list[QuestionIn] = Field(min_length=1, max_length=30)
     units: list[OptionIn] = Field(min_length=1, max_length=200, description="The units rated.")
-    audience: list[str] = Field(
+    audience: list[UserId] = Field(
         default_factory=list,
         max_length=20000,
         description="User ids to give a personal link now (more can be issued later).",

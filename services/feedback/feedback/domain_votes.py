@@ -43,7 +43,7 @@ class VoteIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     unit_type: UnitType
-    unit_id: str = Field(min_length=1, max_length=64)
+    unit_id: str = Field(min_length=1, max_length=64, pattern=CODE)
 
 
 def voting_refusal(opens_at: datetime, closes_at: datetime, now: datetime) -> str | None:
