@@ -64,12 +64,12 @@ QueryBool = Annotated[bool, BeforeValidator(wire_bool)]
 
 # A space, named one by one: `\s` differs by engine (ECMA-262's has U+FEFF and not U+0085; Rust's,
 # pydantic's, and Python's have U+0085), so a schema-valid "\u0085" was refused as blank.
-SPACE = r"\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
 SPACE_CHARS = (
     "\t\n\x0b\x0c\r \x85\xa0\u1680"
     + "".join(map(chr, range(0x2000, 0x200B)))
     + ("\u2028\u2029\u202f\u205f\u3000\ufeff")
 )
+SPACE = "".join(f"\\u{ord(c):04x}" for c in SPACE_CHARS)  # the same set, for a pattern
 PLAIN_EXCLUDED = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff"
 LINE_EXCLUDED = r"\x00-\x1f\x7f"
 NONBLANK_PLAIN = rf"^[^{PLAIN_EXCLUDED}]*[^{SPACE}{PLAIN_EXCLUDED}][^{PLAIN_EXCLUDED}]*$"
